@@ -1,0 +1,69 @@
+-- Search-path capture and prepared-schema attacks on CREATE EXTENSION and
+-- ALTER EXTENSION ... UPDATE, in the style of contrib/seg's security test.
+DROP EXTENSION creditrisk;
+DROP SCHEMA creditrisk;
+CREATE ROLE regress_creditrisk_hostile;
+SELECT current_database() AS datname \gset
+GRANT CREATE ON DATABASE :"datname" TO regress_creditrisk_hostile;
+
+-- 1. A non-superuser prepares schema creditrisk with a trap in it.
+SET ROLE regress_creditrisk_hostile;
+CREATE SCHEMA creditrisk;
+CREATE FUNCTION creditrisk.classify(score double precision) RETURNS text
+    AS $$ SELECT 'hijacked'::text $$ LANGUAGE sql;
+RESET ROLE;
+CREATE EXTENSION creditrisk; \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS installed FROM pg_extension WHERE extname = 'creditrisk';
+
+-- 2. Even empty, a schema owned by a non-superuser is refused: its owner
+-- could drop or replace the extension's objects later.
+SET ROLE regress_creditrisk_hostile;
+DROP FUNCTION creditrisk.classify(double precision);
+RESET ROLE;
+CREATE EXTENSION creditrisk; \echo :LAST_ERROR_SQLSTATE
+
+-- 3. A superuser-owned schema that already holds objects is refused too.
+ALTER SCHEMA creditrisk OWNER TO CURRENT_USER;
+CREATE FUNCTION creditrisk.classify(score double precision) RETURNS text
+    AS $$ SELECT 'planted'::text $$ LANGUAGE sql;
+CREATE EXTENSION creditrisk; \echo :LAST_ERROR_SQLSTATE
+DROP SCHEMA creditrisk CASCADE;
+
+-- 4. Hostile objects earlier on the search path, shadowing pg_catalog's
+-- operators and functions, fire on any unqualified reference.
+SET ROLE regress_creditrisk_hostile;
+CREATE SCHEMA regress_hostile;
+CREATE FUNCTION regress_hostile.trap_oid_eq(oid, oid) RETURNS boolean
+    AS $$ BEGIN RAISE EXCEPTION 'hijacked: oid = oid called by %', current_user; END $$ LANGUAGE plpgsql;
+CREATE OPERATOR regress_hostile.= (LEFTARG = oid, RIGHTARG = oid, FUNCTION = regress_hostile.trap_oid_eq);
+CREATE FUNCTION regress_hostile.trap_name_eq(name, name) RETURNS boolean
+    AS $$ BEGIN RAISE EXCEPTION 'hijacked: name = name called by %', current_user; END $$ LANGUAGE plpgsql;
+CREATE OPERATOR regress_hostile.= (LEFTARG = name, RIGHTARG = name, FUNCTION = regress_hostile.trap_name_eq);
+CREATE FUNCTION regress_hostile.trap_oid_regclass(oid, regclass) RETURNS boolean
+    AS $$ BEGIN RAISE EXCEPTION 'hijacked: oid = regclass called by %', current_user; END $$ LANGUAGE plpgsql;
+CREATE OPERATOR regress_hostile.= (LEFTARG = oid, RIGHTARG = regclass, FUNCTION = regress_hostile.trap_oid_regclass);
+RESET ROLE;
+
+SET search_path = regress_hostile, public, pg_catalog;
+-- the trap is armed for ordinary queries in this session ...
+SELECT 1 FROM pg_class WHERE oid = 'pg_class'::regclass::oid; \echo :LAST_ERROR_SQLSTATE
+-- ... but not for the extension scripts, which qualify every name.
+CREATE EXTENSION creditrisk VERSION '1.0';
+ALTER EXTENSION creditrisk UPDATE;
+SELECT e.extversion OPERATOR(pg_catalog.=) a.default_version AS at_latest
+  FROM pg_catalog.pg_extension e, pg_catalog.pg_available_extensions a
+ WHERE e.extname OPERATOR(pg_catalog.=) 'creditrisk' AND a.name OPERATOR(pg_catalog.=) 'creditrisk';
+SELECT creditrisk.classify(600), creditrisk.min_spot_check_ratio('d');
+RESET search_path;
+
+-- 5. The hostile role can neither use nor extend the schema.
+SET ROLE regress_creditrisk_hostile;
+CREATE FUNCTION creditrisk.trap() RETURNS int AS 'SELECT 1' LANGUAGE sql; \echo :LAST_ERROR_SQLSTATE
+SELECT creditrisk.classify(100); \echo :LAST_ERROR_SQLSTATE
+CREATE TABLE regress_hostile.t (rc creditrisk.riskclass); \echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+
+-- Clean up, leaving the extension installed at its default version.
+DROP SCHEMA regress_hostile CASCADE;
+REVOKE CREATE ON DATABASE :"datname" FROM regress_creditrisk_hostile;
+DROP ROLE regress_creditrisk_hostile;

@@ -1,0 +1,100 @@
+-- Function labels, checked from the catalog: volatility, strictness,
+-- parallel safety, leakproofness, pinned search_path.
+BEGIN;
+SELECT plan(26);
+SET LOCAL search_path = creditrisk, tap, public;
+
+-- Every function of the extension, with its catalog labels.
+CREATE TEMP VIEW ext_funcs AS
+SELECT p.oid::regprocedure AS func, p.proname, p.prolang, p.provolatile, p.proisstrict,
+       p.proparallel, p.proleakproof, p.prosecdef, p.proconfig, p.prokind
+  FROM pg_proc p
+  JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                  AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'creditrisk';
+
+-- The user-facing functions of the foundation: IMMUTABLE STRICT PARALLEL SAFE.
+SELECT volatility_is('creditrisk', f, a, 'immutable', format('%s is IMMUTABLE', f))
+  FROM (VALUES ('classify', ARRAY['double precision']),
+               ('classify', ARRAY['double precision', 'double precision[]']),
+               ('min_spot_check_ratio', ARRAY['riskclass']),
+               ('class_label', ARRAY['riskclass']),
+               ('uscc_region', ARRAY['uscc']),
+               ('uscc_entity_type', ARRAY['uscc']),
+               ('uscc_is_valid', ARRAY['text'])) v(f, a);
+SELECT is_strict('creditrisk', f, a, format('%s is STRICT', f))
+  FROM (VALUES ('classify', ARRAY['double precision']),
+               ('classify', ARRAY['double precision', 'double precision[]']),
+               ('min_spot_check_ratio', ARRAY['riskclass']),
+               ('class_label', ARRAY['riskclass']),
+               ('uscc_region', ARRAY['uscc']),
+               ('uscc_entity_type', ARRAY['uscc']),
+               ('uscc_is_valid', ARRAY['text'])) v(f, a);
+
+SELECT is_empty($$
+    SELECT func FROM ext_funcs
+     WHERE proname IN ('classify', 'min_spot_check_ratio', 'class_label',
+                       'uscc_region', 'uscc_entity_type', 'uscc_is_valid')
+       AND proparallel <> 's'
+$$, 'the foundation functions are PARALLEL SAFE');
+
+-- Type support: every I/O, comparison and hash function is IMMUTABLE STRICT PARALLEL SAFE.
+SELECT is_empty($$
+    SELECT func FROM ext_funcs
+     WHERE proname ~ '^(riskclass|uscc)_(in|out|recv|send|eq|ne|lt|le|gt|ge|cmp|hash|hash_extended|sortsupport|smaller|larger)$'
+       AND (provolatile <> 'i' OR NOT proisstrict OR proparallel <> 's')
+$$, 'type support functions are IMMUTABLE STRICT PARALLEL SAFE');
+
+-- Comparison and hash support cannot fail, so they are LEAKPROOF (usable
+-- under row-level security and security-barrier views) ...
+SELECT is(count(*)::int, 20, 'the 20 comparison, hash and sort support functions are LEAKPROOF')
+  FROM ext_funcs
+ WHERE proname ~ '^(riskclass|uscc)_(eq|ne|lt|le|gt|ge|cmp|hash|hash_extended|sortsupport)$'
+   AND proleakproof;
+-- ... and nothing that can raise an error is.
+SELECT is_empty($$
+    SELECT func FROM ext_funcs
+     WHERE proleakproof
+       AND proname IN ('classify', 'riskclass_in', 'riskclass_recv', 'uscc_in', 'uscc_recv',
+                       'min_spot_check_ratio', 'class_label')
+$$, 'functions that can raise errors are not LEAKPROOF');
+
+-- Operators carry the planner support the type needs.
+SELECT ok(oprcanhash AND oprcanmerge, format('%s can hash and merge', oid::regoperator))
+  FROM pg_operator
+ WHERE oprnamespace = 'creditrisk'::regnamespace AND oprname = '='
+ ORDER BY oid::regoperator::text;
+SELECT is(count(*)::int, 4, 'riskclass and uscc each have default btree and hash operator classes')
+  FROM pg_opclass
+ WHERE opcnamespace = 'creditrisk'::regnamespace AND opcdefault
+   AND opcmethod IN (SELECT oid FROM pg_am WHERE amname IN ('btree', 'hash'));
+SELECT is(count(*)::int, 2, 'both hash operator families have an extended hash function (support 2)')
+  FROM pg_amproc ap JOIN pg_opfamily f ON f.oid = ap.amprocfamily
+ WHERE f.opfnamespace = 'creditrisk'::regnamespace AND ap.amprocnum = 2
+   AND f.opfmethod = (SELECT oid FROM pg_am WHERE amname = 'hash');
+
+-- Aggregates can run in parallel.
+SELECT is_empty($$
+    SELECT a.aggfnoid::regprocedure FROM pg_aggregate a JOIN ext_funcs f ON f.func = a.aggfnoid
+     WHERE a.aggcombinefn = 0 OR f.proparallel <> 's'
+$$, 'every aggregate has a combine function and is PARALLEL SAFE');
+
+-- Every function written in SQL or PL/pgSQL pins its search_path, and so
+-- does every SECURITY DEFINER function.
+SELECT is_empty($$
+    SELECT func FROM ext_funcs
+     WHERE prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('sql', 'plpgsql'))
+       AND NOT coalesce(proconfig::text ~ 'search_path=', false)
+$$, 'every SQL and PL/pgSQL function pins search_path');
+SELECT is_empty($$
+    SELECT func FROM ext_funcs
+     WHERE prosecdef AND NOT coalesce(proconfig::text ~ 'search_path=', false)
+$$, 'every SECURITY DEFINER function pins search_path');
+
+-- Realistic costs: no C function of the extension keeps an unset default
+-- of 1 where it does real work (array parsing, numeric construction).
+SELECT cmp_ok((SELECT procost FROM pg_proc WHERE oid = 'classify(double precision, double precision[])'::regprocedure),
+              '>', 1::real, 'classify with cut-offs costs more than a comparison');
+
+SELECT * FROM finish();
+ROLLBACK;
