@@ -3,25 +3,49 @@ EXTENSION  = creditrisk
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big = creditrisk
-OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o
+OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
+       src/model.o src/score.o
 
-# The install script is kept readable in extension/creditrisk.sql and
-# installed under its versioned name.  Older full scripts and every upgrade
-# script are kept frozen next to it.
-DATA_built = extension/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(filter-out $(DATA_built), $(wildcard extension/$(EXTENSION)--*.sql))
+# The install script is kept readable in parts under extension/ and
+# assembled at build time:
+#   creditrisk.sql        foundation (1.0): types, classify(), security baseline
+#   scoring.sql           scoring engine (1.1): model tables, scorers
+#   models/*.json         the reference model, installed published
+# Full scripts of older versions and every upgrade script are installed
+# next to it; the old full scripts are kept frozen as released.
+PARTS_1_1 = extension/scoring.sql extension/reference-v1.sql
+
+DATA_built = extension/$(EXTENSION)--$(EXTVERSION).sql \
+             extension/$(EXTENSION)--1.0--1.1.sql
+DATA = extension/$(EXTENSION)--1.0.sql
 
 # pg_regress suites (sql/ + expected/); pgTAP suites live in test/ and are
-# run by tools/test with pg_prove.
+# run by tools/run-tests with pg_prove.
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
-PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror -std=gnu99
-EXTRA_CLEAN = results regression.diffs regression.out
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror -std=gnu99
+EXTRA_CLEAN = results regression.diffs regression.out extension/reference-v1.sql
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-extension/$(EXTENSION)--$(EXTVERSION).sql: extension/$(EXTENSION).sql
-	cp $< $@
+extension/$(EXTENSION)--1.1.sql: extension/$(EXTENSION).sql $(PARTS_1_1)
+	cat $^ > $@
+
+extension/$(EXTENSION)--1.0--1.1.sql: extension/upgrade-header.sql $(PARTS_1_1)
+	sed 's/@TO@/1.1/' extension/upgrade-header.sql | cat - $(PARTS_1_1) > $@
+
+# The reference model is kept as a model_export() document and installed
+# with model_import(), published; its catalogue entries are marked builtin
+# so that pg_dump leaves them to CREATE EXTENSION.
+REFERENCE_MODEL ?= models/reference-v1.json
+extension/reference-v1.sql: $(REFERENCE_MODEL)
+	{ echo '-- The reference model reference-v1 (generated from models/reference-v1.json)'; \
+	  echo 'SELECT creditrisk.model_import($$reference$$'; \
+	  cat $<; \
+	  echo '$$reference$$::jsonb || '"'"'{"status": "published"}'"'"');'; \
+	  echo 'UPDATE creditrisk.indicator SET builtin = true'; \
+	  echo ' WHERE code IN (SELECT code FROM creditrisk.model_indicator WHERE model_key = '"'"'reference-v1'"'"');'; \
+	} > $@

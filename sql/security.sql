@@ -1,5 +1,6 @@
 -- Search-path capture and prepared-schema attacks on CREATE EXTENSION and
 -- ALTER EXTENSION ... UPDATE, in the style of contrib/seg's security test.
+\set SHOW_CONTEXT never
 DROP EXTENSION creditrisk;
 DROP SCHEMA creditrisk;
 CREATE ROLE regress_creditrisk_hostile;

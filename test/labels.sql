@@ -1,13 +1,13 @@
 -- Function labels, checked from the catalog: volatility, strictness,
 -- parallel safety, leakproofness, pinned search_path.
 BEGIN;
-SELECT plan(26);
+SELECT plan(39);
 SET LOCAL search_path = creditrisk, tap, public;
 
 -- Every function of the extension, with its catalog labels.
 CREATE TEMP VIEW ext_funcs AS
 SELECT p.oid::regprocedure AS func, p.proname, p.prolang, p.provolatile, p.proisstrict,
-       p.proparallel, p.proleakproof, p.prosecdef, p.proconfig, p.prokind
+       p.proparallel, p.proleakproof, p.prosecdef, p.proconfig, p.prokind, p.procost
   FROM pg_proc p
   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                   AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
@@ -58,6 +58,48 @@ SELECT is_empty($$
        AND proname IN ('classify', 'riskclass_in', 'riskclass_recv', 'uscc_in', 'uscc_recv',
                        'min_spot_check_ratio', 'class_label')
 $$, 'functions that can raise errors are not LEAKPROOF');
+
+-- The scorers: score() is IMMUTABLE (it accepts only frozen models),
+-- score_draft() and the explanations STABLE; all STRICT PARALLEL SAFE.
+SELECT volatility_is('creditrisk', 'score', a, 'immutable', format('score(%s) is IMMUTABLE', a[2]))
+  FROM (VALUES (ARRAY['text', 'double precision[]']), (ARRAY['text', 'jsonb'])) v(a);
+SELECT volatility_is('creditrisk', 'score_draft', a, 'stable', format('score_draft(%s) is STABLE', a[2]))
+  FROM (VALUES (ARRAY['text', 'double precision[]']), (ARRAY['text', 'jsonb'])) v(a);
+SELECT is_empty($$
+    SELECT func FROM ext_funcs
+     WHERE proname IN ('score', 'score_draft', 'score_explain', 'score_reasons')
+       AND (NOT proisstrict OR proparallel <> 's' OR procost < 50)
+$$, 'scorers are STRICT PARALLEL SAFE with a realistic cost');
+SELECT is_empty($$
+    SELECT func FROM ext_funcs
+     WHERE proname IN ('score_explain', 'score_reasons', 'model_validate', 'model_export',
+                       'model_to_sql', 'model_indicators')
+       AND (provolatile <> 's' OR proparallel <> 's')
+$$, 'model readers are STABLE PARALLEL SAFE');
+SELECT is_empty($$
+    SELECT func FROM ext_funcs
+     WHERE proname IN ('model_import', 'model_publish', 'model_retire', 'model_copy')
+       AND (provolatile <> 'v' OR proparallel <> 'u')
+$$, 'model writers are VOLATILE and PARALLEL UNSAFE');
+SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'score_explain(text, jsonb)'::regprocedure),
+          85::real, 'score_explain estimates one row per reference indicator plus floors');
+SELECT ok(NOT EXISTS (SELECT 1 FROM ext_funcs WHERE prosecdef),
+          'no function of the extension is SECURITY DEFINER');
+SELECT is_empty($$
+    SELECT c.oid::regclass FROM pg_class c
+     WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind = 'r'
+       AND c.oid NOT IN (SELECT unnest(extconfig) FROM pg_extension WHERE extname = 'creditrisk')
+$$, 'every table is registered with pg_extension_config_dump (user data survives pg_dump)');
+SELECT is_empty($$
+    SELECT format('%s.%s', t.tgrelid::regclass, t.tgname) FROM pg_trigger t
+     WHERE t.tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'creditrisk'::regnamespace)
+       AND t.tgenabled <> 'O'
+$$, 'the freezing triggers are enabled');
+SELECT is(count(*)::int, 0, 'every user-facing function has a comment')
+  FROM ext_funcs WHERE obj_description(func, 'pg_proc') IS NULL;
+SELECT is(count(*)::int, 0, 'every table and column has a comment or is self-explaining key')
+  FROM pg_class c WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind IN ('r', 'v', 'm')
+   AND obj_description(c.oid, 'pg_class') IS NULL;
 
 -- Operators carry the planner support the type needs.
 SELECT ok(oprcanhash AND oprcanmerge, format('%s can hash and merge', oid::regoperator))

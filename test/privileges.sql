@@ -36,6 +36,8 @@ SELECT is_empty($$
     SELECT t.oid::regtype FROM pg_type t
      WHERE t.typnamespace = 'creditrisk'::regnamespace
        AND t.typtype IN ('b', 'd', 'e', 'r') AND has_type_privilege('public', t.oid, 'USAGE')
+       -- (arrays of table row types follow the table, which PUBLIC cannot read)
+       AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typrelid <> 0)
 $$, 'PUBLIC may use no creditrisk type');
 
 -- A fresh login role, member of nothing.

@@ -1,0 +1,509 @@
+/*
+ * model.c
+ *		Compile scoring models from the model tables, and cache them.
+ *
+ * A model lives in the tables creditrisk.model, model_dimension,
+ * model_group, model_indicator, model_bin, model_category, model_floor and
+ * model_floor_condition.  Scoring never reads those tables per row: the
+ * first call at a call site looks the model up once (its status and
+ * revision), takes the compiled form from a per-backend cache when the
+ * revision matches, or compiles it with a few SPI queries otherwise.  Each
+ * content change gives the model a new revision (triggers in the install
+ * script), so a cached model is never stale, even for a draft edited in the
+ * same session.  Parallel workers are backends too and keep their own cache.
+ *
+ * A compiled model that a newer revision replaces may still be in use by a
+ * running query, so it is freed at the end of the transaction, not at once.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+
+#include "model.h"
+
+#define MODEL_KEY_MAX 64
+
+typedef struct ModelCacheEntry
+{
+	char		key[MODEL_KEY_MAX];
+	CompiledModel *model;
+} ModelCacheEntry;
+
+static HTAB *model_cache = NULL;
+static List *models_to_free = NIL;
+static bool xact_callback_registered = false;
+
+/* Free replaced models once no query of this transaction can use them. */
+static void
+model_xact_callback(XactEvent event, void *arg)
+{
+	ListCell   *lc;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT && event != XACT_EVENT_PARALLEL_ABORT)
+		return;
+	foreach(lc, models_to_free)
+		MemoryContextDelete((MemoryContext) lfirst(lc));
+	list_free(models_to_free);
+	models_to_free = NIL;
+}
+
+static void
+model_cache_init(void)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = MODEL_KEY_MAX;
+	ctl.entrysize = sizeof(ModelCacheEntry);
+	ctl.hcxt = TopMemoryContext;
+	model_cache = hash_create("creditrisk model cache", 16, &ctl,
+							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	if (!xact_callback_registered)
+	{
+		RegisterXactCallback(model_xact_callback, NULL);
+		xact_callback_registered = true;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * SPI helpers
+ * ---------------------------------------------------------------------
+ */
+
+static void
+run_query(const char *sql, const char *key)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	int			rc;
+
+	values[0] = CStringGetTextDatum(key);
+	rc = SPI_execute_with_args(sql, 1, argtypes, values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "creditrisk: model query failed: %s", SPI_result_code_string(rc));
+}
+
+static char *
+get_text(int row, int col, MemoryContext mcxt)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	if (isnull)
+		return MemoryContextStrdup(mcxt, "");
+	return MemoryContextStrdup(mcxt, TextDatumGetCString(d));
+}
+
+static double
+get_float(int row, int col, double if_null)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? if_null : DatumGetFloat8(d);
+}
+
+static int
+get_int(int row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? 0 : DatumGetInt32(d);
+}
+
+static bool
+get_bool(int row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return !isnull && DatumGetBool(d);
+}
+
+/* ---------------------------------------------------------------------
+ * Compiling
+ * ---------------------------------------------------------------------
+ */
+
+static void
+report_invalid_model(const char *key, int problems)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+			 errmsg("model \"%s\" is not valid: %d problem%s", key, problems,
+					problems == 1 ? "" : "s"),
+			 errhint("SELECT * FROM creditrisk.model_validate('%s') lists them.", key)));
+}
+
+static CondOp
+parse_op(const char *op)
+{
+	if (strcmp(op, "<") == 0)
+		return OP_LT;
+	if (strcmp(op, "<=") == 0)
+		return OP_LE;
+	if (strcmp(op, "=") == 0)
+		return OP_EQ;
+	if (strcmp(op, ">=") == 0)
+		return OP_GE;
+	if (strcmp(op, ">") == 0)
+		return OP_GT;
+	if (strcmp(op, "<>") == 0)
+		return OP_NE;
+	elog(ERROR, "creditrisk: unknown condition operator \"%s\"", op);
+	pg_unreachable();
+}
+
+static int
+cmp_by_code(const void *a, const void *b, void *arg)
+{
+	const CompiledModel *m = (const CompiledModel *) arg;
+
+	return strcmp(m->ind[*(const int *) a].code, m->ind[*(const int *) b].code);
+}
+
+static void
+load_indicators(CompiledModel *m, const char *key)
+{
+	MemoryContext mcxt = m->mcxt;
+
+	/*
+	 * The coefficient is computed as ((w1 * w2) * w3) * 10, the same
+	 * expression and order as model_to_sql(), so that both give the same
+	 * double.
+	 */
+	run_query("SELECT i.position, i.code, c.name, d.name, g.name, i.rule, "
+			  "       d.weight * g.weight * i.weight * 10, i.missing_points, "
+			  "       i.default_points, i.true_points, i.false_points "
+			  "  FROM creditrisk.model_indicator i "
+			  "  JOIN creditrisk.indicator c ON c.code = i.code "
+			  "  JOIN creditrisk.model_group g ON g.model_key = i.model_key AND g.code = i.group_code "
+			  "  JOIN creditrisk.model_dimension d ON d.model_key = g.model_key AND d.code = g.dimension_code "
+			  " WHERE i.model_key = $1 ORDER BY i.position", key);
+
+	m->n = (int) SPI_processed;
+	m->ind = MemoryContextAllocZero(mcxt, sizeof(CompiledIndicator) * Max(m->n, 1));
+	for (int r = 0; r < m->n; r++)
+	{
+		CompiledIndicator *ci = &m->ind[r];
+		char	   *rule = get_text(r, 6, mcxt);
+
+		if (get_int(r, 1) != r + 1)
+			report_invalid_model(key, 1);
+		ci->code = get_text(r, 2, mcxt);
+		ci->name = get_text(r, 3, mcxt);
+		ci->dimension = get_text(r, 4, mcxt);
+		ci->group = get_text(r, 5, mcxt);
+		ci->rule = strcmp(rule, "bins") == 0 ? RULE_BINS :
+			strcmp(rule, "categories") == 0 ? RULE_CATEGORIES : RULE_BOOLEAN;
+		ci->coef = get_float(r, 7, 0);
+		ci->missing_points = get_float(r, 8, 0);
+		ci->default_points = get_float(r, 9, 0);
+		ci->true_points = get_float(r, 10, 0);
+		ci->false_points = get_float(r, 11, 0);
+		ci->min_points = ci->missing_points;
+		if (ci->rule == RULE_CATEGORIES)
+			ci->min_points = Min(ci->min_points, ci->default_points);
+		else if (ci->rule == RULE_BOOLEAN)
+			ci->min_points = Min(ci->min_points, Min(ci->true_points, ci->false_points));
+	}
+
+	m->by_code = MemoryContextAlloc(mcxt, sizeof(int) * Max(m->n, 1));
+	for (int i = 0; i < m->n; i++)
+		m->by_code[i] = i;
+	qsort_arg(m->by_code, m->n, sizeof(int), cmp_by_code, m);
+}
+
+static void
+load_bins(CompiledModel *m, const char *key)
+{
+	MemoryContext mcxt = m->mcxt;
+	int			r = 0;
+
+	run_query("SELECT i.position, b.upper, b.points, "
+			  "       CASE WHEN b.label <> '' THEN b.label ELSE "
+			  "         '[' || coalesce(b.lower::text, '-inf') || ', ' || coalesce(b.upper::text, '+inf') || ')' END "
+			  "  FROM creditrisk.model_bin b "
+			  "  JOIN creditrisk.model_indicator i ON i.model_key = b.model_key AND i.code = b.indicator_code "
+			  " WHERE b.model_key = $1 AND i.rule = 'bins' "
+			  " ORDER BY i.position, b.lower NULLS FIRST", key);
+
+	while (r < (int) SPI_processed)
+	{
+		int			pos = get_int(r, 1);
+		int			start = r;
+		CompiledIndicator *ci = &m->ind[pos - 1];
+
+		while (r < (int) SPI_processed && get_int(r, 1) == pos)
+			r++;
+		ci->nbins = r - start;
+		ci->bin_upper = MemoryContextAlloc(mcxt, sizeof(double) * ci->nbins);
+		ci->bin_points = MemoryContextAlloc(mcxt, sizeof(double) * ci->nbins);
+		ci->bin_labels = MemoryContextAlloc(mcxt, sizeof(char *) * ci->nbins);
+		for (int k = 0; k < ci->nbins; k++)
+		{
+			ci->bin_upper[k] = get_float(start + k, 2, INFINITY);	/* last: +inf */
+			ci->bin_points[k] = get_float(start + k, 3, 0);
+			ci->bin_labels[k] = get_text(start + k, 4, mcxt);
+			ci->min_points = Min(ci->min_points, ci->bin_points[k]);
+		}
+	}
+	for (int i = 0; i < m->n; i++)
+		if (m->ind[i].rule == RULE_BINS && m->ind[i].nbins == 0)
+			report_invalid_model(m->key, 1);
+}
+
+static void
+load_categories(CompiledModel *m, const char *key)
+{
+	MemoryContext mcxt = m->mcxt;
+	int			r = 0;
+
+	run_query("SELECT i.position, k.value, k.points, "
+			  "       CASE WHEN k.label <> '' THEN k.label ELSE k.value::text END "
+			  "  FROM creditrisk.model_category k "
+			  "  JOIN creditrisk.model_indicator i ON i.model_key = k.model_key AND i.code = k.indicator_code "
+			  " WHERE k.model_key = $1 AND i.rule = 'categories' "
+			  " ORDER BY i.position, k.value", key);
+
+	while (r < (int) SPI_processed)
+	{
+		int			pos = get_int(r, 1);
+		int			start = r;
+		CompiledIndicator *ci = &m->ind[pos - 1];
+
+		while (r < (int) SPI_processed && get_int(r, 1) == pos)
+			r++;
+		ci->ncats = r - start;
+		ci->cat_values = MemoryContextAlloc(mcxt, sizeof(double) * ci->ncats);
+		ci->cat_points = MemoryContextAlloc(mcxt, sizeof(double) * ci->ncats);
+		ci->cat_labels = MemoryContextAlloc(mcxt, sizeof(char *) * ci->ncats);
+		for (int k = 0; k < ci->ncats; k++)
+		{
+			ci->cat_values[k] = get_float(start + k, 2, 0);
+			ci->cat_points[k] = get_float(start + k, 3, 0);
+			ci->cat_labels[k] = get_text(start + k, 4, mcxt);
+			ci->min_points = Min(ci->min_points, ci->cat_points[k]);
+		}
+	}
+}
+
+static void
+load_floors(CompiledModel *m, const char *key)
+{
+	MemoryContext mcxt = m->mcxt;
+	int			r = 0;
+	int			nf = 0;
+
+	run_query("SELECT f.code, f.name, f.floor, i.position, c.op, c.value "
+			  "  FROM creditrisk.model_floor f "
+			  "  JOIN creditrisk.model_floor_condition c ON c.model_key = f.model_key AND c.floor_code = f.code "
+			  "  JOIN creditrisk.model_indicator i ON i.model_key = c.model_key AND i.code = c.indicator_code "
+			  " WHERE f.model_key = $1 ORDER BY f.code, c.position", key);
+
+	m->floors = MemoryContextAllocZero(mcxt, sizeof(CompiledFloor) * Max(SPI_processed, 1));
+	while (r < (int) SPI_processed)
+	{
+		char	   *code = get_text(r, 1, mcxt);
+		int			start = r;
+		CompiledFloor *cf = &m->floors[nf++];
+
+		while (r < (int) SPI_processed && strcmp(get_text(r, 1, CurrentMemoryContext), code) == 0)
+			r++;
+		cf->code = code;
+		cf->name = get_text(start, 2, mcxt);
+		cf->floor = get_float(start, 3, 0);
+		cf->nconds = r - start;
+		cf->conds = MemoryContextAlloc(mcxt, sizeof(CompiledCondition) * cf->nconds);
+		for (int k = 0; k < cf->nconds; k++)
+		{
+			cf->conds[k].indicator = get_int(start + k, 4) - 1;
+			cf->conds[k].op = parse_op(get_text(start + k, 5, CurrentMemoryContext));
+			cf->conds[k].value = get_float(start + k, 6, 0);
+		}
+	}
+	m->nfloors = nf;
+}
+
+/*
+ * Compile a model (SPI must be connected).  Drafts are validated first;
+ * published models were validated when published, and must be complete
+ * (a partly restored model has fewer rows than its seal).
+ */
+static CompiledModel *
+compile_model(const char *key, int64 revision, bool published)
+{
+	MemoryContext mcxt;
+	CompiledModel *m;
+
+	if (published)
+	{
+		run_query("SELECT m.seal = creditrisk.model_content_counts(m.model_key) "
+				  "  FROM creditrisk.model m WHERE m.model_key = $1", key);
+		if (SPI_processed != 1 || !get_bool(0, 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("published model \"%s\" is incomplete", key),
+					 errdetail("Its content has fewer rows than were sealed when it was published."),
+					 errhint("Restore the model tables completely before scoring.")));
+	}
+	else
+	{
+		run_query("SELECT count(*)::int FROM creditrisk.model_validate($1)", key);
+		if (get_int(0, 1) > 0)
+			report_invalid_model(key, get_int(0, 1));
+	}
+
+	mcxt = AllocSetContextCreate(TopMemoryContext, "creditrisk compiled model",
+								 ALLOCSET_SMALL_SIZES);
+	m = MemoryContextAllocZero(mcxt, sizeof(CompiledModel));
+	m->mcxt = mcxt;
+	m->key = MemoryContextStrdup(mcxt, key);
+	m->revision = revision;
+	m->published = published;
+
+	/* Lasting parts go to mcxt explicitly; temporaries die with SPI. */
+	PG_TRY();
+	{
+		load_indicators(m, key);
+		load_bins(m, key);
+		load_categories(m, key);
+		load_floors(m, key);
+	}
+	PG_CATCH();
+	{
+		MemoryContextDelete(mcxt);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return m;
+}
+
+/*
+ * Look the model up (status and revision) and return its compiled form,
+ * from the cache when current.
+ */
+static CompiledModel *
+lookup_model(const char *key, bool require_published)
+{
+	ModelCacheEntry *entry;
+	CompiledModel *m;
+	bool		found;
+	char	   *status;
+	int64		revision;
+
+	if (model_cache == NULL)
+		model_cache_init();
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+
+	run_query("SELECT status, revision FROM creditrisk.model WHERE model_key = $1", key);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", key),
+				 errhint("SELECT model_key, status FROM creditrisk.model lists the models.")));
+	status = get_text(0, 1, CurrentMemoryContext);
+	revision = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &found));
+
+	if (require_published && strcmp(status, "draft") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" is a draft", key),
+				 errdetail("score() takes only published models, which cannot change."),
+				 errhint("Publish it with creditrisk.model_publish('%s'), or score the draft with creditrisk.score_draft().", key)));
+
+	entry = (ModelCacheEntry *) hash_search(model_cache, key, HASH_FIND, NULL);
+	if (entry != NULL && entry->model->revision == revision)
+	{
+		SPI_finish();
+		return entry->model;
+	}
+
+	m = compile_model(key, revision, strcmp(status, "draft") != 0);
+	SPI_finish();
+
+	entry = (ModelCacheEntry *) hash_search(model_cache, key, HASH_ENTER, &found);
+	if (found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		models_to_free = lappend(models_to_free, entry->model->mcxt);
+		MemoryContextSwitchTo(old);
+	}
+	entry->model = m;
+	return m;
+}
+
+CompiledModel *
+model_for_call(FunctionCallInfo fcinfo, text *key, bool require_published)
+{
+	ModelCallCache *cc = (ModelCallCache *) fcinfo->flinfo->fn_extra;
+	char	   *keystr;
+
+	/*
+	 * A published model cannot change, so the call site keeps it.  A draft
+	 * can, even between calls of one expression (a PL/pgSQL loop that edits
+	 * and rescores), so it is kept only while no command has run since.
+	 */
+	if (cc != NULL && VARSIZE_ANY(cc->key) == VARSIZE_ANY(key) &&
+		memcmp(cc->key, key, VARSIZE_ANY(key)) == 0 &&
+		(cc->model->published ||
+		 (cc->lxid == MyProc->lxid && cc->cid == GetCurrentCommandId(false))))
+		return cc->model;
+
+	if (VARSIZE_ANY_EXHDR(key) >= MODEL_KEY_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", text_to_cstring(key)),
+				 errdetail("Model keys have at most %d characters.", MODEL_KEY_MAX - 1)));
+	keystr = text_to_cstring(key);
+
+	if (cc == NULL)
+	{
+		cc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCallCache));
+		fcinfo->flinfo->fn_extra = cc;
+	}
+	cc->model = lookup_model(keystr, require_published);
+	cc->lxid = MyProc->lxid;
+	cc->cid = GetCurrentCommandId(false);
+	if (cc->key)
+		pfree(cc->key);
+	cc->key = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(key));
+	memcpy(cc->key, key, VARSIZE_ANY(key));
+	return cc->model;
+}
+
+int
+model_find_code(const CompiledModel *model, const char *code, int len)
+{
+	int			lo = 0;
+	int			hi = model->n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		const char *c = model->ind[model->by_code[mid]].code;
+		int			cmp = strncmp(c, code, len);
+
+		if (cmp == 0 && c[len] != '\0')
+			cmp = 1;
+		if (cmp == 0)
+			return model->by_code[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}

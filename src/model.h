@@ -1,0 +1,104 @@
+/*
+ * model.h
+ *		Compiled scoring models and their per-backend cache.
+ */
+#ifndef CREDITRISK_MODEL_H
+#define CREDITRISK_MODEL_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+typedef enum RuleKind
+{
+	RULE_BINS,
+	RULE_CATEGORIES,
+	RULE_BOOLEAN
+} RuleKind;
+
+typedef enum CondOp
+{
+	OP_LT,
+	OP_LE,
+	OP_EQ,
+	OP_GE,
+	OP_GT,
+	OP_NE
+} CondOp;
+
+typedef struct CompiledIndicator
+{
+	char	   *code;
+	char	   *name;
+	char	   *dimension;
+	char	   *group;
+	RuleKind	rule;
+	double		coef;			/* score units per point: 10 * w1 * w2 * w3 */
+	double		missing_points;
+	double		default_points; /* categories: a value not listed */
+	double		true_points;
+	double		false_points;
+	double		min_points;		/* lowest points the rule can give */
+	int			nbins;			/* bins: [-inf, upper[0]), [upper[0], upper[1]), ... */
+	double	   *bin_upper;		/* nbins - 1 finite upper bounds */
+	double	   *bin_points;
+	char	  **bin_labels;
+	int			ncats;			/* categories, sorted by value */
+	double	   *cat_values;
+	double	   *cat_points;
+	char	  **cat_labels;
+} CompiledIndicator;
+
+typedef struct CompiledCondition
+{
+	int			indicator;		/* 0-based position */
+	CondOp		op;
+	double		value;
+} CompiledCondition;
+
+typedef struct CompiledFloor
+{
+	char	   *code;
+	char	   *name;
+	double		floor;
+	int			nconds;
+	CompiledCondition *conds;
+} CompiledFloor;
+
+typedef struct CompiledModel
+{
+	char	   *key;
+	int64		revision;
+	bool		published;		/* published or retired: frozen */
+	int			n;				/* number of level-3 indicators */
+	CompiledIndicator *ind;
+	int			nfloors;
+	CompiledFloor *floors;
+	int		   *by_code;		/* indicator indexes sorted by code */
+	MemoryContext mcxt;
+} CompiledModel;
+
+/*
+ * Per-call-site state kept in fn_extra: the model last used there.  The
+ * model is looked up (one catalog query) once per query, or when the model
+ * argument changes between rows.
+ */
+typedef struct ModelCallCache
+{
+	text	   *key;			/* copy of the model argument */
+	CompiledModel *model;
+	LocalTransactionId lxid;	/* when a draft was looked up */
+	CommandId	cid;
+} ModelCallCache;
+
+/*
+ * The compiled model for a call.  When require_published is set, drafts are
+ * refused (score() is IMMUTABLE and must only see frozen models).
+ */
+extern CompiledModel *model_for_call(FunctionCallInfo fcinfo, text *key,
+									 bool require_published);
+
+/* Index of an indicator code, or -1. */
+extern int	model_find_code(const CompiledModel *model, const char *code, int len);
+
+#endif							/* CREDITRISK_MODEL_H */

@@ -1,0 +1,565 @@
+/*
+ * score.c
+ *		The scorer: risk scores 0-1000 from indicator values, with
+ *		explanations and reason codes.
+ *
+ * score = max(sum over level-3 indicators of coef_i * points_i,
+ *             floor of every qualitative rule whose conditions all hold)
+ *
+ * where coef_i = 10 * w_dimension * w_group * w_indicator (sibling weights
+ * sum to 1, points lie in [0,100], so the sum lies in [0,1000]) and points_i
+ * comes from the indicator's rule: numeric bins, categories or boolean, or
+ * its missing-value points.  The sum runs in indicator order, in double
+ * precision, exactly as the expression of model_to_sql() does.
+ *
+ * Indicator values come as a double precision[] in the model's order (NULL
+ * elements are missing) or as a jsonb object keyed by indicator code
+ * (absent keys and JSON nulls are missing).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "model.h"
+
+/* Values of one enterprise, in model order. */
+typedef struct IndicatorValues
+{
+	const double *values;
+	const bool *isnull;			/* NULL when no value is missing */
+} IndicatorValues;
+
+#define VALUE_MISSING(iv, i) ((iv)->isnull != NULL && (iv)->isnull[i])
+
+/* What each indicator contributed, for explanations and reason codes. */
+typedef struct IndicatorDetail
+{
+	double		points;
+	const char *matched;
+} IndicatorDetail;
+
+/* ---------------------------------------------------------------------
+ * Rules
+ * ---------------------------------------------------------------------
+ */
+
+static void
+report_nonfinite(const CompiledModel *m, int i, double v)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("indicator \"%s\" (position %d) of model \"%s\" has the value %s",
+					m->ind[i].code, i + 1, m->key, float8out_internal(v)),
+			 errdetail("Indicator values must be finite numbers."),
+			 errhint("Use NULL for a missing value.")));
+}
+
+/* Points of a present value; *matched gets the bin or category label. */
+static inline double
+rule_points(const CompiledIndicator *ci, double v, const char **matched)
+{
+	switch (ci->rule)
+	{
+		case RULE_BINS:
+			for (int k = 0; k < ci->nbins - 1; k++)
+			{
+				if (v < ci->bin_upper[k])
+				{
+					if (matched)
+						*matched = ci->bin_labels[k];
+					return ci->bin_points[k];
+				}
+			}
+			if (matched)
+				*matched = ci->bin_labels[ci->nbins - 1];
+			return ci->bin_points[ci->nbins - 1];
+
+		case RULE_CATEGORIES:
+			{
+				int			lo = 0;
+				int			hi = ci->ncats - 1;
+
+				while (lo <= hi)
+				{
+					int			mid = (lo + hi) / 2;
+
+					if (ci->cat_values[mid] == v)
+					{
+						if (matched)
+							*matched = ci->cat_labels[mid];
+						return ci->cat_points[mid];
+					}
+					if (ci->cat_values[mid] < v)
+						lo = mid + 1;
+					else
+						hi = mid - 1;
+				}
+				if (matched)
+					*matched = "(other)";
+				return ci->default_points;
+			}
+
+		case RULE_BOOLEAN:
+			if (matched)
+				*matched = (v != 0) ? "true" : "false";
+			return (v != 0) ? ci->true_points : ci->false_points;
+	}
+	pg_unreachable();
+}
+
+static inline bool
+condition_holds(const CompiledCondition *c, const IndicatorValues *iv)
+{
+	double		v;
+
+	if (VALUE_MISSING(iv, c->indicator))
+		return false;
+	v = iv->values[c->indicator];
+	switch (c->op)
+	{
+		case OP_LT:
+			return v < c->value;
+		case OP_LE:
+			return v <= c->value;
+		case OP_EQ:
+			return v == c->value;
+		case OP_GE:
+			return v >= c->value;
+		case OP_GT:
+			return v > c->value;
+		case OP_NE:
+			return v != c->value;
+	}
+	return false;
+}
+
+static bool
+floor_holds(const CompiledFloor *f, const IndicatorValues *iv)
+{
+	for (int k = 0; k < f->nconds; k++)
+		if (!condition_holds(&f->conds[k], iv))
+			return false;
+	return true;
+}
+
+/* The highest floor that holds, or -1 when none does. */
+static int
+binding_floor(const CompiledModel *m, const IndicatorValues *iv)
+{
+	int			best = -1;
+
+	for (int f = 0; f < m->nfloors; f++)
+		if (floor_holds(&m->floors[f], iv) &&
+			(best < 0 || m->floors[f].floor > m->floors[best].floor))
+			best = f;
+	return best;
+}
+
+/*
+ * The score.  When detail is given, it receives each indicator's points and
+ * matched bin or category.
+ */
+static double
+compute_score(const CompiledModel *m, const IndicatorValues *iv, IndicatorDetail *detail)
+{
+	double		sum = 0.0;
+	int			f;
+
+	for (int i = 0; i < m->n; i++)
+	{
+		const CompiledIndicator *ci = &m->ind[i];
+		const char *matched = NULL;
+		double		points;
+
+		if (VALUE_MISSING(iv, i))
+		{
+			points = ci->missing_points;
+			matched = "(missing)";
+		}
+		else
+		{
+			double		v = iv->values[i];
+
+			if (unlikely(isinf(v) || isnan(v)))
+				report_nonfinite(m, i, v);
+			points = rule_points(ci, v, detail ? &matched : NULL);
+		}
+		sum += ci->coef * points;
+		if (detail)
+		{
+			detail[i].points = points;
+			detail[i].matched = matched;
+		}
+	}
+
+	f = binding_floor(m, iv);
+	if (f >= 0 && m->floors[f].floor > sum)
+		return m->floors[f].floor;
+	return sum;
+}
+
+/* ---------------------------------------------------------------------
+ * Reading the indicator values
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Values from a double precision[] in model order.  Without NULLs the array
+ * data are used in place.
+ */
+static void
+values_from_array(const CompiledModel *m, ArrayType *arr, IndicatorValues *iv)
+{
+	int			nitems;
+
+	if (ARR_ELEMTYPE(arr) != FLOAT8OID)
+		elog(ERROR, "creditrisk: indicator array is not double precision[]");
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("indicator array must be one-dimensional")));
+	nitems = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	if (nitems != m->n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("model \"%s\" has %d indicators, but the array has %d elements",
+						m->key, m->n, nitems),
+				 errhint("creditrisk.model_indicators('%s') lists the indicators in array order.", m->key)));
+
+	if (!ARR_HASNULL(arr))
+	{
+		iv->values = (const double *) ARR_DATA_PTR(arr);
+		iv->isnull = NULL;
+	}
+	else
+	{
+		bits8	   *bitmap = ARR_NULLBITMAP(arr);
+		const double *data = (const double *) ARR_DATA_PTR(arr);
+		double	   *values = palloc(sizeof(double) * Max(nitems, 1));
+		bool	   *isnull = palloc(sizeof(bool) * Max(nitems, 1));
+
+		for (int i = 0; i < nitems; i++)
+		{
+			isnull[i] = (bitmap[i / 8] & (1 << (i % 8))) == 0;
+			values[i] = isnull[i] ? 0.0 : *data++;
+		}
+		iv->values = values;
+		iv->isnull = isnull;
+	}
+}
+
+/* Values from a jsonb object keyed by indicator code. */
+static void
+values_from_jsonb(const CompiledModel *m, Jsonb *jb, IndicatorValues *iv)
+{
+	double	   *values = palloc0(sizeof(double) * Max(m->n, 1));
+	bool	   *isnull = palloc(sizeof(bool) * Max(m->n, 1));
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			idx = -1;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("indicator values must be a JSON object keyed by indicator code"),
+				 errhint("For example '{\"registered_capital\": 50, \"years_in_operation\": 3}'.")));
+
+	for (int i = 0; i < m->n; i++)
+		isnull[i] = true;
+
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			idx = model_find_code(m, v.val.string.val, v.val.string.len);
+			if (idx < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("model \"%s\" has no indicator \"%.*s\"",
+								m->key, v.val.string.len, v.val.string.val),
+						 errhint("creditrisk.model_indicators('%s') lists its indicator codes.", m->key)));
+		}
+		else if (tok == WJB_VALUE)
+		{
+			const CompiledIndicator *ci = &m->ind[idx];
+
+			switch (v.type)
+			{
+				case jbvNull:
+					break;
+				case jbvNumeric:
+					values[idx] = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+																	 NumericGetDatum(v.val.numeric)));
+					isnull[idx] = false;
+					break;
+				case jbvBool:
+					if (ci->rule == RULE_BOOLEAN)
+					{
+						values[idx] = v.val.boolean ? 1.0 : 0.0;
+						isnull[idx] = false;
+						break;
+					}
+					/* FALLTHROUGH */
+				default:
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("indicator \"%s\" of model \"%s\" must be a number",
+									ci->code, m->key),
+							 errdetail("The value given is a JSON %s.",
+									   v.type == jbvString ? "string" :
+									   v.type == jbvBool ? "boolean" : "array or object"),
+							 errhint("Use a JSON number, or null for a missing value.")));
+			}
+		}
+	}
+	iv->values = values;
+	iv->isnull = isnull;
+}
+
+/* ---------------------------------------------------------------------
+ * SQL-callable scorers
+ * ---------------------------------------------------------------------
+ */
+
+static Datum
+score_array_common(FunctionCallInfo fcinfo, bool require_published)
+{
+	CompiledModel *m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), require_published);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	IndicatorValues iv;
+
+	values_from_array(m, arr, &iv);
+	PG_RETURN_FLOAT8(compute_score(m, &iv, NULL));
+}
+
+static Datum
+score_jsonb_common(FunctionCallInfo fcinfo, bool require_published)
+{
+	CompiledModel *m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), require_published);
+	IndicatorValues iv;
+
+	values_from_jsonb(m, PG_GETARG_JSONB_P(1), &iv);
+	PG_RETURN_FLOAT8(compute_score(m, &iv, NULL));
+}
+
+PG_FUNCTION_INFO_V1(score_array);
+Datum
+score_array(PG_FUNCTION_ARGS)
+{
+	return score_array_common(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(score_jsonb);
+Datum
+score_jsonb(PG_FUNCTION_ARGS)
+{
+	return score_jsonb_common(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(score_draft_array);
+Datum
+score_draft_array(PG_FUNCTION_ARGS)
+{
+	return score_array_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(score_draft_jsonb);
+Datum
+score_draft_jsonb(PG_FUNCTION_ARGS)
+{
+	return score_jsonb_common(fcinfo, false);
+}
+
+/* ---------------------------------------------------------------------
+ * Explanations
+ * ---------------------------------------------------------------------
+ */
+
+#define EXPLAIN_COLS 10
+
+static void
+explain_values(FunctionCallInfo fcinfo, CompiledModel *m, const IndicatorValues *iv)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	IndicatorDetail *detail = palloc(sizeof(IndicatorDetail) * Max(m->n, 1));
+	double		sum = 0.0;
+	double		score = compute_score(m, iv, detail);
+	int			binding;
+	Datum		values[EXPLAIN_COLS];
+	bool		nulls[EXPLAIN_COLS];
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	for (int i = 0; i < m->n; i++)
+	{
+		const CompiledIndicator *ci = &m->ind[i];
+		double		contribution = ci->coef * detail[i].points;
+
+		sum += contribution;
+		memset(nulls, 0, sizeof(nulls));
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = CStringGetTextDatum(ci->code);
+		values[2] = CStringGetTextDatum(ci->name);
+		values[3] = CStringGetTextDatum(ci->dimension);
+		values[4] = CStringGetTextDatum(ci->group);
+		if (VALUE_MISSING(iv, i))
+			nulls[5] = true;
+		else
+			values[5] = Float8GetDatum(iv->values[i]);
+		values[6] = CStringGetTextDatum(detail[i].matched);
+		values[7] = Float8GetDatum(detail[i].points);
+		values[8] = Float8GetDatum(ci->coef / 10.0);
+		values[9] = Float8GetDatum(contribution);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+
+	/* Floor rules that held: the binding one carries the adjustment. */
+	binding = binding_floor(m, iv);
+	for (int f = 0; f < m->nfloors; f++)
+	{
+		const CompiledFloor *cf = &m->floors[f];
+
+		if (!floor_holds(cf, iv))
+			continue;
+		memset(nulls, 0, sizeof(nulls));
+		nulls[0] = nulls[5] = nulls[8] = true;
+		values[1] = CStringGetTextDatum(cf->code);
+		values[2] = CStringGetTextDatum(cf->name);
+		values[3] = CStringGetTextDatum("定性判定 qualitative judgement");
+		values[4] = CStringGetTextDatum("floor");
+		values[6] = CStringGetTextDatum(psprintf("score raised to at least %s",
+												 float8out_internal(cf->floor)));
+		values[7] = Float8GetDatum(cf->floor);
+		values[9] = Float8GetDatum(f == binding ? score - sum : 0.0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+PG_FUNCTION_INFO_V1(score_explain_jsonb);
+Datum
+score_explain_jsonb(PG_FUNCTION_ARGS)
+{
+	CompiledModel *m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), false);
+	IndicatorValues iv;
+
+	values_from_jsonb(m, PG_GETARG_JSONB_P(1), &iv);
+	explain_values(fcinfo, m, &iv);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(score_explain_array);
+Datum
+score_explain_array(PG_FUNCTION_ARGS)
+{
+	CompiledModel *m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), false);
+	IndicatorValues iv;
+
+	values_from_array(m, PG_GETARG_ARRAYTYPE_P(1), &iv);
+	explain_values(fcinfo, m, &iv);
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Reason codes
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct Reason
+{
+	const char *code;
+	double		excess;			/* score units above the indicator's lowest points */
+	int			order;
+} Reason;
+
+static int
+cmp_reason(const void *a, const void *b)
+{
+	const Reason *ra = (const Reason *) a;
+	const Reason *rb = (const Reason *) b;
+
+	if (ra->excess != rb->excess)
+		return ra->excess > rb->excess ? -1 : 1;
+	return ra->order - rb->order;
+}
+
+static Datum
+reasons_values(CompiledModel *m, const IndicatorValues *iv, int n)
+{
+	IndicatorDetail *detail = palloc(sizeof(IndicatorDetail) * Max(m->n, 1));
+	Reason	   *reasons = palloc(sizeof(Reason) * (m->n + 1));
+	Datum	   *elems;
+	int			nreasons = 0;
+	double		sum = 0.0;
+	double		score;
+	int			binding;
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of reasons must not be negative")));
+
+	score = compute_score(m, iv, detail);
+	for (int i = 0; i < m->n; i++)
+	{
+		const CompiledIndicator *ci = &m->ind[i];
+		double		excess = ci->coef * (detail[i].points - ci->min_points);
+
+		sum += ci->coef * detail[i].points;
+		if (excess > 0)
+		{
+			reasons[nreasons].code = ci->code;
+			reasons[nreasons].excess = excess;
+			reasons[nreasons].order = i + 1;
+			nreasons++;
+		}
+	}
+	/* A floor that raised the score is a reason in its own right. */
+	binding = binding_floor(m, iv);
+	if (binding >= 0 && score > sum)
+	{
+		reasons[nreasons].code = m->floors[binding].code;
+		reasons[nreasons].excess = score - sum;
+		reasons[nreasons].order = 0;
+		nreasons++;
+	}
+
+	qsort(reasons, nreasons, sizeof(Reason), cmp_reason);
+	n = Min(n, nreasons);
+	elems = palloc(sizeof(Datum) * Max(n, 1));
+	for (int k = 0; k < n; k++)
+		elems[k] = CStringGetTextDatum(reasons[k].code);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+PG_FUNCTION_INFO_V1(score_reasons_jsonb);
+Datum
+score_reasons_jsonb(PG_FUNCTION_ARGS)
+{
+	CompiledModel *m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), false);
+	IndicatorValues iv;
+
+	values_from_jsonb(m, PG_GETARG_JSONB_P(1), &iv);
+	return reasons_values(m, &iv, PG_GETARG_INT32(2));
+}
+
+PG_FUNCTION_INFO_V1(score_reasons_array);
+Datum
+score_reasons_array(PG_FUNCTION_ARGS)
+{
+	CompiledModel *m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), false);
+	IndicatorValues iv;
+
+	values_from_array(m, PG_GETARG_ARRAYTYPE_P(1), &iv);
+	return reasons_values(m, &iv, PG_GETARG_INT32(2));
+}
