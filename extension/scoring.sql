@@ -439,7 +439,11 @@ BEGIN
             NEW.revision := nextval('creditrisk.model_revision_seq');
             RETURN NEW;
         END IF;
-        IF ROW(NEW.*) IS NOT DISTINCT FROM ROW(OLD.*) THEN
+        -- a new revision alone (content rows restored by pg_dump) is no change
+        IF ROW(NEW.model_key, NEW.description, NEW.status, NEW.based_on, NEW.created_at,
+               NEW.published_at, NEW.retired_at, NEW.seal)
+           IS NOT DISTINCT FROM ROW(OLD.model_key, OLD.description, OLD.status, OLD.based_on, OLD.created_at,
+                                    OLD.published_at, OLD.retired_at, OLD.seal) THEN
             RETURN NEW;
         END IF;
         IF NEW.status <> OLD.status THEN

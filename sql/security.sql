@@ -43,6 +43,9 @@ CREATE OPERATOR regress_hostile.= (LEFTARG = name, RIGHTARG = name, FUNCTION = r
 CREATE FUNCTION regress_hostile.trap_oid_regclass(oid, regclass) RETURNS boolean
     AS $$ BEGIN RAISE EXCEPTION 'hijacked: oid = regclass called by %', current_user; END $$ LANGUAGE plpgsql;
 CREATE OPERATOR regress_hostile.= (LEFTARG = oid, RIGHTARG = regclass, FUNCTION = regress_hostile.trap_oid_regclass);
+CREATE FUNCTION regress_hostile.trap_text_eq(text, text) RETURNS boolean
+    AS $$ BEGIN RAISE EXCEPTION 'hijacked: text = text called by %', current_user; END $$ LANGUAGE plpgsql;
+CREATE OPERATOR regress_hostile.= (LEFTARG = text, RIGHTARG = text, FUNCTION = regress_hostile.trap_text_eq);
 RESET ROLE;
 
 SET search_path = regress_hostile, public, pg_catalog;
@@ -55,6 +58,11 @@ SELECT e.extversion OPERATOR(pg_catalog.=) a.default_version AS at_latest
   FROM pg_catalog.pg_extension e, pg_catalog.pg_available_extensions a
  WHERE e.extname OPERATOR(pg_catalog.=) 'creditrisk' AND a.name OPERATOR(pg_catalog.=) 'creditrisk';
 SELECT creditrisk.classify(600), creditrisk.min_spot_check_ratio('d');
+-- ... nor for the scorer's and the model functions' own queries
+SELECT creditrisk.score('reference-v1', '{}'::jsonb) > 0 AS scored,
+       (SELECT count(*) FROM creditrisk.model_validate('reference-v1')) AS problems,
+       (SELECT count(*) > 0 FROM creditrisk.score_explain('reference-v1', '{}'::jsonb)) AS explained;
+SELECT 'abc'::text = 'abc'::text; \echo :LAST_ERROR_SQLSTATE
 RESET search_path;
 
 -- 5. The hostile role can neither use nor extend the schema.

@@ -24,6 +24,7 @@
 #include "executor/spi.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
@@ -398,11 +399,23 @@ lookup_model(const char *key, bool require_published)
 	ModelCacheEntry *entry;
 	CompiledModel *m;
 	bool		found;
+	bool		isnull;
 	char	   *status;
 	int64		revision;
+	int			save_nestlevel;
 
 	if (model_cache == NULL)
 		model_cache_init();
+
+	/*
+	 * The model queries name every relation with its schema; the search
+	 * path is pinned too, so that no operator or function on the caller's
+	 * path can capture them.  (GUC_ACTION_SAVE is allowed in parallel
+	 * workers, as for a function's SET clause.)
+	 */
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");
@@ -414,7 +427,7 @@ lookup_model(const char *key, bool require_published)
 				 errmsg("model \"%s\" does not exist", key),
 				 errhint("SELECT model_key, status FROM creditrisk.model lists the models.")));
 	status = get_text(0, 1, CurrentMemoryContext);
-	revision = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &found));
+	revision = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 
 	if (require_published && strcmp(status, "draft") == 0)
 		ereport(ERROR,
@@ -427,11 +440,13 @@ lookup_model(const char *key, bool require_published)
 	if (entry != NULL && entry->model->revision == revision)
 	{
 		SPI_finish();
+		AtEOXact_GUC(true, save_nestlevel);
 		return entry->model;
 	}
 
 	m = compile_model(key, revision, strcmp(status, "draft") != 0);
 	SPI_finish();
+	AtEOXact_GUC(true, save_nestlevel);
 
 	entry = (ModelCacheEntry *) hash_search(model_cache, key, HASH_ENTER, &found);
 	if (found)

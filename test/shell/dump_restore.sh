@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# User data in extension tables survives pg_dump and restore: models in every
+# status and user catalogue entries come back exactly, published models stay
+# frozen and scorable, and the reference model is not duplicated.
+# Output: TAP.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+src=creditrisk_dump_src
+dst=creditrisk_dump_dst
+dump=$(mktemp)
+trap 'rm -f "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1' EXIT
+
+q() { psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+n=0
+check() {   # check "description" actual expected
+    n=$((n + 1))
+    if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:      $2"; echo "#   expected: $3"; fi
+}
+
+echo "1..8"
+dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1
+createdb $src && createdb $dst
+tiny=$(cat test/fixtures/tiny-model.json)
+psql -X -q -v ON_ERROR_STOP=1 -d $src -v tiny="$tiny" >/dev/null <<'SQL'
+CREATE EXTENSION creditrisk;
+SET search_path = creditrisk;
+SELECT model_import(:'tiny'::jsonb, 'dump-v1');
+SELECT model_publish('dump-v1');
+SELECT model_copy('dump-v1', 'dump-v2');
+SELECT model_publish('dump-v2');
+SELECT model_retire('dump-v1');
+SELECT model_copy('dump-v2', 'dump-v3', 'work in progress');
+UPDATE model_bin SET points = 55 WHERE model_key = 'dump-v3' AND indicator_code = 'tiny_capital' AND lower = 10;
+SQL
+
+pg_dump -d $src > "$dump" 2>/dev/null
+restore_out=$(psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d $dst -f "$dump" 2>&1)
+restore_status=$?
+check "the dump restores without error" "$restore_status" "0"
+[ "$restore_status" -eq 0 ] || echo "$restore_out" | sed 's/^/# /' | head -20
+
+list="SELECT string_agg(model_key || ':' || status || ':' || md5((creditrisk.model_export(model_key))::text), ' ' ORDER BY model_key) FROM creditrisk.model"
+check "every model comes back with its status and exact content" "$(q $dst "$list")" "$(q $src "$list")"
+
+cat_q="SELECT string_agg(code || ':' || builtin, ' ' ORDER BY code) FROM creditrisk.indicator"
+check "catalogue entries come back once, builtin ones from CREATE EXTENSION" "$(q $dst "$cat_q")" "$(q $src "$cat_q")"
+
+check "the reference model is not duplicated" "$(q $dst "SELECT count(*) FROM creditrisk.model_indicator WHERE model_key = 'reference-v1'")" \
+      "$(q $src "SELECT count(*) FROM creditrisk.model_indicator WHERE model_key = 'reference-v1'")"
+
+score_q="SELECT creditrisk.score('dump-v2', '{50,3,1,7}'::float8[]) || ' ' || creditrisk.score('dump-v1', '{5,2,0,1}'::float8[]) || ' ' || creditrisk.score_draft('dump-v3', '{50,1,0,2}'::float8[])"
+check "restored models score as before (published, retired, draft)" "$(q $dst "$score_q")" "$(q $src "$score_q")"
+
+frozen=$(psql -X -q -t -A -d $dst -c "INSERT INTO creditrisk.model_category VALUES ('dump-v2', 'tiny_licence', 9, 1, 'x')" 2>&1)
+check "a restored published model is still frozen" "$(echo "$frozen" | grep -c 'is published and cannot be changed')" "1"
+
+draft_edit=$(q $dst "UPDATE creditrisk.model_bin SET points = 60 WHERE model_key = 'dump-v3' AND indicator_code = 'tiny_capital' AND lower = 10 RETURNING points")
+check "a restored draft is still editable" "$draft_edit" "60"
+
+q $dst "SELECT creditrisk.model_copy('dump-v2', 'dump-v4')" >/dev/null
+check "revisions continue after restore (sequence restored)" \
+      "$(q $dst "SELECT min(revision) > (SELECT max(revision) FROM creditrisk.model WHERE model_key <> 'dump-v4') FROM creditrisk.model WHERE model_key = 'dump-v4'")" "t"
