@@ -211,11 +211,7 @@ load_indicators(CompiledModel *m, const char *key)
 		ci->default_points = get_float(r, 9, 0);
 		ci->true_points = get_float(r, 10, 0);
 		ci->false_points = get_float(r, 11, 0);
-		ci->min_points = ci->missing_points;
-		if (ci->rule == RULE_CATEGORIES)
-			ci->min_points = Min(ci->min_points, ci->default_points);
-		else if (ci->rule == RULE_BOOLEAN)
-			ci->min_points = Min(ci->min_points, Min(ci->true_points, ci->false_points));
+		ci->min_points = ci->missing_points;	/* lowered by add_segment() */
 	}
 
 	m->by_code = MemoryContextAlloc(mcxt, sizeof(int) * Max(m->n, 1));
@@ -224,11 +220,41 @@ load_indicators(CompiledModel *m, const char *key)
 	qsort_arg(m->by_code, m->n, sizeof(int), cmp_by_code, m);
 }
 
+/* Append a segment [.., upper) with the given points to an indicator. */
+static void
+add_segment(CompiledIndicator *ci, int *cap, MemoryContext mcxt,
+			double upper, double points, const char *label)
+{
+	if (ci->nseg == *cap)
+	{
+		*cap = Max(8, *cap * 2);
+		if (ci->seg_upper == NULL)
+		{
+			ci->seg_upper = MemoryContextAlloc(mcxt, sizeof(double) * *cap);
+			ci->seg_points = MemoryContextAlloc(mcxt, sizeof(double) * *cap);
+			ci->seg_label = MemoryContextAlloc(mcxt, sizeof(char *) * *cap);
+		}
+		else
+		{
+			ci->seg_upper = repalloc(ci->seg_upper, sizeof(double) * *cap);
+			ci->seg_points = repalloc(ci->seg_points, sizeof(double) * *cap);
+			ci->seg_label = repalloc(ci->seg_label, sizeof(char *) * *cap);
+		}
+	}
+	ci->seg_upper[ci->nseg] = upper;
+	ci->seg_points[ci->nseg] = points;
+	ci->seg_label[ci->nseg] = label;
+	ci->nseg++;
+	ci->min_points = Min(ci->min_points, points);
+}
+
+/* Bins, in order of their lower bound: [-inf, u1), [u1, u2), ... [uk, +inf). */
 static void
 load_bins(CompiledModel *m, const char *key)
 {
 	MemoryContext mcxt = m->mcxt;
-	int			r = 0;
+	int			cap = 0;
+	int			current = -1;
 
 	run_query("SELECT i.position, b.upper, b.points, "
 			  "       CASE WHEN b.label <> '' THEN b.label ELSE "
@@ -238,36 +264,31 @@ load_bins(CompiledModel *m, const char *key)
 			  " WHERE b.model_key = $1 AND i.rule = 'bins' "
 			  " ORDER BY i.position, b.lower NULLS FIRST", key);
 
-	while (r < (int) SPI_processed)
+	for (int r = 0; r < (int) SPI_processed; r++)
 	{
 		int			pos = get_int(r, 1);
-		int			start = r;
-		CompiledIndicator *ci = &m->ind[pos - 1];
 
-		while (r < (int) SPI_processed && get_int(r, 1) == pos)
-			r++;
-		ci->nbins = r - start;
-		ci->bin_upper = MemoryContextAlloc(mcxt, sizeof(double) * ci->nbins);
-		ci->bin_points = MemoryContextAlloc(mcxt, sizeof(double) * ci->nbins);
-		ci->bin_labels = MemoryContextAlloc(mcxt, sizeof(char *) * ci->nbins);
-		for (int k = 0; k < ci->nbins; k++)
+		if (pos != current)
 		{
-			ci->bin_upper[k] = get_float(start + k, 2, INFINITY);	/* last: +inf */
-			ci->bin_points[k] = get_float(start + k, 3, 0);
-			ci->bin_labels[k] = get_text(start + k, 4, mcxt);
-			ci->min_points = Min(ci->min_points, ci->bin_points[k]);
+			current = pos;
+			cap = 0;
 		}
+		add_segment(&m->ind[pos - 1], &cap, mcxt,
+					get_float(r, 2, INFINITY),	/* the last bin ends at +inf */
+					get_float(r, 3, 0), get_text(r, 4, mcxt));
 	}
-	for (int i = 0; i < m->n; i++)
-		if (m->ind[i].rule == RULE_BINS && m->ind[i].nbins == 0)
-			report_invalid_model(m->key, 1);
 }
 
+/*
+ * Categories: each listed value v is the segment [v, nextafter(v, +inf)),
+ * and the gaps between them give the default points.
+ */
 static void
 load_categories(CompiledModel *m, const char *key)
 {
 	MemoryContext mcxt = m->mcxt;
-	int			r = 0;
+	int			cap = 0;
+	int			current = -1;
 
 	run_query("SELECT i.position, k.value, k.points, "
 			  "       CASE WHEN k.label <> '' THEN k.label ELSE k.value::text END "
@@ -276,25 +297,42 @@ load_categories(CompiledModel *m, const char *key)
 			  " WHERE k.model_key = $1 AND i.rule = 'categories' "
 			  " ORDER BY i.position, k.value", key);
 
-	while (r < (int) SPI_processed)
+	for (int r = 0; r < (int) SPI_processed; r++)
 	{
 		int			pos = get_int(r, 1);
-		int			start = r;
 		CompiledIndicator *ci = &m->ind[pos - 1];
+		double		value = get_float(r, 2, 0);
+		double		after = nextafter(value, INFINITY);
 
-		while (r < (int) SPI_processed && get_int(r, 1) == pos)
-			r++;
-		ci->ncats = r - start;
-		ci->cat_values = MemoryContextAlloc(mcxt, sizeof(double) * ci->ncats);
-		ci->cat_points = MemoryContextAlloc(mcxt, sizeof(double) * ci->ncats);
-		ci->cat_labels = MemoryContextAlloc(mcxt, sizeof(char *) * ci->ncats);
-		for (int k = 0; k < ci->ncats; k++)
+		if (pos != current)
 		{
-			ci->cat_values[k] = get_float(start + k, 2, 0);
-			ci->cat_points[k] = get_float(start + k, 3, 0);
-			ci->cat_labels[k] = get_text(start + k, 4, mcxt);
-			ci->min_points = Min(ci->min_points, ci->cat_points[k]);
+			current = pos;
+			cap = 0;
 		}
+		/* the gap below this value (empty when the previous one ends here) */
+		if (ci->nseg == 0 || ci->seg_upper[ci->nseg - 1] < value)
+			add_segment(ci, &cap, mcxt, value, ci->default_points, "(other)");
+		add_segment(ci, &cap, mcxt, after, get_float(r, 3, 0), get_text(r, 4, mcxt));
+		/* close with the default up to +inf after the last value */
+		if (r + 1 == (int) SPI_processed || get_int(r + 1, 1) != pos)
+			add_segment(ci, &cap, mcxt, INFINITY, ci->default_points, "(other)");
+	}
+}
+
+/* Boolean: false on [0, nextafter(0)) (so -0 too), true elsewhere. */
+static void
+build_boolean_segments(CompiledModel *m)
+{
+	for (int i = 0; i < m->n; i++)
+	{
+		CompiledIndicator *ci = &m->ind[i];
+		int			cap = 0;
+
+		if (ci->rule != RULE_BOOLEAN)
+			continue;
+		add_segment(ci, &cap, m->mcxt, 0.0, ci->true_points, "true");
+		add_segment(ci, &cap, m->mcxt, nextafter(0.0, INFINITY), ci->false_points, "false");
+		add_segment(ci, &cap, m->mcxt, INFINITY, ci->true_points, "true");
 	}
 }
 
@@ -378,6 +416,10 @@ compile_model(const char *key, int64 revision, bool published)
 		load_indicators(m, key);
 		load_bins(m, key);
 		load_categories(m, key);
+		build_boolean_segments(m);
+		for (int i = 0; i < m->n; i++)
+			if (m->ind[i].nseg == 0 || !isinf(m->ind[i].seg_upper[m->ind[i].nseg - 1]))
+				report_invalid_model(key, 1);
 		load_floors(m, key);
 	}
 	PG_CATCH();

@@ -39,14 +39,18 @@ typedef struct CompiledIndicator
 	double		true_points;
 	double		false_points;
 	double		min_points;		/* lowest points the rule can give */
-	int			nbins;			/* bins: [-inf, upper[0]), [upper[0], upper[1]), ... */
-	double	   *bin_upper;		/* nbins - 1 finite upper bounds */
-	double	   *bin_points;
-	char	  **bin_labels;
-	int			ncats;			/* categories, sorted by value */
-	double	   *cat_values;
-	double	   *cat_points;
-	char	  **cat_labels;
+
+	/*
+	 * Every rule is compiled to segments of the real line: segment k is
+	 * [seg_upper[k-1], seg_upper[k]) and gives seg_points[k]; the last upper
+	 * bound is +infinity.  Bins map directly; a category value v becomes
+	 * [v, nextafter(v)) between default segments; boolean is false on
+	 * [0, nextafter(0)) and true elsewhere.  Scoring is then one short scan.
+	 */
+	int			nseg;
+	double	   *seg_upper;
+	double	   *seg_points;
+	const char **seg_label;
 } CompiledIndicator;
 
 typedef struct CompiledCondition

@@ -63,57 +63,19 @@ report_nonfinite(const CompiledModel *m, int i, double v)
 			 errhint("Use NULL for a missing value.")));
 }
 
-/* Points of a present value; *matched gets the bin or category label. */
-static inline double
-rule_points(const CompiledIndicator *ci, double v, const char **matched)
+/*
+ * Points of a present (finite) value: the segment it falls in.  The last
+ * segment ends at +infinity, so the scan always stops.
+ */
+static inline int
+segment_of(const CompiledIndicator *ci, double v)
 {
-	switch (ci->rule)
-	{
-		case RULE_BINS:
-			for (int k = 0; k < ci->nbins - 1; k++)
-			{
-				if (v < ci->bin_upper[k])
-				{
-					if (matched)
-						*matched = ci->bin_labels[k];
-					return ci->bin_points[k];
-				}
-			}
-			if (matched)
-				*matched = ci->bin_labels[ci->nbins - 1];
-			return ci->bin_points[ci->nbins - 1];
+	const double *upper = ci->seg_upper;
+	int			k = 0;
 
-		case RULE_CATEGORIES:
-			{
-				int			lo = 0;
-				int			hi = ci->ncats - 1;
-
-				while (lo <= hi)
-				{
-					int			mid = (lo + hi) / 2;
-
-					if (ci->cat_values[mid] == v)
-					{
-						if (matched)
-							*matched = ci->cat_labels[mid];
-						return ci->cat_points[mid];
-					}
-					if (ci->cat_values[mid] < v)
-						lo = mid + 1;
-					else
-						hi = mid - 1;
-				}
-				if (matched)
-					*matched = "(other)";
-				return ci->default_points;
-			}
-
-		case RULE_BOOLEAN:
-			if (matched)
-				*matched = (v != 0) ? "true" : "false";
-			return (v != 0) ? ci->true_points : ci->false_points;
-	}
-	pg_unreachable();
+	while (v >= upper[k])
+		k++;
+	return k;
 }
 
 static inline bool
@@ -189,9 +151,13 @@ compute_score(const CompiledModel *m, const IndicatorValues *iv, IndicatorDetail
 		{
 			double		v = iv->values[i];
 
+			int			k;
+
 			if (unlikely(isinf(v) || isnan(v)))
 				report_nonfinite(m, i, v);
-			points = rule_points(ci, v, detail ? &matched : NULL);
+			k = segment_of(ci, v);
+			points = ci->seg_points[k];
+			matched = ci->seg_label[k];
 		}
 		sum += ci->coef * points;
 		if (detail)
