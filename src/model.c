@@ -532,6 +532,13 @@ model_for_call(FunctionCallInfo fcinfo, text *key, bool require_published)
 		fcinfo->flinfo->fn_extra = cc;
 	}
 	cc->model = lookup_model(keystr, require_published);
+	if (cc->values)
+	{
+		pfree(cc->values);
+		pfree(cc->isnull);
+	}
+	cc->values = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(double) * Max(cc->model->n, 1));
+	cc->isnull = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool) * Max(cc->model->n, 1));
 	cc->lxid = MyProc->lxid;
 	cc->cid = GetCurrentCommandId(false);
 	if (cc->key)

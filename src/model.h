@@ -93,6 +93,8 @@ typedef struct ModelCallCache
 	CompiledModel *model;
 	LocalTransactionId lxid;	/* when a draft was looked up */
 	CommandId	cid;
+	double	   *values;			/* scratch: one row's values (model->n) */
+	bool	   *isnull;
 } ModelCallCache;
 
 /*
