@@ -374,6 +374,31 @@ load_floors(CompiledModel *m, const char *key)
 }
 
 /*
+ * Contributions in score units, computed once: coef * points is the same
+ * double here as in model_to_sql()'s expression.
+ */
+static void
+build_contributions(CompiledModel *m)
+{
+	m->small_contrib = MemoryContextAlloc(m->mcxt, sizeof(double) * SMALL_VALUES * Max(m->n, 1));
+	for (int i = 0; i < m->n; i++)
+	{
+		CompiledIndicator *ci = &m->ind[i];
+
+		ci->missing_contrib = ci->coef * ci->missing_points;
+		ci->seg_contrib = MemoryContextAlloc(m->mcxt, sizeof(double) * ci->nseg);
+		for (int k = 0; k < ci->nseg; k++)
+			ci->seg_contrib[k] = ci->coef * ci->seg_points[k];
+		for (int j = 0, k = 0; j < SMALL_VALUES; j++)
+		{
+			while (j >= ci->seg_upper[k])
+				k++;
+			m->small_contrib[i * SMALL_VALUES + j] = ci->seg_contrib[k];
+		}
+	}
+}
+
+/*
  * Compile a model (SPI must be connected).  Drafts are validated first;
  * published models were validated when published, and must be complete
  * (a partly restored model has fewer rows than its seal).
@@ -420,6 +445,7 @@ compile_model(const char *key, int64 revision, bool published)
 		for (int i = 0; i < m->n; i++)
 			if (m->ind[i].nseg == 0 || !isinf(m->ind[i].seg_upper[m->ind[i].nseg - 1]))
 				report_invalid_model(key, 1);
+		build_contributions(m);
 		load_floors(m, key);
 	}
 	PG_CATCH();

@@ -51,7 +51,17 @@ typedef struct CompiledIndicator
 	double	   *seg_upper;
 	double	   *seg_points;
 	const char **seg_label;
+
+	/* The same in score units (coef * points), as the hot loop adds them. */
+	double	   *seg_contrib;
+	double		missing_contrib;
 } CompiledIndicator;
+
+/*
+ * Most indicator values are small counts, flags or codes: for the integers
+ * 0 .. SMALL_VALUES-1 the contribution is looked up directly.
+ */
+#define SMALL_VALUES 32
 
 typedef struct CompiledCondition
 {
@@ -79,6 +89,7 @@ typedef struct CompiledModel
 	int			nfloors;
 	CompiledFloor *floors;
 	int		   *by_code;		/* indicator indexes sorted by code */
+	double	   *small_contrib;	/* n x SMALL_VALUES: contribution of value j */
 	MemoryContext mcxt;
 } CompiledModel;
 

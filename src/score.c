@@ -36,6 +36,13 @@ typedef struct IndicatorValues
 {
 	const double *values;
 	const bool *isnull;			/* NULL when no value is missing */
+
+	/*
+	 * An array with NULLs is read in place by the scoring loop, which fills
+	 * values and isnull (scratch space) as it goes, for the floor rules.
+	 */
+	const double *packed;		/* the array's non-null elements */
+	const bits8 *bitmap;		/* its null bitmap */
 } IndicatorValues;
 
 #define VALUE_MISSING(iv, i) ((iv)->isnull != NULL && (iv)->isnull[i])
@@ -131,6 +138,25 @@ binding_floor(const CompiledModel *m, const IndicatorValues *iv)
 }
 
 /*
+ * The contribution (score units) of a present value: a direct lookup for
+ * small integers, else the segment it falls in.
+ */
+static pg_attribute_always_inline double
+contribution(const CompiledModel *m, int i, double v)
+{
+	if (v >= 0 && v < SMALL_VALUES)
+	{
+		int			j = (int) v;
+
+		if ((double) j == v)
+			return m->small_contrib[i * SMALL_VALUES + j];
+	}
+	if (unlikely(isinf(v) || isnan(v)))
+		report_nonfinite(m, i, v);
+	return m->ind[i].seg_contrib[segment_of(&m->ind[i], v)];
+}
+
+/*
  * The weighted sum of points, in indicator order.  Always inlined, so that
  * the common case (no missing value, no detail) compiles to a tight loop.
  */
@@ -144,20 +170,54 @@ weighted_sum(const CompiledModel *m, const double *values, const bool *isnull,
 	{
 		const CompiledIndicator *ci = &m->ind[i];
 		bool		missing = isnull != NULL && isnull[i];
-		double		v = values[i];	/* 0 where missing */
-		double		points;
-		int			k;
 
-		if (unlikely(isinf(v) || isnan(v)))
-			report_nonfinite(m, i, v);
-		k = segment_of(ci, v);
-		points = missing ? ci->missing_points : ci->seg_points[k];
-		sum += ci->coef * points;
-		if (detail)
+		if (detail == NULL)
+			sum += missing ? ci->missing_contrib : contribution(m, i, values[i]);
+		else if (missing)
 		{
-			detail[i].points = points;
-			detail[i].matched = missing ? "(missing)" : ci->seg_label[k];
+			sum += ci->missing_contrib;
+			detail[i].points = ci->missing_points;
+			detail[i].matched = "(missing)";
 		}
+		else
+		{
+			double		v = values[i];
+			int			k;
+
+			if (unlikely(isinf(v) || isnan(v)))
+				report_nonfinite(m, i, v);
+			k = segment_of(ci, v);
+			sum += ci->seg_contrib[k];
+			detail[i].points = ci->seg_points[k];
+			detail[i].matched = ci->seg_label[k];
+		}
+	}
+	return sum;
+}
+
+/*
+ * The weighted sum over an array with NULLs, read in place: element i is
+ * present when its bitmap bit is set, and the present ones are packed.  The
+ * load is made unconditional (data[-1] when absent, which lies inside the
+ * array: its header or the previous element) so that no branch depends on
+ * where the NULLs are.  values and isnull are filled for the floor rules.
+ */
+static double
+weighted_sum_packed(const CompiledModel *m, const double *data, const bits8 *bitmap,
+					double *values, bool *isnull)
+{
+	double		sum = 0.0;
+
+	for (int i = 0; i < m->n; i++)
+	{
+		int			present = (bitmap[i >> 3] >> (i & 7)) & 1;
+		double		loaded = data[present - 1];
+		double		v = present ? loaded : 0.0;
+
+		data += present;
+		values[i] = v;
+		isnull[i] = !present;
+		sum += present ? contribution(m, i, v) : m->ind[i].missing_contrib;
 	}
 	return sum;
 }
@@ -172,7 +232,10 @@ compute_score(const CompiledModel *m, const IndicatorValues *iv, IndicatorDetail
 	double		sum;
 	int			f;
 
-	if (iv->isnull == NULL && detail == NULL)
+	if (iv->bitmap != NULL && detail == NULL)
+		sum = weighted_sum_packed(m, iv->packed, iv->bitmap,
+								  (double *) iv->values, (bool *) iv->isnull);
+	else if (iv->isnull == NULL && detail == NULL)
 		sum = weighted_sum(m, iv->values, NULL, NULL);
 	else
 		sum = weighted_sum(m, iv->values, iv->isnull, detail);
@@ -194,7 +257,7 @@ compute_score(const CompiledModel *m, const IndicatorValues *iv, IndicatorDetail
  */
 static void
 values_from_array(const CompiledModel *m, ArrayType *arr, IndicatorValues *iv,
-				  double *scratch_values, bool *scratch_isnull)
+				  double *scratch_values, bool *scratch_isnull, bool want_expanded)
 {
 	int			nitems;
 
@@ -212,10 +275,20 @@ values_from_array(const CompiledModel *m, ArrayType *arr, IndicatorValues *iv,
 						m->key, m->n, nitems),
 				 errhint("creditrisk.model_indicators('%s') lists the indicators in array order.", m->key)));
 
+	iv->packed = NULL;
+	iv->bitmap = NULL;
 	if (!ARR_HASNULL(arr))
 	{
 		iv->values = (const double *) ARR_DATA_PTR(arr);
 		iv->isnull = NULL;
+	}
+	else if (!want_expanded)
+	{
+		/* the scoring loop reads it in place and fills the scratch arrays */
+		iv->packed = (const double *) ARR_DATA_PTR(arr);
+		iv->bitmap = ARR_NULLBITMAP(arr);
+		iv->values = scratch_values;
+		iv->isnull = scratch_isnull;
 	}
 	else
 	{
@@ -304,6 +377,8 @@ values_from_jsonb(const CompiledModel *m, Jsonb *jb, IndicatorValues *iv,
 	}
 	iv->values = values;
 	iv->isnull = isnull;
+	iv->packed = NULL;
+	iv->bitmap = NULL;
 }
 
 /* ---------------------------------------------------------------------
@@ -324,7 +399,7 @@ score_array_common(FunctionCallInfo fcinfo, bool require_published)
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
 	IndicatorValues iv;
 
-	values_from_array(m, arr, &iv, SCRATCH(fcinfo)->values, SCRATCH(fcinfo)->isnull);
+	values_from_array(m, arr, &iv, SCRATCH(fcinfo)->values, SCRATCH(fcinfo)->isnull, false);
 	PG_RETURN_FLOAT8(compute_score(m, &iv, NULL));
 }
 
@@ -450,7 +525,7 @@ score_explain_array(PG_FUNCTION_ARGS)
 	CompiledModel *m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), false);
 	IndicatorValues iv;
 
-	values_from_array(m, PG_GETARG_ARRAYTYPE_P(1), &iv, SCRATCH(fcinfo)->values, SCRATCH(fcinfo)->isnull);
+	values_from_array(m, PG_GETARG_ARRAYTYPE_P(1), &iv, SCRATCH(fcinfo)->values, SCRATCH(fcinfo)->isnull, true);
 	explain_values(fcinfo, m, &iv);
 	return (Datum) 0;
 }
@@ -545,6 +620,6 @@ score_reasons_array(PG_FUNCTION_ARGS)
 	CompiledModel *m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), false);
 	IndicatorValues iv;
 
-	values_from_array(m, PG_GETARG_ARRAYTYPE_P(1), &iv, SCRATCH(fcinfo)->values, SCRATCH(fcinfo)->isnull);
+	values_from_array(m, PG_GETARG_ARRAYTYPE_P(1), &iv, SCRATCH(fcinfo)->values, SCRATCH(fcinfo)->isnull, true);
 	return reasons_values(m, &iv, PG_GETARG_INT32(2));
 }
