@@ -207,17 +207,36 @@ weighted_sum_packed(const CompiledModel *m, const double *data, const bits8 *bit
 					double *values, bool *isnull)
 {
 	double		sum = 0.0;
+	int			i = 0;
 
-	for (int i = 0; i < m->n; i++)
+	while (i < m->n)
 	{
-		int			present = (bitmap[i >> 3] >> (i & 7)) & 1;
-		double		loaded = data[present - 1];
-		double		v = present ? loaded : 0.0;
+		int			end = Min(i + 8, m->n);
 
-		data += present;
-		values[i] = v;
-		isnull[i] = !present;
-		sum += present ? contribution(m, i, v) : m->ind[i].missing_contrib;
+		if (bitmap[i >> 3] == 0xFF && end == i + 8)
+		{
+			/* eight values present, as is usual: read them straight */
+			for (; i < end; i++)
+			{
+				double		v = *data++;
+
+				values[i] = v;
+				isnull[i] = false;
+				sum += contribution(m, i, v);
+			}
+			continue;
+		}
+		for (; i < end; i++)
+		{
+			int			present = (bitmap[i >> 3] >> (i & 7)) & 1;
+			double		loaded = data[present - 1];
+			double		v = present ? loaded : 0.0;
+
+			data += present;
+			values[i] = v;
+			isnull[i] = !present;
+			sum += present ? contribution(m, i, v) : m->ind[i].missing_contrib;
+		}
 	}
 	return sum;
 }
