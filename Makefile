@@ -13,7 +13,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #   models/*.json         the reference model, installed published
 # Full scripts of older versions and every upgrade script are installed
 # next to it; the old full scripts are kept frozen as released.
-PARTS_1_1 = extension/scoring.sql extension/reference-v1.sql
+PARTS_1_1 = extension/scoring.sql extension/collection.sql extension/reference-v1.sql
 
 DATA_built = extension/$(EXTENSION)--$(EXTVERSION).sql \
              extension/$(EXTENSION)--1.0--1.1.sql

@@ -18,7 +18,7 @@ check() {   # check "description" actual expected
     if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:      $2"; echo "#   expected: $3"; fi
 }
 
-echo "1..8"
+echo "1..9"
 dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1
 createdb $src && createdb $dst
 tiny=$(cat test/fixtures/tiny-model.json)
@@ -32,6 +32,18 @@ SELECT model_publish('dump-v2');
 SELECT model_retire('dump-v1');
 SELECT model_copy('dump-v2', 'dump-v3', 'work in progress');
 UPDATE model_bin SET points = 55 WHERE model_key = 'dump-v3' AND indicator_code = 'tiny_capital' AND lower = 10;
+INSERT INTO enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
+VALUES ('91411622MA40000A13', '西华县示例食品有限公司', '411622', 'C1391', 3, '2015-03-02', 'u'),
+       ('91411622MA40000B27', '西华县示例餐饮店', '411622', 'H6210', 6, '2019-07-15', 'u');
+INSERT INTO penalty (uscc, decision_number, decision_date, severity, fine_amount, field, reported_by)
+VALUES ('91411622MA40000A13', 'P-1', '2025-06-10', 'general', 2.5, 'food', 'u');
+INSERT INTO abnormal_listing (uscc, listed_date, removed_date, reason, reported_by)
+VALUES ('91411622MA40000B27', '2023-07-01', '2024-03-15', 1, 'u');
+INSERT INTO annual_report (uscc, year, filed_on, reported_by) VALUES ('91411622MA40000A13', 2024, '2025-05-20', 'u');
+INSERT INTO related_party_link (from_uscc, to_uscc, kind, reported_by)
+VALUES ('91411622MA40000A13', '91411622MA40000B27', 'shareholder', 'u');
+INSERT INTO domain_risk_class (uscc, domain, class, assessed_date, reported_by)
+VALUES ('91411622MA40000A13', 'food', 'C', '2025-12-01', 'u');
 SQL
 
 pg_dump -d $src > "$dump" 2>/dev/null
@@ -57,6 +69,11 @@ check "a restored published model is still frozen" "$(echo "$frozen" | grep -c '
 
 draft_edit=$(q $dst "UPDATE creditrisk.model_bin SET points = 60 WHERE model_key = 'dump-v3' AND indicator_code = 'tiny_capital' AND lower = 10 RETURNING points")
 check "a restored draft is still editable" "$draft_edit" "60"
+
+records="SELECT string_agg(t || ':' || n, ' ' ORDER BY t) FROM (
+  SELECT c.relname AS t, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) || md5(string_agg(x::text, '','' ORDER BY x::text)) AS n FROM creditrisk.%I x', c.relname), false, true, '')))[1]::text AS n
+    FROM pg_class c WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind = 'r' AND c.relname NOT LIKE 'model%' AND c.relname <> 'indicator') s"
+check "every credit record and register row comes back exactly" "$(q $dst "$records")" "$(q $src "$records")"
 
 q $dst "SELECT creditrisk.model_copy('dump-v2', 'dump-v4')" >/dev/null
 check "revisions continue after restore (sequence restored)" \

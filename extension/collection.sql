@@ -1,0 +1,317 @@
+-- ===========================================================================
+-- 1.1 Credit-information collection (归集, Henan measures art. 7): the
+-- enterprise register and one table per kind of credit record.
+--
+-- Every record names the enterprise (uscc, which must be on the register),
+-- the department that reported it (reported_by) and when it arrived
+-- (received_at), so that collection timeliness can be measured.
+--
+-- Time semantics: a window "in the N before D" is (D - N, D]; a listing is
+-- *current* on D when it was listed on or before D and not removed by D
+-- (removed_date IS NULL OR removed_date > D).  creditrisk.is_current() says so.
+-- ===========================================================================
+
+CREATE DOMAIN creditrisk.division_code AS text
+    CONSTRAINT division_code_format
+    CHECK (VALUE ~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$');
+COMMENT ON DOMAIN creditrisk.division_code IS
+    'Administrative division code (行政区划代码, GB/T 2260): 6 digits starting with a province code, e.g. 411622 西华县';
+
+CREATE DOMAIN creditrisk.industry_code AS text
+    CONSTRAINT industry_code_format
+    CHECK (VALUE ~ '^[A-T]([0-9]{2}([0-9]{1,2})?)?$');
+COMMENT ON DOMAIN creditrisk.industry_code IS
+    'Industry code (国民经济行业分类, GB/T 4754-2017): section letter A-T, optionally followed by the 2-digit division, 3-digit group or 4-digit class, e.g. C1391';
+
+CREATE FUNCTION creditrisk.is_current(listed date, removed date, as_of date) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT listed <= as_of AND (removed IS NULL OR removed > as_of) $$;
+COMMENT ON FUNCTION creditrisk.is_current(date, date, date) IS
+    'Whether a listing is current on as_of: listed on or before it and not removed by it';
+
+-- ---------------------------------------------------------------------------
+-- The enterprise register (企业登记)
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.enterprise (
+    uscc               creditrisk.uscc PRIMARY KEY,
+    name               text NOT NULL CONSTRAINT enterprise_name_nonempty CHECK (name <> ''),
+    division_code      creditrisk.division_code NOT NULL,
+    industry_code      creditrisk.industry_code NOT NULL,
+    entity_type        smallint NOT NULL
+                       CONSTRAINT enterprise_entity_type_code CHECK (entity_type BETWEEN 1 AND 9),
+    established_date   date NOT NULL
+                       CONSTRAINT enterprise_established_not_future CHECK (established_date <= current_date),
+    registered_capital numeric(16, 4)
+                       CONSTRAINT enterprise_registered_capital_nonnegative CHECK (registered_capital >= 0),
+    paid_in_capital    numeric(16, 4)
+                       CONSTRAINT enterprise_paid_in_capital_nonnegative CHECK (paid_in_capital >= 0),
+    status             text NOT NULL DEFAULT 'in_business'
+                       CONSTRAINT enterprise_status_valid CHECK (status IN ('in_business', 'revoked', 'cancelled')),
+    status_date        date,
+    parent_uscc        creditrisk.uscc REFERENCES creditrisk.enterprise,
+    reported_by        text NOT NULL CONSTRAINT enterprise_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT enterprise_status_dated
+        CHECK ((status = 'in_business') = (status_date IS NULL)),
+    CONSTRAINT enterprise_status_after_establishment
+        CHECK (status_date IS NULL OR status_date >= established_date),
+    CONSTRAINT enterprise_not_own_branch CHECK (parent_uscc <> uscc)
+);
+CREATE INDEX enterprise_division_idx ON creditrisk.enterprise (division_code);
+CREATE INDEX enterprise_parent_idx ON creditrisk.enterprise (parent_uscc) WHERE parent_uscc IS NOT NULL;
+COMMENT ON TABLE creditrisk.enterprise IS
+    'The enterprise register (企业登记) of the jurisdiction: one row per enterprise or branch, keyed by USCC';
+COMMENT ON COLUMN creditrisk.enterprise.entity_type IS
+    'Legal form: 1 state-owned or collective, 2 joint-stock, 3 LLC (2+ shareholders), 4 single-shareholder LLC, 5 foreign-invested, 6 sole proprietorship, 7 partnership, 8 farmers'' cooperative, 9 other';
+COMMENT ON COLUMN creditrisk.enterprise.registered_capital IS 'Registered capital (注册资本), 10,000 CNY';
+COMMENT ON COLUMN creditrisk.enterprise.paid_in_capital IS 'Paid-in capital (实缴资本), 10,000 CNY';
+COMMENT ON COLUMN creditrisk.enterprise.status IS 'in_business (存续), revoked (吊销), cancelled (注销); status_date is when it became revoked or cancelled';
+COMMENT ON COLUMN creditrisk.enterprise.parent_uscc IS 'For a branch (分支机构): the enterprise it belongs to';
+COMMENT ON COLUMN creditrisk.enterprise.reported_by IS 'The department (unit) that reported the record';
+COMMENT ON COLUMN creditrisk.enterprise.received_at IS 'When the record arrived';
+
+-- ---------------------------------------------------------------------------
+-- Credit records.  Each has the same first and last columns:
+--   id, uscc (on the register), ..., reported_by, received_at
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE creditrisk.licence (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    licence_number text NOT NULL CONSTRAINT licence_number_nonempty CHECK (licence_number <> ''),
+    kind          text NOT NULL DEFAULT '',
+    valid_from    date NOT NULL,
+    valid_to      date,
+    revoked_date  date,
+    reported_by   text NOT NULL CONSTRAINT licence_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT licence_valid_to_after_from CHECK (valid_to >= valid_from),
+    CONSTRAINT licence_revoked_after_from CHECK (revoked_date >= valid_from),
+    CONSTRAINT licence_revoked_not_future CHECK (revoked_date <= current_date)
+);
+CREATE INDEX licence_uscc_idx ON creditrisk.licence (uscc, valid_from);
+COMMENT ON TABLE creditrisk.licence IS 'Administrative licences (行政许可): validity and revocation';
+COMMENT ON COLUMN creditrisk.licence.valid_to IS 'Last day of validity; NULL = open-ended';
+COMMENT ON COLUMN creditrisk.licence.kind IS 'Kind of licence (e.g. food business licence), used to match renewals';
+
+CREATE TABLE creditrisk.penalty (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc               creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    decision_number    text NOT NULL UNIQUE CONSTRAINT penalty_decision_number_nonempty CHECK (decision_number <> ''),
+    decision_date      date NOT NULL
+                       CONSTRAINT penalty_decision_not_future CHECK (decision_date <= current_date),
+    severity           text NOT NULL
+                       CONSTRAINT penalty_severity_valid CHECK (severity IN ('minor', 'general', 'serious')),
+    fine_amount        numeric(16, 4) NOT NULL DEFAULT 0
+                       CONSTRAINT penalty_fine_nonnegative CHECK (fine_amount >= 0),
+    publicity_end_date date,
+    field              text NOT NULL DEFAULT 'other'
+                       CONSTRAINT penalty_field_valid CHECK (field IN ('food', 'drugs', 'special_equipment', 'other')),
+    reported_by        text NOT NULL CONSTRAINT penalty_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT penalty_publicity_after_decision CHECK (publicity_end_date >= decision_date)
+);
+CREATE INDEX penalty_uscc_idx ON creditrisk.penalty (uscc, decision_date);
+COMMENT ON TABLE creditrisk.penalty IS 'Administrative penalties (行政处罚), 双公示 within 7 working days of the decision';
+COMMENT ON COLUMN creditrisk.penalty.fine_amount IS 'Fine and confiscation, 10,000 CNY';
+COMMENT ON COLUMN creditrisk.penalty.publicity_end_date IS 'Actual end of publicity (公示期满), earlier when repaired (信用修复)';
+COMMENT ON COLUMN creditrisk.penalty.field IS 'Field: food, drugs, special_equipment (通用+专业 key fields) or other';
+
+CREATE TABLE creditrisk.spot_check (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    check_date   date NOT NULL CONSTRAINT spot_check_not_future CHECK (check_date <= current_date),
+    outcome      text NOT NULL
+                 CONSTRAINT spot_check_outcome_valid
+                 CHECK (outcome IN ('pass', 'problems_found', 'rectification_ordered', 'not_found_at_address')),
+    refused      boolean NOT NULL DEFAULT false,
+    reported_by  text NOT NULL CONSTRAINT spot_check_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX spot_check_uscc_idx ON creditrisk.spot_check (uscc, check_date);
+COMMENT ON TABLE creditrisk.spot_check IS 'Random spot-check results (双随机抽查结果); refused = refused or obstructed the inspection';
+
+CREATE TABLE creditrisk.complaint (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc           creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    received_date  date NOT NULL CONSTRAINT complaint_not_future CHECK (received_date <= current_date),
+    kind           text NOT NULL CONSTRAINT complaint_kind_valid CHECK (kind IN ('complaint', 'report')),
+    substantiated  boolean,
+    reported_by    text NOT NULL CONSTRAINT complaint_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at    timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX complaint_uscc_idx ON creditrisk.complaint (uscc, received_date);
+COMMENT ON TABLE creditrisk.complaint IS 'Complaints (投诉) and reports (举报), e.g. from 12345/12315; substantiated NULL = not yet handled';
+
+CREATE TABLE creditrisk.abnormal_listing (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    listed_date   date NOT NULL CONSTRAINT abnormal_listing_not_future CHECK (listed_date <= current_date),
+    removed_date  date,
+    reason        smallint NOT NULL
+                  CONSTRAINT abnormal_listing_reason_code CHECK (reason IN (1, 2, 3, 4, 9)),
+    reported_by   text NOT NULL CONSTRAINT abnormal_listing_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT abnormal_listing_removed_after_listed CHECK (removed_date >= listed_date),
+    CONSTRAINT abnormal_listing_removed_not_future CHECK (removed_date <= current_date)
+);
+CREATE INDEX abnormal_listing_uscc_idx ON creditrisk.abnormal_listing (uscc, listed_date);
+COMMENT ON TABLE creditrisk.abnormal_listing IS 'Abnormal-operation list (经营异常名录) listings and removals';
+COMMENT ON COLUMN creditrisk.abnormal_listing.reason IS
+    '1 annual report not filed, 2 did not disclose when ordered, 3 false information, 4 unreachable at the registered address, 9 other';
+
+CREATE TABLE creditrisk.serious_dishonesty_listing (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    listed_date   date NOT NULL CONSTRAINT serious_dishonesty_not_future CHECK (listed_date <= current_date),
+    removed_date  date,
+    reported_by   text NOT NULL CONSTRAINT serious_dishonesty_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT serious_dishonesty_removed_after_listed CHECK (removed_date >= listed_date),
+    CONSTRAINT serious_dishonesty_removed_not_future CHECK (removed_date <= current_date)
+);
+CREATE INDEX serious_dishonesty_uscc_idx ON creditrisk.serious_dishonesty_listing (uscc, listed_date);
+COMMENT ON TABLE creditrisk.serious_dishonesty_listing IS
+    'Serious-dishonesty list (严重违法失信名单, SAMR order 44): listings and removals; current ones force class D (art. 10)';
+
+CREATE TABLE creditrisk.judgment_debtor_listing (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    listed_date   date NOT NULL CONSTRAINT judgment_debtor_not_future CHECK (listed_date <= current_date),
+    removed_date  date,
+    reported_by   text NOT NULL CONSTRAINT judgment_debtor_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT judgment_debtor_removed_after_listed CHECK (removed_date >= listed_date),
+    CONSTRAINT judgment_debtor_removed_not_future CHECK (removed_date <= current_date)
+);
+CREATE INDEX judgment_debtor_uscc_idx ON creditrisk.judgment_debtor_listing (uscc, listed_date);
+COMMENT ON TABLE creditrisk.judgment_debtor_listing IS
+    'Dishonest judgment debtors (失信被执行人), listed by courts: listings and removals; current ones force class D (art. 10)';
+
+CREATE TABLE creditrisk.annual_report (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    year         smallint NOT NULL CONSTRAINT annual_report_year_range CHECK (year BETWEEN 2013 AND 2100),
+    filed_on     date NOT NULL CONSTRAINT annual_report_filed_not_future CHECK (filed_on <= current_date),
+    on_time      boolean NOT NULL GENERATED ALWAYS AS (filed_on <= make_date(year + 1, 6, 30)) STORED,
+    reported_by  text NOT NULL CONSTRAINT annual_report_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT annual_report_filed_after_year CHECK (filed_on > make_date(year, 12, 31)),
+    CONSTRAINT annual_report_once_a_year UNIQUE (uscc, year)
+);
+COMMENT ON TABLE creditrisk.annual_report IS
+    'Annual reports (年度报告): the report for a year is due by 30 June of the next year (on_time)';
+
+CREATE TABLE creditrisk.registration_change (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    change_date  date NOT NULL CONSTRAINT registration_change_not_future CHECK (change_date <= current_date),
+    kind         text NOT NULL
+                 CONSTRAINT registration_change_kind_valid
+                 CHECK (kind IN ('legal_representative', 'name', 'address', 'scope', 'capital')),
+    old_value    text,
+    new_value    text,
+    reported_by  text NOT NULL CONSTRAINT registration_change_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX registration_change_uscc_idx ON creditrisk.registration_change (uscc, change_date);
+COMMENT ON TABLE creditrisk.registration_change IS
+    'Registration changes (变更登记): legal representative, name, address, business scope, capital';
+
+CREATE TABLE creditrisk.related_party_link (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    from_uscc    creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    to_uscc      creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    kind         text NOT NULL
+                 CONSTRAINT related_party_kind_valid
+                 CHECK (kind IN ('shareholder', 'common_legal_representative', 'branch')),
+    valid_from   date,
+    valid_to     date,
+    reported_by  text NOT NULL CONSTRAINT related_party_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT related_party_not_self CHECK (from_uscc <> to_uscc),
+    CONSTRAINT related_party_valid_to_after_from CHECK (valid_to >= valid_from)
+);
+CREATE INDEX related_party_from_idx ON creditrisk.related_party_link (from_uscc);
+CREATE INDEX related_party_to_idx ON creditrisk.related_party_link (to_uscc);
+COMMENT ON TABLE creditrisk.related_party_link IS
+    'Related parties (关联关系): shareholder = from invests in to; branch = from is the parent of to; common_legal_representative is symmetric';
+
+CREATE TABLE creditrisk.equity_pledge_freeze (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    kind         text NOT NULL CONSTRAINT equity_kind_valid CHECK (kind IN ('pledge', 'freeze')),
+    start_date   date NOT NULL CONSTRAINT equity_start_not_future CHECK (start_date <= current_date),
+    end_date     date,
+    amount       numeric(16, 4) CONSTRAINT equity_amount_nonnegative CHECK (amount >= 0),
+    reported_by  text NOT NULL CONSTRAINT equity_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT equity_end_after_start CHECK (end_date >= start_date)
+);
+CREATE INDEX equity_pledge_freeze_uscc_idx ON creditrisk.equity_pledge_freeze (uscc, start_date);
+COMMENT ON TABLE creditrisk.equity_pledge_freeze IS
+    'Equity pledges (股权出质) and freezes (股权冻结) of the enterprise''s equity; amount in 10,000 CNY';
+
+CREATE TABLE creditrisk.lawsuit (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    filed_date   date NOT NULL CONSTRAINT lawsuit_not_future CHECK (filed_date <= current_date),
+    role         text NOT NULL CONSTRAINT lawsuit_role_valid CHECK (role IN ('plaintiff', 'defendant', 'third_party')),
+    kind         text NOT NULL
+                 CONSTRAINT lawsuit_kind_valid CHECK (kind IN ('civil', 'labour', 'administrative', 'criminal', 'other')),
+    reported_by  text NOT NULL CONSTRAINT lawsuit_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX lawsuit_uscc_idx ON creditrisk.lawsuit (uscc, filed_date);
+COMMENT ON TABLE creditrisk.lawsuit IS 'Lawsuits (司法诉讼) the enterprise is party to';
+
+CREATE TABLE creditrisk.public_opinion (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    published_date  date NOT NULL CONSTRAINT public_opinion_not_future CHECK (published_date <= current_date),
+    sentiment       text NOT NULL
+                    CONSTRAINT public_opinion_sentiment_valid CHECK (sentiment IN ('negative', 'neutral', 'positive')),
+    source          text NOT NULL DEFAULT '',
+    reported_by     text NOT NULL CONSTRAINT public_opinion_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX public_opinion_uscc_idx ON creditrisk.public_opinion (uscc, published_date);
+COMMENT ON TABLE creditrisk.public_opinion IS 'Internet public-opinion items (网络舆情) about the enterprise';
+
+CREATE TABLE creditrisk.domain_risk_class (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc           creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    domain         text NOT NULL CONSTRAINT domain_risk_class_domain_format CHECK (domain ~ '^[a-z][a-z_]{1,39}$'),
+    class          creditrisk.riskclass NOT NULL,
+    assessed_date  date NOT NULL CONSTRAINT domain_risk_class_not_future CHECK (assessed_date <= current_date),
+    reported_by    text NOT NULL CONSTRAINT domain_risk_class_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT domain_risk_class_once_a_day UNIQUE (uscc, domain, assessed_date)
+);
+COMMENT ON TABLE creditrisk.domain_risk_class IS
+    'Professional (domain) risk classes (专业风险分类) for food, drugs, special equipment and other key fields, fused with the general class (通用+专业, art. 16); the latest assessment on or before a date applies';
+
+-- User data survives pg_dump (one call per statement: each updates pg_extension).
+DO $dump$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['enterprise', 'licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                             'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                             'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
+                             'public_opinion', 'domain_risk_class']
+    LOOP
+        PERFORM pg_catalog.pg_extension_config_dump(format('creditrisk.%I', t)::regclass, '');
+        IF t <> 'enterprise' THEN
+            PERFORM pg_catalog.pg_extension_config_dump(
+                pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', t), 'id')::regclass, '');
+        END IF;
+    END LOOP;
+END
+$dump$;
+
+REVOKE ALL ON ALL TABLES IN SCHEMA creditrisk FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA creditrisk FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM PUBLIC;
+REVOKE ALL ON DOMAIN creditrisk.division_code FROM PUBLIC;
+REVOKE ALL ON DOMAIN creditrisk.industry_code FROM PUBLIC;
