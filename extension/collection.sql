@@ -291,6 +291,35 @@ CREATE TABLE creditrisk.domain_risk_class (
 COMMENT ON TABLE creditrisk.domain_risk_class IS
     'Professional (domain) risk classes (专业风险分类) for food, drugs, special equipment and other key fields, fused with the general class (通用+专业, art. 16); the latest assessment on or before a date applies';
 
+-- ---------------------------------------------------------------------------
+-- Indicator values computed elsewhere, loaded directly (by USCC, date and
+-- indicator code), to be scored instead of computed ones.
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.indicator_value (
+    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    as_of        date NOT NULL,
+    code         text NOT NULL REFERENCES creditrisk.indicator,
+    value        double precision
+                 CONSTRAINT indicator_value_finite CHECK (value <> 'NaN' AND value > '-Infinity' AND value < 'Infinity'),
+    reported_by  text NOT NULL CONSTRAINT indicator_value_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (as_of, uscc, code)
+);
+COMMENT ON TABLE creditrisk.indicator_value IS
+    'Indicator values computed outside creditrisk, loaded by USCC, as-of date and catalogue code; NULL value = known to be missing';
+
+CREATE FUNCTION creditrisk.loaded_indicators(model text, as_of date)
+RETURNS TABLE (uscc creditrisk.uscc, indicators jsonb)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT v.uscc, jsonb_object_agg(v.code, v.value)
+      FROM creditrisk.indicator_value v
+      JOIN creditrisk.model_indicator mi ON mi.code = v.code AND mi.model_key = loaded_indicators.model
+     WHERE v.as_of = loaded_indicators.as_of
+     GROUP BY v.uscc
+$$;
+COMMENT ON FUNCTION creditrisk.loaded_indicators(text, date) IS
+    'Loaded indicator values of a model as of a date, one JSON object per enterprise, ready for score(model, jsonb); absent codes are missing values';
+
 -- User data survives pg_dump (one call per statement: each updates pg_extension).
 DO $dump$
 DECLARE
@@ -299,10 +328,10 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['enterprise', 'licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                              'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                              'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
-                             'public_opinion', 'domain_risk_class']
+                             'public_opinion', 'domain_risk_class', 'indicator_value']
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(format('creditrisk.%I', t)::regclass, '');
-        IF t <> 'enterprise' THEN
+        IF t NOT IN ('enterprise', 'indicator_value') THEN
             PERFORM pg_catalog.pg_extension_config_dump(
                 pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', t), 'id')::regclass, '');
         END IF;

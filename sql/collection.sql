@@ -154,7 +154,29 @@ SELECT count(*) AS penalties_after FROM penalty;
 -- An enterprise with records cannot disappear from the register
 DELETE FROM enterprise WHERE uscc = '91411622MA40000B27'; \echo :LAST_ERROR_SQLSTATE
 
+-- Indicator values computed elsewhere: loaded by USCC, date and code, scored
+INSERT INTO indicator_value (uscc, as_of, code, value, reported_by, received_at)
+VALUES ('91411622MA40000A13', '2025-12-31', 'penalties_1y', 1, '省大数据中心', '2026-01-02 09:00+08'),
+       ('91411622MA40000A13', '2025-12-31', 'abnormal_list_current', 0, '省大数据中心', '2026-01-02 09:00+08'),
+       ('91411622MA40000A13', '2025-12-31', 'years_in_operation', NULL, '省大数据中心', '2026-01-02 09:00+08'),
+       ('91411622MA40000B27', '2025-12-31', 'spot_check_refused_1y', 1, '省大数据中心', '2026-01-02 09:00+08'),
+       ('91411622MA40000B27', '2025-11-30', 'spot_check_refused_1y', 0, '省大数据中心', '2026-01-02 09:00+08');
+SELECT uscc, indicators FROM loaded_indicators('reference-v1', '2025-12-31') ORDER BY uscc;
+SELECT l.uscc, round(score('reference-v1', l.indicators)::numeric, 2) AS score,
+       classify(score('reference-v1', l.indicators)), score_reasons('reference-v1', l.indicators, 2)
+  FROM loaded_indicators('reference-v1', '2025-12-31') l ORDER BY l.uscc;
+\set VERBOSITY terse
+INSERT INTO indicator_value (uscc, as_of, code, value, reported_by)
+VALUES ('91411622MA40000A13', '2025-12-31', 'no_such_indicator', 1, 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO indicator_value (uscc, as_of, code, value, reported_by)
+VALUES ('91350100M000100Y43', '2025-12-31', 'penalties_1y', 1, 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO indicator_value (uscc, as_of, code, value, reported_by)
+VALUES ('91411622MA40000A13', '2025-12-31', 'penalties_3y', 'NaN', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO indicator_value (uscc, as_of, code, value, reported_by)
+VALUES ('91411622MA40000A13', '2025-12-31', 'penalties_1y', 2, 'u'); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+
 -- Clean up
-TRUNCATE enterprise, licence, penalty, spot_check, complaint, abnormal_listing, serious_dishonesty_listing,
+TRUNCATE indicator_value, enterprise, licence, penalty, spot_check, complaint, abnormal_listing, serious_dishonesty_listing,
          judgment_debtor_listing, annual_report, registration_change, related_party_link,
          equity_pledge_freeze, lawsuit, public_opinion, domain_risk_class;
