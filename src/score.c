@@ -59,6 +59,8 @@ typedef struct IndicatorDetail
  * ---------------------------------------------------------------------
  */
 
+static void report_nonfinite(const CompiledModel *m, int i, double v) pg_attribute_noreturn();
+
 static void
 report_nonfinite(const CompiledModel *m, int i, double v)
 {
@@ -68,6 +70,7 @@ report_nonfinite(const CompiledModel *m, int i, double v)
 					m->ind[i].code, i + 1, m->key, float8out_internal(v)),
 			 errdetail("Indicator values must be finite numbers."),
 			 errhint("Use NULL for a missing value.")));
+	pg_unreachable();
 }
 
 /*
