@@ -125,6 +125,19 @@ SELECT score('tiny-v1', '{50,1,0,2}'::float8[]) AS retired_v1;
 SELECT model_key, status, based_on, published_at IS NOT NULL AS published, retired_at IS NOT NULL AS retired
   FROM model WHERE model_key LIKE 'tiny%' ORDER BY 1;
 
+-- Several models in one query: the call site switches between them
+SELECT m, score(m, '{50,1,0,2}'::float8[]) AS score
+  FROM unnest('{tiny-v1,tiny-v2,tiny-v1,tiny-v2}'::text[]) WITH ORDINALITY AS u(m, n) ORDER BY n;
+-- More errors: an over-long key, a number too large for double precision
+SELECT score(repeat('x', 100), '{1}'::float8[]); \echo :LAST_ERROR_SQLSTATE
+SELECT score('tiny-v1', '{"tiny_capital": 1e400}'::jsonb); \echo :LAST_ERROR_SQLSTATE
+-- Explanations work for drafts too (score_explain is STABLE)
+SELECT model_copy('tiny-v2', 'tiny-v3');
+SELECT sum(contribution) AS explained, score_draft('tiny-v3', '{50,1,0,2}'::float8[]) AS score
+  FROM score_explain('tiny-v3', '{50,1,0,2}'::float8[]);
+DELETE FROM model WHERE model_key = 'tiny-v3';
+SELECT score_draft('tiny-v3', '{50,1,0,2}'::float8[]); \echo :LAST_ERROR_SQLSTATE
+
 -- Labels: score() is IMMUTABLE (published models cannot change), score_draft() STABLE
 SELECT p.oid::regprocedure, p.provolatile, p.proisstrict, p.proparallel, p.procost
   FROM pg_proc p WHERE p.pronamespace = 'creditrisk'::regnamespace

@@ -68,7 +68,7 @@ report_nonfinite(const CompiledModel *m, int i, double v)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("indicator \"%s\" (position %d) of model \"%s\" has the value %s",
 					m->ind[i].code, i + 1, m->key, float8out_internal(v)),
-			 errdetail("Indicator values must be finite numbers."),
+			 errdetail("Indicator values must be finite numbers within the range of double precision."),
 			 errhint("Use NULL for a missing value.")));
 	pg_unreachable();
 }
@@ -373,7 +373,7 @@ values_from_jsonb(const CompiledModel *m, Jsonb *jb, IndicatorValues *iv,
 				case jbvNull:
 					break;
 				case jbvNumeric:
-					values[idx] = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+					values[idx] = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
 																	 NumericGetDatum(v.val.numeric)));
 					isnull[idx] = false;
 					break;
