@@ -145,18 +145,19 @@ binding_floor(const CompiledModel *m, const IndicatorValues *iv)
  * small integers, else the segment it falls in.
  */
 static pg_attribute_always_inline double
-contribution(const CompiledModel *m, int i, double v)
+contribution(const CompiledModel *m, const CompiledIndicator *ci,
+			 const double *small, int i, double v)
 {
 	if (v >= 0 && v < SMALL_VALUES)
 	{
 		int			j = (int) v;
 
 		if ((double) j == v)
-			return m->small_contrib[i * SMALL_VALUES + j];
+			return small[j];
 	}
 	if (unlikely(isinf(v) || isnan(v)))
 		report_nonfinite(m, i, v);
-	return m->ind[i].seg_contrib[segment_of(&m->ind[i], v)];
+	return ci->seg_contrib[segment_of(ci, v)];
 }
 
 /*
@@ -175,7 +176,8 @@ weighted_sum(const CompiledModel *m, const double *values, const bool *isnull,
 		bool		missing = isnull != NULL && isnull[i];
 
 		if (detail == NULL)
-			sum += missing ? ci->missing_contrib : contribution(m, i, values[i]);
+			sum += missing ? ci->missing_contrib
+				: contribution(m, ci, &m->small_contrib[i * SMALL_VALUES], i, values[i]);
 		else if (missing)
 		{
 			sum += ci->missing_contrib;
@@ -209,12 +211,19 @@ static double
 weighted_sum_packed(const CompiledModel *m, const double *data, const bits8 *bitmap,
 					double *values, bool *isnull)
 {
+	/*
+	 * Locals, not m->...: PostgreSQL compiles with -fno-strict-aliasing, so
+	 * every store into values[] would otherwise force these to be reloaded.
+	 */
+	const CompiledIndicator *ind = m->ind;
+	const double *small = m->small_contrib;
+	const int	n = m->n;
 	double		sum = 0.0;
 	int			i = 0;
 
-	while (i < m->n)
+	while (i < n)
 	{
-		int			end = Min(i + 8, m->n);
+		int			end = Min(i + 8, n);
 
 		if (bitmap[i >> 3] == 0xFF && end == i + 8)
 		{
@@ -225,7 +234,7 @@ weighted_sum_packed(const CompiledModel *m, const double *data, const bits8 *bit
 
 				values[i] = v;
 				isnull[i] = false;
-				sum += contribution(m, i, v);
+				sum += contribution(m, &ind[i], &small[i * SMALL_VALUES], i, v);
 			}
 			continue;
 		}
@@ -238,7 +247,8 @@ weighted_sum_packed(const CompiledModel *m, const double *data, const bits8 *bit
 			data += present;
 			values[i] = v;
 			isnull[i] = !present;
-			sum += present ? contribution(m, i, v) : m->ind[i].missing_contrib;
+			sum += present ? contribution(m, &ind[i], &small[i * SMALL_VALUES], i, v)
+				: ind[i].missing_contrib;
 		}
 	}
 	return sum;
