@@ -54,3 +54,9 @@ SELECT vectors, agree, missing_values > 0 AS has_missing, floors_held > 0 AS has
   FROM pg_temp.agreement('sql-tiny', 10000);
 SELECT vectors, agree, missing_values > 0 AS has_missing, floors_held > 0 AS has_floors
   FROM pg_temp.agreement('reference-v1', 10000);
+-- the same with the portable scalar scorer (creditrisk.simd = off)
+SET creditrisk.simd = off;
+SELECT vectors, agree, missing_values > 0 AS has_missing, floors_held > 0 AS has_floors
+  FROM pg_temp.agreement('reference-v1', 10000);
+SELECT vectors, agree FROM pg_temp.agreement('sql-tiny', 10000);
+RESET creditrisk.simd;

@@ -12,5 +12,26 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/guc.h"
+
+#include "model.h"
 
 PG_MODULE_MAGIC;
+
+bool		creditrisk_simd = true;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomBoolVariable("creditrisk.simd",
+							 "Score with SIMD instructions (AVX2) where the CPU has them.",
+							 "Off forces the portable scalar scorer; both give identical scores.",
+							 &creditrisk_simd,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	MarkGUCPrefixReserved("creditrisk");
+}

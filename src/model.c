@@ -398,6 +398,44 @@ build_contributions(CompiledModel *m)
 	}
 }
 
+/* The vector form (see CompiledModel.use_avx2). */
+static void
+build_blocks(CompiledModel *m)
+{
+	int			stride_u = BLOCK_BOUNDS * BLOCK_LANES;
+	int			stride_c = (BLOCK_BOUNDS + 1) * BLOCK_LANES;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+	m->use_avx2 = __builtin_cpu_supports("avx2");
+#else
+	m->use_avx2 = false;
+#endif
+	m->nblocks = PADDED_N(m->n) / BLOCK_LANES;
+	m->missing_contrib = MemoryContextAllocZero(m->mcxt, sizeof(double) * Max(PADDED_N(m->n), BLOCK_LANES));
+	for (int i = 0; i < m->n; i++)
+		m->missing_contrib[i] = m->ind[i].missing_contrib;
+	m->blk_upper = MemoryContextAlloc(m->mcxt, sizeof(double) * stride_u * Max(m->nblocks, 1));
+	m->blk_contrib = MemoryContextAllocZero(m->mcxt, sizeof(double) * stride_c * Max(m->nblocks, 1));
+	m->wide = MemoryContextAlloc(m->mcxt, sizeof(int) * Max(m->n, 1));
+	m->nwide = 0;
+	for (int i = 0; i < m->nblocks * BLOCK_LANES; i++)
+	{
+		int			b = i / BLOCK_LANES;
+		int			lane = i % BLOCK_LANES;
+		const CompiledIndicator *ci = (i < m->n) ? &m->ind[i] : NULL;
+		bool		narrow = ci != NULL && ci->nseg <= BLOCK_BOUNDS + 1;
+
+		if (ci != NULL && !narrow)
+			m->wide[m->nwide++] = i;
+		for (int j = 0; j < BLOCK_BOUNDS; j++)
+			m->blk_upper[b * stride_u + j * BLOCK_LANES + lane] =
+				(narrow && j < ci->nseg - 1) ? ci->seg_upper[j] : INFINITY;
+		for (int k = 0; k <= BLOCK_BOUNDS; k++)
+			m->blk_contrib[b * stride_c + k * BLOCK_LANES + lane] =
+				(narrow && k < ci->nseg) ? ci->seg_contrib[k] : 0.0;
+	}
+}
+
 /*
  * Compile a model (SPI must be connected).  Drafts are validated first;
  * published models were validated when published, and must be complete
@@ -446,6 +484,7 @@ compile_model(const char *key, int64 revision, bool published)
 			if (m->ind[i].nseg == 0 || !isinf(m->ind[i].seg_upper[m->ind[i].nseg - 1]))
 				report_invalid_model(key, 1);
 		build_contributions(m);
+		build_blocks(m);
 		load_floors(m, key);
 	}
 	PG_CATCH();
@@ -562,9 +601,14 @@ model_for_call(FunctionCallInfo fcinfo, text *key, bool require_published)
 	{
 		pfree(cc->values);
 		pfree(cc->isnull);
+		pfree(cc->contrib);
 	}
-	cc->values = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(double) * Max(cc->model->n, 1));
-	cc->isnull = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool) * Max(cc->model->n, 1));
+	cc->values = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+										sizeof(double) * Max(PADDED_N(cc->model->n), BLOCK_LANES));
+	cc->isnull = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+										sizeof(bool) * Max(PADDED_N(cc->model->n), BLOCK_LANES));
+	cc->contrib = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+										 sizeof(double) * Max(PADDED_N(cc->model->n), BLOCK_LANES));
 	cc->lxid = MyProc->lxid;
 	cc->cid = GetCurrentCommandId(false);
 	if (cc->key)

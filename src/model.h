@@ -63,6 +63,12 @@ typedef struct CompiledIndicator
  */
 #define SMALL_VALUES 32
 
+#define BLOCK_LANES 4
+#define BLOCK_BOUNDS 4
+
+/* Scratch arrays are padded to whole blocks. */
+#define PADDED_N(n) ((((n) + BLOCK_LANES - 1) / BLOCK_LANES) * BLOCK_LANES)
+
 typedef struct CompiledCondition
 {
 	int			indicator;		/* 0-based position */
@@ -90,6 +96,21 @@ typedef struct CompiledModel
 	CompiledFloor *floors;
 	int		   *by_code;		/* indicator indexes sorted by code */
 	double	   *small_contrib;	/* n x SMALL_VALUES: contribution of value j */
+
+	/*
+	 * Vector form, for CPUs with AVX2: indicators in blocks of 4 lanes; a
+	 * rule with at most BLOCK_BOUNDS + 1 segments is one column of
+	 * blk_upper (its bounds, padded with +infinity) and blk_contrib (the
+	 * contribution of each segment).  "Wide" rules, with more segments,
+	 * are scored one by one.
+	 */
+	bool		use_avx2;
+	double	   *missing_contrib;	/* [n]: contribution of a missing value */
+	int			nblocks;		/* ceil(n / 4) */
+	double	   *blk_upper;		/* [block][bound j][lane] */
+	double	   *blk_contrib;	/* [block][segment k][lane] */
+	int			nwide;
+	int		   *wide;			/* indexes of the wide rules */
 	MemoryContext mcxt;
 } CompiledModel;
 
@@ -104,9 +125,13 @@ typedef struct ModelCallCache
 	CompiledModel *model;
 	LocalTransactionId lxid;	/* when a draft was looked up */
 	CommandId	cid;
-	double	   *values;			/* scratch: one row's values (model->n) */
+	double	   *values;			/* scratch: one row's values (padded) */
 	bool	   *isnull;
+	double	   *contrib;		/* scratch: one row's contributions */
 } ModelCallCache;
+
+/* creditrisk.simd: use the AVX2 scorer where the CPU has AVX2 */
+extern bool creditrisk_simd;
 
 /*
  * The compiled model for a call.  When require_published is set, drafts are
