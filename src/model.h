@@ -64,7 +64,7 @@ typedef struct CompiledIndicator
 #define SMALL_VALUES 32
 
 #define BLOCK_LANES 4
-#define BLOCK_BOUNDS 4
+#define BLOCK_BOUNDS 5
 
 /* Scratch arrays are padded to whole blocks. */
 #define PADDED_N(n) ((((n) + BLOCK_LANES - 1) / BLOCK_LANES) * BLOCK_LANES)
@@ -99,7 +99,7 @@ typedef struct CompiledModel
 
 	/*
 	 * Vector form, for CPUs with AVX2: indicators in blocks of 4 lanes; a
-	 * rule with at most BLOCK_BOUNDS + 1 segments is one column of
+	 * rule with at most BLOCK_BOUNDS + 1 segments (six) is one column of
 	 * blk_upper (its bounds, padded with +infinity) and blk_contrib (the
 	 * contribution of each segment).  "Wide" rules, with more segments,
 	 * are scored one by one.

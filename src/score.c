@@ -130,10 +130,12 @@ condition_holds(const CompiledCondition *c, const IndicatorValues *iv)
 static bool
 floor_holds(const CompiledFloor *f, const IndicatorValues *iv)
 {
+	bool		holds = true;
+
+	/* every condition, without stopping early: no branch on the data */
 	for (int k = 0; k < f->nconds; k++)
-		if (!condition_holds(&f->conds[k], iv))
-			return false;
-	return true;
+		holds &= condition_holds(&f->conds[k], iv);
+	return holds;
 }
 
 /* The highest floor that holds, or -1 when none does. */
