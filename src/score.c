@@ -42,8 +42,9 @@ typedef struct IndicatorValues
 	const bool *isnull;			/* NULL when no value is missing */
 
 	/*
-	 * An array with NULLs is read in place by the scoring loop, which fills
-	 * values and isnull (scratch space) as it goes, for the floor rules.
+	 * An array with NULLs is read in place by the scoring loop (or expanded
+	 * first, on the AVX2 path), which fills values and isnull (scratch
+	 * space) for the floor rules.
 	 */
 	const double *packed;		/* the array's non-null elements */
 	const bits8 *bitmap;		/* its null bitmap */
@@ -451,6 +452,7 @@ values_from_array(const CompiledModel *m, ArrayType *arr, IndicatorValues *iv,
 	iv->bitmap = NULL;
 	iv->scratch_values = scratch_values;
 	iv->scratch_isnull = scratch_isnull;
+	iv->scratch_contrib = NULL;		/* set by the scorers that use it */
 	if (!ARR_HASNULL(arr))
 	{
 		iv->values = (const double *) ARR_DATA_PTR(arr);
@@ -555,6 +557,7 @@ values_from_jsonb(const CompiledModel *m, Jsonb *jb, IndicatorValues *iv,
 	iv->bitmap = NULL;
 	iv->scratch_values = values;
 	iv->scratch_isnull = isnull;
+	iv->scratch_contrib = NULL;		/* set by the scorers that use it */
 }
 
 /* ---------------------------------------------------------------------
