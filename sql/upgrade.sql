@@ -72,6 +72,8 @@ CREATE TABLE upgrade_user_data (code creditrisk.uscc PRIMARY KEY, class creditri
 INSERT INTO upgrade_user_data VALUES ('91411622MA9XXXXX04', 'C'), ('91350100M000100Y43', 'A');
 ALTER EXTENSION creditrisk UPDATE TO '1.1';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
+ALTER EXTENSION creditrisk UPDATE TO '1.2';
+SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 CREATE TEMP TABLE upgraded AS SELECT * FROM pg_temp.creditrisk_catalog();
 
 -- the same catalog either way

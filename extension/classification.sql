@@ -1,0 +1,4 @@
+-- ===========================================================================
+-- 1.2 Classification pipeline (分类): overrides (art. 10), fusion (art. 16),
+-- supervision measures (art. 12-15), the monthly run and early warning.
+-- ===========================================================================
