@@ -4,7 +4,7 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 
 MODULE_big = creditrisk
 OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
-       src/model.o src/score.o
+       src/model.o src/score.o src/indicators.o
 
 # The install script is kept readable in parts under extension/ and
 # assembled at build time:

@@ -3,7 +3,9 @@
 --
 -- Every catalogue entry may carry an SQL definition: a scalar expression
 -- over the enterprise row `e` (creditrisk.enterprise) and the as-of date
--- `$1`, giving the value as a number or NULL (missing).  The definitions of
+-- `$1`, giving the value as a number or NULL (missing).  Definitions are
+-- compiled and run with search_path = pg_catalog, creditrisk, pg_temp, so
+-- that the operators of the uscc type need no schema (p.uscc = e.uscc).  The definitions of
 -- the built-in entries are the reference for what the C engine computes
 -- (compute_indicators() computes built-in entries in a few streaming passes
 -- over the record tables and evaluates the SQL definitions of the others);
@@ -20,7 +22,7 @@ COMMENT ON COLUMN creditrisk.indicator.definition_sql IS
 
 -- A definition must compile to a number before it enters the catalogue.
 CREATE FUNCTION creditrisk.indicator_definition_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 BEGIN
     IF NEW.definition_sql IS NOT NULL THEN
         BEGIN
@@ -102,17 +104,15 @@ $$;
 COMMENT ON FUNCTION creditrisk.indicators_to_sql(text) IS
     'The computation of a model''s indicators as one plain SQL query over the record tables (parameter $1: the as-of date), from the catalogue''s SQL definitions; for audit and for systems without the extension';
 
--- compute_indicators(): placeholder until the C engine lands (same signature).
+-- The C engine: built-in entries in streaming passes over the record
+-- tables, the others by their SQL definitions (see src/indicators.c).
 CREATE FUNCTION creditrisk.compute_indicators(model text, as_of date)
 RETURNS TABLE (uscc creditrisk.uscc, indicators double precision[])
-LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
-ROWS 100000 AS $$
-BEGIN
-    RETURN QUERY EXECUTE creditrisk.indicators_to_sql(model) USING as_of;
-END
-$$;
+AS 'MODULE_PATHNAME', 'compute_indicators'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
+COST 1000 ROWS 100000;
 COMMENT ON FUNCTION creditrisk.compute_indicators(text, date) IS
-    'Indicator values of every enterprise in the population on as_of, in the model''s order, ready for creditrisk.score()';
+    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(); the same date always gives the same values';
 
 REVOKE ALL ON FUNCTION creditrisk.indicator_definition_check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.in_population(date, text, date, date) FROM PUBLIC;
