@@ -34,6 +34,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "common/int.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
@@ -234,8 +235,8 @@ typedef struct Enterprise
 	DateADT		established;
 	DateADT		status_date;
 	int32		parent;			/* slot of the parent, -1 if not a branch */
-	double		registered_capital;
-	double		paid_in_capital;
+	int64		registered_capital;	/* amounts in 1/10000 of 10,000 CNY */
+	int64		paid_in_capital;
 	bool		registered_capital_null;
 	bool		paid_in_capital_null;
 	uint8		status;			/* RegStatus */
@@ -261,7 +262,7 @@ typedef struct Enterprise
 	int32		penalties_key_3y;
 	int32		penalties_key_serious_3y;
 	uint8		penalty_max_severity_3y;
-	double		fines_3y;
+	int64		fines_3y;
 
 	/* spot checks */
 	int32		checks_refused_1y;
@@ -476,10 +477,80 @@ text_is(Datum d, const char *s)
 	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
 }
 
-static inline double
-numeric_datum_to_double(Datum d)
+/*
+ * Amounts (numeric(16,4) columns: capital, fines) are read exactly, as
+ * integer counts of 1/10000 yuan-units, from numeric's stored form (the
+ * on-disk format, stable across releases: a 2-byte short header or a
+ * 4-byte long one, then base-10000 digits with trailing zeros stripped).
+ * Sums and differences are then exact, and units / 10000.0 is the correctly
+ * rounded double, as numeric::double precision gives in SQL.
+ */
+#define AMOUNT_SCALE 10000.0
+
+static bool
+numeric_to_units(Datum d, int64 *units)
 {
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+	struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+	const char *p = VARDATA_ANY(v);
+	int			len = VARSIZE_ANY_EXHDR(v);
+	uint16		header;
+	int			weight;
+	bool		negative;
+	int			first;
+	int64		acc = 0;
+
+	if (len < 2)
+		return false;
+	memcpy(&header, p, sizeof(header));
+	if ((header & 0xC000) == 0xC000)
+		return false;			/* NaN or infinity */
+	if (header & 0x8000)
+	{
+		/* short: sign 0x2000, weight in 6 bits with sign bit 0x0040 */
+		negative = (header & 0x2000) != 0;
+		weight = (header & 0x0040) ? (~0x003F | (header & 0x003F)) : (header & 0x003F);
+		first = 2;
+	}
+	else
+	{
+		int16		w;
+
+		if (len < 4)
+			return false;
+		negative = (header & 0xC000) == 0x4000;
+		memcpy(&w, p + 2, sizeof(w));
+		weight = w;
+		first = 4;
+	}
+	for (int i = 0; first + 2 * i + 1 < len; i++)
+	{
+		int16		digit;
+		int			exponent = weight + 1 - i;	/* power of 10000 of this digit, in units */
+		int64		term = 1;
+
+		memcpy(&digit, p + first + 2 * i, sizeof(digit));
+		if (digit == 0)
+			continue;
+		if (exponent < 0 || exponent > 4)
+			return false;		/* finer than 1/10000, or too large */
+		for (int k = 0; k < exponent; k++)
+			term *= 10000;
+		if (pg_mul_s64_overflow(term, digit, &term) || pg_add_s64_overflow(acc, term, &acc))
+			return false;
+	}
+	*units = negative ? -acc : acc;
+	return true;
+}
+
+/* An amount as exact units; falls back to rounding where it cannot be exact. */
+static int64
+amount_units(Datum d)
+{
+	int64		units;
+
+	if (numeric_to_units(d, &units))
+		return units;
+	return (int64) rint(DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)) * AMOUNT_SCALE);
 }
 
 /* The record's enterprise, or NULL for a USCC not on the register. */
@@ -652,10 +723,10 @@ load_register(ComputeState *st)
 		e->established = DatumGetDateADT(v[att[3]]);
 		e->registered_capital_null = null[att[4]];
 		if (!null[att[4]])
-			e->registered_capital = numeric_datum_to_double(v[att[4]]);
+			e->registered_capital = amount_units(v[att[4]]);
 		e->paid_in_capital_null = null[att[5]];
 		if (!null[att[5]])
-			e->paid_in_capital = numeric_datum_to_double(v[att[5]]);
+			e->paid_in_capital = amount_units(v[att[5]]);
 		e->status = text_is(v[att[6]], "revoked") ? ST_REVOKED :
 			text_is(v[att[6]], "cancelled") ? ST_CANCELLED : ST_IN_BUSINESS;
 		e->status_date = null[att[7]] ? DATEVAL_NOEND : DatumGetDateADT(v[att[7]]);
@@ -814,7 +885,7 @@ row_penalty(ComputeState *st, Datum *v, bool *null)
 		e->penalties_serious_3y++;
 	else if (severity == 2)
 		e->penalties_general_3y++;
-	e->fines_3y += numeric_datum_to_double(v[3]);
+	e->fines_3y += amount_units(v[3]);
 	if (key_field)
 	{
 		e->penalties_key_3y++;
@@ -1256,7 +1327,7 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 		case I_REGISTERED_CAPITAL:
 			if (basis->registered_capital_null)
 				return false;
-			v = basis->registered_capital;
+			v = basis->registered_capital / AMOUNT_SCALE;
 			break;
 		case I_CORPORATE_SHAREHOLDER_COUNT: v = e->shareholders; break;
 		case I_BRANCH_COUNT: v = e->parent >= 0 ? 0 : e->branches; break;
@@ -1280,12 +1351,12 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 			if (basis->registered_capital_null || basis->paid_in_capital_null ||
 				basis->registered_capital == 0)
 				return false;
-			v = basis->paid_in_capital / basis->registered_capital;
+			v = (basis->paid_in_capital / AMOUNT_SCALE) / (basis->registered_capital / AMOUNT_SCALE);
 			break;
 		case I_UNPAID_CAPITAL:
 			if (basis->registered_capital_null || basis->paid_in_capital_null)
 				return false;
-			v = basis->registered_capital - basis->paid_in_capital;
+			v = (basis->registered_capital - basis->paid_in_capital) / AMOUNT_SCALE;
 			break;
 		case I_ANNUAL_REPORT_LATEST_MISSING:
 			v = (due_years(w, e) & 1) && !(e->reports_filed & 1);
@@ -1318,7 +1389,7 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 		case I_PENALTY_MAX_SEVERITY_3Y: v = e->penalty_max_severity_3y; break;
 		case I_PENALTIES_SERIOUS_3Y: v = e->penalties_serious_3y; break;
 		case I_PENALTIES_GENERAL_3Y: v = e->penalties_general_3y; break;
-		case I_PENALTY_FINES_3Y: v = e->fines_3y; break;
+		case I_PENALTY_FINES_3Y: v = e->fines_3y / AMOUNT_SCALE; break;
 		case I_PENALTIES_KEY_FIELD_1Y: v = e->penalties_key_1y; break;
 		case I_PENALTIES_KEY_FIELD_3Y: v = e->penalties_key_3y; break;
 		case I_PENALTIES_KEY_FIELD_SERIOUS_3Y: v = e->penalties_key_serious_3y; break;
