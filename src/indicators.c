@@ -44,6 +44,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "portability/instr_time.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -359,12 +360,25 @@ typedef struct Windows
 #define CURRENT(listed, removed_null, removed, w) \
 	((listed) <= (w)->d && ((removed_null) || (removed) > (w)->d))
 
-/* USCC -> slot: open addressing over the keys array. */
+/*
+ * USCC -> slot: open addressing, the key stored in the entry (one cache
+ * line touched per lookup), plus the last key looked up (record tables are
+ * often loaded in USCC order, so consecutive rows name the same enterprise).
+ */
+typedef struct IndexEntry
+{
+	uint8		key[USCC_PACKED_LEN];
+	bool		used;
+	int32		slot;
+} IndexEntry;
+
 typedef struct UsccIndex
 {
-	uint8	   *keys;			/* USCC_PACKED_LEN bytes per slot */
-	int32	   *table;			/* slot + 1, 0 = empty */
+	uint8	   *keys;			/* USCC_PACKED_LEN bytes per enterprise slot */
+	IndexEntry *table;
 	uint32		mask;
+	uint8		last_key[USCC_PACKED_LEN];
+	int32		last_slot;		/* -2: none yet */
 } UsccIndex;
 
 typedef struct Licence
@@ -429,21 +443,32 @@ uscc_hash(const uint8 *k)
 }
 
 static int32
-index_lookup(const ComputeState *st, const Uscc *code)
+index_lookup(ComputeState *st, const Uscc *code)
 {
-	const UsccIndex *ix = &st->index;
-	uint32		h = uscc_hash(code->packed) & ix->mask;
+	UsccIndex  *ix = &st->index;
+	uint32		h;
 
+	if (ix->last_slot != -2 && memcmp(ix->last_key, code->packed, USCC_PACKED_LEN) == 0)
+		return ix->last_slot;
+	h = uscc_hash(code->packed) & ix->mask;
 	for (;;)
 	{
-		int32		s = ix->table[h];
+		IndexEntry *entry = &ix->table[h];
 
-		if (s == 0)
-			return -1;
-		if (memcmp(ix->keys + (Size) (s - 1) * USCC_PACKED_LEN, code->packed, USCC_PACKED_LEN) == 0)
-			return s - 1;
+		if (!entry->used)
+		{
+			ix->last_slot = -1;
+			break;
+		}
+		if (memcmp(entry->key, code->packed, USCC_PACKED_LEN) == 0)
+		{
+			ix->last_slot = entry->slot;
+			break;
+		}
 		h = (h + 1) & ix->mask;
 	}
+	memcpy(ix->last_key, code->packed, USCC_PACKED_LEN);
+	return ix->last_slot;
 }
 
 static void
@@ -455,15 +480,19 @@ index_build(ComputeState *st)
 	while (size < (uint32) st->n * 2)
 		size <<= 1;
 	ix->mask = size - 1;
-	ix->table = MemoryContextAllocHuge(st->mcxt, sizeof(int32) * (Size) size);
-	memset(ix->table, 0, sizeof(int32) * (Size) size);
+	ix->table = MemoryContextAllocHuge(st->mcxt, sizeof(IndexEntry) * (Size) size);
+	memset(ix->table, 0, sizeof(IndexEntry) * (Size) size);
+	ix->last_slot = -2;
 	for (int32 s = 0; s < st->n; s++)
 	{
-		uint32		h = uscc_hash(ix->keys + (Size) s * USCC_PACKED_LEN) & ix->mask;
+		const uint8 *key = ix->keys + (Size) s * USCC_PACKED_LEN;
+		uint32		h = uscc_hash(key) & ix->mask;
 
-		while (ix->table[h] != 0)
+		while (ix->table[h].used)
 			h = (h + 1) & ix->mask;
-		ix->table[h] = s + 1;
+		memcpy(ix->table[h].key, key, USCC_PACKED_LEN);
+		ix->table[h].used = true;
+		ix->table[h].slot = s;
 	}
 }
 
@@ -553,6 +582,19 @@ amount_units(Datum d)
 	return (int64) rint(DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)) * AMOUNT_SCALE);
 }
 
+/* Stage timings, at DEBUG1 (SET client_min_messages = debug1 to see them). */
+static void
+stage_done(const char *stage, int64 rows, instr_time *start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, *start);
+	elog(DEBUG1, "creditrisk compute_indicators: %s: " INT64_FORMAT " rows, %.1f ms",
+		 stage, rows, INSTR_TIME_GET_MILLISEC(now));
+	INSTR_TIME_SET_CURRENT(*start);
+}
+
 /* The record's enterprise, or NULL for a USCC not on the register. */
 static inline Enterprise *
 enterprise_of(ComputeState *st, Datum code)
@@ -598,7 +640,9 @@ scan_table(ComputeState *st, const char *name, const char *const *cols, int ncol
 	MemoryContext rowcxt;
 	MemoryContext oldcxt;
 	int64		rows = 0;
+	instr_time	start;
 
+	INSTR_TIME_SET_CURRENT(start);
 	for (int i = 0; i < ncols; i++)
 	{
 		attnums[i] = get_attnum(relid, cols[i]);
@@ -631,6 +675,7 @@ scan_table(ComputeState *st, const char *name, const char *const *cols, int ncol
 	ExecDropSingleTupleTableSlot(slot);
 	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
+	stage_done(name, rows, &start);
 }
 
 /* ------------------------------------------------------------------------
@@ -690,7 +735,8 @@ load_register(ComputeState *st)
 		att[i]--;
 	}
 
-	st->cap = 1024;
+	/* sized from the planner's estimate, grown if it was low */
+	st->cap = Max(1024, (int32) Min(rel->rd_rel->reltuples * 1.05, (double) (MaxAllocHugeSize / sizeof(Enterprise) / 2)));
 	st->n = 0;
 	st->ents = MemoryContextAllocHuge(st->mcxt, sizeof(Enterprise) * (Size) st->cap);
 	st->index.keys = MemoryContextAllocHuge(st->mcxt, (Size) USCC_PACKED_LEN * st->cap);
@@ -1730,51 +1776,81 @@ scan_records(ComputeState *st, uint32 tables)
 	}
 }
 
+/*
+ * Build a one-dimensional float8[] in place (what construct_md_array()
+ * would give, without its per-element work): the non-null values packed,
+ * a null bitmap only when some value is missing.
+ */
+static ArrayType *
+build_array(ArrayType *buf, int n, const double *values, const bool *nulls, bool any_null)
+{
+	Size		overhead = any_null ? ARR_OVERHEAD_WITHNULLS(1, n) : ARR_OVERHEAD_NONULLS(1);
+	double	   *data = (double *) ((char *) buf + overhead);
+	int			k = 0;
+
+	buf->ndim = 1;
+	buf->dataoffset = any_null ? (int32) overhead : 0;
+	buf->elemtype = FLOAT8OID;
+	ARR_DIMS(buf)[0] = n;
+	ARR_LBOUND(buf)[0] = 1;
+	if (any_null)
+	{
+		bits8	   *bitmap = ARR_NULLBITMAP(buf);
+
+		memset(bitmap, 0, (n + 7) / 8);
+		for (int i = 0; i < n; i++)
+			if (!nulls[i])
+			{
+				bitmap[i / 8] |= 1 << (i % 8);
+				data[k++] = values[i];
+			}
+	}
+	else
+	{
+		memcpy(data, values, sizeof(double) * n);
+		k = n;
+	}
+	SET_VARSIZE(buf, overhead + sizeof(double) * k);
+	return buf;
+}
+
 static void
 emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
 		  Tuplestorestate *ts, TupleDesc desc)
 {
-	Datum	   *elems = MemoryContextAlloc(st->mcxt, sizeof(Datum) * Max(mc->n, 1));
-	bool	   *elem_null = MemoryContextAlloc(st->mcxt, sizeof(bool) * Max(mc->n, 1));
-	int			dims[1] = {mc->n};
-	int			lbs[1] = {1};
-	MemoryContext rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk rows", ALLOCSET_DEFAULT_SIZES);
+	int			n = mc->n;
+	double	   *values = MemoryContextAlloc(st->mcxt, sizeof(double) * Max(n, 1));
+	bool	   *nulls = MemoryContextAlloc(st->mcxt, sizeof(bool) * Max(n, 1));
+	ArrayType  *buf = MemoryContextAllocZero(st->mcxt, ARR_OVERHEAD_WITHNULLS(1, n) + sizeof(double) * Max(n, 1));
 
 	for (int32 s = 0; s < st->n; s++)
 	{
 		const Enterprise *e = &st->ents[s];
-		MemoryContext oldcxt;
 		Datum		out[2];
 		bool		out_null[2] = {false, false};
+		bool		any_null = false;
 		int			k = 0;
 
 		if (!e->in_population)
 			continue;
-		oldcxt = MemoryContextSwitchTo(rowcxt);
-		for (int i = 0; i < mc->n; i++)
+		for (int i = 0; i < n; i++)
 		{
-			double		v = 0;
-
 			if (mc->builtin[i] >= 0)
-				elem_null[i] = !builtin_value(st, e, mc->builtin[i], &v);
+				nulls[i] = !builtin_value(st, e, mc->builtin[i], &values[i]);
 			else
 			{
-				elem_null[i] = custom_null[(Size) s * mc->ncustom + k];
-				v = custom[(Size) s * mc->ncustom + k];
+				nulls[i] = custom_null[(Size) s * mc->ncustom + k];
+				values[i] = custom[(Size) s * mc->ncustom + k];
 				k++;
 			}
-			elems[i] = Float8GetDatum(v);
+			any_null |= nulls[i];
 		}
 		out[0] = PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN);
-		out[1] = PointerGetDatum(construct_md_array(elems, elem_null, 1, dims, lbs,
-													FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		out[1] = PointerGetDatum(build_array(buf, n, values, nulls, any_null));
 		tuplestore_putvalues(ts, desc, out, out_null);
-		MemoryContextSwitchTo(oldcxt);
-		MemoryContextReset(rowcxt);
 		if ((s & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	MemoryContextDelete(rowcxt);
 }
 
 PG_FUNCTION_INFO_V1(compute_indicators);
@@ -1791,6 +1867,7 @@ compute_indicators(PG_FUNCTION_ARGS)
 	uint32		tables = 0;
 	double	   *custom = NULL;
 	bool	   *custom_null = NULL;
+	instr_time	start;
 
 	if (DATE_NOT_FINITE(as_of))
 		ereport(ERROR,
@@ -1822,9 +1899,12 @@ compute_indicators(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	}
 
+	INSTR_TIME_SET_CURRENT(start);
 	compute_windows(as_of, &st.w);
 	load_register(&st);
+	stage_done("enterprise", st.n, &start);
 	scan_records(&st, tables);
+	stage_done("records", 0, &start);
 	if (mc.ncustom > 0)
 	{
 		custom = MemoryContextAllocHuge(callcxt, sizeof(double) * (Size) st.n * mc.ncustom);
@@ -1838,7 +1918,9 @@ compute_indicators(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 
+	stage_done("SQL-defined indicators", mc.ncustom, &start);
 	emit_rows(&st, &mc, custom, custom_null, rsinfo->setResult, rsinfo->setDesc);
+	stage_done("rows out", st.n, &start);
 
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(callcxt);
