@@ -142,11 +142,12 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 $d$ WHERE code = 'licence_revoked_3y';
 
 -- ---------------------------------------------------------------------------
--- D2G1 Registration changes (plain record counts)
+-- D2G1 Registration changes (record counts; legal-representative changes
+-- by distinct day, as the catalogue says)
 -- ---------------------------------------------------------------------------
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
-(SELECT count(*)
+(SELECT count(DISTINCT c.change_date)
    FROM creditrisk.registration_change c
   WHERE c.uscc = e.uscc AND c.kind = 'legal_representative'
     AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)

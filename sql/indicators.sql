@@ -237,10 +237,12 @@ SELECT * FROM shown WHERE position BETWEEN 7 AND 10 ORDER BY position, label;
 -- licence_revoked_3y: D1 none; D2 L4 (2026-03-01) and L2 (2026-04-01) -> 2.
 SELECT * FROM shown WHERE position BETWEEN 11 AND 13 ORDER BY position, label;
 
--- D2G1 registration changes of A (plain record counts; windows
+-- D2G1 registration changes of A (record counts, legal representative by
+-- distinct day; windows
 -- D1 (2024-06-30, 2025-06-30], D2 (2025-06-30, 2026-06-30], 3 years
 -- D1 (2022-06-30, 2025-06-30], D2 (2023-06-30, 2026-06-30]).
--- legal representative 2024-12-01, 2025-01-15 twice, 2025-08-01: 3 then 1.
+-- legal representative 2024-12-01, 2025-01-15 twice (one day), 2025-08-01:
+-- 2 then 1.
 -- name 2025-06-30: 1 (D1 included) then 0 (D2 excluded).
 -- address 2024-06-30 (excluded on D1), 2024-07-01, 2026-01-01, 2026-06-30: 1 then 2.
 -- scope 2022-07-01 (3-year window of D1 only), 2026-05-01: 0 then 1.

@@ -390,6 +390,12 @@ typedef struct Licence
 	char	   *kind;			/* NULL when not given */
 } Licence;
 
+typedef struct SlotDate
+{
+	int32		slot;
+	DateADT		date;
+} SlotDate;
+
 typedef struct Edge
 {
 	int32		from;
@@ -419,6 +425,10 @@ typedef struct ComputeState
 	Edge	   *edges;
 	int64		nedges;
 	int64		capedges;
+	/* legal-representative changes in the last year, counted by distinct day */
+	SlotDate   *rep_changes;
+	int64		nrep_changes;
+	int64		caprep_changes;
 } ComputeState;
 
 /* ------------------------------------------------------------------------
@@ -1141,7 +1151,18 @@ row_change(ComputeState *st, Datum *v, bool *null)
 	if (changed <= w->y1)
 		return;
 	if (text_is(v[2], "legal_representative"))
-		e->changes_legal_rep_1y++;
+	{
+		if (st->nrep_changes == st->caprep_changes)
+		{
+			st->caprep_changes = Max(1024, st->caprep_changes * 2);
+			st->rep_changes = st->rep_changes == NULL ?
+				MemoryContextAllocHuge(st->mcxt, sizeof(SlotDate) * st->caprep_changes) :
+				repalloc_huge(st->rep_changes, sizeof(SlotDate) * st->caprep_changes);
+		}
+		st->rep_changes[st->nrep_changes].slot = e - st->ents;
+		st->rep_changes[st->nrep_changes].date = changed;
+		st->nrep_changes++;
+	}
 	else if (text_is(v[2], "name"))
 		e->changes_name_1y++;
 	else if (text_is(v[2], "address"))
@@ -1153,6 +1174,28 @@ row_change(ComputeState *st, Datum *v, bool *null)
 }
 
 static const char *const change_cols[] = {"uscc", "change_date", "kind"};
+
+static int
+cmp_slot_date(const void *a, const void *b)
+{
+	const SlotDate *x = a;
+	const SlotDate *y = b;
+
+	if (x->slot != y->slot)
+		return (x->slot > y->slot) - (x->slot < y->slot);
+	return (x->date > y->date) - (x->date < y->date);
+}
+
+/* Several changes of the legal representative on one day count once. */
+static void
+finish_rep_changes(ComputeState *st)
+{
+	qsort(st->rep_changes, st->nrep_changes, sizeof(SlotDate), cmp_slot_date);
+	for (int64 i = 0; i < st->nrep_changes; i++)
+		if (i == 0 || st->rep_changes[i].slot != st->rep_changes[i - 1].slot ||
+			st->rep_changes[i].date != st->rep_changes[i - 1].date)
+			st->ents[st->rep_changes[i].slot].changes_legal_rep_1y++;
+}
 
 static void
 row_equity(ComputeState *st, Datum *v, bool *null)
@@ -1757,7 +1800,10 @@ scan_records(ComputeState *st, uint32 tables)
 	if (tables & B(T_ANNUAL_REPORT))
 		scan_table(st, "annual_report", annual_report_cols, lengthof(annual_report_cols), row_annual_report);
 	if (tables & B(T_CHANGE))
+	{
 		scan_table(st, "registration_change", change_cols, lengthof(change_cols), row_change);
+		finish_rep_changes(st);
+	}
 	if (tables & B(T_EQUITY))
 		scan_table(st, "equity_pledge_freeze", equity_cols, lengthof(equity_cols), row_equity);
 	if (tables & B(T_LAWSUIT))
