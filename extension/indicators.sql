@@ -20,6 +20,10 @@ ALTER TABLE creditrisk.indicator ADD COLUMN definition_sql text
 COMMENT ON COLUMN creditrisk.indicator.definition_sql IS
     'The indicator as SQL: a scalar expression over the enterprise row e (creditrisk.enterprise) and the as-of date $1, giving a number or NULL (missing)';
 
+-- The indicators read a licence as valid on [valid_from, valid_to).
+COMMENT ON COLUMN creditrisk.licence.valid_to IS
+    'End of validity: the licence is valid on the days before it, [valid_from, valid_to); NULL = open-ended';
+
 -- A definition must compile to a number before it enters the catalogue.
 CREATE FUNCTION creditrisk.indicator_definition_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
