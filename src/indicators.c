@@ -33,6 +33,7 @@
 
 #include <math.h>
 
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "common/int.h"
 #include "access/table.h"
@@ -642,9 +643,9 @@ scan_table(ComputeState *st, const char *name, const char *const *cols, int ncol
 	Oid			relid = table_oid(st, name);
 	Relation	rel = table_open(relid, AccessShareLock);
 	AttrNumber	attnums[MAX_COLS];
-	AttrNumber	maxatt = 0;
 	TableScanDesc scan;
-	TupleTableSlot *slot;
+	TupleDesc	desc;
+	HeapTuple	tuple;
 	Datum		values[MAX_COLS];
 	bool		nulls[MAX_COLS];
 	MemoryContext rowcxt;
@@ -658,20 +659,16 @@ scan_table(ComputeState *st, const char *name, const char *const *cols, int ncol
 		attnums[i] = get_attnum(relid, cols[i]);
 		if (attnums[i] == InvalidAttrNumber)
 			elog(ERROR, "creditrisk: column %s.%s is missing", name, cols[i]);
-		maxatt = Max(maxatt, attnums[i]);
 	}
 
 	rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk scan rows", ALLOCSET_DEFAULT_SIZES);
-	slot = table_slot_create(rel, NULL);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
-	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	desc = RelationGetDescr(rel);
+	/* the record tables are heap tables (the extension creates them) */
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
-		slot_getsomeattrs(slot, maxatt);
 		for (int i = 0; i < ncols; i++)
-		{
-			values[i] = slot->tts_values[attnums[i] - 1];
-			nulls[i] = slot->tts_isnull[attnums[i] - 1];
-		}
+			values[i] = heap_getattr(tuple, attnums[i], desc, &nulls[i]);
 		oldcxt = MemoryContextSwitchTo(rowcxt);
 		fn(st, values, nulls);
 		MemoryContextSwitchTo(oldcxt);
@@ -682,7 +679,6 @@ scan_table(ComputeState *st, const char *name, const char *const *cols, int ncol
 		}
 	}
 	table_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
 	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
 	stage_done(name, rows, &start);
@@ -735,6 +731,7 @@ load_register(ComputeState *st)
 	int64		nbranches = 0;
 	int64		capbranches = 1024;
 	const Windows *w = &st->w;
+	instr_time	start;
 
 	for (int i = 0; i < lengthof(cols); i++)
 	{
@@ -745,6 +742,7 @@ load_register(ComputeState *st)
 		att[i]--;
 	}
 
+	INSTR_TIME_SET_CURRENT(start);
 	/* sized from the planner's estimate, grown if it was low */
 	st->cap = Max(1024, (int32) Min(rel->rd_rel->reltuples * 1.05, (double) (MaxAllocHugeSize / sizeof(Enterprise) / 2)));
 	st->n = 0;
@@ -807,8 +805,10 @@ load_register(ComputeState *st)
 	table_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	table_close(rel, AccessShareLock);
+	stage_done("enterprise scan", st->n, &start);
 
 	index_build(st);
+	stage_done("enterprise index", st->n, &start);
 
 	/* branches: parent slots, and the parents' branches in business on D */
 	for (int64 i = 0; i < nbranches; i++)
