@@ -437,6 +437,13 @@ SELECT model_import('{"format": "creditrisk-model/1", "key": "nodef-v1", "dimens
        "rule": {"kind": "boolean", "true": 100, "false": 0, "missing": 20}}]}]}], "floors": []}');
 SELECT indicators_to_sql('nodef-v1'); \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM compute_indicators('nodef-v1', '2026-06-30'); \echo :LAST_ERROR_SQLSTATE
+SELECT * FROM compute_indicators('no-such-model', '2026-06-30'); \echo :LAST_ERROR_SQLSTATE
+SELECT * FROM compute_indicators('reference-v1', 'infinity'); \echo :LAST_ERROR_SQLSTATE
+-- A draft without indicators yet: every enterprise, no values.
+SELECT model_import('{"format": "creditrisk-model/1", "key": "empty-v1", "dimensions": [], "floors": []}');
+SELECT ent.label, c.indicators
+  FROM compute_indicators('empty-v1', '2026-06-30') c JOIN ent USING (uscc) ORDER BY ent.label;
+DELETE FROM model WHERE model_key = 'empty-v1';
 INSERT INTO indicator (code, name, definition_sql)
 VALUES ('it_bad', '坏定义', '(SELECT count(*) FROM creditrisk.lawsuit s WHERE s.filed_dat <= $1)'); \echo :LAST_ERROR_SQLSTATE
 UPDATE indicator SET definition_sql = 'no such thing' WHERE code = 'it_lawsuits_total'; \echo :LAST_ERROR_SQLSTATE

@@ -1892,7 +1892,8 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 			any_null |= nulls[i];
 		}
 		out[0] = PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN);
-		out[1] = PointerGetDatum(build_array(buf, n, values, nulls, any_null));
+		out[1] = n > 0 ? PointerGetDatum(build_array(buf, n, values, nulls, any_null))
+			: PointerGetDatum(construct_empty_array(FLOAT8OID));	/* a model without indicators */
 		tuplestore_putvalues(ts, desc, out, out_null);
 		if ((s & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
