@@ -1,0 +1,130 @@
+-- Art. 10 (第十条): overrides (直接定性) on hand-built enterprises: each alone and
+-- combined, expired listings, industry rules with dates, rules added as data.
+-- A fresh extension, so that this file neither sees nor leaves other files' data.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS creditrisk CASCADE;
+CREATE EXTENSION creditrisk;
+RESET client_min_messages;
+SET search_path = creditrisk, public;
+\set SHOW_CONTEXT never
+SET datestyle = 'ISO, YMD';
+-- Hand-chosen scores: a published one-indicator model whose indicator reads
+-- them from a table (value v scores 10 * floor(v), 0-1000; none = 0).
+CREATE TABLE public.cls_points (uscc creditrisk.uscc, as_of date, points float8, PRIMARY KEY (uscc, as_of));
+SELECT model_import(jsonb_build_object('format', 'creditrisk-model/1', 'key', 'cls-test', 'status', 'published',
+    'description', 'hand-chosen scores (tests)',
+    'dimensions', jsonb_build_array(jsonb_build_object('code', 'T', 'name', '测试', 'weight', 1,
+      'groups', jsonb_build_array(jsonb_build_object('code', 'TG', 'name', '测试', 'weight', 1,
+        'indicators', jsonb_build_array(jsonb_build_object('code', 'cls_points', 'name', '给定分数', 'unit', 'score/10',
+          'weight', 1, 'definition', 'the score chosen by the test, divided by 10', 'source', 'public.cls_points',
+          'rule', jsonb_build_object('kind', 'bins', 'missing', 0,
+            'bins', (SELECT jsonb_agg(jsonb_build_object('lower', CASE WHEN k > 0 THEN k END,
+                                                         'upper', CASE WHEN k < 100 THEN k + 1 END, 'points', k) ORDER BY k)
+                       FROM generate_series(0, 100) k))))))))));
+UPDATE indicator SET definition_sql = '(SELECT p.points FROM public.cls_points p WHERE p.uscc = e.uscc AND p.as_of = $1)'
+ WHERE code = 'cls_points';
+INSERT INTO model_activation (effective_from, model_key, note) VALUES ('2000-01-01', 'cls-test', 'tests');
+-- Enterprises: USCC from a 17-character body, with its check character.
+CREATE FUNCTION pg_temp.uscc(n integer, division text) RETURNS creditrisk.uscc LANGUAGE sql AS $$
+    SELECT (b || c)::creditrisk.uscc
+      FROM (SELECT '91' || division || 'MA' || lpad(n::text, 7, '0') AS b) x,
+           unnest(string_to_array('0123456789ABCDEFGHJKLMNPQRTUWXY', NULL)) c
+     WHERE creditrisk.uscc_is_valid(b || c) LIMIT 1 $$;
+CREATE FUNCTION pg_temp.ent(n integer, name text, division text DEFAULT '411622', industry text DEFAULT 'I6510',
+                            established date DEFAULT '2015-01-01') RETURNS creditrisk.uscc LANGUAGE sql AS $$
+    INSERT INTO creditrisk.enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
+    VALUES (pg_temp.uscc(n, division), name, division, industry, 3, established, 'test') RETURNING uscc $$;
+CREATE FUNCTION pg_temp.pts(n integer, as_of date, points float8, division text DEFAULT '411622') RETURNS void LANGUAGE sql AS $$
+    INSERT INTO public.cls_points VALUES (pg_temp.uscc(n, division), as_of, points)
+    ON CONFLICT (uscc, as_of) DO UPDATE SET points = excluded.points $$;
+-- Progress NOTICEs carry timings: shown only where the test asks for them, tersely.
+SET client_min_messages = warning;
+
+-- Art. 10: currently on the serious-dishonesty list → D; currently a dishonest
+-- judgment debtor → D; in a high-social-concern industry → C or D as
+-- configured.  Overrides only raise; every one that applied is recorded.
+SELECT pg_temp.ent(1, '01 无记录'), pg_temp.ent(2, '02 严重失信'), pg_temp.ent(3, '03 严重失信已移出'),
+       pg_temp.ent(4, '04 失信被执行人'), pg_temp.ent(5, '05 失信被执行人后列入'), pg_temp.ent(6, '06 失信被执行人当日移出'),
+       pg_temp.ent(7, '07 医药制造 C', industry => 'C2710'), pg_temp.ent(8, '08 焰火制造 D', industry => 'C2672'),
+       pg_temp.ent(9, '09 医药制造 高分', industry => 'C2710'), pg_temp.ent(10, '10 三者兼有', industry => 'C2761'),
+       pg_temp.ent(11, '11 零售 限期', industry => 'F5211'), pg_temp.ent(12, '12 煤炭示例', industry => 'B0610'),
+       pg_temp.ent(13, '13 地址失联') \gset
+SELECT pg_temp.pts(n, d, p)
+  FROM (VALUES (1, 10), (2, 10), (3, 10), (4, 30), (5, 10), (6, 10), (7, 10), (8, 60), (9, 80), (10, 10),
+               (11, 25), (12, 10), (13, 10)) v(n, p),
+       unnest('{2025-08-31,2025-12-31}'::date[]) d;
+INSERT INTO serious_dishonesty_listing (uscc, listed_date, removed_date, reported_by) VALUES
+    (pg_temp.uscc(2, '411622'), '2025-02-01', NULL, '河南省市场监督管理局'),
+    (pg_temp.uscc(3, '411622'), '2023-03-01', '2025-06-01', '河南省市场监督管理局'),
+    (pg_temp.uscc(10, '411622'), '2025-01-10', NULL, '河南省市场监督管理局');
+INSERT INTO judgment_debtor_listing (uscc, listed_date, removed_date, reported_by) VALUES
+    (pg_temp.uscc(4, '411622'), '2024-11-20', NULL, '西华县人民法院'),
+    (pg_temp.uscc(5, '411622'), '2025-10-15', NULL, '西华县人民法院'),
+    (pg_temp.uscc(6, '411622'), '2024-01-01', '2025-12-31', '西华县人民法院'),
+    (pg_temp.uscc(6, '411622'), '2023-01-01', '2023-06-30', '西华县人民法院'),
+    (pg_temp.uscc(10, '411622'), '2025-05-05', NULL, '西华县人民法院');
+INSERT INTO abnormal_listing (uscc, listed_date, reason, reported_by) VALUES
+    (pg_temp.uscc(13, '411622'), '2025-03-01', 4, '西华县市场监督管理局');
+
+-- The shipped rules (frozen) and the industry configuration: the shipped
+-- entries are examples that are never applied.
+SELECT code, name, basis, enabled, shipped FROM override_rule ORDER BY code;
+SELECT industry_prefix, class, effective_from, effective_to, name, example FROM high_concern_industry ORDER BY industry_prefix;
+-- The bureau's own entries: pharmaceuticals C, fireworks D (from 2025), and a
+-- retail rule that applied only from July to September 2025.
+INSERT INTO high_concern_industry (industry_prefix, effective_from, effective_to, class, name) VALUES
+    ('C27', '2024-01-01', NULL, 'C', '医药制造业'),
+    ('C2672', '2025-01-01', NULL, 'D', '焰火、鞭炮产品制造'),
+    ('F52', '2025-07-01', '2025-09-30', 'C', '零售业（专项整治期间）');
+-- A new kind of override, as data: unreachable at the registered address (reason 4) → C.
+INSERT INTO override_rule (code, name, name_en, basis, rule_sql) VALUES
+    ('unreachable_address', '通过登记的住所无法联系', 'Unreachable at the registered address', 'local rule (example)',
+     $$SELECT a.uscc, 'C' AS class, a.listed_date FROM creditrisk.abnormal_listing a
+        WHERE a.reason = 4 AND creditrisk.is_current(a.listed_date, a.removed_date, $1)$$);
+
+SELECT refresh_classification('2025-08-31') IS NOT NULL AS ran_august;
+SELECT refresh_classification('2025-12-31') IS NOT NULL AS ran_december;
+-- Both dates side by side: "currently" is judged on each classification date.
+SELECT e.name, a.score_class AS aug_score, a.final_class AS aug_final, a.overrides AS aug_overrides,
+       d.score_class AS dec_score, d.final_class AS dec_final, d.overrides AS dec_overrides
+  FROM enterprise e
+  JOIN classification_result a ON a.uscc = e.uscc AND a.as_of = '2025-08-31'
+  JOIN classification_result d ON d.uscc = e.uscc AND d.as_of = '2025-12-31'
+ ORDER BY e.name;
+-- Why: the detail of every override that applied (the latest run).
+SELECT e.name, c.score_class, c.final_class, jsonb_pretty(c.override_details)
+  FROM classification_current c JOIN enterprise e USING (uscc)
+ WHERE c.override_details IS NOT NULL ORDER BY e.name;
+SELECT as_of, overridden, overrides, final_classes FROM classification_run ORDER BY as_of;
+-- Overrides never lower a class (the history refuses it, too).
+SELECT count(*) AS lowered FROM classification_result WHERE final_class < score_class;
+UPDATE classification_result SET final_class = 'A' WHERE score_class = 'D'; \echo :LAST_ERROR_SQLSTATE
+
+-- A disabled rule, and a rule dated out of the run, do not apply.
+UPDATE override_rule SET enabled = false WHERE code = 'unreachable_address';
+SELECT overrides FROM refresh_classification('2025-12-31');
+UPDATE override_rule SET enabled = true, effective_from = '2026-01-01' WHERE code = 'unreachable_address';
+SELECT overrides FROM refresh_classification('2025-12-31');
+
+-- Rules are checked when written, and fail clearly when run.
+INSERT INTO override_rule (code, name, rule_sql) VALUES ('bad_sql', '错误', 'SELECT uscc FROM creditrisk.enterprise'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO override_rule (code, name, rule_sql) VALUES ('bad_class', '错误', $$SELECT uscc, 'E' AS class FROM creditrisk.enterprise$$); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO override_rule (code, name, rule_sql) VALUES ('fails_in_2025', '运行出错',
+    $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise WHERE 1 / (extract(year FROM $1)::int - 2025) = 0$$);
+SELECT refresh_classification('2025-12-31'); \echo :LAST_ERROR_SQLSTATE
+SELECT attempt, final_classes FROM classification_run WHERE as_of = '2025-12-31';  -- the failed run left nothing
+DELETE FROM override_rule WHERE code = 'fails_in_2025';
+INSERT INTO override_rule (code, name, rule_sql) VALUES ('Bad', '错误', $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise$$); \echo :LAST_ERROR_SQLSTATE
+UPDATE override_rule SET enabled = false WHERE code = 'judgment_debtor'; \echo :LAST_ERROR_SQLSTATE
+DELETE FROM override_rule WHERE code = 'serious_dishonesty'; \echo :LAST_ERROR_SQLSTATE
+INSERT INTO high_concern_industry (industry_prefix, effective_from, class) VALUES ('C13', '2025-01-01', 'B'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO high_concern_industry (industry_prefix, effective_from, class) VALUES ('C1', '2025-01-01', 'C'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO high_concern_industry (industry_prefix, effective_from, effective_to, class) VALUES ('C13', '2025-01-01', '2024-01-01', 'C'); \echo :LAST_ERROR_SQLSTATE
+UPDATE high_concern_industry SET example = false WHERE industry_prefix = 'B06'; \echo :LAST_ERROR_SQLSTATE
+
+-- Leave a fresh extension behind.
+DROP TABLE public.cls_points;
+SET client_min_messages = warning;
+DROP EXTENSION creditrisk CASCADE;
+CREATE EXTENSION creditrisk;
+RESET client_min_messages;

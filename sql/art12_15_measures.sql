@@ -1,0 +1,118 @@
+-- Art. 12-15 (第十二至十五条): supervision measures by class, versioned by date;
+-- local bureaus add to the provincial minimums and may never loosen them (art. 5).
+-- A fresh extension, so that this file neither sees nor leaves other files' data.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS creditrisk CASCADE;
+CREATE EXTENSION creditrisk;
+RESET client_min_messages;
+SET search_path = creditrisk, public;
+\set SHOW_CONTEXT never
+SET datestyle = 'ISO, YMD';
+-- Hand-chosen scores: a published one-indicator model whose indicator reads
+-- them from a table (value v scores 10 * floor(v), 0-1000; none = 0).
+CREATE TABLE public.cls_points (uscc creditrisk.uscc, as_of date, points float8, PRIMARY KEY (uscc, as_of));
+SELECT model_import(jsonb_build_object('format', 'creditrisk-model/1', 'key', 'cls-test', 'status', 'published',
+    'description', 'hand-chosen scores (tests)',
+    'dimensions', jsonb_build_array(jsonb_build_object('code', 'T', 'name', '测试', 'weight', 1,
+      'groups', jsonb_build_array(jsonb_build_object('code', 'TG', 'name', '测试', 'weight', 1,
+        'indicators', jsonb_build_array(jsonb_build_object('code', 'cls_points', 'name', '给定分数', 'unit', 'score/10',
+          'weight', 1, 'definition', 'the score chosen by the test, divided by 10', 'source', 'public.cls_points',
+          'rule', jsonb_build_object('kind', 'bins', 'missing', 0,
+            'bins', (SELECT jsonb_agg(jsonb_build_object('lower', CASE WHEN k > 0 THEN k END,
+                                                         'upper', CASE WHEN k < 100 THEN k + 1 END, 'points', k) ORDER BY k)
+                       FROM generate_series(0, 100) k))))))))));
+UPDATE indicator SET definition_sql = '(SELECT p.points FROM public.cls_points p WHERE p.uscc = e.uscc AND p.as_of = $1)'
+ WHERE code = 'cls_points';
+INSERT INTO model_activation (effective_from, model_key, note) VALUES ('2000-01-01', 'cls-test', 'tests');
+-- Enterprises: USCC from a 17-character body, with its check character.
+CREATE FUNCTION pg_temp.uscc(n integer, division text) RETURNS creditrisk.uscc LANGUAGE sql AS $$
+    SELECT (b || c)::creditrisk.uscc
+      FROM (SELECT '91' || division || 'MA' || lpad(n::text, 7, '0') AS b) x,
+           unnest(string_to_array('0123456789ABCDEFGHJKLMNPQRTUWXY', NULL)) c
+     WHERE creditrisk.uscc_is_valid(b || c) LIMIT 1 $$;
+CREATE FUNCTION pg_temp.ent(n integer, name text, division text DEFAULT '411622', industry text DEFAULT 'I6510',
+                            established date DEFAULT '2015-01-01') RETURNS creditrisk.uscc LANGUAGE sql AS $$
+    INSERT INTO creditrisk.enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
+    VALUES (pg_temp.uscc(n, division), name, division, industry, 3, established, 'test') RETURNING uscc $$;
+CREATE FUNCTION pg_temp.pts(n integer, as_of date, points float8, division text DEFAULT '411622') RETURNS void LANGUAGE sql AS $$
+    INSERT INTO public.cls_points VALUES (pg_temp.uscc(n, division), as_of, points)
+    ON CONFLICT (uscc, as_of) DO UPDATE SET points = excluded.points $$;
+-- Progress NOTICEs carry timings: shown only where the test asks for them, tersely.
+SET client_min_messages = warning;
+
+-- The provincial minimums (shipped, art. 12-15), in force from 2022-07-25.
+SELECT division_code, class, effective_from, min_spot_check_ratio, proactive_onsite_inspection,
+       key_licensing_review, key_supervision_target, other_measures, basis, shipped
+  FROM supervision_measure ORDER BY class;
+SELECT * FROM measures_in_force('411622', '2022-07-24');   -- before the measures: none
+SELECT class, min_spot_check_ratio, sources FROM measures_in_force('410000', '2025-12-31');
+SELECT division_level(d), division_at(d, 'province') AS province, division_at(d, 'city') AS city, division_at(d, 'county') AS county
+  FROM unnest('{410000,411600,411622,410102,419001}'::text[]) d;
+SELECT division_at('411622', 'village'); \echo :LAST_ERROR_SQLSTATE
+SELECT * FROM measures_in_force('991622'); \echo :LAST_ERROR_SQLSTATE
+
+-- Local bureaus add measures (art. 5): Zhoukou checks A at 2% from 2024,
+-- Xihua adds interviews for C and makes D a licensing-review case too.
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio, other_measures, basis)
+VALUES ('411600', 'A', '2024-01-01', 0.02, '', '周口市 local measure');
+INSERT INTO supervision_measure (division_code, class, effective_from, key_supervision_target, other_measures, basis)
+VALUES ('411622', 'C', '2025-01-01', true, '每季度信用约谈', '西华县 local measure');
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio, key_licensing_review, basis)
+VALUES ('411622', 'D', '2025-01-01', 0.30, true, '西华县 local measure');
+-- The strictest of province, city and county, each in its version in force.
+SELECT * FROM measures_in_force('411622', '2025-12-31');
+SELECT class, min_spot_check_ratio, sources FROM measures_in_force('411622', '2024-06-30');
+SELECT class, min_spot_check_ratio, key_supervision_target, sources FROM measures_in_force('411621', '2025-12-31');
+SELECT class, min_spot_check_ratio, sources FROM measures_in_force('410102', '2025-12-31') WHERE class = 'A';
+
+-- Never looser (checked at commit, so a batch is judged whole): each gives 23514.
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('411622', 'B', '2025-01-01', 0.02); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('411622', 'A', '2025-01-01', 0.015); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO supervision_measure (division_code, class, effective_from, proactive_onsite_inspection)
+VALUES ('411621', 'B', '2025-01-01', false); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO supervision_measure (division_code, class, effective_from, key_licensing_review)
+VALUES ('411600', 'C', '2025-01-01', false); \echo :LAST_ERROR_SQLSTATE
+UPDATE supervision_measure SET min_spot_check_ratio = 0.005 WHERE division_code = '411600' AND class = 'A'; \echo :LAST_ERROR_SQLSTATE
+-- Local rows are judged against the versions above in force on their own
+-- effective date; a later provincial version that is stricter simply wins.
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio,
+        proactive_onsite_inspection, key_licensing_review, key_supervision_target, basis)
+VALUES ('410000', 'A', '2025-06-01', 0.025, false, false, false, 'provincial revision');
+-- A batch is judged whole at commit: the city raises A to 3% and the county
+-- follows in the same transaction (in between, the county row was looser).
+BEGIN;
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('411621', 'A', '2025-09-01', 0.025);
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('411600', 'A', '2025-09-01', 0.03);
+UPDATE supervision_measure SET min_spot_check_ratio = 0.03 WHERE division_code = '411621' AND class = 'A';
+COMMIT;
+SELECT class, min_spot_check_ratio, sources FROM measures_in_force('411622', '2025-12-31') WHERE class = 'A';
+SELECT class, min_spot_check_ratio, sources FROM measures_in_force('411621', '2025-12-31') WHERE class = 'A';
+SELECT * FROM measure_loosenings();
+-- Provincial rows must state every measure; shipped rows are frozen.
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('410000', 'B', '2026-01-01', 0.04); \echo :LAST_ERROR_SQLSTATE
+UPDATE supervision_measure SET min_spot_check_ratio = 0.05 WHERE shipped AND class = 'B'; \echo :LAST_ERROR_SQLSTATE
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('411622', 'B', '2025-01-01', 1.5); \echo :LAST_ERROR_SQLSTATE
+
+-- Each enterprise's measures now (by the final class of the latest run).
+SELECT pg_temp.ent(1, '西华 A'), pg_temp.ent(2, '西华 C'), pg_temp.ent(3, '西华 D'), pg_temp.ent(4, '扶沟 C', '411621'),
+       pg_temp.ent(5, '郑州 A', '410102'), pg_temp.ent(6, '济源 B', '419001') \gset
+SELECT pg_temp.pts(1, '2025-12-31', 10), pg_temp.pts(2, '2025-12-31', 60), pg_temp.pts(3, '2025-12-31', 90),
+       pg_temp.pts(4, '2025-12-31', 60, '411621'), pg_temp.pts(5, '2025-12-31', 10, '410102'),
+       pg_temp.pts(6, '2025-12-31', 30, '419001');
+SELECT enterprises, final_classes FROM refresh_classification('2025-12-31');
+SELECT e.name, m.division_code, m.class, m.min_spot_check_ratio, m.proactive_onsite_inspection, m.key_licensing_review,
+       m.key_supervision_target, m.other_measures, m.sources
+  FROM enterprise_measures m JOIN enterprise e USING (uscc) ORDER BY e.name;
+
+-- Leave a fresh extension behind.
+DROP TABLE public.cls_points;
+SET client_min_messages = warning;
+DROP EXTENSION creditrisk CASCADE;
+CREATE EXTENSION creditrisk;
+RESET client_min_messages;

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The classification configuration and history survive pg_dump and restore:
+# user rows come back exactly, shipped rows come back once (from CREATE
+# EXTENSION), deferred checks (measures, fusion matrices) let the data load,
+# and the current views are refreshed from the restored history.
+# Output: TAP.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+src=creditrisk_cls_dump_src
+dst=creditrisk_cls_dump_dst
+dump=$(mktemp)
+trap 'rm -f "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1' EXIT
+
+q() { psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+n=0
+check() {   # check "description" actual expected
+    n=$((n + 1))
+    if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:      $2"; echo "#   expected: $3"; fi
+}
+
+tables="model_activation supervision_measure fusion_rule fusion_matrix high_concern_industry override_rule
+        classification_run classification_result classification_domain_result"
+echo "1..$(( $(echo $tables | wc -w) + 3 ))"
+dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1
+createdb $src && createdb $dst
+psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION creditrisk;
+SET search_path = creditrisk;
+SELECT model_copy('reference-v1', 'dump-cls');
+SELECT model_publish('dump-cls');
+INSERT INTO model_activation (effective_from, model_key, note) VALUES ('2025-01-01', 'dump-cls', 'ours');
+INSERT INTO enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
+VALUES ('91411622MA40000A13', '西华县示例食品有限公司', '411622', 'C2710', 3, '2015-03-02', 'u'),
+       ('91411622MA40000B27', '西华县示例餐饮店', '411622', 'H6210', 6, '2019-07-15', 'u');
+INSERT INTO judgment_debtor_listing (uscc, listed_date, reported_by) VALUES ('91411622MA40000B27', '2025-05-01', 'court');
+INSERT INTO domain_risk_class (uscc, domain, class, assessed_date, reported_by)
+VALUES ('91411622MA40000A13', 'drugs', 'B', '2025-06-01', 'u'), ('91411622MA40000B27', 'food', 'C', '2025-06-01', 'u');
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio) VALUES ('411622', 'A', '2025-01-01', 0.02);
+-- the county row first, the city row it must not be looser than after it
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio) VALUES ('411622', 'B', '2025-02-01', 0.05);
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio) VALUES ('411600', 'B', '2025-01-01', 0.04);
+BEGIN;
+INSERT INTO fusion_rule (domain, method, name) VALUES ('drugs', 'matrix', '药品');
+INSERT INTO fusion_matrix SELECT 'drugs', g, p, greatest(g, p) FROM unnest('{A,B,C,D}'::riskclass[]) g, unnest('{A,B,C,D}'::riskclass[]) p;
+COMMIT;
+INSERT INTO high_concern_industry (industry_prefix, effective_from, class, name) VALUES ('C27', '2024-01-01', 'C', '医药制造业');
+INSERT INTO override_rule (code, name, rule_sql)
+VALUES ('ours', '本地规则', $$SELECT e.uscc, 'C' AS class FROM creditrisk.enterprise e WHERE e.industry_code = 'H6210'$$);
+SELECT refresh_classification('2025-11-30');
+SELECT refresh_classification('2025-12-31');
+SQL
+
+pg_dump -d $src > "$dump" 2>/dev/null
+restore_out=$(psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d $dst -f "$dump" 2>&1)
+restore_status=$?
+check "the dump restores without error" "$restore_status" "0"
+[ "$restore_status" -eq 0 ] || echo "$restore_out" | sed 's/^/# /' | head -10
+
+for t in $tables; do
+    rows="SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) FROM creditrisk.$t x"
+    check "$t comes back exactly" "$(q $dst "$rows")" "$(q $src "$rows")"
+done
+
+q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current" >/dev/null
+q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current" >/dev/null
+cur="SELECT string_agg(x::text, ',' ORDER BY x::text) FROM creditrisk.classification_current x"
+check "after a refresh the current classification is the source's" "$(q $dst "$cur")" "$(q $src "$cur")"
+check "the restored database runs the next month" \
+      "$(q $dst "SELECT model_key || ' ' || enterprises FROM creditrisk.refresh_classification('2026-01-31')" 2>&1 | tail -1)" "dump-cls 2"
