@@ -8,6 +8,13 @@ SET client_min_messages = notice;
 \set SHOW_CONTEXT never
 
 \echo
+\echo '== Configuration: the bureau adopts two of the shipped example high-concern industries (art. 10 (3)) from 2026-01-01'
+INSERT INTO high_concern_industry (industry_prefix, effective_from, class, name, note)
+SELECT industry_prefix, '2026-01-01', class, name, 'adopted by the demo bureau from the shipped example'
+  FROM high_concern_industry WHERE example AND industry_prefix IN ('C2672', 'P83');
+SELECT industry_prefix, name, class, effective_from FROM high_concern_industry WHERE NOT example;
+
+\echo
 \echo '== The monthly run (refresh_classification), for two month ends: indicators, scores, overrides, fusion, history, views'
 SELECT as_of, model_key, enterprises, overridden, round(extract(epoch FROM finished_at - started_at)::numeric, 1) AS seconds
   FROM refresh_classification('2026-09-30');
