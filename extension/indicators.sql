@@ -70,6 +70,53 @@ BEGIN
 END
 $$;
 
+-- Model documents carry the catalogue's SQL definitions, so that a model
+-- moved to another database computes there too: model_export() adds each
+-- entry's definition_sql, model_import() fills it in (or refuses a
+-- different one).  The 1.1 functions stay, renamed, and do the rest.
+ALTER FUNCTION creditrisk.model_export_indicator(creditrisk.model_indicator) RENAME TO model_export_indicator_rule;
+COMMENT ON FUNCTION creditrisk.model_export_indicator_rule(creditrisk.model_indicator) IS
+    'One indicator of model_export(), without its SQL definition';
+CREATE FUNCTION creditrisk.model_export_indicator(i creditrisk.model_indicator) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT creditrisk.model_export_indicator_rule(i)
+           || CASE WHEN c.definition_sql IS NULL THEN '{}'::jsonb
+                   ELSE jsonb_build_object('definition_sql', c.definition_sql) END
+      FROM creditrisk.indicator c WHERE c.code = i.code
+$$;
+COMMENT ON FUNCTION creditrisk.model_export_indicator(creditrisk.model_indicator) IS
+    'One indicator of model_export(), with the SQL definition of its catalogue entry';
+
+ALTER FUNCTION creditrisk.model_import(jsonb, text) RENAME TO model_import_tree;
+COMMENT ON FUNCTION creditrisk.model_import_tree(jsonb, text) IS
+    'model_import() without the SQL definitions: the model, its tree and the catalogue entries';
+CREATE FUNCTION creditrisk.model_import(doc jsonb, new_key text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    key text := creditrisk.model_import_tree(doc, new_key);
+    i jsonb;
+    current_sql text;
+BEGIN
+    FOR i IN SELECT x FROM jsonb_array_elements(doc -> 'dimensions') d,
+                           jsonb_array_elements(coalesce(d -> 'groups', '[]')) g,
+                           jsonb_array_elements(coalesce(g -> 'indicators', '[]')) x
+              WHERE x ? 'definition_sql' LOOP
+        SELECT c.definition_sql INTO current_sql FROM creditrisk.indicator c WHERE c.code = i ->> 'code';
+        IF current_sql IS NULL THEN
+            UPDATE creditrisk.indicator SET definition_sql = i ->> 'definition_sql' WHERE code = i ->> 'code';
+        ELSIF current_sql IS DISTINCT FROM i ->> 'definition_sql' THEN
+            RAISE EXCEPTION 'indicator "%" differs from the catalogue entry of the same code', i ->> 'code'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'A catalogue code always means the same fact; the document gives another SQL definition.',
+                      HINT = 'Give the indicator a new code in the document.';
+        END IF;
+    END LOOP;
+    RETURN key;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_import(jsonb, text) IS
+    'Creates a model from a model_export() document (under new_key if given), with its status and the SQL definitions of its catalogue entries: a published document is validated and published';
+
 -- The population scored on a date.
 CREATE FUNCTION creditrisk.in_population(established date, status text, status_date date, as_of date) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
@@ -119,6 +166,8 @@ COMMENT ON FUNCTION creditrisk.compute_indicators(text, date) IS
     'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(); the same date always gives the same values';
 
 REVOKE ALL ON FUNCTION creditrisk.indicator_definition_check() FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.model_export_indicator(creditrisk.model_indicator) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.model_import(jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.in_population(date, text, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.indicators_to_sql(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.compute_indicators(text, date) FROM PUBLIC;

@@ -454,6 +454,24 @@ $d$ WHERE code = 'it_lawsuits_total';
 SELECT ent.label, c.indicators
   FROM compute_indicators('nodef-v1', '2026-06-30') c JOIN ent USING (uscc) ORDER BY ent.label;
 
+-- Model documents carry the SQL definitions: export, drop the model and
+-- its catalogue entry, import into an empty catalogue, compute the same.
+CREATE TEMP TABLE doc AS SELECT model_export('nodef-v1') AS doc;
+SELECT jsonb_path_query(doc, '$.dimensions[*].groups[*].indicators[*].definition_sql') IS NOT NULL AS has_definition FROM doc;
+DELETE FROM model WHERE model_key = 'nodef-v1';
+DELETE FROM indicator WHERE code = 'it_lawsuits_total';
+SELECT model_import(doc) FROM doc;
+SELECT ent.label, c.indicators
+  FROM compute_indicators('nodef-v1', '2026-06-30') c JOIN ent USING (uscc) ORDER BY ent.label;
+-- A document whose definition differs from the catalogue entry of the same
+-- code is refused, and nothing is imported.
+SELECT model_import(jsonb_set(doc, '{dimensions,0,groups,0,indicators,0,definition_sql}', '"0"'), 'other-v1')
+  FROM doc; \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS other_models FROM model WHERE model_key = 'other-v1';
+-- reference-v1's export carries all 81 definitions.
+SELECT count(*) AS definitions
+  FROM jsonb_path_query(model_export('reference-v1'), '$.dimensions[*].groups[*].indicators[*].definition_sql');
+
 -- Clean up
 DELETE FROM model WHERE model_key = 'nodef-v1';
 DELETE FROM indicator WHERE code = 'it_lawsuits_total';
