@@ -62,6 +62,31 @@ SELECT creditrisk.classify(600), creditrisk.min_spot_check_ratio('d');
 SELECT creditrisk.score('reference-v1', '{}'::jsonb) > 0 AS scored,
        (SELECT count(*) FROM creditrisk.model_validate('reference-v1')) AS problems,
        (SELECT count(*) > 0 FROM creditrisk.score_explain('reference-v1', '{}'::jsonb)) AS explained;
+-- ... nor for the indicator engine and the monthly run, whose SQL (the
+-- catalogue's definitions, the override rules) compares text with text
+INSERT INTO creditrisk.enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
+VALUES ('91411622MA40000A13', '西华县示例食品有限公司', '411622', 'C1391', 3, '2015-03-02', 'u');
+INSERT INTO creditrisk.complaint (uscc, received_date, kind, reported_by)
+VALUES ('91411622MA40000A13', '2026-03-01', 'complaint', 'u');
+INSERT INTO creditrisk.judgment_debtor_listing (uscc, listed_date, reported_by)
+VALUES ('91411622MA40000A13', '2026-01-05', 'u');
+SELECT creditrisk.model_import('{"format": "creditrisk-model/1", "key": "sec-v1", "dimensions": [
+  {"code": "D1", "name": "测试", "weight": 1, "groups": [{"code": "D1G1", "name": "测试", "weight": 1, "indicators": [
+    {"code": "sec_complaints", "name": "投诉", "weight": 1,
+     "definition_sql": "(SELECT count(*) FROM creditrisk.complaint c WHERE c.uscc = e.uscc AND c.kind = ''complaint'')",
+     "rule": {"kind": "boolean", "true": 100, "false": 0, "missing": 20}}]}]}], "floors": []}');
+SELECT indicators FROM creditrisk.compute_indicators('sec-v1', '2026-06-30');
+SELECT pg_catalog.cardinality(indicators) AS n FROM creditrisk.compute_indicators('reference-v1', '2026-06-30');
+SELECT pg_catalog.length(creditrisk.indicators_to_sql('reference-v1')) OPERATOR(pg_catalog.>) 0 AS assembled;
+SET client_min_messages = warning;
+SELECT enterprises, overridden FROM creditrisk.refresh_classification('2026-06-30');
+RESET client_min_messages;
+DELETE FROM creditrisk.classification_run;
+DELETE FROM creditrisk.model WHERE model_key OPERATOR(pg_catalog.=) 'sec-v1';
+DELETE FROM creditrisk.indicator WHERE code OPERATOR(pg_catalog.=) 'sec_complaints';
+DELETE FROM creditrisk.complaint;
+DELETE FROM creditrisk.judgment_debtor_listing;
+DELETE FROM creditrisk.enterprise;
 SELECT 'abc'::text = 'abc'::text; \echo :LAST_ERROR_SQLSTATE
 RESET search_path;
 
