@@ -743,8 +743,8 @@ load_register(ComputeState *st)
 	}
 
 	INSTR_TIME_SET_CURRENT(start);
-	/* sized from the planner's estimate, grown if it was low */
-	st->cap = Max(1024, (int32) Min(rel->rd_rel->reltuples * 1.05, (double) (MaxAllocHugeSize / sizeof(Enterprise) / 2)));
+	/* sized from the planner's estimate (at most 4M at first), grown if low */
+	st->cap = (int32) Max(1024.0, Min(rel->rd_rel->reltuples * 1.05, (double) (1 << 22)));
 	st->n = 0;
 	st->ents = MemoryContextAllocHuge(st->mcxt, sizeof(Enterprise) * (Size) st->cap);
 	st->index.keys = MemoryContextAllocHuge(st->mcxt, (Size) USCC_PACKED_LEN * st->cap);
