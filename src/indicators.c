@@ -1823,6 +1823,75 @@ scan_records(ComputeState *st, uint32 tables)
 }
 
 /*
+ * Most indicators are a counter of the enterprise as it stands: their
+ * offset in Enterprise, so that the output loop reads them directly; -1 for
+ * the others, which builtin_value() derives.
+ */
+static int
+plain_counter_offset(int id)
+{
+	switch ((BuiltinId) id)
+	{
+#define PLAIN(indicator, field) case indicator: return offsetof(Enterprise, field)
+			PLAIN(I_CORPORATE_SHAREHOLDER_COUNT, shareholders);
+			PLAIN(I_OUTBOUND_INVESTMENT_COUNT, investments);
+			PLAIN(I_LICENCE_EXPIRED_UNRENEWED_1Y, licences_unrenewed_1y);
+			PLAIN(I_LICENCE_REVOKED_3Y, licences_revoked_3y);
+			PLAIN(I_LEGAL_REP_CHANGES_1Y, changes_legal_rep_1y);
+			PLAIN(I_NAME_CHANGES_1Y, changes_name_1y);
+			PLAIN(I_ADDRESS_CHANGES_1Y, changes_address_1y);
+			PLAIN(I_SCOPE_CHANGES_1Y, changes_scope_1y);
+			PLAIN(I_CAPITAL_CHANGES_1Y, changes_capital_1y);
+			PLAIN(I_CHANGES_TOTAL_3Y, changes_3y);
+			PLAIN(I_EQUITY_PLEDGES_CURRENT, pledges_current);
+			PLAIN(I_EQUITY_FREEZES_CURRENT, freezes_current);
+			PLAIN(I_EQUITY_PLEDGES_1Y, pledges_1y);
+			PLAIN(I_EQUITY_FREEZES_3Y, freezes_3y);
+			PLAIN(I_LAWSUITS_DEFENDANT_1Y, defendant_1y);
+			PLAIN(I_LAWSUITS_DEFENDANT_3Y, defendant_3y);
+			PLAIN(I_LABOUR_DISPUTES_DEFENDANT_1Y, labour_defendant_1y);
+			PLAIN(I_CRIMINAL_DEFENDANT_3Y, criminal_defendant_3y);
+			PLAIN(I_ABNORMAL_LIST_TIMES_3Y, abnormal_times_3y);
+			PLAIN(I_SERIOUS_DISHONESTY_LISTINGS_5Y, serious_listings_5y);
+			PLAIN(I_SERIOUS_DISHONESTY_REMOVED_2Y, serious_removed_2y);
+			PLAIN(I_JUDGMENT_DEBTOR_LISTINGS_3Y, debtor_listings_3y);
+			PLAIN(I_JUDGMENT_DEBTOR_REMOVED_1Y, debtor_removed_1y);
+			PLAIN(I_PENALTIES_1Y, penalties_1y);
+			PLAIN(I_PENALTIES_3Y, penalties_3y);
+			PLAIN(I_PENALTIES_IN_PUBLICITY, penalties_in_publicity);
+			PLAIN(I_PENALTIES_SERIOUS_3Y, penalties_serious_3y);
+			PLAIN(I_PENALTIES_GENERAL_3Y, penalties_general_3y);
+			PLAIN(I_PENALTIES_KEY_FIELD_1Y, penalties_key_1y);
+			PLAIN(I_PENALTIES_KEY_FIELD_3Y, penalties_key_3y);
+			PLAIN(I_PENALTIES_KEY_FIELD_SERIOUS_3Y, penalties_key_serious_3y);
+			PLAIN(I_SPOT_CHECK_REFUSED_1Y, checks_refused_1y);
+			PLAIN(I_SPOT_CHECK_PROBLEMS_3Y, checks_problems_3y);
+			PLAIN(I_SPOT_CHECK_RECTIFICATION_1Y, checks_rectification_1y);
+			PLAIN(I_SPOT_CHECK_NOT_FOUND_3Y, checks_not_found_3y);
+			PLAIN(I_RELATED_ENTERPRISE_COUNT, related);
+			PLAIN(I_COMMON_LEGAL_REP_COUNT, related_common_rep);
+			PLAIN(I_RELATED_REVOKED_COUNT, related_revoked);
+			PLAIN(I_RELATED_CANCELLED_1Y, related_cancelled_1y);
+			PLAIN(I_RELATED_ABNORMAL_CURRENT, related_abnormal);
+			PLAIN(I_RELATED_SERIOUS_DISHONESTY_CURRENT, related_serious);
+			PLAIN(I_RELATED_JUDGMENT_DEBTOR_CURRENT, related_debtor);
+			PLAIN(I_RELATED_PENALTIES_1Y, related_penalties_1y);
+			PLAIN(I_RELATED_SERIOUS_PENALTIES_3Y, related_serious_penalties_3y);
+			PLAIN(I_COMPLAINTS_1Y, complaints_1y);
+			PLAIN(I_COMPLAINTS_3Y, complaints_3y);
+			PLAIN(I_COMPLAINTS_SUBSTANTIATED_1Y, complaints_substantiated_1y);
+			PLAIN(I_REPORTS_1Y, reports_1y);
+			PLAIN(I_REPORTS_3Y, reports_3y);
+			PLAIN(I_REPORTS_SUBSTANTIATED_1Y, reports_substantiated_1y);
+			PLAIN(I_NEGATIVE_OPINION_1Y, negative_1y);
+			PLAIN(I_NEGATIVE_OPINION_3M, negative_3m);
+#undef PLAIN
+		default:
+			return -1;
+	}
+}
+
+/*
  * Build a one-dimensional float8[] in place (what construct_md_array()
  * would give, without its per-element work): the non-null values packed,
  * a null bitmap only when some value is missing.
@@ -1868,6 +1937,10 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 	double	   *values = MemoryContextAlloc(st->mcxt, sizeof(double) * Max(n, 1));
 	bool	   *nulls = MemoryContextAlloc(st->mcxt, sizeof(bool) * Max(n, 1));
 	ArrayType  *buf = MemoryContextAllocZero(st->mcxt, ARR_OVERHEAD_WITHNULLS(1, n) + sizeof(double) * Max(n, 1));
+	int		   *offset = MemoryContextAlloc(st->mcxt, sizeof(int) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		offset[i] = mc->builtin[i] >= 0 ? plain_counter_offset(mc->builtin[i]) : -1;
 
 	for (int32 s = 0; s < st->n; s++)
 	{
@@ -1881,7 +1954,12 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 			continue;
 		for (int i = 0; i < n; i++)
 		{
-			if (mc->builtin[i] >= 0)
+			if (offset[i] >= 0)
+			{
+				values[i] = *(const int32 *) ((const char *) e + offset[i]);
+				nulls[i] = false;
+			}
+			else if (mc->builtin[i] >= 0)
 				nulls[i] = !builtin_value(st, e, mc->builtin[i], &values[i]);
 			else
 			{
