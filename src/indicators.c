@@ -453,40 +453,48 @@ uscc_hash(const uint8 *k)
 	return (uint32) a;
 }
 
+/* The slot of a key whose hash (masked) is h, or -1. */
+static inline int32
+index_probe(const UsccIndex *ix, uint32 h, const uint8 *key)
+{
+	for (;;)
+	{
+		const IndexEntry *entry = &ix->table[h];
+
+		if (!entry->used)
+			return -1;
+		if (memcmp(entry->key, key, USCC_PACKED_LEN) == 0)
+			return entry->slot;
+		h = (h + 1) & ix->mask;
+	}
+}
+
+/* Remember a key's slot, so that the next lookup of the same key is free. */
+static inline void
+index_remember(UsccIndex *ix, const uint8 *key, int32 slot)
+{
+	memcpy(ix->last_key, key, USCC_PACKED_LEN);
+	ix->last_slot = slot;
+}
+
 static int32
 index_lookup(ComputeState *st, const Uscc *code)
 {
 	UsccIndex  *ix = &st->index;
-	uint32		h;
 
-	if (ix->last_slot != -2 && memcmp(ix->last_key, code->packed, USCC_PACKED_LEN) == 0)
-		return ix->last_slot;
-	h = uscc_hash(code->packed) & ix->mask;
-	for (;;)
-	{
-		IndexEntry *entry = &ix->table[h];
-
-		if (!entry->used)
-		{
-			ix->last_slot = -1;
-			break;
-		}
-		if (memcmp(entry->key, code->packed, USCC_PACKED_LEN) == 0)
-		{
-			ix->last_slot = entry->slot;
-			break;
-		}
-		h = (h + 1) & ix->mask;
-	}
-	memcpy(ix->last_key, code->packed, USCC_PACKED_LEN);
+	if (ix->last_slot == -2 || memcmp(ix->last_key, code->packed, USCC_PACKED_LEN) != 0)
+		index_remember(ix, code->packed, index_probe(ix, uscc_hash(code->packed) & ix->mask, code->packed));
 	return ix->last_slot;
 }
+
+#define INDEX_PREFETCH 16
 
 static void
 index_build(ComputeState *st)
 {
 	UsccIndex  *ix = &st->index;
 	uint32		size = 1024;
+	uint32	   *hashes;
 
 	while (size < (uint32) st->n * 2)
 		size <<= 1;
@@ -494,17 +502,25 @@ index_build(ComputeState *st)
 	ix->table = MemoryContextAllocHuge(st->mcxt, sizeof(IndexEntry) * (Size) size);
 	memset(ix->table, 0, sizeof(IndexEntry) * (Size) size);
 	ix->last_slot = -2;
+
+	/* hashes first, then the inserts, each entry prefetched a few ahead */
+	hashes = MemoryContextAllocHuge(st->mcxt, sizeof(uint32) * (Size) Max(st->n, 1));
+	for (int32 s = 0; s < st->n; s++)
+		hashes[s] = uscc_hash(ix->keys + (Size) s * USCC_PACKED_LEN) & ix->mask;
 	for (int32 s = 0; s < st->n; s++)
 	{
 		const uint8 *key = ix->keys + (Size) s * USCC_PACKED_LEN;
-		uint32		h = uscc_hash(key) & ix->mask;
+		uint32		h = hashes[s];
 
+		if (s + INDEX_PREFETCH < st->n)
+			__builtin_prefetch(&ix->table[hashes[s + INDEX_PREFETCH]], 1);
 		while (ix->table[h].used)
 			h = (h + 1) & ix->mask;
 		memcpy(ix->table[h].key, key, USCC_PACKED_LEN);
 		ix->table[h].used = true;
 		ix->table[h].slot = s;
 	}
+	pfree(hashes);
 }
 
 /* Whether a text datum equals a short ASCII constant. */
@@ -621,6 +637,28 @@ enterprise_of(ComputeState *st, Datum code)
 
 #define MAX_COLS 8
 
+/*
+ * Rows are handed over in batches: the USCCs of a batch are hashed and
+ * their hash-table entries prefetched, then resolved, then the row
+ * functions run (the lookup they make hits the remembered key).  Tables
+ * that are not in USCC order otherwise stall on a cache miss per row.
+ * By-reference values are copied into the batch's arena, since a heap
+ * scan keeps only the current page pinned.
+ */
+#define SCAN_BATCH 64
+#define BATCH_ARENA (64 * 1024)
+
+typedef struct ScanBatch
+{
+	int			n;
+	Datum		values[SCAN_BATCH][MAX_COLS];
+	bool		nulls[SCAN_BATCH][MAX_COLS];
+	uint32		hash[SCAN_BATCH];
+	int32		slot[SCAN_BATCH];
+	char	   *arena;
+	Size		used;
+} ScanBatch;
+
 typedef void (*RowFunction) (ComputeState *st, Datum *v, bool *null);
 
 static Oid
@@ -633,12 +671,64 @@ table_oid(ComputeState *st, const char *name)
 	return relid;
 }
 
+static void
+flush_batch(ComputeState *st, ScanBatch *b, RowFunction fn, MemoryContext rowcxt)
+{
+	UsccIndex  *ix = &st->index;
+	MemoryContext oldcxt;
+
+	for (int r = 0; r < b->n; r++)
+	{
+		b->hash[r] = uscc_hash(DatumGetUsccP(b->values[r][0])->packed) & ix->mask;
+		__builtin_prefetch(&ix->table[b->hash[r]]);
+	}
+	for (int r = 0; r < b->n; r++)
+	{
+		b->slot[r] = index_probe(ix, b->hash[r], DatumGetUsccP(b->values[r][0])->packed);
+		if (b->slot[r] >= 0)
+			__builtin_prefetch(&st->ents[b->slot[r]], 1);
+	}
+	oldcxt = MemoryContextSwitchTo(rowcxt);
+	for (int r = 0; r < b->n; r++)
+	{
+		index_remember(ix, DatumGetUsccP(b->values[r][0])->packed, b->slot[r]);
+		fn(st, b->values[r], b->nulls[r]);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(rowcxt);
+	b->n = 0;
+	b->used = 0;
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* A copy of a by-reference value, in the batch's arena when there is room. */
+static char *
+batch_copy(ScanBatch *b, Pointer p, Size len, MemoryContext rowcxt)
+{
+	char	   *dst;
+
+	if (MAXALIGN(b->used) + len > BATCH_ARENA)
+		dst = MemoryContextAlloc(rowcxt, len);	/* no room (long texts): freed at the flush */
+	else
+	{
+		b->used = MAXALIGN(b->used);
+		dst = b->arena + b->used;
+		b->used += len;
+	}
+	memcpy(dst, p, len);
+	return dst;
+}
+
 /*
  * Read the named columns of every row visible to the query's snapshot and
- * hand them to fn.
+ * hand them to fn, in batches.  The first column is the USCC of the row's
+ * enterprise.  With window_col >= 0, rows whose date in that column is not
+ * in (after, D] are passed over before any work: no indicator of the table
+ * looks at them.
  */
 static void
-scan_table(ComputeState *st, const char *name, const char *const *cols, int ncols, RowFunction fn)
+scan_table(ComputeState *st, const char *name, const char *const *cols, int ncols, RowFunction fn,
+		   int window_col, DateADT after)
 {
 	Oid			relid = table_oid(st, name);
 	Relation	rel = table_open(relid, AccessShareLock);
@@ -646,10 +736,8 @@ scan_table(ComputeState *st, const char *name, const char *const *cols, int ncol
 	TableScanDesc scan;
 	TupleDesc	desc;
 	HeapTuple	tuple;
-	Datum		values[MAX_COLS];
-	bool		nulls[MAX_COLS];
 	MemoryContext rowcxt;
-	MemoryContext oldcxt;
+	ScanBatch  *b;
 	int64		rows = 0;
 	instr_time	start;
 
@@ -662,22 +750,53 @@ scan_table(ComputeState *st, const char *name, const char *const *cols, int ncol
 	}
 
 	rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk scan rows", ALLOCSET_DEFAULT_SIZES);
+	b = MemoryContextAllocZero(st->mcxt, sizeof(ScanBatch));
+	b->arena = MemoryContextAlloc(st->mcxt, BATCH_ARENA);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	desc = RelationGetDescr(rel);
 	/* the record tables are heap tables (the extension creates them) */
 	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
-		for (int i = 0; i < ncols; i++)
-			values[i] = heap_getattr(tuple, attnums[i], desc, &nulls[i]);
-		oldcxt = MemoryContextSwitchTo(rowcxt);
-		fn(st, values, nulls);
-		MemoryContextSwitchTo(oldcxt);
-		if ((++rows & 4095) == 0)
+		Datum	   *values = b->values[b->n];
+		bool	   *nulls = b->nulls[b->n];
+
+		if (window_col >= 0)
 		{
-			MemoryContextReset(rowcxt);
-			CHECK_FOR_INTERRUPTS();
+			bool		isnull;
+			DateADT		d = DatumGetDateADT(heap_getattr(tuple, attnums[window_col], desc, &isnull));
+
+			if (isnull || d <= after || d > st->w.d)
+			{
+				rows++;
+				continue;		/* outside the window */
+			}
 		}
+		/* an arena more than half full flushes first */
+		if (b->used > BATCH_ARENA / 2)
+		{
+			flush_batch(st, b, fn, rowcxt);
+			values = b->values[0];
+			nulls = b->nulls[0];
+		}
+		for (int i = 0; i < ncols; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, attnums[i] - 1);
+
+			values[i] = heap_getattr(tuple, attnums[i], desc, &nulls[i]);
+			if (!nulls[i] && !att->attbyval)
+			{
+				Pointer		p = DatumGetPointer(values[i]);
+
+				values[i] = PointerGetDatum(batch_copy(b, p, att->attlen > 0 ? att->attlen : VARSIZE_ANY(p), rowcxt));
+			}
+		}
+		rows++;
+		if (nulls[0])
+			continue;			/* no enterprise (cannot happen: NOT NULL) */
+		if (++b->n == SCAN_BATCH)
+			flush_batch(st, b, fn, rowcxt);
 	}
+	flush_batch(st, b, fn, rowcxt);
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
@@ -698,6 +817,9 @@ static const char *const key_field_prefixes[] = {
 static bool
 is_key_field_industry(const char *code, size_t len)
 {
+	/* only sections C, F and H hold key fields */
+	if (len < 3 || (code[0] != 'C' && code[0] != 'F' && code[0] != 'H'))
+		return false;
 	for (int i = 0; i < lengthof(key_field_prefixes); i++)
 	{
 		size_t		plen = strlen(key_field_prefixes[i]);
@@ -1782,42 +1904,44 @@ scan_records(ComputeState *st, uint32 tables)
 	{
 		st->caplicences = 1024;
 		st->licences = MemoryContextAllocHuge(st->mcxt, sizeof(Licence) * st->caplicences);
-		scan_table(st, "licence", licence_cols, lengthof(licence_cols), row_licence);
+		scan_table(st, "licence", licence_cols, lengthof(licence_cols), row_licence, -1, 0);
 		finish_licences(st);
 	}
 	if (tables & B(T_PENALTY))
-		scan_table(st, "penalty", penalty_cols, lengthof(penalty_cols), row_penalty);
+		scan_table(st, "penalty", penalty_cols, lengthof(penalty_cols), row_penalty, -1, 0);
 	if (tables & B(T_SPOT_CHECK))
-		scan_table(st, "spot_check", spot_check_cols, lengthof(spot_check_cols), row_spot_check);
+		scan_table(st, "spot_check", spot_check_cols, lengthof(spot_check_cols), row_spot_check, -1, 0);
 	if (tables & B(T_COMPLAINT))
-		scan_table(st, "complaint", complaint_cols, lengthof(complaint_cols), row_complaint);
+		scan_table(st, "complaint", complaint_cols, lengthof(complaint_cols), row_complaint, 1, st->w.y3);
 	if (tables & B(T_ABNORMAL))
-		scan_table(st, "abnormal_listing", abnormal_cols, lengthof(abnormal_cols), row_abnormal);
+		scan_table(st, "abnormal_listing", abnormal_cols, lengthof(abnormal_cols), row_abnormal, -1, 0);
 	if (tables & B(T_SERIOUS))
-		scan_table(st, "serious_dishonesty_listing", listing_cols, lengthof(listing_cols), row_serious);
+		scan_table(st, "serious_dishonesty_listing", listing_cols, lengthof(listing_cols), row_serious, -1, 0);
 	if (tables & B(T_JUDGMENT))
-		scan_table(st, "judgment_debtor_listing", listing_cols, lengthof(listing_cols), row_debtor);
+		scan_table(st, "judgment_debtor_listing", listing_cols, lengthof(listing_cols), row_debtor, -1, 0);
 	if (tables & B(T_ANNUAL_REPORT))
-		scan_table(st, "annual_report", annual_report_cols, lengthof(annual_report_cols), row_annual_report);
+		/* a report for year Y is filed after 31 December of Y (a constraint) */
+		scan_table(st, "annual_report", annual_report_cols, lengthof(annual_report_cols), row_annual_report,
+				   2, date2j(st->w.latest_due_year - 2, 12, 31) - POSTGRES_EPOCH_JDATE);
 	if (tables & B(T_CHANGE))
 	{
-		scan_table(st, "registration_change", change_cols, lengthof(change_cols), row_change);
+		scan_table(st, "registration_change", change_cols, lengthof(change_cols), row_change, 1, st->w.y3);
 		finish_rep_changes(st);
 	}
 	if (tables & B(T_EQUITY))
-		scan_table(st, "equity_pledge_freeze", equity_cols, lengthof(equity_cols), row_equity);
+		scan_table(st, "equity_pledge_freeze", equity_cols, lengthof(equity_cols), row_equity, -1, 0);
 	if (tables & B(T_LAWSUIT))
-		scan_table(st, "lawsuit", lawsuit_cols, lengthof(lawsuit_cols), row_lawsuit);
+		scan_table(st, "lawsuit", lawsuit_cols, lengthof(lawsuit_cols), row_lawsuit, 1, st->w.y3);
 	if (tables & B(T_OPINION))
-		scan_table(st, "public_opinion", opinion_cols, lengthof(opinion_cols), row_opinion);
+		scan_table(st, "public_opinion", opinion_cols, lengthof(opinion_cols), row_opinion, 1, st->w.y1);
 	if (tables & B(T_DOMAIN_CLASS))
-		scan_table(st, "domain_risk_class", domain_class_cols, lengthof(domain_class_cols), row_domain_class);
+		scan_table(st, "domain_risk_class", domain_class_cols, lengthof(domain_class_cols), row_domain_class, -1, 0);
 	/* links last: the related set reads the other tables' facts */
 	if (tables & B(T_LINK))
 	{
 		st->capedges = 1024;
 		st->edges = MemoryContextAllocHuge(st->mcxt, sizeof(Edge) * st->capedges);
-		scan_table(st, "related_party_link", link_cols, lengthof(link_cols), row_link);
+		scan_table(st, "related_party_link", link_cols, lengthof(link_cols), row_link, -1, 0);
 		finish_related(st);
 	}
 }
