@@ -11,9 +11,12 @@
  *      and the register facts of every enterprise;
  *   2. one sequential scan of each record table the model needs updates the
  *      counters of the record's enterprise (a window count, a current flag,
- *      a latest date, ...): no sort, no per-enterprise query;
- *   3. licences are grouped per enterprise (renewals compare licences of the
- *      same enterprise) and related-party links become a sorted, deduplicated
+ *      a latest date, ...): no sort, no per-enterprise query.  Rows go over
+ *      in batches whose hash-table entries are prefetched, and rows outside
+ *      a table's windows are passed over first;
+ *   3. licences and legal-representative changes are grouped per enterprise
+ *      (renewals compare licences of the same enterprise; changes count by
+ *      distinct day) and related-party links become a sorted, deduplicated
  *      edge list, so that the related set of each enterprise is distinct;
  *   4. entries that are not built in run their SQL definitions in one query.
  *
