@@ -5,11 +5,12 @@
 -- over the enterprise row `e` (creditrisk.enterprise) and the as-of date
 -- `$1`, giving the value as a number or NULL (missing).  Definitions are
 -- compiled and run with search_path = pg_catalog, creditrisk, pg_temp, so
--- that the operators of the uscc type need no schema (p.uscc = e.uscc).  The definitions of
--- the built-in entries are the reference for what the C engine computes
--- (compute_indicators() computes built-in entries in a few streaming passes
--- over the record tables and evaluates the SQL definitions of the others);
--- indicators_to_sql() assembles them into one plain query for audit.
+-- that the operators of the uscc type need no schema (p.uscc = e.uscc).
+-- The definitions of the built-in entries are the reference for what the C
+-- engine computes (compute_indicators() computes built-in entries in a few
+-- streaming passes over the record tables and evaluates the SQL definitions
+-- of the others); indicators_to_sql() assembles them into one plain query
+-- for audit.
 --
 -- The population on a date D: enterprises established on or before D and
 -- not cancelled (注销) on or before D.  Revoked ones are included.

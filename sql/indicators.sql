@@ -447,6 +447,8 @@ DELETE FROM model WHERE model_key = 'empty-v1';
 INSERT INTO indicator (code, name, definition_sql)
 VALUES ('it_bad', '坏定义', '(SELECT count(*) FROM creditrisk.lawsuit s WHERE s.filed_dat <= $1)'); \echo :LAST_ERROR_SQLSTATE
 UPDATE indicator SET definition_sql = 'no such thing' WHERE code = 'it_lawsuits_total'; \echo :LAST_ERROR_SQLSTATE
+-- nothing changed: no it_bad entry, it_lawsuits_total still without a definition
+SELECT code, definition_sql IS NULL AS undefined FROM indicator WHERE code IN ('it_bad', 'it_lawsuits_total');
 -- Once defined, the entry is computed like the built-in ones.
 UPDATE indicator SET definition_sql = $d$
 (SELECT count(*) FROM creditrisk.lawsuit s WHERE s.uscc = e.uscc AND s.filed_date <= $1)

@@ -38,11 +38,11 @@
 
 #include "access/heapam.h"
 #include "access/htup_details.h"
-#include "common/int.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
@@ -61,6 +61,7 @@
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
+#include "model.h"
 #include "uscc.h"
 
 /* ------------------------------------------------------------------------
@@ -612,7 +613,7 @@ amount_units(Datum d)
 	return (int64) rint(DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)) * AMOUNT_SCALE);
 }
 
-/* Stage timings, at DEBUG1 (SET client_min_messages = debug1 to see them). */
+/* Stage timings, at DEBUG1 (SET client_min_messages = debug1 to see them); rows < 0: none to count. */
 static void
 stage_done(const char *stage, int64 rows, instr_time *start)
 {
@@ -620,8 +621,11 @@ stage_done(const char *stage, int64 rows, instr_time *start)
 
 	INSTR_TIME_SET_CURRENT(now);
 	INSTR_TIME_SUBTRACT(now, *start);
-	elog(DEBUG1, "creditrisk compute_indicators: %s: " INT64_FORMAT " rows, %.1f ms",
-		 stage, rows, INSTR_TIME_GET_MILLISEC(now));
+	if (rows >= 0)
+		elog(DEBUG1, "creditrisk compute_indicators: %s: " INT64_FORMAT " rows, %.1f ms",
+			 stage, rows, INSTR_TIME_GET_MILLISEC(now));
+	else
+		elog(DEBUG1, "creditrisk compute_indicators: %s: %.1f ms", stage, INSTR_TIME_GET_MILLISEC(now));
 	INSTR_TIME_SET_CURRENT(*start);
 }
 
@@ -672,6 +676,18 @@ table_oid(ComputeState *st, const char *name)
 	if (!OidIsValid(relid))
 		elog(ERROR, "creditrisk: table creditrisk.%s is missing", name);
 	return relid;
+}
+
+/* The attribute numbers of the named columns of a creditrisk table. */
+static void
+resolve_columns(Oid relid, const char *table, const char *const *cols, int ncols, AttrNumber *attnums)
+{
+	for (int i = 0; i < ncols; i++)
+	{
+		attnums[i] = get_attnum(relid, cols[i]);
+		if (attnums[i] == InvalidAttrNumber)
+			elog(ERROR, "creditrisk: column %s.%s is missing", table, cols[i]);
+	}
 }
 
 static void
@@ -745,12 +761,7 @@ scan_table(ComputeState *st, const char *name, const char *const *cols, int ncol
 	instr_time	start;
 
 	INSTR_TIME_SET_CURRENT(start);
-	for (int i = 0; i < ncols; i++)
-	{
-		attnums[i] = get_attnum(relid, cols[i]);
-		if (attnums[i] == InvalidAttrNumber)
-			elog(ERROR, "creditrisk: column %s.%s is missing", name, cols[i]);
-	}
+	resolve_columns(relid, name, cols, ncols, attnums);
 
 	rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk scan rows", ALLOCSET_DEFAULT_SIZES);
 	b = MemoryContextAllocZero(st->mcxt, sizeof(ScanBatch));
@@ -858,13 +869,11 @@ load_register(ComputeState *st)
 	const Windows *w = &st->w;
 	instr_time	start;
 
+	resolve_columns(relid, "enterprise", cols, lengthof(cols), att);
 	for (int i = 0; i < lengthof(cols); i++)
 	{
-		att[i] = get_attnum(relid, cols[i]);
-		if (att[i] == InvalidAttrNumber)
-			elog(ERROR, "creditrisk: column enterprise.%s is missing", cols[i]);
 		maxatt = Max(maxatt, att[i]);
-		att[i]--;
+		att[i]--;				/* an index into the slot's arrays */
 	}
 
 	INSTR_TIME_SET_CURRENT(start);
@@ -1528,7 +1537,79 @@ due_years(const Windows *w, const Enterprise *e)
 	return mask;
 }
 
-/* The value of a built-in indicator; false when it is missing. */
+/*
+ * Most indicators are a counter of the enterprise as it stands: their
+ * offset in Enterprise, so that the output loop reads them directly; -1 for
+ * the others, which builtin_value() derives.
+ */
+static int
+plain_counter_offset(int id)
+{
+	switch ((BuiltinId) id)
+	{
+#define PLAIN(indicator, field) case indicator: return offsetof(Enterprise, field)
+			PLAIN(I_CORPORATE_SHAREHOLDER_COUNT, shareholders);
+			PLAIN(I_OUTBOUND_INVESTMENT_COUNT, investments);
+			PLAIN(I_LICENCE_EXPIRED_UNRENEWED_1Y, licences_unrenewed_1y);
+			PLAIN(I_LICENCE_REVOKED_3Y, licences_revoked_3y);
+			PLAIN(I_LEGAL_REP_CHANGES_1Y, changes_legal_rep_1y);
+			PLAIN(I_NAME_CHANGES_1Y, changes_name_1y);
+			PLAIN(I_ADDRESS_CHANGES_1Y, changes_address_1y);
+			PLAIN(I_SCOPE_CHANGES_1Y, changes_scope_1y);
+			PLAIN(I_CAPITAL_CHANGES_1Y, changes_capital_1y);
+			PLAIN(I_CHANGES_TOTAL_3Y, changes_3y);
+			PLAIN(I_EQUITY_PLEDGES_CURRENT, pledges_current);
+			PLAIN(I_EQUITY_FREEZES_CURRENT, freezes_current);
+			PLAIN(I_EQUITY_PLEDGES_1Y, pledges_1y);
+			PLAIN(I_EQUITY_FREEZES_3Y, freezes_3y);
+			PLAIN(I_LAWSUITS_DEFENDANT_1Y, defendant_1y);
+			PLAIN(I_LAWSUITS_DEFENDANT_3Y, defendant_3y);
+			PLAIN(I_LABOUR_DISPUTES_DEFENDANT_1Y, labour_defendant_1y);
+			PLAIN(I_CRIMINAL_DEFENDANT_3Y, criminal_defendant_3y);
+			PLAIN(I_ABNORMAL_LIST_TIMES_3Y, abnormal_times_3y);
+			PLAIN(I_SERIOUS_DISHONESTY_LISTINGS_5Y, serious_listings_5y);
+			PLAIN(I_SERIOUS_DISHONESTY_REMOVED_2Y, serious_removed_2y);
+			PLAIN(I_JUDGMENT_DEBTOR_LISTINGS_3Y, debtor_listings_3y);
+			PLAIN(I_JUDGMENT_DEBTOR_REMOVED_1Y, debtor_removed_1y);
+			PLAIN(I_PENALTIES_1Y, penalties_1y);
+			PLAIN(I_PENALTIES_3Y, penalties_3y);
+			PLAIN(I_PENALTIES_IN_PUBLICITY, penalties_in_publicity);
+			PLAIN(I_PENALTIES_SERIOUS_3Y, penalties_serious_3y);
+			PLAIN(I_PENALTIES_GENERAL_3Y, penalties_general_3y);
+			PLAIN(I_PENALTIES_KEY_FIELD_1Y, penalties_key_1y);
+			PLAIN(I_PENALTIES_KEY_FIELD_3Y, penalties_key_3y);
+			PLAIN(I_PENALTIES_KEY_FIELD_SERIOUS_3Y, penalties_key_serious_3y);
+			PLAIN(I_SPOT_CHECK_REFUSED_1Y, checks_refused_1y);
+			PLAIN(I_SPOT_CHECK_PROBLEMS_3Y, checks_problems_3y);
+			PLAIN(I_SPOT_CHECK_RECTIFICATION_1Y, checks_rectification_1y);
+			PLAIN(I_SPOT_CHECK_NOT_FOUND_3Y, checks_not_found_3y);
+			PLAIN(I_RELATED_ENTERPRISE_COUNT, related);
+			PLAIN(I_COMMON_LEGAL_REP_COUNT, related_common_rep);
+			PLAIN(I_RELATED_REVOKED_COUNT, related_revoked);
+			PLAIN(I_RELATED_CANCELLED_1Y, related_cancelled_1y);
+			PLAIN(I_RELATED_ABNORMAL_CURRENT, related_abnormal);
+			PLAIN(I_RELATED_SERIOUS_DISHONESTY_CURRENT, related_serious);
+			PLAIN(I_RELATED_JUDGMENT_DEBTOR_CURRENT, related_debtor);
+			PLAIN(I_RELATED_PENALTIES_1Y, related_penalties_1y);
+			PLAIN(I_RELATED_SERIOUS_PENALTIES_3Y, related_serious_penalties_3y);
+			PLAIN(I_COMPLAINTS_1Y, complaints_1y);
+			PLAIN(I_COMPLAINTS_3Y, complaints_3y);
+			PLAIN(I_COMPLAINTS_SUBSTANTIATED_1Y, complaints_substantiated_1y);
+			PLAIN(I_REPORTS_1Y, reports_1y);
+			PLAIN(I_REPORTS_3Y, reports_3y);
+			PLAIN(I_REPORTS_SUBSTANTIATED_1Y, reports_substantiated_1y);
+			PLAIN(I_NEGATIVE_OPINION_1Y, negative_1y);
+			PLAIN(I_NEGATIVE_OPINION_3M, negative_3m);
+#undef PLAIN
+		default:
+			return -1;
+	}
+}
+
+/*
+ * The value of a built-in indicator that is not a plain counter; false when
+ * it is missing.
+ */
 static bool
 builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 {
@@ -1543,9 +1624,7 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 				return false;
 			v = basis->registered_capital / AMOUNT_SCALE;
 			break;
-		case I_CORPORATE_SHAREHOLDER_COUNT: v = e->shareholders; break;
 		case I_BRANCH_COUNT: v = e->parent >= 0 ? 0 : e->branches; break;
-		case I_OUTBOUND_INVESTMENT_COUNT: v = e->investments; break;
 		case I_YEARS_IN_OPERATION: v = (double) (w->d - e->established) / 365.25; break;
 		case I_STATUS_REVOKED: v = e->status == ST_REVOKED && e->status_date <= w->d; break;
 		case I_ENTITY_TYPE_CLASS: v = basis->entity_type; break;
@@ -1553,14 +1632,6 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 		case I_INDUSTRY_SECTION_CLASS: v = e->section; break;
 		case I_KEY_FIELD_INDUSTRY: v = e->key_field_industry || e->domain_class; break;
 		case I_LICENCE_LAPSED: v = e->licence_lapsed; break;
-		case I_LICENCE_EXPIRED_UNRENEWED_1Y: v = e->licences_unrenewed_1y; break;
-		case I_LICENCE_REVOKED_3Y: v = e->licences_revoked_3y; break;
-		case I_LEGAL_REP_CHANGES_1Y: v = e->changes_legal_rep_1y; break;
-		case I_NAME_CHANGES_1Y: v = e->changes_name_1y; break;
-		case I_ADDRESS_CHANGES_1Y: v = e->changes_address_1y; break;
-		case I_SCOPE_CHANGES_1Y: v = e->changes_scope_1y; break;
-		case I_CAPITAL_CHANGES_1Y: v = e->changes_capital_1y; break;
-		case I_CHANGES_TOTAL_3Y: v = e->changes_3y; break;
 		case I_PAID_IN_RATIO:
 			if (basis->registered_capital_null || basis->paid_in_capital_null ||
 				basis->registered_capital == 0)
@@ -1577,40 +1648,15 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 			break;
 		case I_ANNUAL_REPORTS_MISSING_3Y: v = popcount3(due_years(w, e) & ~e->reports_filed); break;
 		case I_ANNUAL_REPORTS_LATE_3Y: v = popcount3(due_years(w, e) & e->reports_late); break;
-		case I_EQUITY_PLEDGES_CURRENT: v = e->pledges_current; break;
-		case I_EQUITY_FREEZES_CURRENT: v = e->freezes_current; break;
-		case I_EQUITY_PLEDGES_1Y: v = e->pledges_1y; break;
-		case I_EQUITY_FREEZES_3Y: v = e->freezes_3y; break;
-		case I_LAWSUITS_DEFENDANT_1Y: v = e->defendant_1y; break;
-		case I_LAWSUITS_DEFENDANT_3Y: v = e->defendant_3y; break;
-		case I_LABOUR_DISPUTES_DEFENDANT_1Y: v = e->labour_defendant_1y; break;
-		case I_CRIMINAL_DEFENDANT_3Y: v = e->criminal_defendant_3y; break;
 		case I_ABNORMAL_LIST_CURRENT: v = e->abnormal_current; break;
-		case I_ABNORMAL_LIST_TIMES_3Y: v = e->abnormal_times_3y; break;
 		case I_ABNORMAL_LIST_REASON_CURRENT: v = gravity_reason[e->abnormal_gravity]; break;
 		case I_ABNORMAL_LIST_CURRENT_DAYS:
 			v = e->abnormal_current ? w->d - e->abnormal_first_current + 1 : 0;
 			break;
 		case I_SERIOUS_DISHONESTY_CURRENT: v = e->serious_current; break;
-		case I_SERIOUS_DISHONESTY_LISTINGS_5Y: v = e->serious_listings_5y; break;
-		case I_SERIOUS_DISHONESTY_REMOVED_2Y: v = e->serious_removed_2y; break;
 		case I_JUDGMENT_DEBTOR_CURRENT: v = e->debtor_current; break;
-		case I_JUDGMENT_DEBTOR_LISTINGS_3Y: v = e->debtor_listings_3y; break;
-		case I_JUDGMENT_DEBTOR_REMOVED_1Y: v = e->debtor_removed_1y; break;
-		case I_PENALTIES_1Y: v = e->penalties_1y; break;
-		case I_PENALTIES_3Y: v = e->penalties_3y; break;
-		case I_PENALTIES_IN_PUBLICITY: v = e->penalties_in_publicity; break;
 		case I_PENALTY_MAX_SEVERITY_3Y: v = e->penalty_max_severity_3y; break;
-		case I_PENALTIES_SERIOUS_3Y: v = e->penalties_serious_3y; break;
-		case I_PENALTIES_GENERAL_3Y: v = e->penalties_general_3y; break;
 		case I_PENALTY_FINES_3Y: v = e->fines_3y / AMOUNT_SCALE; break;
-		case I_PENALTIES_KEY_FIELD_1Y: v = e->penalties_key_1y; break;
-		case I_PENALTIES_KEY_FIELD_3Y: v = e->penalties_key_3y; break;
-		case I_PENALTIES_KEY_FIELD_SERIOUS_3Y: v = e->penalties_key_serious_3y; break;
-		case I_SPOT_CHECK_REFUSED_1Y: v = e->checks_refused_1y; break;
-		case I_SPOT_CHECK_PROBLEMS_3Y: v = e->checks_problems_3y; break;
-		case I_SPOT_CHECK_RECTIFICATION_1Y: v = e->checks_rectification_1y; break;
-		case I_SPOT_CHECK_NOT_FOUND_3Y: v = e->checks_not_found_3y; break;
 		case I_SPOT_CHECK_LAST_OUTCOME:
 			if (e->last_check_outcome == 0)
 				return false;
@@ -1621,20 +1667,11 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 				return false;
 			v = (double) e->checks_pass_3y / e->checks_3y;
 			break;
-		case I_RELATED_ENTERPRISE_COUNT: v = e->related; break;
-		case I_COMMON_LEGAL_REP_COUNT: v = e->related_common_rep; break;
-		case I_RELATED_REVOKED_COUNT: v = e->related_revoked; break;
 		case I_RELATED_REVOKED_RATIO:
 			if (e->related == 0)
 				return false;
 			v = (double) e->related_revoked / e->related;
 			break;
-		case I_RELATED_CANCELLED_1Y: v = e->related_cancelled_1y; break;
-		case I_RELATED_ABNORMAL_CURRENT: v = e->related_abnormal; break;
-		case I_RELATED_SERIOUS_DISHONESTY_CURRENT: v = e->related_serious; break;
-		case I_RELATED_JUDGMENT_DEBTOR_CURRENT: v = e->related_debtor; break;
-		case I_RELATED_PENALTIES_1Y: v = e->related_penalties_1y; break;
-		case I_RELATED_SERIOUS_PENALTIES_3Y: v = e->related_serious_penalties_3y; break;
 		case I_PARENT_ADVERSE:
 			if (e->parent < 0)
 				v = 0;
@@ -1647,29 +1684,22 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 			}
 			break;
 		case I_SHAREHOLDER_LISTED_CURRENT: v = e->shareholder_listed; break;
-		case I_COMPLAINTS_1Y: v = e->complaints_1y; break;
-		case I_COMPLAINTS_3Y: v = e->complaints_3y; break;
-		case I_COMPLAINTS_SUBSTANTIATED_1Y: v = e->complaints_substantiated_1y; break;
 		case I_COMPLAINTS_GROWTH_3M:
 			v = (double) (e->received_3m - e->received_prev_3m) / (e->received_prev_3m + 1);
 			break;
-		case I_REPORTS_1Y: v = e->reports_1y; break;
-		case I_REPORTS_3Y: v = e->reports_3y; break;
-		case I_REPORTS_SUBSTANTIATED_1Y: v = e->reports_substantiated_1y; break;
 		case I_SUBSTANTIATED_RATIO_1Y:
 			if (e->received_1y == 0)
 				return false;
 			v = (double) e->substantiated_1y / e->received_1y;
 			break;
-		case I_NEGATIVE_OPINION_1Y: v = e->negative_1y; break;
-		case I_NEGATIVE_OPINION_3M: v = e->negative_3m; break;
 		case I_NEGATIVE_OPINION_SHARE_1Y:
 			if (e->opinions_1y == 0)
 				return false;
 			v = (double) e->negative_1y / e->opinions_1y;
 			break;
 		default:
-			elog(ERROR, "creditrisk: unknown built-in indicator %d", id);
+			/* the plain counters (plain_counter_offset) are read directly */
+			elog(ERROR, "creditrisk: no derivation for built-in indicator %d", id);
 	}
 	*out = v;
 	return true;
@@ -1701,10 +1731,7 @@ load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer)
 							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "creditrisk: model lookup failed");
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", model),
-				 errhint("SELECT model_key, status FROM creditrisk.model lists the models.")));
+		report_model_not_found(model);
 
 	if (SPI_execute_with_args("SELECT mi.code, i.builtin, i.definition_sql"
 							  "  FROM creditrisk.model_indicator mi"
@@ -1950,75 +1977,6 @@ scan_records(ComputeState *st, uint32 tables)
 }
 
 /*
- * Most indicators are a counter of the enterprise as it stands: their
- * offset in Enterprise, so that the output loop reads them directly; -1 for
- * the others, which builtin_value() derives.
- */
-static int
-plain_counter_offset(int id)
-{
-	switch ((BuiltinId) id)
-	{
-#define PLAIN(indicator, field) case indicator: return offsetof(Enterprise, field)
-			PLAIN(I_CORPORATE_SHAREHOLDER_COUNT, shareholders);
-			PLAIN(I_OUTBOUND_INVESTMENT_COUNT, investments);
-			PLAIN(I_LICENCE_EXPIRED_UNRENEWED_1Y, licences_unrenewed_1y);
-			PLAIN(I_LICENCE_REVOKED_3Y, licences_revoked_3y);
-			PLAIN(I_LEGAL_REP_CHANGES_1Y, changes_legal_rep_1y);
-			PLAIN(I_NAME_CHANGES_1Y, changes_name_1y);
-			PLAIN(I_ADDRESS_CHANGES_1Y, changes_address_1y);
-			PLAIN(I_SCOPE_CHANGES_1Y, changes_scope_1y);
-			PLAIN(I_CAPITAL_CHANGES_1Y, changes_capital_1y);
-			PLAIN(I_CHANGES_TOTAL_3Y, changes_3y);
-			PLAIN(I_EQUITY_PLEDGES_CURRENT, pledges_current);
-			PLAIN(I_EQUITY_FREEZES_CURRENT, freezes_current);
-			PLAIN(I_EQUITY_PLEDGES_1Y, pledges_1y);
-			PLAIN(I_EQUITY_FREEZES_3Y, freezes_3y);
-			PLAIN(I_LAWSUITS_DEFENDANT_1Y, defendant_1y);
-			PLAIN(I_LAWSUITS_DEFENDANT_3Y, defendant_3y);
-			PLAIN(I_LABOUR_DISPUTES_DEFENDANT_1Y, labour_defendant_1y);
-			PLAIN(I_CRIMINAL_DEFENDANT_3Y, criminal_defendant_3y);
-			PLAIN(I_ABNORMAL_LIST_TIMES_3Y, abnormal_times_3y);
-			PLAIN(I_SERIOUS_DISHONESTY_LISTINGS_5Y, serious_listings_5y);
-			PLAIN(I_SERIOUS_DISHONESTY_REMOVED_2Y, serious_removed_2y);
-			PLAIN(I_JUDGMENT_DEBTOR_LISTINGS_3Y, debtor_listings_3y);
-			PLAIN(I_JUDGMENT_DEBTOR_REMOVED_1Y, debtor_removed_1y);
-			PLAIN(I_PENALTIES_1Y, penalties_1y);
-			PLAIN(I_PENALTIES_3Y, penalties_3y);
-			PLAIN(I_PENALTIES_IN_PUBLICITY, penalties_in_publicity);
-			PLAIN(I_PENALTIES_SERIOUS_3Y, penalties_serious_3y);
-			PLAIN(I_PENALTIES_GENERAL_3Y, penalties_general_3y);
-			PLAIN(I_PENALTIES_KEY_FIELD_1Y, penalties_key_1y);
-			PLAIN(I_PENALTIES_KEY_FIELD_3Y, penalties_key_3y);
-			PLAIN(I_PENALTIES_KEY_FIELD_SERIOUS_3Y, penalties_key_serious_3y);
-			PLAIN(I_SPOT_CHECK_REFUSED_1Y, checks_refused_1y);
-			PLAIN(I_SPOT_CHECK_PROBLEMS_3Y, checks_problems_3y);
-			PLAIN(I_SPOT_CHECK_RECTIFICATION_1Y, checks_rectification_1y);
-			PLAIN(I_SPOT_CHECK_NOT_FOUND_3Y, checks_not_found_3y);
-			PLAIN(I_RELATED_ENTERPRISE_COUNT, related);
-			PLAIN(I_COMMON_LEGAL_REP_COUNT, related_common_rep);
-			PLAIN(I_RELATED_REVOKED_COUNT, related_revoked);
-			PLAIN(I_RELATED_CANCELLED_1Y, related_cancelled_1y);
-			PLAIN(I_RELATED_ABNORMAL_CURRENT, related_abnormal);
-			PLAIN(I_RELATED_SERIOUS_DISHONESTY_CURRENT, related_serious);
-			PLAIN(I_RELATED_JUDGMENT_DEBTOR_CURRENT, related_debtor);
-			PLAIN(I_RELATED_PENALTIES_1Y, related_penalties_1y);
-			PLAIN(I_RELATED_SERIOUS_PENALTIES_3Y, related_serious_penalties_3y);
-			PLAIN(I_COMPLAINTS_1Y, complaints_1y);
-			PLAIN(I_COMPLAINTS_3Y, complaints_3y);
-			PLAIN(I_COMPLAINTS_SUBSTANTIATED_1Y, complaints_substantiated_1y);
-			PLAIN(I_REPORTS_1Y, reports_1y);
-			PLAIN(I_REPORTS_3Y, reports_3y);
-			PLAIN(I_REPORTS_SUBSTANTIATED_1Y, reports_substantiated_1y);
-			PLAIN(I_NEGATIVE_OPINION_1Y, negative_1y);
-			PLAIN(I_NEGATIVE_OPINION_3M, negative_3m);
-#undef PLAIN
-		default:
-			return -1;
-	}
-}
-
-/*
  * Build a one-dimensional float8[] in place (what construct_md_array()
  * would give, without its per-element work): the non-null values packed,
  * a null bitmap only when some value is missing.
@@ -2154,9 +2112,9 @@ compute_indicators(PG_FUNCTION_ARGS)
 	INSTR_TIME_SET_CURRENT(start);
 	compute_windows(as_of, &st.w);
 	load_register(&st);
-	stage_done("enterprise", st.n, &start);
+	stage_done("register, in all", st.n, &start);
 	scan_records(&st, tables);
-	stage_done("records", 0, &start);
+	stage_done("record tables", -1, &start);
 	if (mc.ncustom > 0)
 	{
 		custom = MemoryContextAllocHuge(callcxt, sizeof(double) * (Size) st.n * mc.ncustom);
@@ -2170,9 +2128,9 @@ compute_indicators(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 
-	stage_done("SQL-defined indicators", mc.ncustom, &start);
+	stage_done("SQL-defined indicators", -1, &start);
 	emit_rows(&st, &mc, custom, custom_null, rsinfo->setResult, rsinfo->setDesc);
-	stage_done("rows out", st.n, &start);
+	stage_done("rows out", -1, &start);
 
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(callcxt);

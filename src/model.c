@@ -496,6 +496,15 @@ compile_model(const char *key, int64 revision, bool published)
 	return m;
 }
 
+void
+report_model_not_found(const char *key)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("model \"%s\" does not exist", key),
+			 errhint("SELECT model_key, status FROM creditrisk.model lists the models.")));
+}
+
 /*
  * Look the model up (status and revision) and return its compiled form,
  * from the cache when current.
@@ -529,10 +538,7 @@ lookup_model(const char *key, bool require_published)
 
 	run_query("SELECT status, revision FROM creditrisk.model WHERE model_key = $1", key);
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", key),
-				 errhint("SELECT model_key, status FROM creditrisk.model lists the models.")));
+		report_model_not_found(key);
 	status = get_text(0, 1, CurrentMemoryContext);
 	revision = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 

@@ -140,6 +140,9 @@ extern bool creditrisk_simd;
 extern CompiledModel *model_for_call(FunctionCallInfo fcinfo, text *key,
 									 bool require_published);
 
+/* The error for an unknown model key (creditrisk.model_not_found() in SQL). */
+extern void report_model_not_found(const char *key) pg_attribute_noreturn();
+
 /* Index of an indicator code, or -1. */
 extern int	model_find_code(const CompiledModel *model, const char *code, int len);
 

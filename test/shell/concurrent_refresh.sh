@@ -13,12 +13,7 @@ n_ent=10000
 out=$(mktemp -d)
 trap 'rm -rf "$out"; dropdb --if-exists $db >/dev/null 2>&1' EXIT
 
-q() { psql -X -q -t -A -v ON_ERROR_STOP=1 -d $db -c "$1"; }
-n=0
-check() {   # check "description" actual expected
-    n=$((n + 1))
-    if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:      $2"; echo "#   expected: $3"; fi
-}
+. test/shell/lib/tap.bash
 
 echo "1..7"
 dropdb --if-exists $db >/dev/null 2>&1
@@ -48,8 +43,8 @@ SELECT (b || c)::creditrisk.uscc, '企业 ' || i, '411622', 'F5211', 3, '2015-01
 SELECT creditrisk.refresh_classification('2025-10-31');
 SQL
 
-check "the first run classifies every enterprise" "$(q "SELECT count(*) FROM creditrisk.classification_current")" "$n_ent"
-before=$(q "SELECT sum(score) FROM creditrisk.classification_current")
+check "the first run classifies every enterprise" "$(q $db "SELECT count(*) FROM creditrisk.classification_current")" "$n_ent"
+before=$(q $db "SELECT sum(score) FROM creditrisk.classification_current")
 
 # The monthly run, kept open for 1.5 s after the refresh, in the background.
 psql -X -q -v ON_ERROR_STOP=1 -d $db >"$out/run.log" 2>&1 <<'SQL' &
@@ -84,8 +79,8 @@ check "the monthly run commits" "$run_status" "0"
 check "readers ran during the refresh ($during reads of $reads)" "$([ "$during" -ge 5 ] && echo yes || echo no)" "yes"
 check "no read failed or waited past its lock timeout" "$errors" "0"
 check "no read saw an empty or partial result" "$empty" "0"
-after=$(q "SELECT sum(score) FROM creditrisk.classification_current")
-history=$(q "SELECT sum(score) FROM creditrisk.classification_result WHERE as_of = '2025-11-30'")
+after=$(q $db "SELECT sum(score) FROM creditrisk.classification_current")
+history=$(q $db "SELECT sum(score) FROM creditrisk.classification_result WHERE as_of = '2025-11-30'")
 check "after the commit readers see the new run" "$([ "$after" = "$history" ] && [ "$after" != "$before" ] && echo yes || echo no)" "yes"
 
 # Contrast: a plain REFRESH takes an exclusive lock, and the same reader fails.

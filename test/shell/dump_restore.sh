@@ -11,12 +11,7 @@ dst=creditrisk_dump_dst
 dump=$(mktemp)
 trap 'rm -f "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1' EXIT
 
-q() { psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
-n=0
-check() {   # check "description" actual expected
-    n=$((n + 1))
-    if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:      $2"; echo "#   expected: $3"; fi
-}
+. test/shell/lib/tap.bash
 
 echo "1..10"
 dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1
