@@ -1978,15 +1978,15 @@ scan_records(ComputeState *st, uint32 tables)
 
 /*
  * Build a one-dimensional float8[] in place (what construct_md_array()
- * would give, without its per-element work): the non-null values packed,
- * a null bitmap only when some value is missing.
+ * would give, without its per-element work) from the k values present,
+ * packed, and the bitmap of which of the n elements are present: the bitmap
+ * goes in only when some value is missing.
  */
 static ArrayType *
-build_array(ArrayType *buf, int n, const double *values, const bool *nulls, bool any_null)
+build_array(ArrayType *buf, int n, const double *packed, int k, const bits8 *present)
 {
+	bool		any_null = k < n;
 	Size		overhead = any_null ? ARR_OVERHEAD_WITHNULLS(1, n) : ARR_OVERHEAD_NONULLS(1);
-	double	   *data = (double *) ((char *) buf + overhead);
-	int			k = 0;
 
 	buf->ndim = 1;
 	buf->dataoffset = any_null ? (int32) overhead : 0;
@@ -1994,33 +1994,32 @@ build_array(ArrayType *buf, int n, const double *values, const bool *nulls, bool
 	ARR_DIMS(buf)[0] = n;
 	ARR_LBOUND(buf)[0] = 1;
 	if (any_null)
-	{
-		bits8	   *bitmap = ARR_NULLBITMAP(buf);
-
-		memset(bitmap, 0, (n + 7) / 8);
-		for (int i = 0; i < n; i++)
-			if (!nulls[i])
-			{
-				bitmap[i / 8] |= 1 << (i % 8);
-				data[k++] = values[i];
-			}
-	}
-	else
-	{
-		memcpy(data, values, sizeof(double) * n);
-		k = n;
-	}
+		memcpy((bits8 *) (ARR_LBOUND(buf) + 1), present, (n + 7) / 8);	/* ARR_NULLBITMAP */
+	memcpy((char *) buf + overhead, packed, sizeof(double) * k);
 	SET_VARSIZE(buf, overhead + sizeof(double) * k);
 	return buf;
 }
 
+/* Store the 64 presence bits of acc as bytes of an array null bitmap. */
+static inline void
+store_bits(bits8 *bitmap, uint64 acc)
+{
+	for (int b = 0; b < 8; b++)
+		bitmap[b] = (bits8) (acc >> (8 * b));
+}
+
+/*
+ * One row per enterprise of the population: its USCC and its values in the
+ * model's order.  Values are gathered in one pass: the present ones packed,
+ * their bits collected 64 at a time.
+ */
 static void
 emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
 		  Tuplestorestate *ts, TupleDesc desc)
 {
 	int			n = mc->n;
-	double	   *values = MemoryContextAlloc(st->mcxt, sizeof(double) * Max(n, 1));
-	bool	   *nulls = MemoryContextAlloc(st->mcxt, sizeof(bool) * Max(n, 1));
+	double	   *packed = MemoryContextAlloc(st->mcxt, sizeof(double) * Max(n, 1));
+	bits8	   *present = MemoryContextAlloc(st->mcxt, (n + 63) / 64 * 8 + 8);
 	ArrayType  *buf = MemoryContextAllocZero(st->mcxt, ARR_OVERHEAD_WITHNULLS(1, n) + sizeof(double) * Max(n, 1));
 	int		   *offset = MemoryContextAlloc(st->mcxt, sizeof(int) * Max(n, 1));
 
@@ -2032,30 +2031,43 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 		const Enterprise *e = &st->ents[s];
 		Datum		out[2];
 		bool		out_null[2] = {false, false};
-		bool		any_null = false;
+		uint64		acc = 0;
 		int			k = 0;
+		int			c = 0;
 
 		if (!e->in_population)
 			continue;
 		for (int i = 0; i < n; i++)
 		{
+			double		v = 0;
+			bool		here;
+
 			if (offset[i] >= 0)
 			{
-				values[i] = *(const int32 *) ((const char *) e + offset[i]);
-				nulls[i] = false;
+				v = *(const int32 *) ((const char *) e + offset[i]);
+				here = true;
 			}
 			else if (mc->builtin[i] >= 0)
-				nulls[i] = !builtin_value(st, e, mc->builtin[i], &values[i]);
+				here = builtin_value(st, e, mc->builtin[i], &v);
 			else
 			{
-				nulls[i] = custom_null[(Size) s * mc->ncustom + k];
-				values[i] = custom[(Size) s * mc->ncustom + k];
-				k++;
+				here = !custom_null[(Size) s * mc->ncustom + c];
+				v = custom[(Size) s * mc->ncustom + c];
+				c++;
 			}
-			any_null |= nulls[i];
+			packed[k] = v;		/* kept only if present */
+			k += here;
+			acc |= (uint64) here << (i & 63);
+			if ((i & 63) == 63)
+			{
+				store_bits(present + i / 64 * 8, acc);
+				acc = 0;
+			}
 		}
+		if (n & 63)
+			store_bits(present + n / 64 * 8, acc);
 		out[0] = PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN);
-		out[1] = n > 0 ? PointerGetDatum(build_array(buf, n, values, nulls, any_null))
+		out[1] = n > 0 ? PointerGetDatum(build_array(buf, n, packed, k, present))
 			: PointerGetDatum(construct_empty_array(FLOAT8OID));	/* a model without indicators */
 		tuplestore_putvalues(ts, desc, out, out_null);
 		if ((s & 4095) == 0)
