@@ -12,20 +12,22 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #   scoring.sql           scoring engine (1.1): model tables, scorers
 #   models/*.json         the reference model, installed published
 # Full scripts of older versions and every upgrade script are installed
-# next to it; released scripts (1.0, 1.1, 1.0--1.1) are kept frozen as
+# next to it; released scripts (1.0, 1.1, 1.2 and their upgrades) are kept frozen as
 # released, so editing a part never changes what an old version installs.
 #   collection.sql        collection (1.1): the register and credit records
 #   indicators.sql        indicator derivation (1.2): catalogue definitions,
 #                         compute_indicators()
 #   indicator-definitions.sql  SQL definitions of the built-in indicators (1.2)
 #   classification.sql    classification pipeline (1.2)
+#   inline-helpers.sql    is_current(), in_population() made inlinable (1.3)
 PARTS_1_1 = extension/scoring.sql extension/collection.sql extension/reference-v1.sql
 PARTS_1_2 = extension/indicators.sql extension/indicator-definitions.sql extension/classification.sql
+PARTS_1_3 = extension/inline-helpers.sql
 
 DATA_built = extension/$(EXTENSION)--$(EXTVERSION).sql \
-             extension/$(EXTENSION)--1.1--1.2.sql
-DATA = extension/$(EXTENSION)--1.0.sql extension/$(EXTENSION)--1.1.sql \
-       extension/$(EXTENSION)--1.0--1.1.sql
+             extension/$(EXTENSION)--1.2--1.3.sql
+DATA = extension/$(EXTENSION)--1.0.sql extension/$(EXTENSION)--1.1.sql extension/$(EXTENSION)--1.2.sql \
+       extension/$(EXTENSION)--1.0--1.1.sql extension/$(EXTENSION)--1.1--1.2.sql
 
 # pg_regress suites (sql/ + expected/); pgTAP suites live in test/ and are
 # run by tools/run-tests with pg_prove.
@@ -39,11 +41,11 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-extension/$(EXTENSION)--1.2.sql: extension/$(EXTENSION).sql $(PARTS_1_1) $(PARTS_1_2)
+extension/$(EXTENSION)--1.3.sql: extension/$(EXTENSION).sql $(PARTS_1_1) $(PARTS_1_2) $(PARTS_1_3)
 	cat $^ > $@
 
-extension/$(EXTENSION)--1.1--1.2.sql: extension/upgrade-header.sql $(PARTS_1_2)
-	sed 's/@TO@/1.2/' extension/upgrade-header.sql | cat - $(PARTS_1_2) > $@
+extension/$(EXTENSION)--1.2--1.3.sql: extension/upgrade-header.sql $(PARTS_1_3)
+	sed 's/@TO@/1.3/' extension/upgrade-header.sql | cat - $(PARTS_1_3) > $@
 
 # The reference model is kept as a model_export() document and installed
 # with model_import(), published; its catalogue entries are marked builtin

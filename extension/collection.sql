@@ -8,7 +8,8 @@
 --
 -- Time semantics: a window "in the N before D" is (D - N, D]; a listing is
 -- *current* on D when it was listed on or before D and not removed by D
--- (removed_date IS NULL OR removed_date > D).  creditrisk.is_current() says so.
+-- (removed_date IS NULL OR removed_date > D).  creditrisk.is_current() says so
+-- (since 1.3 with an inlinable body: extension/inline-helpers.sql).
 -- ===========================================================================
 
 CREATE DOMAIN creditrisk.division_code AS text

@@ -118,7 +118,8 @@ $$;
 COMMENT ON FUNCTION creditrisk.model_import(jsonb, text) IS
     'Creates a model from a model_export() document (under new_key if given), with its status and the SQL definitions of its catalogue entries: a published document is validated and published';
 
--- The population scored on a date.
+-- The population scored on a date (since 1.3 with an inlinable body:
+-- extension/inline-helpers.sql).
 CREATE FUNCTION creditrisk.in_population(established date, status text, status_date date, as_of date) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
     AS $$ SELECT established <= as_of AND NOT (status = 'cancelled' AND status_date <= as_of) $$;

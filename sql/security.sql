@@ -46,6 +46,9 @@ CREATE OPERATOR regress_hostile.= (LEFTARG = oid, RIGHTARG = regclass, FUNCTION 
 CREATE FUNCTION regress_hostile.trap_text_eq(text, text) RETURNS boolean
     AS $$ BEGIN RAISE EXCEPTION 'hijacked: text = text called by %', current_user; END $$ LANGUAGE plpgsql;
 CREATE OPERATOR regress_hostile.= (LEFTARG = text, RIGHTARG = text, FUNCTION = regress_hostile.trap_text_eq);
+CREATE FUNCTION regress_hostile.trap_date_le(date, date) RETURNS boolean
+    AS $$ BEGIN RAISE EXCEPTION 'hijacked: date <= date called by %', current_user; END $$ LANGUAGE plpgsql;
+CREATE OPERATOR regress_hostile.<= (LEFTARG = date, RIGHTARG = date, FUNCTION = regress_hostile.trap_date_le);
 RESET ROLE;
 
 SET search_path = regress_hostile, public, pg_catalog;
@@ -78,6 +81,14 @@ SELECT creditrisk.model_import('{"format": "creditrisk-model/1", "key": "sec-v1"
 SELECT indicators FROM creditrisk.compute_indicators('sec-v1', '2026-06-30');
 SELECT pg_catalog.cardinality(indicators) AS n FROM creditrisk.compute_indicators('reference-v1', '2026-06-30');
 SELECT pg_catalog.length(creditrisk.indicators_to_sql('reference-v1')) OPERATOR(pg_catalog.>) 0 AS assembled;
+-- ... nor for the date predicates, bound when they were created and
+-- inlined into the caller's query with their own operators
+SELECT creditrisk.is_current('2026-01-05', NULL, '2026-06-30') AS current_listing,
+       creditrisk.in_population('2015-03-02', 'cancelled', '2026-07-01', '2026-06-30') AS in_population;
+SELECT count(*) FROM creditrisk.judgment_debtor_listing l
+ WHERE creditrisk.is_current(l.listed_date, l.removed_date, '2026-06-30');
+SELECT count(*) FROM creditrisk.enterprise e
+ WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, '2026-06-30');
 SET client_min_messages = warning;
 SELECT enterprises, overridden FROM creditrisk.refresh_classification('2026-06-30');
 RESET client_min_messages;
@@ -88,6 +99,7 @@ DELETE FROM creditrisk.complaint;
 DELETE FROM creditrisk.judgment_debtor_listing;
 DELETE FROM creditrisk.enterprise;
 SELECT 'abc'::text = 'abc'::text; \echo :LAST_ERROR_SQLSTATE
+SELECT '2026-01-01'::date <= '2026-02-01'::date; \echo :LAST_ERROR_SQLSTATE
 RESET search_path;
 
 -- 5. The hostile role can neither use nor extend the schema.

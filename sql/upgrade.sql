@@ -18,7 +18,8 @@ SELECT 'member'::text AS kind, pg_describe_object(classid, objid, objsubid) AS o
 UNION ALL
 SELECT 'function', p.oid::regprocedure::text,
        concat_ws(' ', p.provolatile, p.proisstrict, p.proparallel, p.proleakproof, p.prosecdef,
-                 p.procost, p.prorows, p.proconfig::text, md5(p.prosrc), p.prorettype::regtype::text,
+                 p.procost, p.prorows, p.proconfig::text, md5(p.prosrc), md5(pg_get_function_sqlbody(p.oid)),
+                 p.prorettype::regtype::text,
                  obj_description(p.oid, 'pg_proc'))
   FROM pg_proc p WHERE p.pronamespace = 'creditrisk'::regnamespace
 UNION ALL
@@ -73,6 +74,8 @@ INSERT INTO upgrade_user_data VALUES ('91411622MA9XXXXX04', 'C'), ('91350100M000
 ALTER EXTENSION creditrisk UPDATE TO '1.1';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 ALTER EXTENSION creditrisk UPDATE TO '1.2';
+SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
+ALTER EXTENSION creditrisk UPDATE TO '1.3';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 CREATE TEMP TABLE upgraded AS SELECT * FROM pg_temp.creditrisk_catalog();
 

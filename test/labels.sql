@@ -1,13 +1,14 @@
 -- Function labels, checked from the catalog: volatility, strictness,
 -- parallel safety, leakproofness, pinned search_path.
 BEGIN;
-SELECT plan(39);
+SELECT plan(40);
 SET LOCAL search_path = creditrisk, tap, public;
 
 -- Every function of the extension, with its catalog labels.
 CREATE TEMP VIEW ext_funcs AS
 SELECT p.oid::regprocedure AS func, p.proname, p.prolang, p.provolatile, p.proisstrict,
-       p.proparallel, p.proleakproof, p.prosecdef, p.proconfig, p.prokind, p.procost
+       p.proparallel, p.proleakproof, p.prosecdef, p.proconfig, p.prokind, p.procost,
+       p.prosqlbody IS NOT NULL AS bound_body
   FROM pg_proc p
   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                   AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
@@ -121,13 +122,17 @@ SELECT is_empty($$
      WHERE a.aggcombinefn = 0 OR f.proparallel <> 's'
 $$, 'every aggregate has a combine function and is PARALLEL SAFE');
 
--- Every function written in SQL or PL/pgSQL pins its search_path, and so
--- does every SECURITY DEFINER function.
+-- Every function written in SQL or PL/pgSQL pins its search_path, unless
+-- its body is SQL-standard (BEGIN ATOMIC: names bound when it was created,
+-- which lets the planner inline it); so does every SECURITY DEFINER function.
 SELECT is_empty($$
     SELECT func FROM ext_funcs
      WHERE prolang IN (SELECT oid FROM pg_language WHERE lanname IN ('sql', 'plpgsql'))
-       AND NOT coalesce(proconfig::text ~ 'search_path=', false)
-$$, 'every SQL and PL/pgSQL function pins search_path');
+       AND NOT coalesce(proconfig::text ~ 'search_path=', false) AND NOT bound_body
+$$, 'every SQL and PL/pgSQL function pins search_path or has a body bound at creation');
+SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE bound_body $$,
+              ARRAY['is_current', 'in_population'],
+              'the date predicates have bodies bound at creation, and inline');
 SELECT is_empty($$
     SELECT func FROM ext_funcs
      WHERE prosecdef AND NOT coalesce(proconfig::text ~ 'search_path=', false)

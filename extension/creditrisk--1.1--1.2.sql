@@ -1,0 +1,1943 @@
+-- creditrisk upgrade script (assembled at build time; see Makefile)
+\echo Use "ALTER EXTENSION creditrisk UPDATE TO '1.2'" to load this file. \quit
+-- ===========================================================================
+-- 1.2 Indicator derivation (指标计算) as of a date.
+--
+-- Every catalogue entry may carry an SQL definition: a scalar expression
+-- over the enterprise row `e` (creditrisk.enterprise) and the as-of date
+-- `$1`, giving the value as a number or NULL (missing).  Definitions are
+-- compiled and run with search_path = pg_catalog, creditrisk, pg_temp, so
+-- that the operators of the uscc type need no schema (p.uscc = e.uscc).
+-- The definitions of the built-in entries are the reference for what the C
+-- engine computes (compute_indicators() computes built-in entries in a few
+-- streaming passes over the record tables and evaluates the SQL definitions
+-- of the others); indicators_to_sql() assembles them into one plain query
+-- for audit.
+--
+-- The population on a date D: enterprises established on or before D and
+-- not cancelled (注销) on or before D.  Revoked ones are included.
+-- ===========================================================================
+
+ALTER TABLE creditrisk.indicator ADD COLUMN definition_sql text
+    CONSTRAINT indicator_definition_sql_nonempty CHECK (definition_sql <> '');
+COMMENT ON COLUMN creditrisk.indicator.definition_sql IS
+    'The indicator as SQL: a scalar expression over the enterprise row e (creditrisk.enterprise) and the as-of date $1, giving a number or NULL (missing)';
+
+-- The indicators read a licence as valid on [valid_from, valid_to).
+COMMENT ON COLUMN creditrisk.licence.valid_to IS
+    'End of validity: the licence is valid on the days before it, [valid_from, valid_to); NULL = open-ended';
+
+-- A definition must compile to a number before it enters the catalogue.
+CREATE FUNCTION creditrisk.indicator_definition_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    IF NEW.definition_sql IS NOT NULL THEN
+        BEGIN
+            EXECUTE format('SELECT (%s)::double precision FROM creditrisk.enterprise e LIMIT 0', NEW.definition_sql)
+              USING current_date;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'SQL definition of indicator "%" does not compile', NEW.code
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = SQLERRM,
+                      HINT = 'Write a scalar expression over the enterprise row e and the as-of date $1, e.g. (SELECT count(*) FROM creditrisk.penalty p WHERE p.uscc = e.uscc AND p.decision_date <= $1).';
+        END;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.indicator_definition_check() IS
+    'Trigger: refuses a catalogue entry whose SQL definition does not compile to a number';
+CREATE TRIGGER indicator_definition_check BEFORE INSERT OR UPDATE OF definition_sql ON creditrisk.indicator
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.indicator_definition_check();
+
+-- Frozen entries: a definition may be filled in where there was none, but
+-- never changed once a published model uses the entry.
+CREATE OR REPLACE FUNCTION creditrisk.indicator_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    user_model text;
+BEGIN
+    SELECT mi.model_key INTO user_model
+      FROM creditrisk.model_indicator mi JOIN creditrisk.model m USING (model_key)
+     WHERE mi.code = OLD.code AND m.status <> 'draft'
+     ORDER BY mi.model_key LIMIT 1;
+    IF FOUND AND (TG_OP = 'DELETE'
+                  OR ROW(OLD.name, OLD.name_en, OLD.unit, OLD.definition, OLD.source)
+                     IS DISTINCT FROM ROW(NEW.name, NEW.name_en, NEW.unit, NEW.definition, NEW.source)
+                  OR (OLD.definition_sql IS NOT NULL AND OLD.definition_sql IS DISTINCT FROM NEW.definition_sql)) THEN
+        RAISE EXCEPTION 'indicator "%" is used by published model "%" and cannot be changed', OLD.code, user_model
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add a new catalogue entry with another code for a changed definition.';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+
+-- Model documents carry the catalogue's SQL definitions, so that a model
+-- moved to another database computes there too: model_export() adds each
+-- entry's definition_sql, model_import() fills it in (or refuses a
+-- different one).  The 1.1 functions stay, renamed, and do the rest.
+ALTER FUNCTION creditrisk.model_export_indicator(creditrisk.model_indicator) RENAME TO model_export_indicator_rule;
+COMMENT ON FUNCTION creditrisk.model_export_indicator_rule(creditrisk.model_indicator) IS
+    'One indicator of model_export(), without its SQL definition';
+CREATE FUNCTION creditrisk.model_export_indicator(i creditrisk.model_indicator) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT creditrisk.model_export_indicator_rule(i)
+           || CASE WHEN c.definition_sql IS NULL THEN '{}'::jsonb
+                   ELSE jsonb_build_object('definition_sql', c.definition_sql) END
+      FROM creditrisk.indicator c WHERE c.code = i.code
+$$;
+COMMENT ON FUNCTION creditrisk.model_export_indicator(creditrisk.model_indicator) IS
+    'One indicator of model_export(), with the SQL definition of its catalogue entry';
+
+ALTER FUNCTION creditrisk.model_import(jsonb, text) RENAME TO model_import_tree;
+COMMENT ON FUNCTION creditrisk.model_import_tree(jsonb, text) IS
+    'model_import() without the SQL definitions: the model, its tree and the catalogue entries';
+CREATE FUNCTION creditrisk.model_import(doc jsonb, new_key text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    key text := creditrisk.model_import_tree(doc, new_key);
+    i jsonb;
+    current_sql text;
+BEGIN
+    FOR i IN SELECT x FROM jsonb_array_elements(doc -> 'dimensions') d,
+                           jsonb_array_elements(coalesce(d -> 'groups', '[]')) g,
+                           jsonb_array_elements(coalesce(g -> 'indicators', '[]')) x
+              WHERE x ? 'definition_sql' LOOP
+        SELECT c.definition_sql INTO current_sql FROM creditrisk.indicator c WHERE c.code = i ->> 'code';
+        IF current_sql IS NULL THEN
+            UPDATE creditrisk.indicator SET definition_sql = i ->> 'definition_sql' WHERE code = i ->> 'code';
+        ELSIF current_sql IS DISTINCT FROM i ->> 'definition_sql' THEN
+            RAISE EXCEPTION 'indicator "%" differs from the catalogue entry of the same code', i ->> 'code'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'A catalogue code always means the same fact; the document gives another SQL definition.',
+                      HINT = 'Give the indicator a new code in the document.';
+        END IF;
+    END LOOP;
+    RETURN key;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_import(jsonb, text) IS
+    'Creates a model from a model_export() document (under new_key if given), with its status and the SQL definitions of its catalogue entries: a published document is validated and published';
+
+-- The population scored on a date.
+CREATE FUNCTION creditrisk.in_population(established date, status text, status_date date, as_of date) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT established <= as_of AND NOT (status = 'cancelled' AND status_date <= as_of) $$;
+COMMENT ON FUNCTION creditrisk.in_population(date, text, date, date) IS
+    'Whether an enterprise is classified on as_of: established on or before it and not cancelled (注销) by it';
+
+-- The whole computation of a model's indicators as one plain SQL query.
+CREATE FUNCTION creditrisk.indicators_to_sql(model text) RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    missing text;
+    body text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.model m WHERE m.model_key = model) THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+    SELECT string_agg(mi.code, ', ' ORDER BY mi.position) INTO missing
+      FROM creditrisk.model_indicator mi JOIN creditrisk.indicator i USING (code)
+     WHERE mi.model_key = model AND i.definition_sql IS NULL;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'model "%" uses indicators without an SQL definition', model
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Without a definition: %s.', missing),
+                  HINT = 'Set creditrisk.indicator.definition_sql, or load their values into creditrisk.indicator_value and score those.';
+    END IF;
+    SELECT string_agg(format(E'    /* %s */ (%s)::double precision', mi.code, i.definition_sql), E',\n' ORDER BY mi.position)
+      INTO body
+      FROM creditrisk.model_indicator mi JOIN creditrisk.indicator i USING (code)
+     WHERE mi.model_key = model;
+    RETURN format(E'-- indicators of model %s as of the date $1, in model order\nSELECT e.uscc, ARRAY[\n%s\n  ] AS indicators\n  FROM creditrisk.enterprise e\n WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, $1)',
+                  model, body);
+END
+$$;
+COMMENT ON FUNCTION creditrisk.indicators_to_sql(text) IS
+    'The computation of a model''s indicators as one plain SQL query over the record tables (parameter $1: the as-of date), from the catalogue''s SQL definitions; for audit and for systems without the extension';
+
+-- The C engine: built-in entries in streaming passes over the record
+-- tables, the others by their SQL definitions (see src/indicators.c).
+CREATE FUNCTION creditrisk.compute_indicators(model text, as_of date)
+RETURNS TABLE (uscc creditrisk.uscc, indicators double precision[])
+AS 'MODULE_PATHNAME', 'compute_indicators'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
+COST 1000 ROWS 100000;
+COMMENT ON FUNCTION creditrisk.compute_indicators(text, date) IS
+    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(); the same date always gives the same values';
+
+REVOKE ALL ON FUNCTION creditrisk.indicator_definition_check() FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.model_export_indicator(creditrisk.model_indicator) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.model_import(jsonb, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.in_population(date, text, date, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.indicators_to_sql(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.compute_indicators(text, date) FROM PUBLIC;
+-- ===========================================================================
+-- 1.2 SQL definitions of the built-in catalogue entries (reference-v1's 81
+-- indicators), exactly as documented in doc/reference-model.md.
+-- ===========================================================================
+--
+-- Each definition is a scalar expression over the enterprise row e
+-- (creditrisk.enterprise) and the as-of date $1 (date), in the order of the
+-- model.  Conventions (doc/reference-model.md section 2):
+--   * a window "in the last N" is (D - N, D]: date > ($1 - interval 'N')::date
+--     AND date <= $1;
+--   * "current" on D: listed (started) on or before D and not removed (ended)
+--     by D: listed_date <= $1 AND (removed_date IS NULL OR removed_date > $1);
+--   * a related-party link is in force on D when (valid_from IS NULL OR
+--     valid_from <= $1) AND (valid_to IS NULL OR valid_to > $1); the related
+--     set R(E, D) is the distinct enterprises at the other end of such links;
+--   * counts are 0 when there are no records; flags are 0 / 1; NULL is a
+--     missing value (a ratio without denominator, an outcome that does not
+--     exist).
+-- Every table is schema-qualified; definitions are compiled and run with
+-- search_path = pg_catalog, creditrisk, pg_temp, which resolves the
+-- operators of the uscc type (p.uscc = e.uscc) and nothing else.
+
+-- ---------------------------------------------------------------------------
+-- D1G1 Enterprise size
+-- ---------------------------------------------------------------------------
+
+-- A branch (parent_uscc set) takes its parent's registered capital.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NULL THEN e.registered_capital
+     ELSE (SELECT pe.registered_capital FROM creditrisk.enterprise pe WHERE pe.uscc = e.parent_uscc)
+END
+$d$ WHERE code = 'registered_capital';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT l.from_uscc)
+   FROM creditrisk.related_party_link l
+  WHERE l.to_uscc = e.uscc AND l.kind = 'shareholder'
+    AND (l.valid_from IS NULL OR l.valid_from <= $1)
+    AND (l.valid_to IS NULL OR l.valid_to > $1))
+$d$ WHERE code = 'corporate_shareholder_count';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NOT NULL THEN 0
+     ELSE (SELECT count(*)
+             FROM creditrisk.enterprise b
+            WHERE b.parent_uscc = e.uscc
+              AND b.established_date <= $1
+              AND NOT (b.status IN ('revoked', 'cancelled') AND b.status_date <= $1))
+END
+$d$ WHERE code = 'branch_count';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT l.to_uscc)
+   FROM creditrisk.related_party_link l
+  WHERE l.from_uscc = e.uscc AND l.kind = 'shareholder'
+    AND (l.valid_from IS NULL OR l.valid_from <= $1)
+    AND (l.valid_to IS NULL OR l.valid_to > $1))
+$d$ WHERE code = 'outbound_investment_count';
+
+-- ---------------------------------------------------------------------------
+-- D1G2 Age and registration status
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+($1 - e.established_date)::double precision / 365.25
+$d$ WHERE code = 'years_in_operation';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.status = 'revoked' AND e.status_date <= $1 THEN 1 ELSE 0 END
+$d$ WHERE code = 'status_revoked';
+
+-- ---------------------------------------------------------------------------
+-- D1G3 Entity type
+-- ---------------------------------------------------------------------------
+
+-- The register's code 1..9 as stored; a branch takes its parent's.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NULL THEN e.entity_type
+     ELSE (SELECT pe.entity_type FROM creditrisk.enterprise pe WHERE pe.uscc = e.parent_uscc)
+END
+$d$ WHERE code = 'entity_type_class';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NOT NULL THEN 1 ELSE 0 END
+$d$ WHERE code = 'is_branch';
+
+-- ---------------------------------------------------------------------------
+-- D1G4 Industry
+-- ---------------------------------------------------------------------------
+
+-- Section letter A..T as 1..20.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+ascii(left(e.industry_code, 1)) - 64
+$d$ WHERE code = 'industry_section_class';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.industry_code LIKE ANY (ARRAY['C13%', 'C14%', 'C15%', 'F512%', 'F521%', 'F522%', 'H62%',
+                                          'C27%', 'F515%', 'F525%',
+                                          'C341%', 'C343%'])
+       OR EXISTS (SELECT 1 FROM creditrisk.domain_risk_class d
+                   WHERE d.uscc = e.uscc AND d.assessed_date <= $1)
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'key_field_industry';
+
+-- ---------------------------------------------------------------------------
+-- D1G5 Licences.  A licence is valid on D when valid_from <= D < valid_to
+-- (NULL valid_to: open-ended) and it was not revoked on or before D.
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.licence l
+                   WHERE l.uscc = e.uscc AND l.valid_from <= $1)
+      AND NOT EXISTS (SELECT 1 FROM creditrisk.licence l
+                       WHERE l.uscc = e.uscc
+                         AND l.valid_from <= $1
+                         AND (l.valid_to IS NULL OR $1 < l.valid_to)
+                         AND (l.revoked_date IS NULL OR l.revoked_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'licence_lapsed';
+
+-- Renewed: another licence of the enterprise (same kind when both carry one)
+-- valid from no earlier than 180 days before the expiry, and by D.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.licence l
+  WHERE l.uscc = e.uscc
+    AND l.valid_to > ($1 - interval '1 year')::date AND l.valid_to <= $1
+    AND NOT EXISTS (SELECT 1 FROM creditrisk.licence n
+                     WHERE n.uscc = e.uscc AND n.id <> l.id
+                       AND (n.kind = l.kind OR n.kind = '' OR l.kind = '')
+                       AND n.valid_from >= l.valid_to - 180
+                       AND n.valid_from <= $1))
+$d$ WHERE code = 'licence_expired_unrenewed_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.licence l
+  WHERE l.uscc = e.uscc
+    AND l.revoked_date > ($1 - interval '3 years')::date AND l.revoked_date <= $1)
+$d$ WHERE code = 'licence_revoked_3y';
+
+-- ---------------------------------------------------------------------------
+-- D2G1 Registration changes (record counts; legal-representative changes
+-- by distinct day, as the catalogue says)
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT c.change_date)
+   FROM creditrisk.registration_change c
+  WHERE c.uscc = e.uscc AND c.kind = 'legal_representative'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'legal_rep_changes_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change c
+  WHERE c.uscc = e.uscc AND c.kind = 'name'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'name_changes_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change c
+  WHERE c.uscc = e.uscc AND c.kind = 'address'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'address_changes_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change c
+  WHERE c.uscc = e.uscc AND c.kind = 'scope'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'scope_changes_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change c
+  WHERE c.uscc = e.uscc AND c.kind = 'capital'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'capital_changes_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change c
+  WHERE c.uscc = e.uscc
+    AND c.change_date > ($1 - interval '3 years')::date AND c.change_date <= $1)
+$d$ WHERE code = 'changes_total_3y';
+
+-- ---------------------------------------------------------------------------
+-- D2G2 Capital contribution (a branch takes its parent's capital)
+-- ---------------------------------------------------------------------------
+
+-- Raw ratio (may exceed 1); missing when registered capital is 0 or unknown
+-- or paid-in capital unknown.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT CASE WHEN c.registered_capital > 0
+             THEN c.paid_in_capital::double precision / c.registered_capital::double precision
+        END
+   FROM creditrisk.enterprise c
+  WHERE c.uscc = coalesce(e.parent_uscc, e.uscc))
+$d$ WHERE code = 'paid_in_ratio';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT c.registered_capital - c.paid_in_capital
+   FROM creditrisk.enterprise c
+  WHERE c.uscc = coalesce(e.parent_uscc, e.uscc))
+$d$ WHERE code = 'unpaid_capital';
+
+-- ---------------------------------------------------------------------------
+-- D2G3 Annual reports.  The latest due year on D is the last year Y whose
+-- deadline, 30 June of Y + 1, is before D; only years from the year of
+-- establishment on are due.
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT CASE WHEN y.due < extract(year FROM e.established_date)::int THEN 0
+             WHEN EXISTS (SELECT 1 FROM creditrisk.annual_report a
+                           WHERE a.uscc = e.uscc AND a.year = y.due AND a.filed_on <= $1) THEN 0
+             ELSE 1
+        END
+   FROM (SELECT CASE WHEN $1 > make_date(extract(year FROM $1)::int, 6, 30)
+                     THEN extract(year FROM $1)::int - 1
+                     ELSE extract(year FROM $1)::int - 2
+                END AS due) y)
+$d$ WHERE code = 'annual_report_latest_missing';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM (SELECT CASE WHEN $1 > make_date(extract(year FROM $1)::int, 6, 30)
+                     THEN extract(year FROM $1)::int - 1
+                     ELSE extract(year FROM $1)::int - 2
+                END AS due) y,
+        generate_series(y.due - 2, y.due) AS s(year)
+  WHERE s.year >= extract(year FROM e.established_date)::int
+    AND NOT EXISTS (SELECT 1 FROM creditrisk.annual_report a
+                     WHERE a.uscc = e.uscc AND a.year = s.year AND a.filed_on <= $1))
+$d$ WHERE code = 'annual_reports_missing_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM (SELECT CASE WHEN $1 > make_date(extract(year FROM $1)::int, 6, 30)
+                     THEN extract(year FROM $1)::int - 1
+                     ELSE extract(year FROM $1)::int - 2
+                END AS due) y,
+        creditrisk.annual_report a
+  WHERE a.uscc = e.uscc
+    AND a.year BETWEEN y.due - 2 AND y.due
+    AND a.year >= extract(year FROM e.established_date)::int
+    AND a.filed_on <= $1
+    AND NOT a.on_time)
+$d$ WHERE code = 'annual_reports_late_3y';
+
+-- ---------------------------------------------------------------------------
+-- D2G4 Equity pledges and freezes
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.equity_pledge_freeze q
+  WHERE q.uscc = e.uscc AND q.kind = 'pledge'
+    AND q.start_date <= $1 AND (q.end_date IS NULL OR q.end_date > $1))
+$d$ WHERE code = 'equity_pledges_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.equity_pledge_freeze q
+  WHERE q.uscc = e.uscc AND q.kind = 'freeze'
+    AND q.start_date <= $1 AND (q.end_date IS NULL OR q.end_date > $1))
+$d$ WHERE code = 'equity_freezes_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.equity_pledge_freeze q
+  WHERE q.uscc = e.uscc AND q.kind = 'pledge'
+    AND q.start_date > ($1 - interval '1 year')::date AND q.start_date <= $1)
+$d$ WHERE code = 'equity_pledges_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.equity_pledge_freeze q
+  WHERE q.uscc = e.uscc AND q.kind = 'freeze'
+    AND q.start_date > ($1 - interval '3 years')::date AND q.start_date <= $1)
+$d$ WHERE code = 'equity_freezes_3y';
+
+-- ---------------------------------------------------------------------------
+-- D2G5 Litigation
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.lawsuit s
+  WHERE s.uscc = e.uscc AND s.role = 'defendant'
+    AND s.filed_date > ($1 - interval '1 year')::date AND s.filed_date <= $1)
+$d$ WHERE code = 'lawsuits_defendant_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.lawsuit s
+  WHERE s.uscc = e.uscc AND s.role = 'defendant'
+    AND s.filed_date > ($1 - interval '3 years')::date AND s.filed_date <= $1)
+$d$ WHERE code = 'lawsuits_defendant_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.lawsuit s
+  WHERE s.uscc = e.uscc AND s.role = 'defendant' AND s.kind = 'labour'
+    AND s.filed_date > ($1 - interval '1 year')::date AND s.filed_date <= $1)
+$d$ WHERE code = 'labour_disputes_defendant_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.lawsuit s
+  WHERE s.uscc = e.uscc AND s.role = 'defendant' AND s.kind = 'criminal'
+    AND s.filed_date > ($1 - interval '3 years')::date AND s.filed_date <= $1)
+$d$ WHERE code = 'criminal_defendant_3y';
+
+-- ---------------------------------------------------------------------------
+-- D3G1 Abnormal-operation list
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.abnormal_listing a
+                   WHERE a.uscc = e.uscc
+                     AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'abnormal_list_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.abnormal_listing a
+  WHERE a.uscc = e.uscc
+    AND a.listed_date > ($1 - interval '3 years')::date AND a.listed_date <= $1)
+$d$ WHERE code = 'abnormal_list_times_3y';
+
+-- The gravest reason among the current listings: 1 < 9 < 2 < 3 < 4.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+coalesce((SELECT a.reason
+            FROM creditrisk.abnormal_listing a
+           WHERE a.uscc = e.uscc
+             AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)
+           ORDER BY CASE a.reason WHEN 1 THEN 1 WHEN 9 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 4 WHEN 4 THEN 5 END DESC
+           LIMIT 1),
+         0)
+$d$ WHERE code = 'abnormal_list_reason_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+coalesce($1 - (SELECT min(a.listed_date)
+                 FROM creditrisk.abnormal_listing a
+                WHERE a.uscc = e.uscc
+                  AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)) + 1,
+         0)
+$d$ WHERE code = 'abnormal_list_current_days';
+
+-- ---------------------------------------------------------------------------
+-- D3G2 Serious-dishonesty list
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing s
+                   WHERE s.uscc = e.uscc
+                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'serious_dishonesty_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.serious_dishonesty_listing s
+  WHERE s.uscc = e.uscc
+    AND s.listed_date > ($1 - interval '5 years')::date AND s.listed_date <= $1)
+$d$ WHERE code = 'serious_dishonesty_listings_5y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.serious_dishonesty_listing s
+  WHERE s.uscc = e.uscc
+    AND s.removed_date > ($1 - interval '2 years')::date AND s.removed_date <= $1)
+$d$ WHERE code = 'serious_dishonesty_removed_2y';
+
+-- ---------------------------------------------------------------------------
+-- D3G3 Dishonest judgment debtor
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing j
+                   WHERE j.uscc = e.uscc
+                     AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'judgment_debtor_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.judgment_debtor_listing j
+  WHERE j.uscc = e.uscc
+    AND j.listed_date > ($1 - interval '3 years')::date AND j.listed_date <= $1)
+$d$ WHERE code = 'judgment_debtor_listings_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.judgment_debtor_listing j
+  WHERE j.uscc = e.uscc
+    AND j.removed_date > ($1 - interval '1 year')::date AND j.removed_date <= $1)
+$d$ WHERE code = 'judgment_debtor_removed_1y';
+
+-- ---------------------------------------------------------------------------
+-- D3G4 Penalty frequency (decision_number is unique: one row per decision)
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_3y';
+
+-- Still publicised on D; a NULL publicity_end_date is not counted.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date <= $1 AND p.publicity_end_date > $1)
+$d$ WHERE code = 'penalties_in_publicity';
+
+-- ---------------------------------------------------------------------------
+-- D3G5 Penalty severity
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT coalesce(max(CASE p.severity WHEN 'minor' THEN 1 WHEN 'general' THEN 2 WHEN 'serious' THEN 3 END), 0)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalty_max_severity_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc AND p.severity = 'serious'
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_serious_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc AND p.severity = 'general'
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_general_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT coalesce(sum(p.fine_amount), 0)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalty_fines_3y';
+
+-- ---------------------------------------------------------------------------
+-- D3G6 Key-field penalties
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment')
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_key_field_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment')
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_key_field_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment') AND p.severity = 'serious'
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_key_field_serious_3y';
+
+-- ---------------------------------------------------------------------------
+-- D3G7 Spot checks
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.spot_check s
+  WHERE s.uscc = e.uscc AND s.refused
+    AND s.check_date > ($1 - interval '1 year')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_refused_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.spot_check s
+  WHERE s.uscc = e.uscc AND s.outcome = 'problems_found'
+    AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_problems_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.spot_check s
+  WHERE s.uscc = e.uscc AND s.outcome = 'rectification_ordered'
+    AND s.check_date > ($1 - interval '1 year')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_rectification_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.spot_check s
+  WHERE s.uscc = e.uscc AND s.outcome = 'not_found_at_address'
+    AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_not_found_3y';
+
+-- The latest check on or before D: 5 refused, else 1 pass, 2 problems_found,
+-- 3 rectification_ordered, 4 not_found_at_address; the highest code among
+-- checks on that day; NULL if never checked.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT max(CASE WHEN s.refused THEN 5
+                 WHEN s.outcome = 'pass' THEN 1
+                 WHEN s.outcome = 'problems_found' THEN 2
+                 WHEN s.outcome = 'rectification_ordered' THEN 3
+                 WHEN s.outcome = 'not_found_at_address' THEN 4
+            END)
+   FROM creditrisk.spot_check s
+  WHERE s.uscc = e.uscc
+    AND s.check_date = (SELECT max(s2.check_date) FROM creditrisk.spot_check s2
+                         WHERE s2.uscc = e.uscc AND s2.check_date <= $1))
+$d$ WHERE code = 'spot_check_last_outcome';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE s.outcome = 'pass' AND NOT s.refused))::double precision
+        / nullif(count(*), 0)
+   FROM creditrisk.spot_check s
+  WHERE s.uscc = e.uscc
+    AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_pass_ratio_3y';
+
+-- ---------------------------------------------------------------------------
+-- D4 Related parties, from creditrisk.related_party_link only.  The related
+-- set R(E, D) is written out in each definition as
+--   SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+--     FROM creditrisk.related_party_link l
+--    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc) AND <in force on $1>
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END)
+   FROM creditrisk.related_party_link l
+  WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+    AND (l.valid_from IS NULL OR l.valid_from <= $1)
+    AND (l.valid_to IS NULL OR l.valid_to > $1))
+$d$ WHERE code = 'related_enterprise_count';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END)
+   FROM creditrisk.related_party_link l
+  WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc) AND l.kind = 'common_legal_representative'
+    AND (l.valid_from IS NULL OR l.valid_from <= $1)
+    AND (l.valid_to IS NULL OR l.valid_to > $1))
+$d$ WHERE code = 'common_legal_rep_count';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.enterprise r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND r.status = 'revoked' AND r.status_date <= $1)
+$d$ WHERE code = 'related_revoked_count';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE r.status = 'revoked' AND r.status_date <= $1))::double precision
+        / nullif(count(*), 0)
+   FROM creditrisk.enterprise r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1)))
+$d$ WHERE code = 'related_revoked_ratio';
+
+-- Linked at some time in (D - 1 year, D], cancelled in that window.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.enterprise r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > ($1 - interval '1 year')::date))
+    AND r.status = 'cancelled'
+    AND r.status_date > ($1 - interval '1 year')::date AND r.status_date <= $1)
+$d$ WHERE code = 'related_cancelled_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.enterprise r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND EXISTS (SELECT 1 FROM creditrisk.abnormal_listing a
+                 WHERE a.uscc = r.uscc
+                   AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)))
+$d$ WHERE code = 'related_abnormal_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.enterprise r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing s
+                 WHERE s.uscc = r.uscc
+                   AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1)))
+$d$ WHERE code = 'related_serious_dishonesty_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.enterprise r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing j
+                 WHERE j.uscc = r.uscc
+                   AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1)))
+$d$ WHERE code = 'related_judgment_debtor_current';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'related_penalties_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty p
+  WHERE p.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND p.severity = 'serious'
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'related_serious_penalties_3y';
+
+-- A branch's parent revoked or cancelled by D, or currently on the abnormal,
+-- serious-dishonesty or judgment-debtor list; 0 for a non-branch.
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NULL THEN 0
+     WHEN EXISTS (SELECT 1 FROM creditrisk.enterprise pe
+                   WHERE pe.uscc = e.parent_uscc
+                     AND pe.status IN ('revoked', 'cancelled') AND pe.status_date <= $1)
+       OR EXISTS (SELECT 1 FROM creditrisk.abnormal_listing a
+                   WHERE a.uscc = e.parent_uscc
+                     AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1))
+       OR EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing s
+                   WHERE s.uscc = e.parent_uscc
+                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+       OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing j
+                   WHERE j.uscc = e.parent_uscc
+                     AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'parent_adverse';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1
+                    FROM creditrisk.related_party_link l
+                   WHERE l.to_uscc = e.uscc AND l.kind = 'shareholder'
+                     AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                     AND (l.valid_to IS NULL OR l.valid_to > $1)
+                     AND (EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing s
+                                   WHERE s.uscc = l.from_uscc
+                                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+                          OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing j
+                                      WHERE j.uscc = l.from_uscc
+                                        AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'shareholder_listed_current';
+
+-- ---------------------------------------------------------------------------
+-- D5G1 Complaints (kind complaint) and D5G2 reports (kind report);
+-- substantiated IS TRUE counts as substantiated (NULL: not yet handled).
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint c
+  WHERE c.uscc = e.uscc AND c.kind = 'complaint'
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'complaints_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint c
+  WHERE c.uscc = e.uscc AND c.kind = 'complaint'
+    AND c.received_date > ($1 - interval '3 years')::date AND c.received_date <= $1)
+$d$ WHERE code = 'complaints_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint c
+  WHERE c.uscc = e.uscc AND c.kind = 'complaint' AND c.substantiated IS TRUE
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'complaints_substantiated_1y';
+
+-- (R - P) / (P + 1): R both kinds in (D - 3 months, D], P in
+-- (D - 6 months, D - 3 months].
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE c.received_date > ($1 - interval '3 months')::date)
+         - count(*) FILTER (WHERE c.received_date <= ($1 - interval '3 months')::date))::double precision
+        / (count(*) FILTER (WHERE c.received_date <= ($1 - interval '3 months')::date) + 1)
+   FROM creditrisk.complaint c
+  WHERE c.uscc = e.uscc
+    AND c.received_date > ($1 - interval '6 months')::date AND c.received_date <= $1)
+$d$ WHERE code = 'complaints_growth_3m';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint c
+  WHERE c.uscc = e.uscc AND c.kind = 'report'
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'reports_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint c
+  WHERE c.uscc = e.uscc AND c.kind = 'report'
+    AND c.received_date > ($1 - interval '3 years')::date AND c.received_date <= $1)
+$d$ WHERE code = 'reports_3y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint c
+  WHERE c.uscc = e.uscc AND c.kind = 'report' AND c.substantiated IS TRUE
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'reports_substantiated_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE c.substantiated IS TRUE))::double precision / nullif(count(*), 0)
+   FROM creditrisk.complaint c
+  WHERE c.uscc = e.uscc
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'substantiated_ratio_1y';
+
+-- ---------------------------------------------------------------------------
+-- D5G3 Public opinion
+-- ---------------------------------------------------------------------------
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.public_opinion o
+  WHERE o.uscc = e.uscc AND o.sentiment = 'negative'
+    AND o.published_date > ($1 - interval '1 year')::date AND o.published_date <= $1)
+$d$ WHERE code = 'negative_opinion_1y';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.public_opinion o
+  WHERE o.uscc = e.uscc AND o.sentiment = 'negative'
+    AND o.published_date > ($1 - interval '3 months')::date AND o.published_date <= $1)
+$d$ WHERE code = 'negative_opinion_3m';
+
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE o.sentiment = 'negative'))::double precision / nullif(count(*), 0)
+   FROM creditrisk.public_opinion o
+  WHERE o.uscc = e.uscc
+    AND o.published_date > ($1 - interval '1 year')::date AND o.published_date <= $1)
+$d$ WHERE code = 'negative_opinion_share_1y';
+
+-- ---------------------------------------------------------------------------
+-- Every built-in catalogue entry must have its definition.
+-- ---------------------------------------------------------------------------
+DO $check$
+DECLARE
+    missing text;
+BEGIN
+    SELECT string_agg(i.code, ', ' ORDER BY i.code) INTO missing
+      FROM creditrisk.indicator i
+     WHERE i.builtin AND i.definition_sql IS NULL;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'built-in indicators without an SQL definition: %', missing;
+    END IF;
+END
+$check$;
+-- ===========================================================================
+-- 1.2 Classification pipeline (分类): overrides (art. 10), fusion (art. 16),
+-- supervision measures (art. 12-15), the monthly run and early warning.
+--
+-- Configuration is data, versioned by date, so that re-running an old
+-- classification date gives the old answer:
+--   model_activation        which model classifies from which date
+--   override_rule           direct classification (直接定性) rules, as SQL
+--   high_concern_industry   社会高度关注行业 → C or D, by industry prefix
+--   fusion_rule/_matrix     通用+专业 fusion per domain (default: the riskier)
+--   supervision_measure     差异化监管措施 per class, provincial minimums
+--                           that local bureaus may add to, never loosen
+-- The monthly run (refresh_classification) keeps every classification in
+-- classification_run / classification_result / classification_domain_result
+-- and publishes the latest one in two materialized views refreshed
+-- CONCURRENTLY, so that analysts keep reading while it runs.
+--
+-- Rows shipped with the extension are flagged (shipped / example), frozen,
+-- and left out of pg_dump (CREATE EXTENSION puts them back); every other
+-- row is user data and is dumped.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- Administrative divisions: levels and ancestors
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.division_level(division_code text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT CASE WHEN division_code ~ '0000$' THEN 'province'
+                      WHEN division_code ~ '00$' OR substr(division_code, 3, 2) = '90' THEN 'city'
+                      ELSE 'county' END $$;
+COMMENT ON FUNCTION creditrisk.division_level(text) IS
+    'Level of an administrative division code (行政区划代码): province (省, 410000), city (市, 411600; also province-administered 4190xx such as 419001 济源) or county (县/区, 411622)';
+
+CREATE FUNCTION creditrisk.division_at(division_code text, level text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    own text := creditrisk.division_level(division_code);
+BEGIN
+    CASE level
+    WHEN 'province' THEN RETURN left(division_code, 2) || '0000';
+    WHEN 'city' THEN
+        RETURN CASE WHEN own = 'province' THEN NULL
+                    WHEN substr(division_code, 3, 2) = '90' THEN division_code
+                    ELSE left(division_code, 4) || '00' END;
+    WHEN 'county' THEN
+        RETURN CASE WHEN own = 'province' THEN NULL ELSE division_code END;
+    ELSE
+        RAISE EXCEPTION 'unknown division level "%"', level
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The levels are province, city and county.',
+                  HINT = 'For example creditrisk.division_at(''411622'', ''city'') gives 411600.';
+    END CASE;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.division_at(text, text) IS
+    'The division a code belongs to at a level: province 410000, city 411600 (4190xx is its own city), county = the code itself (NULL above the level); for grouping by 省/市/县';
+
+-- ---------------------------------------------------------------------------
+-- Frozen shipped rows (generic guard).  TG_ARGV[0]: the flag column;
+-- TG_ARGV[1]: what to do instead.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.shipped_row_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    flag text := TG_ARGV[0];
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND (pg_catalog.to_jsonb(OLD) ->> flag)::boolean THEN
+        RAISE EXCEPTION '% of a row shipped with creditrisk refused (%)', TG_OP, TG_TABLE_NAME
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Rows with %s = true are the reference configuration: CREATE EXTENSION installs them and pg_dump leaves them out, so a change to them would be lost.', flag),
+                  HINT = TG_ARGV[1];
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND (pg_catalog.to_jsonb(NEW) ->> flag)::boolean THEN
+        RAISE EXCEPTION 'only rows shipped with creditrisk have % = true (%)', flag, TG_TABLE_NAME
+            USING ERRCODE = 'check_violation',
+                  DETAIL = 'Such rows are left out of pg_dump, so a row of yours marked so would be lost.',
+                  HINT = format('Insert it with %s = false.', flag);
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.shipped_row_guard() IS
+    'Trigger: rows shipped with the extension (reference configuration, 参考配置) cannot be changed or deleted, and no other row may claim to be one';
+
+-- ---------------------------------------------------------------------------
+-- The active model (启用的指标体系), by date
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.model_activation (
+    effective_from date PRIMARY KEY,
+    model_key      text NOT NULL,
+    note           text NOT NULL DEFAULT '',
+    shipped        boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE creditrisk.model_activation IS
+    'Which model (指标体系) classifies from which date: on a classification date D the row with the latest effective_from <= D applies; refresh_classification() uses it when no model is named';
+COMMENT ON COLUMN creditrisk.model_activation.shipped IS 'The reference configuration (reference-v1 from -infinity); frozen, add a row of your own to switch models';
+
+CREATE FUNCTION creditrisk.model_activation_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    st text;
+BEGIN
+    -- (No foreign key: published models cannot be deleted anyway, and the
+    -- model tables stay free of references from the classification tables.)
+    SELECT m.status INTO st FROM creditrisk.model m WHERE m.model_key = NEW.model_key;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'model "%" does not exist', NEW.model_key
+            USING ERRCODE = 'foreign_key_violation',
+                  HINT = 'SELECT model_key, status FROM creditrisk.model lists the models.';
+    END IF;
+    IF st = 'draft' THEN
+        RAISE EXCEPTION 'model "%" is a draft and cannot be activated', NEW.model_key
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Classifications must be reproducible, so only published (frozen) models classify.',
+                  HINT = format('Publish it first: SELECT creditrisk.model_publish(%L);', NEW.model_key);
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_activation_check() IS 'Trigger: only existing published or retired models (已发布的指标体系) can be activated';
+CREATE TRIGGER model_activation_check BEFORE INSERT OR UPDATE ON creditrisk.model_activation
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.model_activation_check();
+
+INSERT INTO creditrisk.model_activation (effective_from, model_key, note, shipped)
+VALUES ('-infinity', 'reference-v1', 'reference configuration: the reference model until a bureau activates its own', true);
+
+CREATE TRIGGER model_activation_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.model_activation
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
+        'Add a row of your own: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (''2026-01-01'', ''henan-2026'');');
+
+CREATE FUNCTION creditrisk.active_model(as_of date DEFAULT CURRENT_DATE) RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp
+    AS $$ SELECT a.model_key FROM creditrisk.model_activation a
+           WHERE a.effective_from <= active_model.as_of ORDER BY a.effective_from DESC LIMIT 1 $$;
+COMMENT ON FUNCTION creditrisk.active_model(date) IS
+    'The model (启用的指标体系) that classifies on a date, from creditrisk.model_activation; NULL when none is active';
+
+-- ---------------------------------------------------------------------------
+-- High-social-concern industries (社会高度关注行业, art. 10 (3))
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.high_concern_industry (
+    industry_prefix creditrisk.industry_code NOT NULL,
+    effective_from  date NOT NULL,
+    effective_to    date,
+    class           creditrisk.riskclass NOT NULL
+                    CONSTRAINT high_concern_industry_class_c_or_d CHECK (class IN ('C', 'D')),
+    name            text NOT NULL DEFAULT '',
+    note            text NOT NULL DEFAULT '',
+    example         boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (industry_prefix, effective_from),
+    CONSTRAINT high_concern_industry_dates CHECK (effective_to >= effective_from)
+);
+COMMENT ON TABLE creditrisk.high_concern_industry IS
+    'High-social-concern industries (社会高度关注行业, art. 10 (3)): enterprises whose industry code starts with the prefix are classified at least C or D from effective_from to effective_to (inclusive, NULL = open); the bureau edits this table';
+COMMENT ON COLUMN creditrisk.high_concern_industry.industry_prefix IS 'GB/T 4754-2017 code or prefix: section (C), division (C26), group (C267) or class (C2672)';
+COMMENT ON COLUMN creditrisk.high_concern_industry.example IS
+    'Shipped example (示例) from the reference configuration: NEVER applied; insert a row of your own (example = false) to adopt it';
+
+INSERT INTO creditrisk.high_concern_industry (industry_prefix, effective_from, class, name, note, example) VALUES
+    ('C2672', '2022-07-25', 'D', '焰火、鞭炮产品制造', 'EXAMPLE, not applied: fireworks manufacture (explosion hazard)', true),
+    ('B06',   '2022-07-25', 'C', '煤炭开采和洗选业', 'EXAMPLE, not applied: coal mining (work-safety concern)', true),
+    ('C27',   '2022-07-25', 'C', '医药制造业', 'EXAMPLE, not applied: pharmaceutical manufacture (public-health concern)', true),
+    ('P83',   '2022-07-25', 'C', '教育', 'EXAMPLE, not applied: education and training (prepaid-fee complaints)', true);
+
+CREATE TRIGGER high_concern_industry_example BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.high_concern_industry
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('example',
+        'Examples are never applied; insert a row of your own with example = false.');
+
+-- ---------------------------------------------------------------------------
+-- Override rules (直接定性, art. 10): data, each an SQL query
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.override_rule (
+    code           text PRIMARY KEY
+                   CONSTRAINT override_rule_code_format CHECK (code ~ '^[a-z][a-z0-9_]{0,39}$'),
+    name           text NOT NULL CONSTRAINT override_rule_name_nonempty CHECK (name <> ''),
+    name_en        text NOT NULL DEFAULT '',
+    basis          text NOT NULL DEFAULT '',
+    rule_sql       text NOT NULL,
+    effective_from date NOT NULL DEFAULT '-infinity',
+    effective_to   date,
+    enabled        boolean NOT NULL DEFAULT true,
+    shipped        boolean NOT NULL DEFAULT false,
+    CONSTRAINT override_rule_dates CHECK (effective_to >= effective_from)
+);
+COMMENT ON TABLE creditrisk.override_rule IS
+    'Override rules (直接定性, art. 10): each an SQL query that names the enterprises it classifies directly on the classification date; overrides only raise a class, never lower it';
+COMMENT ON COLUMN creditrisk.override_rule.rule_sql IS
+    'A query over the classification date $1 (date) returning columns uscc and class (the class imposed, C or D usually); any further columns are recorded as the override''s detail (jsonb). Rows with a NULL class are ignored';
+COMMENT ON COLUMN creditrisk.override_rule.effective_to IS 'Last day the rule applies (inclusive); NULL = open';
+COMMENT ON COLUMN creditrisk.override_rule.shipped IS 'Shipped with the extension (Henan art. 10); frozen';
+
+-- A rule must compile to (uscc, class, ...) before it enters the table.
+CREATE FUNCTION creditrisk.override_rule_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    BEGIN
+        EXECUTE format('SELECT q.uscc::creditrisk.uscc, q.class::creditrisk.riskclass, pg_catalog.to_jsonb(q) FROM (%s) q LIMIT 0',
+                       NEW.rule_sql)
+          USING current_date;
+    EXCEPTION WHEN OTHERS THEN
+        RAISE EXCEPTION 'SQL of override rule "%" does not compile', NEW.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = SQLERRM,
+                  HINT = 'Write a query over the classification date $1 with columns uscc and class, e.g. SELECT l.uscc, ''D'' AS class FROM creditrisk.serious_dishonesty_listing l WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1).';
+    END;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.override_rule_check() IS
+    'Trigger: refuses an override rule (直接定性规则) whose SQL does not compile to columns uscc and class';
+CREATE TRIGGER override_rule_check BEFORE INSERT OR UPDATE OF rule_sql ON creditrisk.override_rule
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.override_rule_check();
+
+INSERT INTO creditrisk.override_rule (code, name, name_en, basis, rule_sql, shipped) VALUES
+('serious_dishonesty', '当前被列入严重失信主体名单', 'Currently on the serious-dishonesty list',
+ '豫市监办〔2022〕100号 第十条（一）: D',
+ $rule$SELECT l.uscc, 'D' AS class, min(l.listed_date) AS listed_date
+  FROM creditrisk.serious_dishonesty_listing l
+ WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1)
+ GROUP BY l.uscc$rule$, true),
+('judgment_debtor', '当前为失信被执行人', 'Currently a dishonest judgment debtor',
+ '豫市监办〔2022〕100号 第十条（二）: D',
+ $rule$SELECT l.uscc, 'D' AS class, min(l.listed_date) AS listed_date
+  FROM creditrisk.judgment_debtor_listing l
+ WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1)
+ GROUP BY l.uscc$rule$, true),
+('high_concern_industry', '属于社会高度关注行业', 'In a high-social-concern industry',
+ '豫市监办〔2022〕100号 第十条（三）: C or D as configured in creditrisk.high_concern_industry',
+ $rule$SELECT DISTINCT ON (e.uscc) e.uscc, h.class, h.industry_prefix
+  FROM creditrisk.enterprise e
+  JOIN creditrisk.high_concern_industry h
+    ON h.industry_prefix IN (left(e.industry_code, 1), left(e.industry_code, 3),
+                             left(e.industry_code, 4), left(e.industry_code, 5))
+ WHERE NOT h.example AND h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
+ ORDER BY e.uscc, h.class DESC, length(h.industry_prefix) DESC$rule$, true);
+
+CREATE TRIGGER override_rule_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.override_rule
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
+        'The art. 10 rules are provincial; add rules of your own with shipped = false.');
+
+-- ---------------------------------------------------------------------------
+-- Fusion (通用+专业, art. 16)
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.fusion_rule (
+    domain  text PRIMARY KEY CONSTRAINT fusion_rule_domain_format CHECK (domain ~ '^[a-z][a-z_]{1,39}$'),
+    method  text NOT NULL DEFAULT 'riskier' CONSTRAINT fusion_rule_method_valid CHECK (method IN ('riskier', 'matrix')),
+    name    text NOT NULL DEFAULT '',
+    note    text NOT NULL DEFAULT ''
+);
+COMMENT ON TABLE creditrisk.fusion_rule IS
+    'How the general class (通用) and a domain''s professional class (专业) are fused, per domain (art. 16): riskier = the riskier of the two (also the rule for any domain without a row), matrix = creditrisk.fusion_matrix';
+
+CREATE TABLE creditrisk.fusion_matrix (
+    domain             text NOT NULL REFERENCES creditrisk.fusion_rule ON DELETE CASCADE ON UPDATE CASCADE,
+    general_class      creditrisk.riskclass NOT NULL,
+    professional_class creditrisk.riskclass NOT NULL,
+    fused_class        creditrisk.riskclass NOT NULL,
+    PRIMARY KEY (domain, general_class, professional_class)
+);
+COMMENT ON TABLE creditrisk.fusion_matrix IS
+    'Fusion matrix of a domain whose rule is matrix: the fused class for each (general, professional) pair; all 16 cells are required';
+
+CREATE FUNCTION creditrisk.fusion_matrix_complete() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    d text := CASE WHEN TG_OP = 'DELETE' THEN OLD.domain ELSE NEW.domain END;
+    missing text;
+BEGIN
+    IF EXISTS (SELECT 1 FROM creditrisk.fusion_rule r WHERE r.domain = d AND r.method = 'matrix') THEN
+        SELECT string_agg(format('(%s, %s)', g, p), ', ' ORDER BY g, p) INTO missing
+          FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) g, unnest('{A,B,C,D}'::creditrisk.riskclass[]) p
+         WHERE NOT EXISTS (SELECT 1 FROM creditrisk.fusion_matrix m
+                            WHERE m.domain = d AND m.general_class = g AND m.professional_class = p);
+        IF missing IS NOT NULL THEN
+            RAISE EXCEPTION 'fusion matrix of domain "%" is incomplete', d
+                USING ERRCODE = 'check_violation',
+                      DETAIL = format('Missing (general, professional) cells: %s.', missing),
+                      HINT = 'A matrix needs all 16 cells; insert them in the same transaction as the rule, or set the method to riskier.';
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.fusion_matrix_complete() IS
+    'Constraint trigger (deferred to commit): a domain fused by matrix (融合矩阵) has all 16 cells (when cells change or the method becomes matrix)';
+-- Checked when cells change or a rule switches to matrix; not on INSERT of a
+-- rule, so that pg_dump's data (rules, then cells, each loaded and committed
+-- on its own) restores.  A matrix rule inserted without any cell is refused by
+-- the run instead.
+CREATE CONSTRAINT TRIGGER fusion_rule_matrix_complete AFTER UPDATE OF method ON creditrisk.fusion_rule
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION creditrisk.fusion_matrix_complete();
+CREATE CONSTRAINT TRIGGER fusion_matrix_complete AFTER INSERT OR UPDATE OR DELETE ON creditrisk.fusion_matrix
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION creditrisk.fusion_matrix_complete();
+
+-- ---------------------------------------------------------------------------
+-- Supervision measures (差异化监管措施, art. 12-15), versioned by date
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.supervision_measure (
+    division_code               creditrisk.division_code NOT NULL,
+    class                       creditrisk.riskclass NOT NULL,
+    effective_from              date NOT NULL,
+    min_spot_check_ratio        numeric(5, 4)
+                                CONSTRAINT supervision_measure_ratio_range CHECK (min_spot_check_ratio > 0 AND min_spot_check_ratio <= 1),
+    proactive_onsite_inspection boolean,
+    key_licensing_review        boolean,
+    key_supervision_target      boolean,
+    other_measures              text NOT NULL DEFAULT '',
+    basis                       text NOT NULL DEFAULT '',
+    shipped                     boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (division_code, class, effective_from),
+    CONSTRAINT supervision_measure_province_complete
+        CHECK (division_code !~ '0000$' OR (min_spot_check_ratio IS NOT NULL AND proactive_onsite_inspection IS NOT NULL
+                                            AND key_licensing_review IS NOT NULL AND key_supervision_target IS NOT NULL))
+);
+COMMENT ON TABLE creditrisk.supervision_measure IS
+    'Supervision measures by class (差异化监管措施, art. 12-15), versioned by effective_from: provincial rows (xx0000) set the minimums; city and county rows (art. 5) may add measures or be stricter, never looser (NULL = as the level above)';
+COMMENT ON COLUMN creditrisk.supervision_measure.min_spot_check_ratio IS 'Minimum share drawn in 双随机、一公开 random checks (抽查比例不低于)';
+COMMENT ON COLUMN creditrisk.supervision_measure.proactive_onsite_inspection IS
+    'Proactive on-site inspection (主动实施现场检查); false for A: only on complaints, big-data alerts, referred cases and planned random checks';
+COMMENT ON COLUMN creditrisk.supervision_measure.key_licensing_review IS 'Key review in administrative licensing (行政许可重点审查)';
+COMMENT ON COLUMN creditrisk.supervision_measure.key_supervision_target IS 'Key supervision target (重点监管对象)';
+COMMENT ON COLUMN creditrisk.supervision_measure.other_measures IS 'Further measures in words (其它措施); local ones are added to the provincial ones';
+
+INSERT INTO creditrisk.supervision_measure (division_code, class, effective_from, min_spot_check_ratio,
+        proactive_onsite_inspection, key_licensing_review, key_supervision_target, other_measures, basis, shipped) VALUES
+    ('410000', 'A', '2022-07-25', 0.01, false, false, false, '以企业自治为主；降低抽查比例和频次', '豫市监办〔2022〕100号 第十二条', true),
+    ('410000', 'B', '2022-07-25', 0.03, true,  false, false, '按常规比例和频次抽查', '豫市监办〔2022〕100号 第十三条', true),
+    ('410000', 'C', '2022-07-25', 0.10, true,  true,  false, '适当提高抽查比例和频次；行政许可重点审查', '豫市监办〔2022〕100号 第十四条', true),
+    ('410000', 'D', '2022-07-25', 0.20, true,  false, true,  '列为重点监管对象；提高抽查比例和频次；必要时实施现场检查', '豫市监办〔2022〕100号 第十五条', true);
+
+CREATE TRIGGER supervision_measure_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.supervision_measure
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
+        'Add a new provincial version with a later effective_from instead.');
+
+-- Local rows looser than the level above in force on their effective date.
+CREATE FUNCTION creditrisk.measure_loosenings(province text DEFAULT NULL)
+RETURNS TABLE (division_code text, class creditrisk.riskclass, effective_from date, measure text,
+               local_value text, above_division text, above_from date, above_value text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH m AS (
+        SELECT * FROM creditrisk.supervision_measure s
+         WHERE measure_loosenings.province IS NULL OR left(s.division_code, 2) = left(measure_loosenings.province, 2)
+    ), pairs AS (
+        SELECT l.*, a.code AS above
+          FROM m l
+          CROSS JOIN LATERAL (VALUES (creditrisk.division_at(l.division_code, 'province')),
+                                     (CASE WHEN creditrisk.division_level(l.division_code) = 'county'
+                                           THEN creditrisk.division_at(l.division_code, 'city') END)) a(code)
+         WHERE creditrisk.division_level(l.division_code) <> 'province' AND a.code IS NOT NULL
+    )
+    SELECT p.division_code, p.class, p.effective_from, x.measure, x.local_value, u.division_code, u.effective_from, x.above_value
+      FROM pairs p
+      CROSS JOIN LATERAL (SELECT * FROM m u
+                           WHERE u.division_code = p.above AND u.class = p.class AND u.effective_from <= p.effective_from
+                           ORDER BY u.effective_from DESC LIMIT 1) u
+      CROSS JOIN LATERAL (VALUES
+            ('min_spot_check_ratio', p.min_spot_check_ratio::text, u.min_spot_check_ratio::text,
+             p.min_spot_check_ratio < u.min_spot_check_ratio),
+            ('proactive_onsite_inspection', p.proactive_onsite_inspection::text, u.proactive_onsite_inspection::text,
+             NOT p.proactive_onsite_inspection AND u.proactive_onsite_inspection),
+            ('key_licensing_review', p.key_licensing_review::text, u.key_licensing_review::text,
+             NOT p.key_licensing_review AND u.key_licensing_review),
+            ('key_supervision_target', p.key_supervision_target::text, u.key_supervision_target::text,
+             NOT p.key_supervision_target AND u.key_supervision_target)) x(measure, local_value, above_value, looser)
+     WHERE x.looser
+     ORDER BY 1, 2, 3, 4
+$$;
+COMMENT ON FUNCTION creditrisk.measure_loosenings(text) IS
+    'City and county measures (地方监管措施) that are looser than the level above in force on their effective date (must be empty; the deferred constraint trigger on supervision_measure enforces it)';
+
+CREATE FUNCTION creditrisk.supervision_measure_no_loosening() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    v record;
+BEGIN
+    SELECT * INTO v FROM creditrisk.measure_loosenings(CASE WHEN TG_OP = 'DELETE' THEN OLD.division_code ELSE NEW.division_code END)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'measure for class % in % from % is looser than in % (%)',
+                        v.class, v.division_code, v.effective_from, v.above_division, v.measure
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('%s is %s in %s but %s in %s from %s.', v.measure, v.local_value, v.division_code,
+                                  v.above_value, v.above_division, v.above_from),
+                  HINT = 'Local bureaus may add measures or be stricter (art. 5), never looser than the provincial minimums (art. 12-15); leave a column NULL to take the value from the level above.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.supervision_measure_no_loosening() IS
+    'Constraint trigger (deferred to commit): no city or county measure (地方监管措施) is looser than the level above';
+CREATE CONSTRAINT TRIGGER supervision_measure_no_loosening AFTER INSERT OR UPDATE OR DELETE ON creditrisk.supervision_measure
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION creditrisk.supervision_measure_no_loosening();
+
+-- The measures in force for a division on a date, per class: the strictest
+-- of the province, city and county versions in force.
+CREATE FUNCTION creditrisk.measures_in_force(division_code creditrisk.division_code, as_of date DEFAULT CURRENT_DATE)
+RETURNS TABLE (class creditrisk.riskclass, min_spot_check_ratio numeric, proactive_onsite_inspection boolean,
+               key_licensing_review boolean, key_supervision_target boolean, other_measures text, sources text[])
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH levels(ord, code) AS (
+        VALUES (1, creditrisk.division_at(measures_in_force.division_code, 'province')),
+               (2, creditrisk.division_at(measures_in_force.division_code, 'city')),
+               (3, CASE WHEN creditrisk.division_level(measures_in_force.division_code) = 'county'
+                        THEN measures_in_force.division_code END)
+    ), v AS (
+        SELECT DISTINCT ON (s.division_code, s.class) l.ord, s.*
+          FROM creditrisk.supervision_measure s JOIN levels l ON l.code = s.division_code
+         WHERE s.effective_from <= measures_in_force.as_of
+         ORDER BY s.division_code, s.class, s.effective_from DESC
+    )
+    SELECT k.class, max(v.min_spot_check_ratio), bool_or(v.proactive_onsite_inspection),
+           bool_or(v.key_licensing_review), bool_or(v.key_supervision_target),
+           string_agg(nullif(v.other_measures, ''), '；' ORDER BY v.ord),
+           array_agg(format('%s@%s', v.division_code, v.effective_from) ORDER BY v.ord) FILTER (WHERE v.ord IS NOT NULL)
+      FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) k(class)
+      LEFT JOIN v ON v.class = k.class
+     GROUP BY k.class
+     ORDER BY k.class
+$$;
+COMMENT ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, date) IS
+    'Supervision measures in force for enterprises of a division on a date, per class: the strictest of the provincial, city and county versions (highest ratio; a measure applies if any level sets it), with the versions used';
+
+-- ---------------------------------------------------------------------------
+-- History: every run and every enterprise's result
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.classification_run (
+    as_of          date PRIMARY KEY,
+    model_key      text NOT NULL,
+    model_revision bigint NOT NULL,
+    started_at     timestamptz NOT NULL,
+    finished_at    timestamptz,
+    run_by         text NOT NULL,
+    attempt        integer NOT NULL DEFAULT 1,
+    enterprises    bigint,
+    score_classes  jsonb,
+    final_classes  jsonb,
+    overridden     bigint,
+    overrides      jsonb,
+    domain_results bigint,
+    stages         jsonb
+);
+COMMENT ON TABLE creditrisk.classification_run IS
+    'Classification runs (分类批次), one per classification date: the model and its revision, who ran it, when, counts and stage timings; re-running a date replaces its run (attempt counts the runs)';
+COMMENT ON COLUMN creditrisk.classification_run.model_key IS 'The model that scored (published or retired: frozen, so the scores can be reproduced)';
+COMMENT ON COLUMN creditrisk.classification_run.score_classes IS 'Enterprises per score class, {"A": n, ...}';
+COMMENT ON COLUMN creditrisk.classification_run.final_classes IS 'Enterprises per final class (after overrides)';
+COMMENT ON COLUMN creditrisk.classification_run.overridden IS 'Enterprises whose final class is above their score class';
+COMMENT ON COLUMN creditrisk.classification_run.overrides IS 'Enterprises matched per override rule, {"serious_dishonesty": n, ...}';
+COMMENT ON COLUMN creditrisk.classification_run.stages IS 'Seconds per stage';
+
+CREATE TABLE creditrisk.classification_result (
+    as_of            date NOT NULL,
+    uscc             creditrisk.uscc NOT NULL,
+    division_code    creditrisk.division_code NOT NULL,
+    score            double precision NOT NULL,
+    score_class      creditrisk.riskclass NOT NULL,
+    final_class      creditrisk.riskclass NOT NULL,
+    overrides        text[] NOT NULL DEFAULT '{}',
+    override_details jsonb,
+    reasons          text[],
+    PRIMARY KEY (as_of, uscc),
+    CONSTRAINT classification_result_overrides_only_raise CHECK (final_class >= score_class)
+);
+CREATE INDEX classification_result_uscc_idx ON creditrisk.classification_result (uscc);
+COMMENT ON TABLE creditrisk.classification_result IS
+    'Each enterprise''s classification on each run date (分类结果历史): score, score class, final class, the overrides that applied and why, and the reason codes of the score';
+COMMENT ON COLUMN creditrisk.classification_result.division_code IS 'The enterprise''s division on the run date (for division-scoped access)';
+COMMENT ON COLUMN creditrisk.classification_result.score_class IS 'Class of the score (art. 9 bands)';
+COMMENT ON COLUMN creditrisk.classification_result.final_class IS 'Class after overrides (art. 10): the riskiest of the score class and every override';
+COMMENT ON COLUMN creditrisk.classification_result.overrides IS 'Codes of the override rules that matched (creditrisk.override_rule)';
+COMMENT ON COLUMN creditrisk.classification_result.override_details IS 'Per rule: the class it imposed and its detail columns, {"serious_dishonesty": {"class": "D", "listed_date": ...}}';
+COMMENT ON COLUMN creditrisk.classification_result.reasons IS 'Reason codes of the score: the indicators that added most risk (score_reasons)';
+
+CREATE TABLE creditrisk.classification_domain_result (
+    as_of              date NOT NULL,
+    uscc               creditrisk.uscc NOT NULL,
+    domain             text NOT NULL,
+    division_code      creditrisk.division_code NOT NULL,
+    general_class      creditrisk.riskclass NOT NULL,
+    professional_class creditrisk.riskclass NOT NULL,
+    assessed_date      date NOT NULL,
+    method             text NOT NULL,
+    fused_class        creditrisk.riskclass NOT NULL,
+    PRIMARY KEY (as_of, uscc, domain)
+);
+COMMENT ON TABLE creditrisk.classification_domain_result IS
+    'Fused classes (通用+专业, art. 16) on each run date: for every enterprise with a professional class in a domain, the general (final) class, the latest professional class assessed on or before the date, and the fused class';
+
+-- The results belong to their run: deleting a run deletes them.  (No foreign
+-- key from the results: a row-by-row check of a million rows per run costs
+-- seconds, and only refresh_classification() writes results, after its run.)
+CREATE FUNCTION creditrisk.classification_run_delete() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    DELETE FROM creditrisk.classification_result r WHERE r.as_of IN (SELECT d.as_of FROM deleted_runs d);
+    DELETE FROM creditrisk.classification_domain_result r WHERE r.as_of IN (SELECT d.as_of FROM deleted_runs d);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.classification_run_delete() IS
+    'Trigger: deleting classification runs (分类批次) deletes their results';
+CREATE TRIGGER classification_run_delete AFTER DELETE ON creditrisk.classification_run
+    REFERENCING OLD TABLE AS deleted_runs
+    FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.classification_run_delete();
+
+-- ---------------------------------------------------------------------------
+-- The latest run, for reading during a refresh
+-- ---------------------------------------------------------------------------
+CREATE MATERIALIZED VIEW creditrisk.classification_current AS
+SELECT r.uscc, r.division_code, r.score, r.score_class, r.final_class, r.overrides, r.override_details, r.reasons
+  FROM creditrisk.classification_result r
+ WHERE r.as_of = (SELECT max(run.as_of) FROM creditrisk.classification_run run);
+CREATE UNIQUE INDEX classification_current_uscc ON creditrisk.classification_current (uscc);
+CREATE INDEX classification_current_division ON creditrisk.classification_current (division_code);
+COMMENT ON MATERIALIZED VIEW creditrisk.classification_current IS
+    'The classification of the latest run (最新分类结果), one row per enterprise; refreshed CONCURRENTLY by refresh_classification(), so reads never wait; the date and model are in creditrisk.classification_run';
+
+CREATE MATERIALIZED VIEW creditrisk.classification_domain_current AS
+SELECT r.uscc, r.domain, r.division_code, r.general_class, r.professional_class, r.assessed_date, r.method, r.fused_class
+  FROM creditrisk.classification_domain_result r
+ WHERE r.as_of = (SELECT max(run.as_of) FROM creditrisk.classification_run run);
+CREATE UNIQUE INDEX classification_domain_current_key ON creditrisk.classification_domain_current (uscc, domain);
+COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current IS
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run; refreshed CONCURRENTLY with classification_current';
+
+-- ---------------------------------------------------------------------------
+-- The monthly run
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL)
+RETURNS creditrisk.classification_run
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    ts timestamptz;
+    n bigint;
+    m creditrisk.model;
+    rule creditrisk.override_rule;
+    prior_attempt integer;
+    latest date;
+    stages jsonb := '{}';
+    matched jsonb := '{}';
+    result creditrisk.classification_run;
+    label text;
+    label_missing text;
+BEGIN
+    IF as_of IS NULL THEN
+        RAISE EXCEPTION 'classification date is NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Omit it for today: SELECT creditrisk.refresh_classification();';
+    END IF;
+    IF as_of > current_date THEN
+        RAISE EXCEPTION 'classification date % is in the future', as_of
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Records are dated; a future date would classify on records that do not exist yet.',
+                  HINT = 'Classify on today or an earlier date.';
+    END IF;
+    IF model IS NULL THEN
+        model := creditrisk.active_model(as_of);
+        IF model IS NULL THEN
+            RAISE EXCEPTION 'no model is active on %', as_of
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date.',
+                      HINT = 'Name a model, or activate one: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (...);';
+        END IF;
+    END IF;
+    SELECT * INTO m FROM creditrisk.model mm WHERE mm.model_key = model;
+    IF NOT FOUND THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+    IF m.status = 'draft' THEN
+        RAISE EXCEPTION 'model "%" is a draft and cannot classify', model
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Classifications must be reproducible, so only published (frozen) models classify.',
+                  HINT = format('Publish it first: SELECT creditrisk.model_publish(%L);', model);
+    END IF;
+    label := format('refresh_classification %s (%s)', as_of, model);
+    SELECT string_agg(format('%s (%s of 16 cells)', r.domain,
+                             (SELECT count(*) FROM creditrisk.fusion_matrix fm WHERE fm.domain = r.domain)), ', ' ORDER BY r.domain)
+      INTO label_missing
+      FROM creditrisk.fusion_rule r
+     WHERE r.method = 'matrix' AND (SELECT count(*) FROM creditrisk.fusion_matrix fm WHERE fm.domain = r.domain) < 16;
+    IF label_missing IS NOT NULL THEN
+        RAISE EXCEPTION 'fusion matrix incomplete: %', label_missing
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A domain fused by matrix needs a fused class for each of the 16 (general, professional) pairs.',
+                  HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
+    END IF;
+
+    -- One run at a time; readers of the history and the views are not blocked.
+    LOCK TABLE creditrisk.classification_run IN EXCLUSIVE MODE;
+
+    -- 1. Replace the run of this date, if any.
+    ts := clock_timestamp();
+    SELECT r.attempt INTO prior_attempt FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    DELETE FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    INSERT INTO creditrisk.classification_run (as_of, model_key, model_revision, started_at, run_by, attempt)
+    VALUES (as_of, model, m.revision, t0, current_user, coalesce(prior_attempt, 0) + 1);
+    IF prior_attempt IS NOT NULL THEN
+        stages := stages || jsonb_build_object('replace', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: replacing the run of attempt %', label, prior_attempt
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    END IF;
+
+    -- 2. Indicators and scores.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_result (as_of, uscc, division_code, score, score_class, final_class, reasons)
+    SELECT as_of, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
+           creditrisk.score_reasons(model, i.indicators, 3)
+      FROM creditrisk.compute_indicators(model, as_of) i
+      JOIN creditrisk.enterprise e ON e.uscc = i.uscc
+     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: indicators and scores: % enterprises', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 3. Overrides (art. 10), one set-based statement per rule in force.
+    FOR rule IN SELECT * FROM creditrisk.override_rule o
+                 WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
+                 ORDER BY o.code
+    LOOP
+        ts := clock_timestamp();
+        BEGIN
+            EXECUTE format($q$
+                UPDATE creditrisk.classification_result r
+                   SET overrides = r.overrides || %1$L::text,
+                       override_details = coalesce(r.override_details, '{}') || jsonb_build_object(%1$L, q.detail),
+                       final_class = greatest(r.final_class, q.class)
+                  FROM (SELECT q.uscc::creditrisk.uscc AS uscc, max(q.class::creditrisk.riskclass) AS class,
+                               (array_agg(jsonb_build_object('class', q.class::creditrisk.riskclass)
+                                          || (pg_catalog.to_jsonb(q) - 'uscc' - 'class')
+                                          ORDER BY q.class::creditrisk.riskclass DESC))[1] AS detail
+                          FROM (%2$s) q
+                         WHERE q.class IS NOT NULL
+                         GROUP BY 1) q
+                 WHERE r.as_of = $1 AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql)
+              USING as_of;
+            GET DIAGNOSTICS n = ROW_COUNT;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'override rule "%" failed', rule.code
+                USING ERRCODE = SQLSTATE, DETAIL = SQLERRM,
+                      HINT = 'Correct or disable the rule (UPDATE creditrisk.override_rule SET enabled = false ...).';
+        END;
+        matched := matched || jsonb_build_object(rule.code, n);
+        stages := stages || jsonb_build_object('override ' || rule.code, round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: override %: % enterprises', label, rule.code, n
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    END LOOP;
+
+    -- 4. Fusion (art. 16) with the latest professional class on or before the date.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_domain_result
+           (as_of, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
+    SELECT as_of, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
+           coalesce(f.method, 'riskier'),
+           CASE WHEN f.method = 'matrix' THEN fm.fused_class ELSE greatest(r.final_class, d.class) END
+      FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
+              FROM creditrisk.domain_risk_class x
+             WHERE x.assessed_date <= as_of
+             ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
+      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.uscc = d.uscc
+      LEFT JOIN creditrisk.fusion_rule f ON f.domain = d.domain
+      LEFT JOIN creditrisk.fusion_matrix fm
+             ON fm.domain = d.domain AND fm.general_class = r.final_class AND fm.professional_class = d.class;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('fusion', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: fusion: % enterprise domains', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 5. The run's summary in the history.
+    ts := clock_timestamp();
+    UPDATE creditrisk.classification_run run
+       SET enterprises = s.enterprises, score_classes = s.score_classes, final_classes = s.final_classes,
+           overridden = s.overridden, overrides = matched, domain_results = n
+      FROM (SELECT count(*) AS enterprises,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.score_class = 'A'), 'B', count(*) FILTER (WHERE r.score_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.score_class = 'C'), 'D', count(*) FILTER (WHERE r.score_class = 'D')) AS score_classes,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
+                   count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden
+              FROM creditrisk.classification_result r WHERE r.as_of = as_of) s
+     WHERE run.as_of = as_of;
+    stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+
+    -- 6. Publish: refresh the views of the latest run, readers keep reading.
+    ts := clock_timestamp();
+    SELECT max(r.as_of) INTO latest FROM creditrisk.classification_run r;
+    IF latest = as_of THEN
+        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current;
+        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current;
+        stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: refreshed the current classification', label
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    ELSE
+        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest;
+    END IF;
+
+    UPDATE creditrisk.classification_run run SET finished_at = clock_timestamp(), stages = stages
+     WHERE run.as_of = as_of
+    RETURNING * INTO result;
+    RAISE NOTICE '%: done: % enterprises, % overridden, final classes %', label, result.enterprises, result.overridden, result.final_classes
+        USING DETAIL = format('elapsed %s s', round(extract(epoch FROM result.finished_at - t0)::numeric, 3));
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.refresh_classification(date, text) IS
+    'The monthly run (月度分类): computes indicators as of the date, scores them with the model (default: the active model on that date), applies the override rules (art. 10) and fusion (art. 16), records the run in the history (replacing an earlier run of the same date) and refreshes the current views concurrently; reports progress as NOTICEs and returns the run';
+
+-- ---------------------------------------------------------------------------
+-- Monitoring and early warning (监测预警, art. 3)
+-- ---------------------------------------------------------------------------
+
+-- The two runs compared: to = the given date or the latest run; from = the
+-- given date or the run before "to".
+CREATE FUNCTION creditrisk.run_pair(from_run date, to_run date, OUT from_date date, OUT to_date date)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    d date;
+BEGIN
+    FOREACH d IN ARRAY ARRAY[from_run, to_run] LOOP
+        IF d IS NOT NULL AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_run r WHERE r.as_of = d) THEN
+            RAISE EXCEPTION 'there is no classification run on %', d
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'SELECT as_of FROM creditrisk.classification_run ORDER BY as_of lists the runs.';
+        END IF;
+    END LOOP;
+    to_date := coalesce(to_run, (SELECT max(r.as_of) FROM creditrisk.classification_run r));
+    from_date := coalesce(from_run, (SELECT max(r.as_of) FROM creditrisk.classification_run r WHERE r.as_of < to_date));
+END
+$$;
+COMMENT ON FUNCTION creditrisk.run_pair(date, date) IS
+    'The two runs (分类批次) a comparison uses: to_run (default the latest run) and from_run (default the run before it); unknown dates are an error';
+
+CREATE FUNCTION creditrisk.class_worsened(from_run date DEFAULT NULL, to_run date DEFAULT NULL)
+RETURNS TABLE (uscc creditrisk.uscc, division_code text, from_class creditrisk.riskclass, to_class creditrisk.riskclass,
+               steps integer, from_score double precision, to_score double precision, score_change double precision,
+               new_overrides text[], reasons text[])
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT b.uscc, b.division_code::text, a.final_class, b.final_class,
+           ascii(b.final_class::text) - ascii(a.final_class::text),
+           a.score, b.score, b.score - a.score,
+           ARRAY(SELECT o FROM unnest(b.overrides) o WHERE o <> ALL (a.overrides)), b.reasons
+      FROM creditrisk.run_pair(class_worsened.from_run, class_worsened.to_run) p
+      JOIN creditrisk.classification_result a ON a.as_of = p.from_date
+      JOIN creditrisk.classification_result b ON b.as_of = p.to_date AND b.uscc = a.uscc
+     WHERE b.final_class > a.final_class
+     ORDER BY 5 DESC, 8 DESC, 1
+$$;
+COMMENT ON FUNCTION creditrisk.class_worsened(date, date) IS
+    'Early-warning list (预警名单): enterprises whose final class worsened between two runs (default: the latest and the one before), by how many classes and score points, with the overrides that are new and the score''s reason codes';
+
+CREATE FUNCTION creditrisk.class_transition(from_run date DEFAULT NULL, to_run date DEFAULT NULL)
+RETURNS TABLE (from_class creditrisk.riskclass, to_a bigint, to_b bigint, to_c bigint, to_d bigint, left_population bigint, total bigint)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH p AS (SELECT * FROM creditrisk.run_pair(class_transition.from_run, class_transition.to_run)),
+    a AS (SELECT r.uscc, r.final_class FROM creditrisk.classification_result r, p WHERE r.as_of = p.from_date),
+    b AS (SELECT r.uscc, r.final_class FROM creditrisk.classification_result r, p WHERE r.as_of = p.to_date),
+    t AS (SELECT a.final_class AS f, b.final_class AS g FROM a FULL JOIN b ON a.uscc = b.uscc),
+    k(f) AS (SELECT unnest('{A,B,C,D}'::creditrisk.riskclass[]) UNION ALL SELECT NULL)
+    SELECT k.f, count(t.g) FILTER (WHERE t.g = 'A'), count(t.g) FILTER (WHERE t.g = 'B'),
+           count(t.g) FILTER (WHERE t.g = 'C'), count(t.g) FILTER (WHERE t.g = 'D'),
+           count(*) FILTER (WHERE t.f IS NOT NULL AND t.g IS NULL), count(t.*)
+      FROM k LEFT JOIN t ON t.f IS NOT DISTINCT FROM k.f
+     WHERE EXISTS (SELECT 1 FROM p WHERE p.from_date IS NOT NULL)
+     GROUP BY k.f
+     ORDER BY k.f NULLS LAST
+$$;
+COMMENT ON FUNCTION creditrisk.class_transition(date, date) IS
+    'Class transition matrix (迁移矩阵) between two runs (default: the latest and the one before): one row per class in the first run (NULL = enterprises new in the second), counts per class in the second and of those no longer classified';
+
+CREATE FUNCTION creditrisk.class_distribution(as_of date DEFAULT NULL)
+RETURNS TABLE (level text, division_code text, enterprises bigint, a bigint, b bigint, c bigint, d bigint, share_c_d numeric)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    -- Counted per division first (a few hundred rows), then rolled up.
+    WITH per_division AS (
+        SELECT r.division_code::text AS code,
+               count(*) FILTER (WHERE r.final_class = 'A') AS a, count(*) FILTER (WHERE r.final_class = 'B') AS b,
+               count(*) FILTER (WHERE r.final_class = 'C') AS c, count(*) FILTER (WHERE r.final_class = 'D') AS d
+          FROM creditrisk.classification_result r
+         WHERE r.as_of = (SELECT p.to_date FROM creditrisk.run_pair(NULL, class_distribution.as_of) p)
+         GROUP BY r.division_code
+    ), r AS (
+        SELECT creditrisk.division_at(x.code, 'province') AS prov, creditrisk.division_at(x.code, 'city') AS city,
+               creditrisk.division_at(x.code, 'county') AS own, x.a, x.b, x.c, x.d
+          FROM per_division x
+    ), g AS (
+        SELECT CASE WHEN GROUPING(prov) = 0 THEN 'province' WHEN GROUPING(city) = 0 THEN 'city' ELSE 'county' END AS level,
+               coalesce(prov, city, own) AS division_code,
+               sum(r.a)::bigint AS a, sum(r.b)::bigint AS b, sum(r.c)::bigint AS c, sum(r.d)::bigint AS d
+          FROM r
+         GROUP BY GROUPING SETS ((prov), (city), (own))
+    )
+    SELECT g.level, g.division_code, g.a + g.b + g.c + g.d, g.a, g.b, g.c, g.d,
+           round((g.c + g.d)::numeric / (g.a + g.b + g.c + g.d), 4)
+      FROM g
+     WHERE g.division_code IS NOT NULL
+     ORDER BY CASE g.level WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, g.division_code
+$$;
+COMMENT ON FUNCTION creditrisk.class_distribution(date) IS
+    'Final-class distribution (分类分布) of a run (default: the latest) by division at province, city and county level (county: the enterprise''s own division below the province, so a city-level code counts as its own county)';
+
+-- Population stability index.
+CREATE FUNCTION creditrisk.psi(expected bigint[], actual bigint[]) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    e_total numeric; a_total numeric;
+BEGIN
+    IF cardinality(expected) <> cardinality(actual) OR cardinality(expected) = 0 THEN
+        RAISE EXCEPTION 'PSI needs two count arrays of the same non-zero length'
+            USING ERRCODE = 'array_subscript_error',
+                  DETAIL = format('The arrays have %s and %s elements.', cardinality(expected), cardinality(actual));
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(expected || actual) c WHERE c IS NULL OR c < 0) THEN
+        RAISE EXCEPTION 'PSI counts must be non-negative and not NULL'
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = format('expected %s, actual %s', expected, actual);
+    END IF;
+    SELECT sum(c) INTO e_total FROM unnest(expected) c;
+    SELECT sum(c) INTO a_total FROM unnest(actual) c;
+    IF e_total = 0 OR a_total = 0 THEN
+        RETURN NULL;   -- no distribution to compare
+    END IF;
+    -- Shares floored at 0.0001 so that an empty bin contributes a finite amount.
+    RETURN (SELECT sum((greatest(a::float8 / a_total::float8, 1e-4) - greatest(e::float8 / e_total::float8, 1e-4))
+                       * ln(greatest(a::float8 / a_total::float8, 1e-4) / greatest(e::float8 / e_total::float8, 1e-4)))
+              FROM unnest(expected, actual) x(e, a));
+END
+$$;
+COMMENT ON FUNCTION creditrisk.psi(bigint[], bigint[]) IS
+    'Population stability index (群体稳定性指数, PSI) Σ (a−e)·ln(a/e) over bin shares of two count arrays; shares are floored at 0.0001 so empty bins are safe; NULL when either array counts nothing';
+
+CREATE FUNCTION creditrisk.psi_band(psi double precision) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT CASE WHEN psi < 0.1 THEN 'stable' WHEN psi <= 0.25 THEN 'minor shift' ELSE 'major shift' END $$;
+COMMENT ON FUNCTION creditrisk.psi_band(double precision) IS
+    'The usual PSI bands: < 0.1 stable (稳定), 0.1-0.25 minor shift (轻微偏移), > 0.25 major shift (显著偏移)';
+
+CREATE FUNCTION creditrisk.score_psi(from_run date DEFAULT NULL, to_run date DEFAULT NULL, bin_width double precision DEFAULT 100)
+RETURNS TABLE (bin integer, lower double precision, upper double precision, from_count bigint, to_count bigint,
+               from_share double precision, to_share double precision, contribution double precision)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    p record;
+    bins integer;
+BEGIN
+    IF bin_width IS NULL OR NOT (bin_width > 0 AND bin_width <= 1000) THEN
+        RAISE EXCEPTION 'bin width % is not in (0, 1000]', bin_width
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'The default, 100, gives ten bins of 100 points.';
+    END IF;
+    SELECT * INTO p FROM creditrisk.run_pair(from_run, to_run);
+    IF p.from_date IS NULL THEN
+        RETURN;
+    END IF;
+    bins := ceil(1000 / bin_width)::integer;
+    RETURN QUERY
+    WITH c AS (
+        SELECT least(floor(r.score / bin_width)::integer, bins - 1) AS k,
+               count(*) FILTER (WHERE r.as_of = p.from_date) AS f, count(*) FILTER (WHERE r.as_of = p.to_date) AS t
+          FROM creditrisk.classification_result r
+         WHERE r.as_of IN (p.from_date, p.to_date)
+         GROUP BY 1
+    ), x AS (
+        SELECT k.k, coalesce(c.f, 0) AS f, coalesce(c.t, 0) AS t
+          FROM generate_series(0, bins - 1) k(k) LEFT JOIN c ON c.k = k.k
+    ), s AS (
+        SELECT x.*, greatest(x.f::float8 / nullif(sum(x.f) OVER (), 0), 1e-4) AS fs,
+                    greatest(x.t::float8 / nullif(sum(x.t) OVER (), 0), 1e-4) AS tsh
+          FROM x
+    )
+    SELECT s.k + 1, s.k * bin_width, least((s.k + 1) * bin_width, 1000), s.f, s.t, s.fs, s.tsh, (s.tsh - s.fs) * ln(s.tsh / s.fs)
+      FROM s ORDER BY s.k;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.score_psi(date, date, double precision) IS
+    'PSI of the score distribution between two runs (default: the latest and the one before), per score bin of bin_width points: counts, shares (floored at 0.0001) and each bin''s contribution';
+
+CREATE FUNCTION creditrisk.score_stability(from_run date DEFAULT NULL, to_run date DEFAULT NULL, bin_width double precision DEFAULT 100)
+RETURNS TABLE (from_date date, to_date date, from_enterprises bigint, to_enterprises bigint, psi double precision, band text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT p.from_date, p.to_date, sum(s.from_count)::bigint, sum(s.to_count)::bigint,
+           creditrisk.psi(array_agg(s.from_count ORDER BY s.bin), array_agg(s.to_count ORDER BY s.bin)),
+           creditrisk.psi_band(creditrisk.psi(array_agg(s.from_count ORDER BY s.bin), array_agg(s.to_count ORDER BY s.bin)))
+      FROM creditrisk.run_pair(score_stability.from_run, score_stability.to_run) p
+      JOIN creditrisk.score_psi(p.from_date, p.to_date, score_stability.bin_width) s ON true
+     GROUP BY p.from_date, p.to_date
+$$;
+COMMENT ON FUNCTION creditrisk.score_stability(date, date, double precision) IS
+    'Score-distribution stability (分数稳定性) between two runs (default: the latest and the one before): PSI over score bins and its band (stable / minor shift / major shift)';
+
+-- ---------------------------------------------------------------------------
+-- Views for analysts (security_invoker: readers need rights on what they read)
+-- ---------------------------------------------------------------------------
+CREATE VIEW creditrisk.enterprise_measures WITH (security_invoker = true) AS
+SELECT c.uscc, c.division_code, c.final_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources
+  FROM creditrisk.classification_current c
+  JOIN (SELECT d.division_code, f.*
+          FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_current x) d
+         CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
+    ON m.division_code = c.division_code AND m.class = c.final_class;
+COMMENT ON VIEW creditrisk.enterprise_measures IS
+    'The supervision measures (监管措施) that apply today to each enterprise of the latest run, by its final class and division (strictest of province, city and county)';
+
+CREATE VIEW creditrisk.classification_worsened WITH (security_invoker = true) AS
+SELECT * FROM creditrisk.class_worsened();
+COMMENT ON VIEW creditrisk.classification_worsened IS
+    'Early-warning list (预警名单): enterprises whose class worsened from the previous run to the latest';
+
+CREATE VIEW creditrisk.class_transition_latest WITH (security_invoker = true) AS
+SELECT * FROM creditrisk.class_transition();
+COMMENT ON VIEW creditrisk.class_transition_latest IS 'Class transition matrix (迁移矩阵) from the previous run to the latest';
+
+CREATE VIEW creditrisk.class_distribution_current WITH (security_invoker = true) AS
+SELECT * FROM creditrisk.class_distribution();
+COMMENT ON VIEW creditrisk.class_distribution_current IS
+    'Final-class distribution (分类分布) of the latest run by province, city and county';
+
+CREATE VIEW creditrisk.score_stability_latest WITH (security_invoker = true) AS
+SELECT * FROM creditrisk.score_stability();
+COMMENT ON VIEW creditrisk.score_stability_latest IS 'Score PSI (分数稳定性) from the previous run to the latest, with its band';
+
+-- ---------------------------------------------------------------------------
+-- pg_dump keeps user data; shipped rows come back from CREATE EXTENSION.
+-- ---------------------------------------------------------------------------
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_activation', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.high_concern_industry', 'WHERE NOT example');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.override_rule', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.fusion_rule', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.fusion_matrix', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.supervision_measure', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_run', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_result', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_domain_result', '');
+
+REVOKE ALL ON TABLE creditrisk.model_activation, creditrisk.high_concern_industry, creditrisk.override_rule,
+                    creditrisk.fusion_rule, creditrisk.fusion_matrix, creditrisk.supervision_measure,
+                    creditrisk.classification_run, creditrisk.classification_result, creditrisk.classification_domain_result,
+                    creditrisk.classification_current, creditrisk.classification_domain_current,
+                    creditrisk.enterprise_measures, creditrisk.classification_worsened, creditrisk.class_transition_latest,
+                    creditrisk.class_distribution_current, creditrisk.score_stability_latest
+    FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.division_level(text), creditrisk.division_at(text, text),
+                       creditrisk.shipped_row_guard(), creditrisk.model_activation_check(), creditrisk.active_model(date),
+                       creditrisk.classification_run_delete(),
+                       creditrisk.override_rule_check(), creditrisk.fusion_matrix_complete(),
+                       creditrisk.measure_loosenings(text), creditrisk.supervision_measure_no_loosening(),
+                       creditrisk.measures_in_force(creditrisk.division_code, date), creditrisk.refresh_classification(date, text),
+                       creditrisk.run_pair(date, date), creditrisk.class_worsened(date, date),
+                       creditrisk.class_transition(date, date), creditrisk.class_distribution(date),
+                       creditrisk.psi(bigint[], bigint[]), creditrisk.psi_band(double precision),
+                       creditrisk.score_psi(date, date, double precision), creditrisk.score_stability(date, date, double precision)
+    FROM PUBLIC;
