@@ -2020,7 +2020,14 @@ build_array(ArrayType *buf, int n, const double *packed, int k, const bits8 *pre
 	ARR_DIMS(buf)[0] = n;
 	ARR_LBOUND(buf)[0] = 1;
 	if (any_null)
-		memcpy((bits8 *) (ARR_LBOUND(buf) + 1), present, (n + 7) / 8);	/* ARR_NULLBITMAP */
+	{
+		bits8	   *bitmap = (bits8 *) (ARR_LBOUND(buf) + 1);	/* ARR_NULLBITMAP */
+		Size		len = (n + 7) / 8;
+
+		memcpy(bitmap, present, len);
+		/* and the alignment padding, which an earlier row's values may fill */
+		memset(bitmap + len, 0, (char *) buf + overhead - (char *) (bitmap + len));
+	}
 	memcpy((char *) buf + overhead, packed, sizeof(double) * k);
 	SET_VARSIZE(buf, overhead + sizeof(double) * k);
 	return buf;
