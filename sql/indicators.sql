@@ -426,6 +426,12 @@ SELECT count(*) AS differences
         UNION ALL
         (SELECT * FROM compute_indicators('reference-v1', '2026-06-30')
          EXCEPT ALL SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), '2026-06-30'))) x;
+-- ... and byte for byte: each array is stored as PostgreSQL would build it,
+-- with no stray bytes in the padding after its null bitmap (both dates)
+SELECT count(*) FILTER (WHERE NOT (c *= r)) AS not_byte_identical, count(*) AS arrays
+  FROM (SELECT indicators FROM compute_indicators('reference-v1', '2025-06-30')
+        UNION ALL SELECT indicators FROM compute_indicators('reference-v1', '2026-06-30')) c,
+       LATERAL (SELECT c.indicators::text::float8[] AS indicators) r;
 
 -- Errors: an unknown model; a model using an entry without a definition; a
 -- definition that does not compile.
