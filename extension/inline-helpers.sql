@@ -3,9 +3,9 @@
 --
 -- is_current() (1.1) and in_population() (1.2) were SQL functions with a
 -- pinned search_path.  A SET clause keeps the planner from inlining a
--- function, so every row paid a function call: 2.5 s to test the 1M
--- enterprises of the sample register, against 0.14 s for the expression
--- written out.  A BEGIN ATOMIC body is parsed when the function is created
+-- function, so every row paid a function call: 2.3 s to test the 1M
+-- enterprises of the sample register, against 0.12 s inlined
+-- (bench/compute).  A BEGIN ATOMIC body is parsed when the function is created
 -- and stored with its operators already resolved, so a caller's search_path
 -- cannot redirect it (sql/security.sql tries), and the planner substitutes
 -- the expression into the query, where it can use indexes on the columns.
