@@ -24,10 +24,10 @@ PARTS_1_1 = extension/scoring.sql extension/collection.sql extension/reference-v
 PARTS_1_2 = extension/indicators.sql extension/indicator-definitions.sql extension/classification.sql
 PARTS_1_3 = extension/inline-helpers.sql
 
-DATA_built = extension/$(EXTENSION)--$(EXTVERSION).sql \
-             extension/$(EXTENSION)--1.2--1.3.sql
+DATA_built = extension/$(EXTENSION)--$(EXTVERSION).sql
 DATA = extension/$(EXTENSION)--1.0.sql extension/$(EXTENSION)--1.1.sql extension/$(EXTENSION)--1.2.sql \
-       extension/$(EXTENSION)--1.0--1.1.sql extension/$(EXTENSION)--1.1--1.2.sql
+       extension/$(EXTENSION)--1.0--1.1.sql extension/$(EXTENSION)--1.1--1.2.sql \
+       extension/$(EXTENSION)--1.2--1.3.sql extension/$(EXTENSION)--1.3--1.4.sql
 
 # pg_regress suites (sql/ + expected/); pgTAP suites live in test/ and are
 # run by tools/run-tests with pg_prove.
@@ -41,11 +41,8 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-extension/$(EXTENSION)--1.3.sql: extension/$(EXTENSION).sql $(PARTS_1_1) $(PARTS_1_2) $(PARTS_1_3)
+extension/$(EXTENSION)--1.4.sql: extension/$(EXTENSION).sql $(PARTS_1_1) $(PARTS_1_2) $(PARTS_1_3)
 	cat $^ > $@
-
-extension/$(EXTENSION)--1.2--1.3.sql: extension/upgrade-header.sql $(PARTS_1_3)
-	sed 's/@TO@/1.3/' extension/upgrade-header.sql | cat - $(PARTS_1_3) > $@
 
 # The reference model is kept as a model_export() document and installed
 # with model_import(), published; its catalogue entries are marked builtin
