@@ -6,28 +6,38 @@ MODULE_big = creditrisk
 OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
        src/model.o src/score.o src/indicators.o
 
-# The install script is kept readable in parts under extension/ and
-# assembled at build time:
-#   creditrisk.sql        foundation (1.0): types, classify(), security baseline
-#   scoring.sql           scoring engine (1.1): model tables, scorers
-#   models/*.json         the reference model, installed published
-# Full scripts of older versions and every upgrade script are installed
-# next to it; released scripts (1.0, 1.1, 1.2 and their upgrades) are kept frozen as
-# released, so editing a part never changes what an old version installs.
-#   collection.sql        collection (1.1): the register and credit records
-#   indicators.sql        indicator derivation (1.2): catalogue definitions,
-#                         compute_indicators()
-#   indicator-definitions.sql  SQL definitions of the built-in indicators (1.2)
-#   classification.sql    classification pipeline (1.2)
-#   inline-helpers.sql    is_current(), in_population() made inlinable (1.3)
-PARTS_1_1 = extension/scoring.sql extension/collection.sql extension/reference-v1.sql
-PARTS_1_2 = extension/indicators.sql extension/indicator-definitions.sql extension/classification.sql
-PARTS_1_3 = extension/inline-helpers.sql
+# Install sources: one file per concept under extension/, each holding the
+# CURRENT definition of what it creates, read top to bottom (nothing is
+# replaced or altered later).  The build concatenates them, in this order,
+# into the install script creditrisk--$(EXTVERSION).sql; a new concept gets a
+# new file in this list.
+#   creditrisk.sql             schema, security baseline, types riskclass and
+#                              uscc, classify()
+#   scoring.sql                indicator catalogue, models, import/export, the
+#                              C scorer
+#   collection.sql             the enterprise register and the credit records
+#   indicators.sql             indicator derivation: compute_indicators() and
+#                              the SQL view of it
+#   reference-v1.sql           the reference model, generated from
+#                              models/reference-v1.json (installed published)
+#   indicator-definitions.sql  SQL definitions of the built-in indicators
+#   classification.sql         overrides, fusion, measures, the monthly run
+INSTALL_SOURCES = \
+	extension/$(EXTENSION).sql \
+	extension/scoring.sql \
+	extension/collection.sql \
+	extension/indicators.sql \
+	extension/reference-v1.sql \
+	extension/indicator-definitions.sql \
+	extension/classification.sql
 
+# Older versions: creditrisk--1.0.sql is the frozen base (as released), and
+# every later version is reached from it through the hand-written, committed
+# upgrade scripts creditrisk--X--Y.sql (each frozen once released; the one
+# into $(EXTVERSION) is being written).  sql/upgrade.sql proves that the chain
+# 1.0 -> ... -> $(EXTVERSION) gives the same catalog as a fresh install.
 DATA_built = extension/$(EXTENSION)--$(EXTVERSION).sql
-DATA = extension/$(EXTENSION)--1.0.sql extension/$(EXTENSION)--1.1.sql extension/$(EXTENSION)--1.2.sql \
-       extension/$(EXTENSION)--1.0--1.1.sql extension/$(EXTENSION)--1.1--1.2.sql \
-       extension/$(EXTENSION)--1.2--1.3.sql extension/$(EXTENSION)--1.3--1.4.sql
+DATA = extension/$(EXTENSION)--1.0.sql $(wildcard extension/$(EXTENSION)--*--*.sql)
 
 # pg_regress suites (sql/ + expected/); pgTAP suites live in test/ and are
 # run by tools/run-tests with pg_prove.
@@ -41,7 +51,7 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-extension/$(EXTENSION)--1.4.sql: extension/$(EXTENSION).sql $(PARTS_1_1) $(PARTS_1_2) $(PARTS_1_3)
+extension/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SOURCES)
 	cat $^ > $@
 
 # The reference model is kept as a model_export() document and installed

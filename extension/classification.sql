@@ -1,5 +1,5 @@
 -- ===========================================================================
--- 1.2 Classification pipeline (分类): overrides (art. 10), fusion (art. 16),
+-- Classification pipeline (分类, since 1.2): overrides (art. 10), fusion (art. 16),
 -- supervision measures (art. 12-15), the monthly run and early warning.
 --
 -- Configuration is data, versioned by date, so that re-running an old

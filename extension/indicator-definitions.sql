@@ -1,5 +1,5 @@
 -- ===========================================================================
--- 1.2 SQL definitions of the built-in catalogue entries (reference-v1's 81
+-- SQL definitions of the built-in catalogue entries (reference-v1's 81
 -- indicators), exactly as documented in doc/reference-model.md.
 -- ===========================================================================
 --

@@ -1,5 +1,5 @@
 -- ===========================================================================
--- 1.1 Scoring engine: versioned three-level indicator models (指标体系) as
+-- Scoring engine (since 1.1): versioned three-level indicator models (指标体系) as
 -- data, frozen once published; the C scorer; explanations and reason codes.
 -- (Henan measures art. 8-9: scores 0-1000 from an indicator system that is
 -- adjusted dynamically.)
@@ -23,7 +23,9 @@ CREATE TABLE creditrisk.indicator (
     unit        text NOT NULL DEFAULT '',
     definition  text NOT NULL DEFAULT '',
     source      text NOT NULL DEFAULT '',
-    builtin     boolean NOT NULL DEFAULT false
+    builtin     boolean NOT NULL DEFAULT false,
+    definition_sql text
+                CONSTRAINT indicator_definition_sql_nonempty CHECK (definition_sql <> '')
 );
 COMMENT ON TABLE creditrisk.indicator IS
     'Indicator catalogue (指标目录): code, name, unit and definition of every level-3 indicator a model can use';
@@ -31,6 +33,8 @@ COMMENT ON COLUMN creditrisk.indicator.code IS 'Stable identifier: lower-case le
 COMMENT ON COLUMN creditrisk.indicator.definition IS 'What fact the indicator measures and how it is computed as of a date';
 COMMENT ON COLUMN creditrisk.indicator.source IS 'The credit records it is computed from';
 COMMENT ON COLUMN creditrisk.indicator.builtin IS 'Installed with the extension (not dumped: CREATE EXTENSION recreates it)';
+COMMENT ON COLUMN creditrisk.indicator.definition_sql IS
+    'The indicator as SQL: a scalar expression over the enterprise row e (creditrisk.enterprise) and the as-of date $1, giving a number or NULL (missing)';
 
 -- ---------------------------------------------------------------------------
 -- Models and their three-level tree.
@@ -234,7 +238,9 @@ END
 $$;
 COMMENT ON FUNCTION creditrisk.model_content_touch() IS 'Trigger: gives a model a new revision when its content changes';
 
--- The catalogue entries a frozen model uses are frozen with it.
+-- The catalogue entries a frozen model uses are frozen with it.  An SQL
+-- definition may be filled in where there was none, but never changed once
+-- a published model uses the entry.
 CREATE FUNCTION creditrisk.indicator_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 DECLARE
@@ -244,8 +250,10 @@ BEGIN
       FROM creditrisk.model_indicator mi JOIN creditrisk.model m USING (model_key)
      WHERE mi.code = OLD.code AND m.status <> 'draft'
      ORDER BY mi.model_key LIMIT 1;
-    IF FOUND AND (TG_OP = 'DELETE' OR ROW(OLD.name, OLD.name_en, OLD.unit, OLD.definition, OLD.source)
-                                  IS DISTINCT FROM ROW(NEW.name, NEW.name_en, NEW.unit, NEW.definition, NEW.source)) THEN
+    IF FOUND AND (TG_OP = 'DELETE'
+                  OR ROW(OLD.name, OLD.name_en, OLD.unit, OLD.definition, OLD.source)
+                     IS DISTINCT FROM ROW(NEW.name, NEW.name_en, NEW.unit, NEW.definition, NEW.source)
+                  OR (OLD.definition_sql IS NOT NULL AND OLD.definition_sql IS DISTINCT FROM NEW.definition_sql)) THEN
         RAISE EXCEPTION 'indicator "%" is used by published model "%" and cannot be changed', OLD.code, user_model
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Add a new catalogue entry with another code for a changed definition.';
@@ -584,6 +592,9 @@ COMMENT ON FUNCTION creditrisk.model_indicators(text) IS
 
 -- ---------------------------------------------------------------------------
 -- Export and import: a model as one JSON document, every parameter included.
+-- Documents carry the catalogue's SQL definitions, so that a model moved to
+-- another database computes there too: model_export() adds each entry's
+-- definition_sql, model_import() fills it in (or refuses a different one).
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION creditrisk.model_export(model text) RETURNS jsonb
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
@@ -649,9 +660,12 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditris
                                             ORDER BY k.value)
                              FROM creditrisk.model_category k
                             WHERE k.model_key = i.model_key AND k.indicator_code = i.code))))
+           || CASE WHEN c.definition_sql IS NULL THEN '{}'::jsonb
+                   ELSE jsonb_build_object('definition_sql', c.definition_sql) END
       FROM creditrisk.indicator c WHERE c.code = i.code
 $$;
-COMMENT ON FUNCTION creditrisk.model_export_indicator(creditrisk.model_indicator) IS 'One indicator of model_export()';
+COMMENT ON FUNCTION creditrisk.model_export_indicator(creditrisk.model_indicator) IS
+    'One indicator of model_export(), with the SQL definition of its catalogue entry';
 
 CREATE FUNCTION creditrisk.model_import(doc jsonb, new_key text DEFAULT NULL) RETURNS text
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
@@ -692,12 +706,13 @@ BEGIN
                     (g ->> 'weight')::float8, gpos);
             FOR i IN SELECT * FROM jsonb_array_elements(coalesce(g -> 'indicators', '[]')) LOOP
                 ipos := ipos + 1;
-                -- catalogue entry: reuse an identical one, create a missing one
+                -- catalogue entry: reuse an identical one, create a missing one;
+                -- an SQL definition is filled in where the entry has none
                 SELECT * INTO cat FROM creditrisk.indicator WHERE code = i ->> 'code';
                 IF NOT FOUND THEN
-                    INSERT INTO creditrisk.indicator (code, name, name_en, unit, definition, source)
+                    INSERT INTO creditrisk.indicator (code, name, name_en, unit, definition, source, definition_sql)
                     VALUES (i ->> 'code', i ->> 'name', coalesce(i ->> 'name_en', ''), coalesce(i ->> 'unit', ''),
-                            coalesce(i ->> 'definition', ''), coalesce(i ->> 'source', ''));
+                            coalesce(i ->> 'definition', ''), coalesce(i ->> 'source', ''), i ->> 'definition_sql');
                 ELSIF ROW(cat.name, cat.name_en, cat.unit, cat.definition, cat.source)
                       IS DISTINCT FROM ROW(i ->> 'name', coalesce(i ->> 'name_en', ''), coalesce(i ->> 'unit', ''),
                                            coalesce(i ->> 'definition', ''), coalesce(i ->> 'source', '')) THEN
@@ -705,6 +720,14 @@ BEGIN
                         USING ERRCODE = 'invalid_parameter_value',
                               DETAIL = 'A catalogue code always means the same fact; the document gives another name, unit, definition or source.',
                               HINT = 'Give the indicator a new code in the document, or change the catalogue entry first.';
+                ELSIF i ? 'definition_sql' AND cat.definition_sql IS DISTINCT FROM i ->> 'definition_sql' THEN
+                    IF cat.definition_sql IS NOT NULL THEN
+                        RAISE EXCEPTION 'indicator "%" differs from the catalogue entry of the same code', cat.code
+                            USING ERRCODE = 'invalid_parameter_value',
+                                  DETAIL = 'A catalogue code always means the same fact; the document gives another SQL definition.',
+                                  HINT = 'Give the indicator a new code in the document.';
+                    END IF;
+                    UPDATE creditrisk.indicator SET definition_sql = i ->> 'definition_sql' WHERE code = cat.code;
                 END IF;
                 INSERT INTO creditrisk.model_indicator (model_key, group_code, code, weight, position, rule,
                                                         missing_points, default_points, true_points, false_points,
@@ -749,7 +772,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION creditrisk.model_import(jsonb, text) IS
-    'Creates a model from a model_export() document (under new_key if given), with its status: a published document is validated and published';
+    'Creates a model from a model_export() document (under new_key if given), with its status and the SQL definitions of its catalogue entries: a published document is validated and published';
 
 -- ---------------------------------------------------------------------------
 -- The model as plain SQL, for audit and for systems without the extension.

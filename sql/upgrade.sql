@@ -92,3 +92,15 @@ SELECT kind, count(*) FROM fresh GROUP BY kind ORDER BY kind;
 SELECT code, class, creditrisk.class_label(class) FROM upgrade_user_data ORDER BY code;
 SELECT creditrisk.score('reference-v1', array_fill(NULL::float8, ARRAY[(SELECT count(*)::int FROM creditrisk.model_indicators('reference-v1'))])) > 0 AS scores_after_upgrade;
 DROP TABLE upgrade_user_data;
+
+-- 3. Versions without a full script of their own (1.1 and on) install through
+-- the chain from the 1.0 base, and update from there to the same catalog.
+DROP EXTENSION creditrisk;
+CREATE EXTENSION creditrisk VERSION '1.2';
+SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
+ALTER EXTENSION creditrisk UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
+SELECT 'only in fresh' AS where_, * FROM (SELECT * FROM fresh EXCEPT SELECT * FROM pg_temp.creditrisk_catalog()) a
+UNION ALL
+SELECT 'only via 1.2', * FROM (SELECT * FROM pg_temp.creditrisk_catalog() EXCEPT SELECT * FROM fresh) b
+ORDER BY 1, 2, 3;
