@@ -4,7 +4,7 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 
 MODULE_big = creditrisk
 OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
-       src/model.o src/score.o src/indicators.o
+       src/model.o src/score.o src/indicators.o src/calendar.o
 
 # Install sources: one file per concept under extension/, each holding the
 # CURRENT definition of what it creates, read top to bottom (nothing is
@@ -22,6 +22,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              models/reference-v1.json (installed published)
 #   indicator-definitions.sql  SQL definitions of the built-in indicators
 #   classification.sql         overrides, fusion, measures, the monthly run
+#   calendar.sql               working days: holiday schedules, deadlines
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
@@ -29,7 +30,8 @@ INSTALL_SOURCES = \
 	extension/indicators.sql \
 	extension/reference-v1.sql \
 	extension/indicator-definitions.sql \
-	extension/classification.sql
+	extension/classification.sql \
+	extension/calendar.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed
