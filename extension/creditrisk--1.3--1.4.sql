@@ -415,6 +415,11 @@ CREATE FUNCTION creditrisk.is_provisional(a date, b date) RETURNS boolean
 COMMENT ON FUNCTION creditrisk.is_provisional(date, date) IS
     'True when any day from a to b lies in a year whose schedule is not loaded: a deadline add_working_days(a, n) = b is provisional when is_provisional(a, b)';
 
+REVOKE ALL ON TABLE creditrisk.calendar_day FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.is_working_day(date), creditrisk.add_working_days(date, integer),
+    creditrisk.working_days_between(date, date), creditrisk.is_provisional(date),
+    creditrisk.is_provisional(date, date) FROM PUBLIC;
+
 -- ===========================================================================
 -- Divisions, explain_enterprise, schedule, model performance (issue 15)
 -- ===========================================================================

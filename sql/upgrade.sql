@@ -86,7 +86,8 @@ SELECT 'only in fresh' AS where_, * FROM (SELECT * FROM fresh EXCEPT SELECT * FR
 UNION ALL
 SELECT 'only in upgraded', * FROM (SELECT * FROM upgraded EXCEPT SELECT * FROM fresh) b
 ORDER BY 1, 2, 3;
-SELECT kind, count(*) FROM fresh GROUP BY kind ORDER BY kind;
+-- (every kind is present; the counts change with every feature, so only their presence is shown)
+SELECT kind, count(*) > 0 AS present FROM fresh GROUP BY kind ORDER BY kind;
 
 -- user data kept, and usable with the new functions
 SELECT code, class, creditrisk.class_label(class) FROM upgrade_user_data ORDER BY code;
