@@ -23,6 +23,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #   indicator-definitions.sql  SQL definitions of the built-in indicators
 #   classification.sql         overrides, fusion, measures, the monthly run
 #   calendar.sql               working days: holiday schedules, deadlines
+#   divisions.sql              Henan's administrative divisions: names, levels
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
@@ -31,7 +32,8 @@ INSTALL_SOURCES = \
 	extension/reference-v1.sql \
 	extension/indicator-definitions.sql \
 	extension/classification.sql \
-	extension/calendar.sql
+	extension/calendar.sql \
+	extension/divisions.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed
