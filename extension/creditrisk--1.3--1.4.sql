@@ -661,10 +661,8 @@ CREATE TRIGGER division_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.division', 'WHERE NOT shipped');
 
 CREATE FUNCTION creditrisk.division_name(code text) RETURNS text
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
-    SELECT d.name FROM creditrisk.division d WHERE d.code OPERATOR(pg_catalog.=) division_name.code;
-END;
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT d.name FROM creditrisk.division d WHERE d.code OPERATOR(pg_catalog.=) division_name.code $$;
 COMMENT ON FUNCTION creditrisk.division_name(text) IS
     'The name of a division code (行政区划名称), e.g. division_name(''411622'') = 西华县; NULL for a code not in creditrisk.division';
 
