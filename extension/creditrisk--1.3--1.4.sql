@@ -141,6 +141,36 @@ $$;
 DROP FUNCTION creditrisk.model_export_indicator_rule(creditrisk.model_indicator);
 DROP FUNCTION creditrisk.model_import_tree(jsonb, text);
 
+-- C: the registry of built-in indicators, visible to SQL (shapec)
+CREATE FUNCTION creditrisk.engine_indicator_codes()
+RETURNS SETOF text
+AS 'MODULE_PATHNAME', 'engine_indicator_codes'
+LANGUAGE C IMMUTABLE PARALLEL SAFE COST 1 ROWS 100;
+COMMENT ON FUNCTION creditrisk.engine_indicator_codes() IS
+    'Codes of the catalogue entries that compute_indicators() computes in C (内置指标), in the order of its registry; every other entry is computed by its SQL definition';
+REVOKE ALL ON FUNCTION creditrisk.engine_indicator_codes() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- The built-in catalogue entries are exactly the codes the C engine computes
+-- (creditrisk.engine_indicator_codes()): a code misspelled on either side
+-- fails the update instead of falling back silently to the SQL definition.
+-- ---------------------------------------------------------------------------
+DO $check$
+DECLARE
+    mismatch text;
+BEGIN
+    SELECT string_agg(coalesce(i.code, c.code) || CASE WHEN i.code IS NULL
+                          THEN ' (computed in C, no built-in catalogue entry)'
+                          ELSE ' (built-in catalogue entry, not computed in C)' END,
+                      ', ' ORDER BY coalesce(i.code, c.code)) INTO mismatch
+      FROM (SELECT code FROM creditrisk.indicator WHERE builtin) i
+      FULL JOIN creditrisk.engine_indicator_codes() AS c(code) ON c.code = i.code
+     WHERE i.code IS NULL OR c.code IS NULL;
+    IF mismatch IS NOT NULL THEN
+        RAISE EXCEPTION 'the indicator catalogue and the C engine disagree: %', mismatch;
+    END IF;
+END
+$check$;
 
 -- ===========================================================================
 -- Integrity: stored SQL, models, exact bands, seed rules, dates (issue 11)

@@ -807,3 +807,25 @@ BEGIN
     END IF;
 END
 $check$;
+
+-- ---------------------------------------------------------------------------
+-- The built-in catalogue entries are exactly the codes the C engine computes
+-- (creditrisk.engine_indicator_codes()): a code misspelled on either side
+-- fails the install instead of falling back silently to the SQL definition.
+-- ---------------------------------------------------------------------------
+DO $check$
+DECLARE
+    mismatch text;
+BEGIN
+    SELECT string_agg(coalesce(i.code, c.code) || CASE WHEN i.code IS NULL
+                          THEN ' (computed in C, no built-in catalogue entry)'
+                          ELSE ' (built-in catalogue entry, not computed in C)' END,
+                      ', ' ORDER BY coalesce(i.code, c.code)) INTO mismatch
+      FROM (SELECT code FROM creditrisk.indicator WHERE builtin) i
+      FULL JOIN creditrisk.engine_indicator_codes() AS c(code) ON c.code = i.code
+     WHERE i.code IS NULL OR c.code IS NULL;
+    IF mismatch IS NOT NULL THEN
+        RAISE EXCEPTION 'the indicator catalogue and the C engine disagree: %', mismatch;
+    END IF;
+END
+$check$;

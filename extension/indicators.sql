@@ -85,7 +85,7 @@ COMMENT ON FUNCTION creditrisk.indicators_to_sql(text) IS
     'The computation of a model''s indicators as one plain SQL query over the record tables (parameter $1: the as-of date), from the catalogue''s SQL definitions; for audit and for systems without the extension';
 
 -- The C engine: built-in entries in streaming passes over the record
--- tables, the others by their SQL definitions (see src/indicators.c).
+-- tables, the others by their SQL definitions (see src/compute.c).
 CREATE FUNCTION creditrisk.compute_indicators(model text, as_of date)
 RETURNS TABLE (uscc creditrisk.uscc, indicators double precision[])
 AS 'MODULE_PATHNAME', 'compute_indicators'
@@ -94,7 +94,17 @@ COST 1000 ROWS 100000;
 COMMENT ON FUNCTION creditrisk.compute_indicators(text, date) IS
     'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(); the same date always gives the same values';
 
+-- The codes the C engine computes: its registry (src/indicator_registry.h).
+-- The install script checks them against the catalogue's built-in entries.
+CREATE FUNCTION creditrisk.engine_indicator_codes()
+RETURNS SETOF text
+AS 'MODULE_PATHNAME', 'engine_indicator_codes'
+LANGUAGE C IMMUTABLE PARALLEL SAFE COST 1 ROWS 100;
+COMMENT ON FUNCTION creditrisk.engine_indicator_codes() IS
+    'Codes of the catalogue entries that compute_indicators() computes in C (内置指标), in the order of its registry; every other entry is computed by its SQL definition';
+
 REVOKE ALL ON FUNCTION creditrisk.indicator_definition_check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.in_population(date, text, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.indicators_to_sql(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.compute_indicators(text, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.engine_indicator_codes() FROM PUBLIC;

@@ -8,6 +8,23 @@
  *	riskclass.c		the riskclass type (A < B < C < D)
  *	classify.c		score bands, class labels, spot-check minimums
  *	uscc.c			the uscc type (统一社会信用代码, GB 32100-2015)
+ *	model.c			compiled scoring models and their per-backend cache
+ *	score.c			the scorer: scores 0-1000, explanations, reason codes
+ *
+ * The indicator engine, compute_indicators() (shared declarations in
+ * engine.h; how a run goes in compute.c):
+ *
+ *	compute.c		the entry point, the windows, the rows out
+ *	indicator_registry.c	the built-in indicators, declared once in
+ *					indicator_registry.h, and their derivations
+ *	uscc_index.c	the hash index USCC -> enterprise slot
+ *	register_scan.c	the register scan (creditrisk.enterprise)
+ *	record_scan.c	privileges, row-level security, batched heap scans
+ *	indicator_rules.c	what one row of each record table counts
+ *	related_parties.c	related-party links and the related set
+ *	sql_indicators.c	entries computed by their SQL definitions, and the
+ *					whole computation by SQL where row-level security applies
+ *	amount.c		numeric amounts as exact integer units
  */
 #include "postgres.h"
 

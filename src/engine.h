@@ -1,0 +1,445 @@
+/*
+ * engine.h
+ *		Shared declarations of the indicator engine (compute_indicators()):
+ *		the record tables it reads, the per-enterprise state, the USCC index,
+ *		and the functions the engine's files offer one another.
+ *
+ * Private to the engine's files (compute.c, indicator_registry.c,
+ * uscc_index.c, register_scan.c, record_scan.c, indicator_rules.c,
+ * related_parties.c, sql_indicators.c, amount.c).  The way a run goes is
+ * described in compute.c.
+ */
+#ifndef CREDITRISK_ENGINE_H
+#define CREDITRISK_ENGINE_H
+
+#include "postgres.h"
+
+#include "portability/instr_time.h"
+#include "utils/date.h"
+#include "utils/relcache.h"
+#include "utils/tuplestore.h"
+
+#include "uscc.h"
+
+/* ------------------------------------------------------------------------
+ * The record tables, declared once
+ * ------------------------------------------------------------------------ */
+
+/*
+ * X(ID, table): every credit-record table the engine can read, in the order
+ * it reads them.  The rules for a table's rows are the RecordKind
+ * record_<table>, defined beside its row function (indicator_rules.c,
+ * related_parties.c); a table listed here without one fails the link.
+ * Links come last: the related set reads the facts the other tables leave.
+ */
+#define ENGINE_RECORD_TABLES(X) \
+	X(LICENCE, licence) \
+	X(PENALTY, penalty) \
+	X(SPOT_CHECK, spot_check) \
+	X(COMPLAINT, complaint) \
+	X(ABNORMAL, abnormal_listing) \
+	X(SERIOUS, serious_dishonesty_listing) \
+	X(JUDGMENT, judgment_debtor_listing) \
+	X(ANNUAL_REPORT, annual_report) \
+	X(CHANGE, registration_change) \
+	X(EQUITY, equity_pledge_freeze) \
+	X(LAWSUIT, lawsuit) \
+	X(OPINION, public_opinion) \
+	X(DOMAIN_CLASS, domain_risk_class) \
+	X(LINK, related_party_link)
+
+typedef enum RecordTable
+{
+#define RECORD_TABLE_ID(id, table) T_##id,
+	ENGINE_RECORD_TABLES(RECORD_TABLE_ID)
+#undef RECORD_TABLE_ID
+	T_COUNT
+} RecordTable;
+
+/* Sets of record tables are bits of a uint32. */
+#define R(id) (1u << T_##id)
+StaticAssertDecl(T_COUNT <= 32, "record tables must fit in a uint32 set");
+
+/* ------------------------------------------------------------------------
+ * Per-enterprise state
+ * ------------------------------------------------------------------------ */
+
+typedef enum RegStatus
+{
+	ST_IN_BUSINESS, ST_REVOKED, ST_CANCELLED
+} RegStatus;
+
+/*
+ * What the scans leave about one enterprise of the register.  The int32
+ * counters are read directly as indicator values where the registry says so
+ * (COUNTER in indicator_registry.h); the rest is derived from.
+ */
+typedef struct Enterprise
+{
+	/* register */
+	DateADT		established;
+	DateADT		status_date;
+	int32		parent;			/* slot of the parent, -1 if not a branch */
+	int64		registered_capital; /* amounts in units of 1/10000 (see amount.c) */
+	int64		paid_in_capital;
+	bool		registered_capital_null;
+	bool		paid_in_capital_null;
+	uint8		status;			/* RegStatus */
+	uint8		entity_type;
+	uint8		section;		/* A = 1 ... T = 20 */
+	bool		key_field_industry;
+	bool		in_population;
+	bool		domain_class;	/* a professional class assessed by D */
+	int32		branches;
+
+	/* licences */
+	bool		licence_lapsed;
+	int32		licences_unrenewed_1y;
+	int32		licences_revoked_3y;
+
+	/* penalties */
+	int32		penalties_1y;
+	int32		penalties_3y;
+	int32		penalties_in_publicity;
+	int32		penalties_serious_3y;
+	int32		penalties_general_3y;
+	int32		penalties_key_1y;
+	int32		penalties_key_3y;
+	int32		penalties_key_serious_3y;
+	uint8		penalty_max_severity_3y;
+	int64		fines_3y;
+
+	/* spot checks */
+	int32		checks_refused_1y;
+	int32		checks_problems_3y;
+	int32		checks_rectification_1y;
+	int32		checks_not_found_3y;
+	int32		checks_pass_3y;
+	int32		checks_3y;
+	DateADT		last_check;
+	uint8		last_check_outcome; /* 0 = never checked */
+
+	/* complaints and reports */
+	int32		complaints_1y;
+	int32		complaints_3y;
+	int32		complaints_substantiated_1y;
+	int32		reports_1y;
+	int32		reports_3y;
+	int32		reports_substantiated_1y;
+	int32		received_3m;
+	int32		received_prev_3m;
+	int32		received_1y;
+	int32		substantiated_1y;
+
+	/* lists */
+	bool		abnormal_current;
+	uint8		abnormal_gravity;	/* of the gravest current reason */
+	int32		abnormal_times_3y;
+	DateADT		abnormal_first_current;
+	bool		serious_current;
+	int32		serious_listings_5y;
+	int32		serious_removed_2y;
+	bool		debtor_current;
+	int32		debtor_listings_3y;
+	int32		debtor_removed_1y;
+
+	/* annual reports: bit k = the report for due year Y - k */
+	uint8		reports_filed;
+	uint8		reports_late;
+
+	/* registration changes */
+	int32		changes_legal_rep_1y;
+	int32		changes_name_1y;
+	int32		changes_address_1y;
+	int32		changes_scope_1y;
+	int32		changes_capital_1y;
+	int32		changes_3y;
+
+	/* equity pledges and freezes */
+	int32		pledges_current;
+	int32		freezes_current;
+	int32		pledges_1y;
+	int32		freezes_3y;
+
+	/* lawsuits */
+	int32		defendant_1y;
+	int32		defendant_3y;
+	int32		labour_defendant_1y;
+	int32		criminal_defendant_3y;
+
+	/* public opinion */
+	int32		negative_1y;
+	int32		negative_3m;
+	int32		opinions_1y;
+
+	/* related parties */
+	int32		related;
+	int32		related_common_rep;
+	int32		shareholders;
+	int32		investments;
+	int32		related_revoked;
+	int32		related_cancelled_1y;
+	int32		related_abnormal;
+	int32		related_serious;
+	int32		related_debtor;
+	int32		related_penalties_1y;
+	int32		related_serious_penalties_3y;
+	bool		shareholder_listed;
+} Enterprise;
+
+/* The date and the lower bounds (exclusive) of its windows. */
+typedef struct Windows
+{
+	DateADT		d;
+	DateADT		m3;
+	DateADT		m6;
+	DateADT		y1;
+	DateADT		y2;
+	DateADT		y3;
+	DateADT		y5;
+	int			latest_due_year;	/* of annual reports */
+	DateADT		reports_after;	/* 31 December of latest_due_year - 2 */
+} Windows;
+
+#define IN_WINDOW(date, lo, w) ((date) > (lo) && (date) <= (w)->d)
+#define CURRENT(listed, removed_null, removed, w) \
+	((listed) <= (w)->d && ((removed_null) || (removed) > (w)->d))
+
+/*
+ * USCC -> slot: open addressing, the key stored in the entry (one cache
+ * line touched per lookup), plus the last key looked up (record tables are
+ * often loaded in USCC order, so consecutive rows name the same enterprise).
+ */
+typedef struct IndexEntry
+{
+	uint8		key[USCC_PACKED_LEN];
+	bool		used;
+	int32		slot;
+} IndexEntry;
+
+typedef struct UsccIndex
+{
+	uint8	   *keys;			/* USCC_PACKED_LEN bytes per enterprise slot */
+	IndexEntry *table;
+	uint32		mask;
+	uint8		last_key[USCC_PACKED_LEN];
+	int32		last_slot;		/* -2: none yet */
+} UsccIndex;
+
+typedef struct Licence
+{
+	int32		slot;
+	DateADT		valid_from;
+	DateADT		valid_to;		/* DATEVAL_NOEND when open-ended */
+	DateADT		revoked;		/* DATEVAL_NOEND when not revoked */
+	char	   *kind;			/* NULL when not given */
+} Licence;
+
+typedef struct SlotDate
+{
+	int32		slot;
+	DateADT		date;
+} SlotDate;
+
+typedef struct Edge
+{
+	int32		from;
+	int32		to;
+	uint8		flags;
+} Edge;
+
+typedef struct ComputeState
+{
+	Windows		w;
+	Enterprise *ents;
+	int32		n;
+	int32		cap;
+	UsccIndex	index;
+	Oid			nsp;
+	MemoryContext mcxt;			/* the call's: everything lives here */
+
+	/* grouped per enterprise after their scans (indicator_rules.c) */
+	Licence    *licences;
+	int64		nlicences;
+	int64		caplicences;
+	/* legal-representative changes in the last year, counted by distinct day */
+	SlotDate   *rep_changes;
+	int64		nrep_changes;
+	int64		caprep_changes;
+	/* related-party links (related_parties.c) */
+	Edge	   *edges;
+	int64		nedges;
+	int64		capedges;
+} ComputeState;
+
+/* ------------------------------------------------------------------------
+ * Record kinds: how the rows of one table change the state
+ * ------------------------------------------------------------------------ */
+
+#define MAX_COLS 8
+
+/* Called with the row's columns, in the order of RecordKind.cols. */
+typedef void (*RowFunction) (ComputeState *st, Datum *v, bool *null);
+
+typedef struct RecordKind
+{
+	const char *const *cols;	/* the first is the USCC of the row's enterprise */
+	int			ncols;
+	RowFunction row;
+
+	/*
+	 * With window_col > 0, rows whose date in that column is not in
+	 * (w.<window_after>, D] are passed over before any work: no indicator of
+	 * the table looks at them.
+	 */
+	int			window_col;
+	Size		window_after;	/* offsetof(Windows, bound) */
+	void		(*finish) (ComputeState *st);	/* after the scan, or NULL */
+} RecordKind;
+
+/* The columns of a record kind; at most MAX_COLS. */
+#define RECORD_COLUMNS(name, ...) \
+	static const char *const name[] = {__VA_ARGS__}; \
+	StaticAssertDecl(lengthof(name) <= MAX_COLS, "too many columns in " #name)
+
+#define RECORD_WINDOW(col, bound) \
+	.window_col = (col), .window_after = offsetof(Windows, bound)
+
+#define RECORD_KIND_DECL(id, table) extern const RecordKind record_##table;
+ENGINE_RECORD_TABLES(RECORD_KIND_DECL)
+#undef RECORD_KIND_DECL
+
+/* ------------------------------------------------------------------------
+ * The USCC index (uscc_index.c); the lookups are inline, as every row
+ * makes one
+ * ------------------------------------------------------------------------ */
+
+extern void *alloc_large(MemoryContext cxt, Size size);
+extern void uscc_index_build(ComputeState *st);
+
+static inline uint32
+uscc_hash(const uint8 *k)
+{
+	uint64		a;
+	uint32		b = 0;
+
+	memcpy(&a, k, 8);
+	memcpy(&b, k + 8, 3);
+	a ^= ((uint64) b << 29) ^ b;
+	a ^= a >> 33;
+	a *= UINT64CONST(0xff51afd7ed558ccd);
+	a ^= a >> 33;
+	a *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	a ^= a >> 33;
+	return (uint32) a;
+}
+
+/* The slot of a key whose hash (masked) is h, or -1. */
+static inline int32
+index_probe(const UsccIndex *ix, uint32 h, const uint8 *key)
+{
+	Assert(h <= ix->mask);
+	for (;;)
+	{
+		const IndexEntry *entry = &ix->table[h];
+
+		if (!entry->used)
+			return -1;
+		if (memcmp(entry->key, key, USCC_PACKED_LEN) == 0)
+			return entry->slot;
+		h = (h + 1) & ix->mask;
+	}
+}
+
+/* Remember a key's slot, so that the next lookup of the same key is free. */
+static inline void
+index_remember(UsccIndex *ix, const uint8 *key, int32 slot)
+{
+	memcpy(ix->last_key, key, USCC_PACKED_LEN);
+	ix->last_slot = slot;
+}
+
+static inline int32
+index_lookup(ComputeState *st, const Uscc *code)
+{
+	UsccIndex  *ix = &st->index;
+
+	if (ix->last_slot == -2 || memcmp(ix->last_key, code->packed, USCC_PACKED_LEN) != 0)
+		index_remember(ix, code->packed, index_probe(ix, uscc_hash(code->packed) & ix->mask, code->packed));
+	Assert(ix->last_slot >= -1 && ix->last_slot < st->n);
+	return ix->last_slot;
+}
+
+/* The record's enterprise, or NULL for a USCC not on the register. */
+static inline Enterprise *
+enterprise_of(ComputeState *st, Datum code)
+{
+	int32		s = index_lookup(st, DatumGetUsccP(code));
+
+	return s < 0 ? NULL : &st->ents[s];
+}
+
+/* ------------------------------------------------------------------------
+ * Small helpers
+ * ------------------------------------------------------------------------ */
+
+/* Whether a text datum equals a short ASCII constant. */
+static inline bool
+text_is(Datum d, const char *s)
+{
+	struct varlena *t = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+	size_t		len = strlen(s);
+
+	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
+}
+
+/*
+ * Room for element n of an array that grows by doubling (from 1024), in
+ * cxt: the array, moved if it had to grow.
+ */
+static inline void *
+array_room(void *array, int64 n, int64 *cap, Size elem, MemoryContext cxt)
+{
+	Assert(n <= *cap);
+	if (n < *cap)
+		return array;
+	*cap = Max(1024, *cap * 2);
+	return array == NULL ? MemoryContextAllocHuge(cxt, elem * (Size) *cap)
+		: repalloc_huge(array, elem * (Size) *cap);
+}
+
+/* Amounts (amount.c): numeric(16,4) values as exact integer units of 1/10000. */
+#define AMOUNT_SCALE 10000.0
+extern int64 amount_units(Datum d);
+extern bool numeric_to_units(Datum d, int64 *units);
+
+/* Stage timings at DEBUG1 (compute.c); rows < 0: none to count. */
+extern void stage_done(const char *stage, int64 rows, instr_time *start);
+
+/* The register (register_scan.c). */
+extern void load_register(ComputeState *st);
+
+/* The record tables (record_scan.c). */
+extern Oid	engine_table_oid(ComputeState *st, const char *name);
+extern Relation engine_open_table(ComputeState *st, const char *name);
+extern void scan_records(ComputeState *st, uint32 tables);
+extern bool direct_read_allowed(ComputeState *st, uint32 tables);
+extern void resolve_columns(Oid relid, const char *table, const char *const *cols, int ncols,
+							AttrNumber *attnums);
+
+/* The SQL-defined entries, and the whole computation by SQL (sql_indicators.c). */
+typedef struct ModelColumns
+{
+	int			n;
+	int		   *builtin;		/* built-in id, or -1: SQL-defined */
+	char	  **code;
+	char	  **definition;		/* SQL definition, or NULL */
+	int			ncustom;
+	int		   *custom_pos;		/* model positions of the SQL-defined ones */
+} ModelColumns;
+
+extern void load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer);
+extern void compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *custom_null);
+extern void compute_by_sql(const char *model, DateADT as_of, Tuplestorestate *ts);
+
+#endif							/* CREDITRISK_ENGINE_H */

@@ -1,0 +1,333 @@
+/*
+ * indicator_registry.c
+ *		The registry of built-in indicators (indicator_registry.h): the
+ *		table generated from the list, the derivations of the entries that
+ *		are not plain counters, and engine_indicator_codes() for SQL.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+
+#include "indicator_registry.h"
+
+/*
+ * Every counter must be an int32 field of Enterprise: the output loop reads
+ * it as one.
+ */
+#ifdef HAVE__BUILTIN_TYPES_COMPATIBLE_P
+#define IS_INT32_FIELD(field) \
+	__builtin_types_compatible_p(__typeof__(((Enterprise *) 0)->field), int32)
+#else
+#define IS_INT32_FIELD(field) (sizeof(((Enterprise *) 0)->field) == sizeof(int32))
+#endif
+
+#define CHECK_COUNTER(code, tables, field) \
+	StaticAssertDecl(IS_INT32_FIELD(field), "counter of " #code " is not an int32 field of Enterprise");
+#define CHECK_DERIVED(code, tables)
+BUILTIN_INDICATORS(CHECK_COUNTER, CHECK_DERIVED)
+#undef CHECK_COUNTER
+#undef CHECK_DERIVED
+
+const BuiltinIndicator builtin_indicators[BI_COUNT] = {
+#define ENTRY_COUNTER(code_, tables_, field) \
+	[BI_##code_] = {.code = #code_, .tables = (tables_), .counter = offsetof(Enterprise, field)},
+#define ENTRY_DERIVED(code_, tables_) \
+	[BI_##code_] = {.code = #code_, .tables = (tables_), .counter = -1},
+	BUILTIN_INDICATORS(ENTRY_COUNTER, ENTRY_DERIVED)
+#undef ENTRY_COUNTER
+#undef ENTRY_DERIVED
+};
+
+int
+builtin_find(const char *code)
+{
+	for (int i = 0; i < BI_COUNT; i++)
+		if (strcmp(builtin_indicators[i].code, code) == 0)
+			return i;
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Derivations
+ *
+ * DERIVE(code) opens the derivation of a DERIVED entry: it sets *v and
+ * returns true, or returns false when the value is missing.  e is the
+ * enterprise, basis the one whose capital and legal form count (the parent
+ * of a branch), st->w the windows.
+ * ------------------------------------------------------------------------ */
+
+#define DERIVE(code) \
+	static inline bool \
+	derive_##code(const ComputeState *st, const Enterprise *e, const Enterprise *basis, double *v)
+
+/* Gravity of an abnormal-listing reason (indicator_rules.c) back to the reason: 1 < 9 < 2 < 3 < 4. */
+static const uint8 gravity_reason[6] = {0, 1, 9, 2, 3, 4};
+
+static int
+popcount3(uint8 bits)
+{
+	return (bits & 1) + ((bits >> 1) & 1) + ((bits >> 2) & 1);
+}
+
+/* Due years Y, Y-1, Y-2 that count for the enterprise (from its establishment year). */
+static uint8
+due_years(const Windows *w, const Enterprise *e)
+{
+	int			est_year;
+	int			month;
+	int			day;
+	uint8		mask = 0;
+
+	j2date(e->established + POSTGRES_EPOCH_JDATE, &est_year, &month, &day);
+	for (int k = 0; k < 3; k++)
+		if (w->latest_due_year - k >= est_year)
+			mask |= 1 << k;
+	return mask;
+}
+
+DERIVE(registered_capital)
+{
+	if (basis->registered_capital_null)
+		return false;
+	*v = basis->registered_capital / AMOUNT_SCALE;
+	return true;
+}
+
+DERIVE(branch_count)
+{
+	*v = e->parent >= 0 ? 0 : e->branches;
+	return true;
+}
+
+DERIVE(years_in_operation)
+{
+	*v = (double) (st->w.d - e->established) / 365.25;
+	return true;
+}
+
+DERIVE(status_revoked)
+{
+	*v = e->status == ST_REVOKED && e->status_date <= st->w.d;
+	return true;
+}
+
+DERIVE(entity_type_class)
+{
+	*v = basis->entity_type;
+	return true;
+}
+
+DERIVE(is_branch)
+{
+	*v = e->parent >= 0;
+	return true;
+}
+
+DERIVE(industry_section_class)
+{
+	*v = e->section;
+	return true;
+}
+
+DERIVE(key_field_industry)
+{
+	*v = e->key_field_industry || e->domain_class;
+	return true;
+}
+
+DERIVE(licence_lapsed)
+{
+	*v = e->licence_lapsed;
+	return true;
+}
+
+DERIVE(paid_in_ratio)
+{
+	if (basis->registered_capital_null || basis->paid_in_capital_null ||
+		basis->registered_capital == 0)
+		return false;
+	*v = (basis->paid_in_capital / AMOUNT_SCALE) / (basis->registered_capital / AMOUNT_SCALE);
+	return true;
+}
+
+DERIVE(unpaid_capital)
+{
+	if (basis->registered_capital_null || basis->paid_in_capital_null)
+		return false;
+	*v = (basis->registered_capital - basis->paid_in_capital) / AMOUNT_SCALE;
+	return true;
+}
+
+DERIVE(annual_report_latest_missing)
+{
+	*v = (due_years(&st->w, e) & 1) && !(e->reports_filed & 1);
+	return true;
+}
+
+DERIVE(annual_reports_missing_3y)
+{
+	*v = popcount3(due_years(&st->w, e) & ~e->reports_filed);
+	return true;
+}
+
+DERIVE(annual_reports_late_3y)
+{
+	*v = popcount3(due_years(&st->w, e) & e->reports_late);
+	return true;
+}
+
+DERIVE(abnormal_list_current)
+{
+	*v = e->abnormal_current;
+	return true;
+}
+
+DERIVE(abnormal_list_reason_current)
+{
+	Assert(e->abnormal_gravity < lengthof(gravity_reason));
+	*v = gravity_reason[e->abnormal_gravity];
+	return true;
+}
+
+DERIVE(abnormal_list_current_days)
+{
+	*v = e->abnormal_current ? st->w.d - e->abnormal_first_current + 1 : 0;
+	return true;
+}
+
+DERIVE(serious_dishonesty_current)
+{
+	*v = e->serious_current;
+	return true;
+}
+
+DERIVE(judgment_debtor_current)
+{
+	*v = e->debtor_current;
+	return true;
+}
+
+DERIVE(penalty_max_severity_3y)
+{
+	*v = e->penalty_max_severity_3y;
+	return true;
+}
+
+DERIVE(penalty_fines_3y)
+{
+	*v = e->fines_3y / AMOUNT_SCALE;
+	return true;
+}
+
+DERIVE(spot_check_last_outcome)
+{
+	if (e->last_check_outcome == 0)
+		return false;
+	*v = e->last_check_outcome;
+	return true;
+}
+
+DERIVE(spot_check_pass_ratio_3y)
+{
+	if (e->checks_3y == 0)
+		return false;
+	*v = (double) e->checks_pass_3y / e->checks_3y;
+	return true;
+}
+
+DERIVE(related_revoked_ratio)
+{
+	if (e->related == 0)
+		return false;
+	*v = (double) e->related_revoked / e->related;
+	return true;
+}
+
+DERIVE(parent_adverse)
+{
+	const Enterprise *p;
+
+	if (e->parent < 0)
+	{
+		*v = 0;
+		return true;
+	}
+	p = &st->ents[e->parent];
+	*v = (p->status != ST_IN_BUSINESS && p->status_date <= st->w.d) ||
+		p->abnormal_current || p->serious_current || p->debtor_current;
+	return true;
+}
+
+DERIVE(shareholder_listed_current)
+{
+	*v = e->shareholder_listed;
+	return true;
+}
+
+DERIVE(complaints_growth_3m)
+{
+	*v = (double) (e->received_3m - e->received_prev_3m) / (e->received_prev_3m + 1);
+	return true;
+}
+
+DERIVE(substantiated_ratio_1y)
+{
+	if (e->received_1y == 0)
+		return false;
+	*v = (double) e->substantiated_1y / e->received_1y;
+	return true;
+}
+
+DERIVE(negative_opinion_share_1y)
+{
+	if (e->opinions_1y == 0)
+		return false;
+	*v = (double) e->negative_1y / e->opinions_1y;
+	return true;
+}
+
+bool
+builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
+{
+	const Enterprise *basis = e->parent >= 0 ? &st->ents[e->parent] : e;	/* capital, legal form */
+
+	Assert(id >= 0 && id < BI_COUNT);
+	switch ((BuiltinId) id)
+	{
+#define CASE_COUNTER(code, tables, field)
+#define CASE_DERIVED(code, tables) \
+		case BI_##code: return derive_##code(st, e, basis, out);
+			BUILTIN_INDICATORS(CASE_COUNTER, CASE_DERIVED)
+#undef CASE_COUNTER
+#undef CASE_DERIVED
+		default:
+			/* the counters are read directly (builtin_indicators[id].counter) */
+			elog(ERROR, "creditrisk: built-in indicator %s is a counter, not derived",
+				 builtin_indicators[id].code);
+	}
+	pg_unreachable();
+}
+
+/*
+ * engine_indicator_codes() RETURNS SETOF text: the codes of the registry, in
+ * its order.  The install script compares them with the catalogue.
+ */
+PG_FUNCTION_INFO_V1(engine_indicator_codes);
+Datum
+engine_indicator_codes(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	for (int i = 0; i < BI_COUNT; i++)
+	{
+		Datum		value = CStringGetTextDatum(builtin_indicators[i].code);
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,280 @@
+/*
+ * record_scan.c
+ *		Reading the record tables: the privilege and row-level-security
+ *		check, and one sequential scan per table, its rows handed to the
+ *		table's row function (indicator_rules.c, related_parties.c) in
+ *		batches.
+ *
+ * The tables are read directly, under the query's snapshot, after a SELECT
+ * privilege check.  Where row-level security applies to the caller on any
+ * of them, compute_indicators() runs the SQL definitions instead, so that
+ * policies are honoured (sql_indicators.c).
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_class.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
+
+#include "engine.h"
+
+static const char *const table_names[T_COUNT] = {
+#define TABLE_NAME(id, table) [T_##id] = #table,
+	ENGINE_RECORD_TABLES(TABLE_NAME)
+#undef TABLE_NAME
+};
+
+static const RecordKind *const record_kinds[T_COUNT] = {
+#define TABLE_KIND(id, table) [T_##id] = &record_##table,
+	ENGINE_RECORD_TABLES(TABLE_KIND)
+#undef TABLE_KIND
+};
+
+Oid
+engine_table_oid(ComputeState *st, const char *name)
+{
+	Oid			relid = get_relname_relid(name, st->nsp);
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "creditrisk: table creditrisk.%s is missing", name);
+	return relid;
+}
+
+/*
+ * Open a table of the extension for a direct read.  The engine reads heap
+ * tuples: a table turned into something else (a partitioned table, a view,
+ * another access method) is refused with a clear error rather than read
+ * wrongly.
+ */
+Relation
+engine_open_table(ComputeState *st, const char *name)
+{
+	Relation	rel = table_open(engine_table_oid(st, name), AccessShareLock);
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relam != HEAP_TABLE_AM_OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("compute_indicators cannot read creditrisk.%s", name),
+				 errdetail("It is no longer a plain table with the heap access method (relkind \"%c\", access method %u); the engine reads heap tuples directly.",
+						   rel->rd_rel->relkind, rel->rd_rel->relam),
+				 errhint("Keep the extension's tables as it created them, or compute through the SQL definitions (creditrisk.indicators_to_sql()).")));
+	return rel;
+}
+
+/* The attribute numbers of the named columns of a creditrisk table. */
+void
+resolve_columns(Oid relid, const char *table, const char *const *cols, int ncols, AttrNumber *attnums)
+{
+	for (int i = 0; i < ncols; i++)
+	{
+		attnums[i] = get_attnum(relid, cols[i]);
+		if (attnums[i] == InvalidAttrNumber)
+			elog(ERROR, "creditrisk: column %s.%s is missing", table, cols[i]);
+	}
+}
+
+/*
+ * Whether the direct path may read the register and these tables: refuses
+ * without SELECT, and answers false where row-level security applies to the
+ * caller.
+ */
+bool
+direct_read_allowed(ComputeState *st, uint32 tables)
+{
+	bool		allowed = true;
+
+	for (int t = -1; t < T_COUNT; t++)
+	{
+		const char *name = t < 0 ? "enterprise" : table_names[t];
+		Oid			relid;
+		AclResult	acl;
+
+		if (t >= 0 && !(tables & (1u << t)))
+			continue;
+		relid = engine_table_oid(st, name);
+		acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
+		if (acl != ACLCHECK_OK)
+			aclcheck_error(acl, OBJECT_TABLE, psprintf("creditrisk.%s", name));
+		if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+			allowed = false;
+	}
+	return allowed;
+}
+
+/*
+ * Rows are handed over in batches: the USCCs of a batch are hashed and
+ * their hash-table entries prefetched, then resolved, then the row
+ * functions run (the lookup they make hits the remembered key).  Tables
+ * that are not in USCC order otherwise stall on a cache miss per row.
+ * By-reference values are copied into the batch's arena, since a heap
+ * scan keeps only the current page pinned.
+ */
+#define SCAN_BATCH 64
+#define BATCH_ARENA (64 * 1024)
+
+typedef struct ScanBatch
+{
+	int			n;
+	Datum		values[SCAN_BATCH][MAX_COLS];
+	bool		nulls[SCAN_BATCH][MAX_COLS];
+	uint32		hash[SCAN_BATCH];
+	int32		slot[SCAN_BATCH];
+	char	   *arena;
+	Size		used;
+} ScanBatch;
+
+static void
+flush_batch(ComputeState *st, ScanBatch *b, RowFunction fn, MemoryContext rowcxt)
+{
+	UsccIndex  *ix = &st->index;
+	MemoryContext oldcxt;
+
+	Assert(b->n >= 0 && b->n <= SCAN_BATCH);
+	for (int r = 0; r < b->n; r++)
+	{
+		b->hash[r] = uscc_hash(DatumGetUsccP(b->values[r][0])->packed) & ix->mask;
+		__builtin_prefetch(&ix->table[b->hash[r]]);
+	}
+	for (int r = 0; r < b->n; r++)
+	{
+		b->slot[r] = index_probe(ix, b->hash[r], DatumGetUsccP(b->values[r][0])->packed);
+		if (b->slot[r] >= 0)
+			__builtin_prefetch(&st->ents[b->slot[r]], 1);
+	}
+	oldcxt = MemoryContextSwitchTo(rowcxt);
+	for (int r = 0; r < b->n; r++)
+	{
+		index_remember(ix, DatumGetUsccP(b->values[r][0])->packed, b->slot[r]);
+		fn(st, b->values[r], b->nulls[r]);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(rowcxt);
+	b->n = 0;
+	b->used = 0;
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* A copy of a by-reference value, in the batch's arena when there is room. */
+static char *
+batch_copy(ScanBatch *b, Pointer p, Size len, MemoryContext rowcxt)
+{
+	char	   *dst;
+
+	if (MAXALIGN(b->used) + len > BATCH_ARENA)
+		dst = MemoryContextAlloc(rowcxt, len);	/* no room (long texts): freed at the flush */
+	else
+	{
+		b->used = MAXALIGN(b->used);
+		dst = b->arena + b->used;
+		b->used += len;
+	}
+	memcpy(dst, p, len);
+	return dst;
+}
+
+/*
+ * Read the kind's columns of every row of the table visible to the query's
+ * snapshot and hand them to its row function, in batches.
+ */
+static void
+scan_table(ComputeState *st, const char *name, const RecordKind *kind)
+{
+	Relation	rel = engine_open_table(st, name);
+	AttrNumber	attnums[MAX_COLS];
+	TableScanDesc scan;
+	TupleDesc	desc;
+	HeapTuple	tuple;
+	MemoryContext rowcxt;
+	ScanBatch  *b;
+	int64		rows = 0;
+	int			window_col = kind->window_col;
+	DateADT		after = 0;
+	instr_time	start;
+
+	Assert(kind->ncols > 0 && kind->ncols <= MAX_COLS);
+	Assert(window_col >= 0 && window_col < kind->ncols);
+	if (window_col > 0)
+		after = *(const DateADT *) ((const char *) &st->w + kind->window_after);
+
+	INSTR_TIME_SET_CURRENT(start);
+	resolve_columns(RelationGetRelid(rel), name, kind->cols, kind->ncols, attnums);
+
+	rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk scan rows", ALLOCSET_DEFAULT_SIZES);
+	b = MemoryContextAllocZero(st->mcxt, sizeof(ScanBatch));
+	b->arena = MemoryContextAlloc(st->mcxt, BATCH_ARENA);
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	desc = RelationGetDescr(rel);
+	/* a heap table: engine_open_table() checked */
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		Datum	   *values = b->values[b->n];
+		bool	   *nulls = b->nulls[b->n];
+
+		if (window_col > 0)
+		{
+			bool		isnull;
+			DateADT		d = DatumGetDateADT(heap_getattr(tuple, attnums[window_col], desc, &isnull));
+
+			if (isnull || d <= after || d > st->w.d)
+			{
+				rows++;
+				continue;		/* outside the window */
+			}
+		}
+		/* an arena more than half full flushes first */
+		if (b->used > BATCH_ARENA / 2)
+		{
+			flush_batch(st, b, kind->row, rowcxt);
+			values = b->values[0];
+			nulls = b->nulls[0];
+		}
+		for (int i = 0; i < kind->ncols; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, attnums[i] - 1);
+
+			values[i] = heap_getattr(tuple, attnums[i], desc, &nulls[i]);
+			if (!nulls[i] && !att->attbyval)
+			{
+				Pointer		p = DatumGetPointer(values[i]);
+
+				values[i] = PointerGetDatum(batch_copy(b, p, att->attlen > 0 ? att->attlen : VARSIZE_ANY(p), rowcxt));
+			}
+		}
+		rows++;
+		if (nulls[0])
+			continue;			/* no enterprise (cannot happen: NOT NULL) */
+		if (++b->n == SCAN_BATCH)
+			flush_batch(st, b, kind->row, rowcxt);
+	}
+	flush_batch(st, b, kind->row, rowcxt);
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	MemoryContextDelete(rowcxt);
+	stage_done(name, rows, &start);
+}
+
+/* One scan of each record table in the set, in the list's order. */
+void
+scan_records(ComputeState *st, uint32 tables)
+{
+	for (int t = 0; t < T_COUNT; t++)
+	{
+		const RecordKind *kind = record_kinds[t];
+
+		if (!(tables & (1u << t)))
+			continue;
+		scan_table(st, table_names[t], kind);
+		if (kind->finish)
+			kind->finish(st);
+	}
+}

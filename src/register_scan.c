@@ -1,0 +1,149 @@
+/*
+ * register_scan.c
+ *		The register's part of compute_indicators(): one scan of
+ *		creditrisk.enterprise gives every enterprise a slot, its register
+ *		facts and its key in the USCC index; branches are then tied to their
+ *		parents.
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "engine.h"
+
+/* GB/T 4754 codes of the key fields of art. 16 (food, drugs, special equipment). */
+static const char *const key_field_prefixes[] = {
+	"C13", "C14", "C15", "F512", "F521", "F522", "H62",	/* food */
+	"C27", "F515", "F525",		/* drugs */
+	"C341", "C343"				/* special equipment */
+};
+
+static bool
+is_key_field_industry(const char *code, size_t len)
+{
+	/* only sections C, F and H hold key fields */
+	if (len < 3 || (code[0] != 'C' && code[0] != 'F' && code[0] != 'H'))
+		return false;
+	for (int i = 0; i < lengthof(key_field_prefixes); i++)
+	{
+		size_t		plen = strlen(key_field_prefixes[i]);
+
+		if (len >= plen && memcmp(code, key_field_prefixes[i], plen) == 0)
+			return true;
+	}
+	return false;
+}
+
+typedef struct BranchLink
+{
+	int32		slot;
+	uint8		parent[USCC_PACKED_LEN];
+} BranchLink;
+
+void
+load_register(ComputeState *st)
+{
+	static const char *const cols[] = {
+		"uscc", "industry_code", "entity_type", "established_date", "registered_capital",
+		"paid_in_capital", "status", "status_date", "parent_uscc"
+	};
+	Relation	rel = engine_open_table(st, "enterprise");
+	AttrNumber	att[lengthof(cols)];
+	AttrNumber	maxatt = 0;
+	TableScanDesc scan;
+	TupleTableSlot *slot;
+	BranchLink *branches = NULL;
+	int64		nbranches = 0;
+	int64		capbranches = 0;
+	const Windows *w = &st->w;
+	instr_time	start;
+
+	resolve_columns(RelationGetRelid(rel), "enterprise", cols, lengthof(cols), att);
+	for (int i = 0; i < lengthof(cols); i++)
+	{
+		maxatt = Max(maxatt, att[i]);
+		att[i]--;				/* an index into the slot's arrays */
+	}
+
+	INSTR_TIME_SET_CURRENT(start);
+	/* sized from the planner's estimate (at most 4M at first), grown if low */
+	st->cap = (int32) Max(1024.0, Min(rel->rd_rel->reltuples * 1.05, (double) (1 << 22)));
+	st->n = 0;
+	st->ents = alloc_large(st->mcxt, sizeof(Enterprise) * (Size) st->cap);
+	st->index.keys = MemoryContextAllocHuge(st->mcxt, (Size) USCC_PACKED_LEN * st->cap);
+	slot = table_slot_create(rel, NULL);
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		Datum	   *v = slot->tts_values;
+		bool	   *null = slot->tts_isnull;
+		Enterprise *e;
+		text	   *industry;
+
+		slot_getsomeattrs(slot, maxatt);
+		if (st->n == st->cap)
+		{
+			st->cap *= 2;
+			st->ents = repalloc_huge(st->ents, sizeof(Enterprise) * (Size) st->cap);
+			st->index.keys = repalloc_huge(st->index.keys, (Size) USCC_PACKED_LEN * st->cap);
+		}
+		e = &st->ents[st->n];
+		memset(e, 0, sizeof(Enterprise));
+		memcpy(st->index.keys + (Size) st->n * USCC_PACKED_LEN, DatumGetUsccP(v[att[0]])->packed, USCC_PACKED_LEN);
+
+		industry = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[att[1]]));
+		e->section = (uint8) (VARDATA_ANY(industry)[0] - 'A' + 1);
+		e->key_field_industry = is_key_field_industry(VARDATA_ANY(industry), VARSIZE_ANY_EXHDR(industry));
+		e->entity_type = (uint8) DatumGetInt16(v[att[2]]);
+		e->established = DatumGetDateADT(v[att[3]]);
+		e->registered_capital_null = null[att[4]];
+		if (!null[att[4]])
+			e->registered_capital = amount_units(v[att[4]]);
+		e->paid_in_capital_null = null[att[5]];
+		if (!null[att[5]])
+			e->paid_in_capital = amount_units(v[att[5]]);
+		e->status = text_is(v[att[6]], "revoked") ? ST_REVOKED :
+			text_is(v[att[6]], "cancelled") ? ST_CANCELLED : ST_IN_BUSINESS;
+		e->status_date = null[att[7]] ? DATEVAL_NOEND : DatumGetDateADT(v[att[7]]);
+		e->parent = -1;
+		if (!null[att[8]])
+		{
+			branches = array_room(branches, nbranches, &capbranches, sizeof(BranchLink), st->mcxt);
+			branches[nbranches].slot = st->n;
+			memcpy(branches[nbranches].parent, DatumGetUsccP(v[att[8]])->packed, USCC_PACKED_LEN);
+			nbranches++;
+		}
+		e->in_population = e->established <= w->d &&
+			!(e->status == ST_CANCELLED && e->status_date <= w->d);
+		st->n++;
+		if ((st->n & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	table_close(rel, AccessShareLock);
+	stage_done("enterprise scan", st->n, &start);
+
+	uscc_index_build(st);
+	stage_done("enterprise index", st->n, &start);
+
+	/* branches: parent slots, and the parents' branches in business on D */
+	for (int64 i = 0; i < nbranches; i++)
+	{
+		Enterprise *b = &st->ents[branches[i].slot];
+		int32		p = index_lookup(st, (const Uscc *) branches[i].parent);
+
+		b->parent = p;
+		if (p >= 0 && b->established <= w->d &&
+			!(b->status != ST_IN_BUSINESS && b->status_date <= w->d))
+			st->ents[p].branches++;
+	}
+	if (branches)
+		pfree(branches);
+}

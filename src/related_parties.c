@@ -1,0 +1,119 @@
+/*
+ * related_parties.c
+ *		Related-party links: each link in force (or recently in force) on D
+ *		becomes two directed edges; after the scan the edges are sorted and
+ *		merged, so that the related set of each enterprise is distinct, and
+ *		the related enterprises' facts (read by the earlier scans) are
+ *		aggregated.
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+
+#include "engine.h"
+
+#define EDGE_IN_FORCE		0x01	/* in force on D */
+#define EDGE_COMMON_REP		0x02	/* common legal representative, in force */
+#define EDGE_SHAREHOLDER	0x04	/* "to" is a shareholder of "from", in force */
+#define EDGE_INVESTMENT		0x08	/* "from" holds equity in "to", in force */
+#define EDGE_RECENT			0x10	/* in force at some time in (D - 1 year, D] */
+
+static inline void
+add_edge(ComputeState *st, int32 from, int32 to, uint8 flags)
+{
+	st->edges = array_room(st->edges, st->nedges, &st->capedges, sizeof(Edge), st->mcxt);
+	st->edges[st->nedges].from = from;
+	st->edges[st->nedges].to = to;
+	st->edges[st->nedges].flags = flags;
+	st->nedges++;
+}
+
+static void
+row_link(ComputeState *st, Datum *v, bool *null)
+{
+	const Windows *w = &st->w;
+	int32		a = index_lookup(st, DatumGetUsccP(v[0]));
+	int32		b = index_lookup(st, DatumGetUsccP(v[1]));
+	bool		started = null[3] || DatumGetDateADT(v[3]) <= w->d;
+	bool		in_force = started && (null[4] || DatumGetDateADT(v[4]) > w->d);
+	bool		recent = started && (null[4] || DatumGetDateADT(v[4]) > w->y1);
+	uint8		common = 0;
+	uint8		ab = 0;
+	uint8		ba = 0;
+
+	if (a < 0 || b < 0 || a == b || !recent)
+		return;
+	if (in_force)
+	{
+		ab = ba = EDGE_IN_FORCE;
+		if (text_is(v[2], "common_legal_representative"))
+			common = EDGE_COMMON_REP;
+		else if (text_is(v[2], "shareholder"))
+		{
+			/* a invests in b */
+			ab |= EDGE_INVESTMENT;
+			ba |= EDGE_SHAREHOLDER;
+		}
+	}
+	add_edge(st, a, b, ab | common | EDGE_RECENT);
+	add_edge(st, b, a, ba | common | EDGE_RECENT);
+}
+
+RECORD_COLUMNS(link_cols, "from_uscc", "to_uscc", "kind", "valid_from", "valid_to");
+
+static int
+cmp_edge(const void *a, const void *b)
+{
+	const Edge *x = a;
+	const Edge *y = b;
+
+	if (x->from != y->from)
+		return (x->from > y->from) - (x->from < y->from);
+	return (x->to > y->to) - (x->to < y->to);
+}
+
+/* Aggregate over the distinct related enterprises of each enterprise. */
+static void
+finish_related(ComputeState *st)
+{
+	const Windows *w = &st->w;
+	int64		i = 0;
+
+	if (st->nedges > 1)
+		qsort(st->edges, st->nedges, sizeof(Edge), cmp_edge);
+	while (i < st->nedges)
+	{
+		Enterprise *e = &st->ents[st->edges[i].from];
+		const Enterprise *r = &st->ents[st->edges[i].to];
+		uint8		flags = 0;
+		int64		j = i;
+
+		while (j < st->nedges && st->edges[j].from == st->edges[i].from && st->edges[j].to == st->edges[i].to)
+			flags |= st->edges[j++].flags;
+		i = j;
+
+		if ((flags & EDGE_RECENT) && r->status == ST_CANCELLED && IN_WINDOW(r->status_date, w->y1, w))
+			e->related_cancelled_1y++;
+		if (!(flags & EDGE_IN_FORCE))
+			continue;
+		e->related++;
+		e->related_common_rep += (flags & EDGE_COMMON_REP) != 0;
+		e->investments += (flags & EDGE_INVESTMENT) != 0;
+		if (flags & EDGE_SHAREHOLDER)
+		{
+			e->shareholders++;
+			if (r->serious_current || r->debtor_current)
+				e->shareholder_listed = true;
+		}
+		e->related_revoked += r->status == ST_REVOKED && r->status_date <= w->d;
+		e->related_abnormal += r->abnormal_current;
+		e->related_serious += r->serious_current;
+		e->related_debtor += r->debtor_current;
+		e->related_penalties_1y += r->penalties_1y;
+		e->related_serious_penalties_3y += r->penalties_serious_3y;
+	}
+}
+
+const RecordKind record_related_party_link = {
+	.cols = link_cols, .ncols = lengthof(link_cols), .row = row_link, .finish = finish_related
+};
