@@ -58,6 +58,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies (autodepend is off in Debian's build):
+# every object is rebuilt when a header of src/ changes.
+$(OBJS): $(wildcard src/*.h)
+
 extension/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SOURCES)
 	cat $^ > $@
 
