@@ -10,6 +10,7 @@
  *	uscc.c			the uscc type (统一社会信用代码, GB 32100-2015)
  *	model.c			compiled scoring models and their per-backend cache
  *	score.c			the scorer: scores 0-1000, explanations, reason codes
+ *	calendar.c		Chinese working days (工作日) and deadlines
  *
  * The indicator engine, compute_indicators() (shared declarations in
  * engine.h; how a run goes in compute.c):
