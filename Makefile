@@ -7,7 +7,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
        src/model.o src/score.o \
        src/compute.o src/indicator_registry.o src/uscc_index.o src/register_scan.o \
        src/record_scan.o src/indicator_rules.o src/related_parties.o src/sql_indicators.o \
-       src/amount.o src/calendar.o
+       src/amount.o src/calendar.o src/arrival.o
 
 # Install sources: one file per concept under extension/, each holding the
 # CURRENT definition of what it creates, read top to bottom (nothing is
@@ -18,6 +18,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              uscc, classify()
 #   scoring.sql                indicator catalogue, models, import/export, the
 #                              C scorer
+#   knowledge.sql              knowledge time: recorded_at, history tables,
+#                              the run fence (with src/arrival.c)
 #   collection.sql             the enterprise register and the credit records
 #   indicators.sql             indicator derivation: compute_indicators() and
 #                              the SQL view of it
@@ -30,6 +32,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
+	extension/knowledge.sql \
 	extension/collection.sql \
 	extension/indicators.sql \
 	extension/reference-v1.sql \

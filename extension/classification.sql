@@ -90,7 +90,8 @@ CREATE TABLE creditrisk.model_activation (
     effective_from date PRIMARY KEY,
     model_key      text NOT NULL,
     note           text NOT NULL DEFAULT '',
-    shipped        boolean NOT NULL DEFAULT false
+    shipped        boolean NOT NULL DEFAULT false,
+    recorded_at    timestamptz NOT NULL
 );
 COMMENT ON TABLE creditrisk.model_activation IS
     'Which model (指标体系) classifies from which date: on a classification date D the row with the latest effective_from <= D applies; refresh_classification() uses it when no model is named';
@@ -122,19 +123,20 @@ COMMENT ON FUNCTION creditrisk.model_activation_check() IS 'Trigger: only existi
 CREATE TRIGGER model_activation_check BEFORE INSERT OR UPDATE ON creditrisk.model_activation
     FOR EACH ROW EXECUTE FUNCTION creditrisk.model_activation_check();
 
-INSERT INTO creditrisk.model_activation (effective_from, model_key, note, shipped)
-VALUES ('-infinity', 'reference-v1', 'reference configuration: the reference model until a bureau activates its own', true);
+INSERT INTO creditrisk.model_activation (effective_from, model_key, note, shipped, recorded_at)
+VALUES ('-infinity', 'reference-v1', 'reference configuration: the reference model until a bureau activates its own', true, '-infinity');
 
 CREATE TRIGGER model_activation_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.model_activation
     FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
         'Add a row of your own: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (''2026-01-01'', ''henan-2026'');');
+SELECT creditrisk.keep_history('creditrisk.model_activation');
 
-CREATE FUNCTION creditrisk.active_model(as_of date DEFAULT CURRENT_DATE) RETURNS text
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp
-    AS $$ SELECT a.model_key FROM creditrisk.model_activation a
+CREATE FUNCTION creditrisk.active_model(as_of date DEFAULT CURRENT_DATE, known_at timestamptz DEFAULT NULL) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp
+    AS $$ SELECT a.model_key FROM creditrisk.model_activation_as_known(active_model.known_at) a
            WHERE a.effective_from <= active_model.as_of ORDER BY a.effective_from DESC LIMIT 1 $$;
-COMMENT ON FUNCTION creditrisk.active_model(date) IS
-    'The model (启用的指标体系) that classifies on a date, from creditrisk.model_activation; NULL when none is active';
+COMMENT ON FUNCTION creditrisk.active_model(date, timestamptz) IS
+    'The model (启用的指标体系) that classifies on a date, from creditrisk.model_activation as known at known_at (NULL = now); NULL when none is active';
 
 -- ---------------------------------------------------------------------------
 -- High-social-concern industries (社会高度关注行业, art. 10 (3))
@@ -148,6 +150,7 @@ CREATE TABLE creditrisk.high_concern_industry (
     name            text NOT NULL DEFAULT '',
     note            text NOT NULL DEFAULT '',
     example         boolean NOT NULL DEFAULT false,
+    recorded_at     timestamptz NOT NULL,
     PRIMARY KEY (industry_prefix, effective_from),
     CONSTRAINT high_concern_industry_dates CHECK (effective_to >= effective_from)
 );
@@ -157,15 +160,16 @@ COMMENT ON COLUMN creditrisk.high_concern_industry.industry_prefix IS 'GB/T 4754
 COMMENT ON COLUMN creditrisk.high_concern_industry.example IS
     'Shipped example (示例) from the reference configuration: NEVER applied; insert a row of your own (example = false) to adopt it';
 
-INSERT INTO creditrisk.high_concern_industry (industry_prefix, effective_from, class, name, note, example) VALUES
-    ('C2672', '2022-07-25', 'D', '焰火、鞭炮产品制造', 'EXAMPLE, not applied: fireworks manufacture (explosion hazard)', true),
-    ('B06',   '2022-07-25', 'C', '煤炭开采和洗选业', 'EXAMPLE, not applied: coal mining (work-safety concern)', true),
-    ('C27',   '2022-07-25', 'C', '医药制造业', 'EXAMPLE, not applied: pharmaceutical manufacture (public-health concern)', true),
-    ('P83',   '2022-07-25', 'C', '教育', 'EXAMPLE, not applied: education and training (prepaid-fee complaints)', true);
+INSERT INTO creditrisk.high_concern_industry (industry_prefix, effective_from, class, name, note, example, recorded_at) VALUES
+    ('C2672', '2022-07-25', 'D', '焰火、鞭炮产品制造', 'EXAMPLE, not applied: fireworks manufacture (explosion hazard)', true, '-infinity'),
+    ('B06',   '2022-07-25', 'C', '煤炭开采和洗选业', 'EXAMPLE, not applied: coal mining (work-safety concern)', true, '-infinity'),
+    ('C27',   '2022-07-25', 'C', '医药制造业', 'EXAMPLE, not applied: pharmaceutical manufacture (public-health concern)', true, '-infinity'),
+    ('P83',   '2022-07-25', 'C', '教育', 'EXAMPLE, not applied: education and training (prepaid-fee complaints)', true, '-infinity');
 
 CREATE TRIGGER high_concern_industry_example BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.high_concern_industry
     FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('example',
         'Examples are never applied; insert a row of your own with example = false.');
+SELECT creditrisk.keep_history('creditrisk.high_concern_industry');
 
 -- ---------------------------------------------------------------------------
 -- Override rules (直接定性, art. 10): data, each an SQL query
@@ -181,12 +185,13 @@ CREATE TABLE creditrisk.override_rule (
     effective_to   date,
     enabled        boolean NOT NULL DEFAULT true,
     shipped        boolean NOT NULL DEFAULT false,
+    recorded_at    timestamptz NOT NULL,
     CONSTRAINT override_rule_dates CHECK (effective_to >= effective_from)
 );
 COMMENT ON TABLE creditrisk.override_rule IS
     'Override rules (直接定性, art. 10): each an SQL query that names the enterprises it classifies directly on the classification date; overrides only raise a class, never lower it';
 COMMENT ON COLUMN creditrisk.override_rule.rule_sql IS
-    'A query over the classification date $1 (date) returning columns uscc and class (the class imposed, C or D usually); any further columns are recorded as the override''s detail (jsonb). Rows with a NULL class are ignored';
+    'A query over the classification date $1 (date) and the knowledge time $2 (timestamptz) returning columns uscc and class (the class imposed, C or D usually); any further columns are recorded as the override''s detail (jsonb). Rows with a NULL class are ignored. Read records and the register as known at $2 (creditrisk.<table>_as_known($2), creditrisk.register_at($1, $2)) so that a re-run reproduces the run';
 COMMENT ON COLUMN creditrisk.override_rule.effective_to IS 'Last day the rule applies (inclusive); NULL = open';
 COMMENT ON COLUMN creditrisk.override_rule.shipped IS 'Shipped with the extension (Henan art. 10); frozen';
 
@@ -197,12 +202,12 @@ BEGIN
     BEGIN
         EXECUTE format('SELECT q.uscc::creditrisk.uscc, q.class::creditrisk.riskclass, pg_catalog.to_jsonb(q) FROM (%s) q LIMIT 0',
                        NEW.rule_sql)
-          USING current_date;
+          USING current_date, pg_catalog.now();
     EXCEPTION WHEN OTHERS THEN
         RAISE EXCEPTION 'SQL of override rule "%" does not compile', NEW.code
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = SQLERRM,
-                  HINT = 'Write a query over the classification date $1 with columns uscc and class, e.g. SELECT l.uscc, ''D'' AS class FROM creditrisk.serious_dishonesty_listing l WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1).';
+                  HINT = 'Write a query over the classification date $1 and the knowledge time $2 with columns uscc and class, e.g. SELECT l.uscc, ''D'' AS class FROM creditrisk.serious_dishonesty_listing_as_known($2) l WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1).';
     END;
     RETURN NEW;
 END
@@ -212,68 +217,78 @@ COMMENT ON FUNCTION creditrisk.override_rule_check() IS
 CREATE TRIGGER override_rule_check BEFORE INSERT OR UPDATE OF rule_sql ON creditrisk.override_rule
     FOR EACH ROW EXECUTE FUNCTION creditrisk.override_rule_check();
 
-INSERT INTO creditrisk.override_rule (code, name, name_en, basis, rule_sql, shipped) VALUES
+INSERT INTO creditrisk.override_rule (code, name, name_en, basis, rule_sql, shipped, recorded_at) VALUES
 ('serious_dishonesty', '当前被列入严重失信主体名单', 'Currently on the serious-dishonesty list',
  '豫市监办〔2022〕100号 第十条（一）: D',
  $rule$SELECT l.uscc, 'D' AS class, min(l.listed_date) AS listed_date
-  FROM creditrisk.serious_dishonesty_listing l
+  FROM creditrisk.serious_dishonesty_listing_as_known($2) l
  WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1)
- GROUP BY l.uscc$rule$, true),
+ GROUP BY l.uscc$rule$, true, '-infinity'),
 ('judgment_debtor', '当前为失信被执行人', 'Currently a dishonest judgment debtor',
  '豫市监办〔2022〕100号 第十条（二）: D',
  $rule$SELECT l.uscc, 'D' AS class, min(l.listed_date) AS listed_date
-  FROM creditrisk.judgment_debtor_listing l
+  FROM creditrisk.judgment_debtor_listing_as_known($2) l
  WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1)
- GROUP BY l.uscc$rule$, true),
+ GROUP BY l.uscc$rule$, true, '-infinity'),
 ('high_concern_industry', '属于社会高度关注行业', 'In a high-social-concern industry',
  '豫市监办〔2022〕100号 第十条（三）: C or D as configured in creditrisk.high_concern_industry',
  $rule$SELECT DISTINCT ON (e.uscc) e.uscc, h.class, h.industry_prefix
-  FROM creditrisk.enterprise e
-  JOIN creditrisk.high_concern_industry h
+  FROM creditrisk.register_at($1, $2) e
+  JOIN creditrisk.high_concern_industry_as_known($2) h
     ON h.industry_prefix IN (left(e.industry_code, 1), left(e.industry_code, 3),
                              left(e.industry_code, 4), left(e.industry_code, 5))
  WHERE NOT h.example AND h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
- ORDER BY e.uscc, h.class DESC, length(h.industry_prefix) DESC$rule$, true);
+ ORDER BY e.uscc, h.class DESC, length(h.industry_prefix) DESC$rule$, true, '-infinity');
 
 CREATE TRIGGER override_rule_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.override_rule
     FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
         'The art. 10 rules are provincial; add rules of your own with shipped = false.');
+SELECT creditrisk.keep_history('creditrisk.override_rule');
 
 -- ---------------------------------------------------------------------------
 -- Fusion (通用+专业, art. 16)
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.fusion_rule (
-    domain  text PRIMARY KEY CONSTRAINT fusion_rule_domain_format CHECK (domain ~ '^[a-z][a-z_]{1,39}$'),
+    domain  text NOT NULL CONSTRAINT fusion_rule_domain_format CHECK (domain ~ '^[a-z][a-z_]{1,39}$'),
     method  text NOT NULL DEFAULT 'riskier' CONSTRAINT fusion_rule_method_valid CHECK (method IN ('riskier', 'matrix')),
     name    text NOT NULL DEFAULT '',
-    note    text NOT NULL DEFAULT ''
+    note    text NOT NULL DEFAULT '',
+    recorded_at timestamptz NOT NULL,
+    effective_from date NOT NULL DEFAULT '-infinity',
+    PRIMARY KEY (domain, effective_from)
 );
 COMMENT ON TABLE creditrisk.fusion_rule IS
-    'How the general class (通用) and a domain''s professional class (专业) are fused, per domain (art. 16): riskier = the riskier of the two (also the rule for any domain without a row), matrix = creditrisk.fusion_matrix';
+    'How the general class (通用) and a domain''s professional class (专业) are fused, per domain and from a date (art. 16): on a classification date the version with the latest effective_from on or before it applies; riskier = the riskier of the two (also the rule for any domain without a version in force), matrix = creditrisk.fusion_matrix of that version';
+COMMENT ON COLUMN creditrisk.fusion_rule.effective_from IS 'First classification date this version applies to (-infinity = always)';
 
 CREATE TABLE creditrisk.fusion_matrix (
-    domain             text NOT NULL REFERENCES creditrisk.fusion_rule ON DELETE CASCADE ON UPDATE CASCADE,
+    domain             text NOT NULL,
     general_class      creditrisk.riskclass NOT NULL,
     professional_class creditrisk.riskclass NOT NULL,
     fused_class        creditrisk.riskclass NOT NULL,
-    PRIMARY KEY (domain, general_class, professional_class)
+    recorded_at        timestamptz NOT NULL,
+    effective_from     date NOT NULL DEFAULT '-infinity',
+    PRIMARY KEY (domain, effective_from, general_class, professional_class),
+    FOREIGN KEY (domain, effective_from) REFERENCES creditrisk.fusion_rule ON DELETE CASCADE ON UPDATE CASCADE
 );
 COMMENT ON TABLE creditrisk.fusion_matrix IS
-    'Fusion matrix of a domain whose rule is matrix: the fused class for each (general, professional) pair; all 16 cells are required';
+    'Fusion matrix of a version of a domain''s rule (domain, effective_from) whose method is matrix: the fused class for each (general, professional) pair; all 16 cells are required';
+COMMENT ON COLUMN creditrisk.fusion_matrix.effective_from IS 'The version of the domain''s rule (creditrisk.fusion_rule) the cell belongs to';
 
 CREATE FUNCTION creditrisk.fusion_matrix_complete() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 DECLARE
     d text := CASE WHEN TG_OP = 'DELETE' THEN OLD.domain ELSE NEW.domain END;
+    f date := CASE WHEN TG_OP = 'DELETE' THEN OLD.effective_from ELSE NEW.effective_from END;
     missing text;
 BEGIN
-    IF EXISTS (SELECT 1 FROM creditrisk.fusion_rule r WHERE r.domain = d AND r.method = 'matrix') THEN
+    IF EXISTS (SELECT 1 FROM creditrisk.fusion_rule r WHERE r.domain = d AND r.effective_from = f AND r.method = 'matrix') THEN
         SELECT string_agg(format('(%s, %s)', g, p), ', ' ORDER BY g, p) INTO missing
           FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) g, unnest('{A,B,C,D}'::creditrisk.riskclass[]) p
          WHERE NOT EXISTS (SELECT 1 FROM creditrisk.fusion_matrix m
-                            WHERE m.domain = d AND m.general_class = g AND m.professional_class = p);
+                            WHERE m.domain = d AND m.effective_from = f AND m.general_class = g AND m.professional_class = p);
         IF missing IS NOT NULL THEN
-            RAISE EXCEPTION 'fusion matrix of domain "%" is incomplete', d
+            RAISE EXCEPTION 'fusion matrix of domain "%" is incomplete', d || CASE WHEN f > '-infinity' THEN format(' from %s', f) ELSE '' END
                 USING ERRCODE = 'check_violation',
                       DETAIL = format('Missing (general, professional) cells: %s.', missing),
                       HINT = 'A matrix needs all 16 cells; insert them in the same transaction as the rule, or set the method to riskier.';
@@ -292,6 +307,8 @@ CREATE CONSTRAINT TRIGGER fusion_rule_matrix_complete AFTER UPDATE OF method ON 
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION creditrisk.fusion_matrix_complete();
 CREATE CONSTRAINT TRIGGER fusion_matrix_complete AFTER INSERT OR UPDATE OR DELETE ON creditrisk.fusion_matrix
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION creditrisk.fusion_matrix_complete();
+SELECT creditrisk.keep_history('creditrisk.fusion_rule');
+SELECT creditrisk.keep_history('creditrisk.fusion_matrix');
 
 -- ---------------------------------------------------------------------------
 -- Supervision measures (差异化监管措施, art. 12-15), versioned by date
@@ -308,6 +325,7 @@ CREATE TABLE creditrisk.supervision_measure (
     other_measures              text NOT NULL DEFAULT '',
     basis                       text NOT NULL DEFAULT '',
     shipped                     boolean NOT NULL DEFAULT false,
+    recorded_at                 timestamptz NOT NULL,
     PRIMARY KEY (division_code, class, effective_from),
     CONSTRAINT supervision_measure_province_complete
         CHECK (division_code !~ '0000$' OR (min_spot_check_ratio IS NOT NULL AND proactive_onsite_inspection IS NOT NULL
@@ -323,15 +341,16 @@ COMMENT ON COLUMN creditrisk.supervision_measure.key_supervision_target IS 'Key 
 COMMENT ON COLUMN creditrisk.supervision_measure.other_measures IS 'Further measures in words (其它措施); local ones are added to the provincial ones';
 
 INSERT INTO creditrisk.supervision_measure (division_code, class, effective_from, min_spot_check_ratio,
-        proactive_onsite_inspection, key_licensing_review, key_supervision_target, other_measures, basis, shipped) VALUES
-    ('410000', 'A', '2022-07-25', 0.01, false, false, false, '以企业自治为主；降低抽查比例和频次', '豫市监办〔2022〕100号 第十二条', true),
-    ('410000', 'B', '2022-07-25', 0.03, true,  false, false, '按常规比例和频次抽查', '豫市监办〔2022〕100号 第十三条', true),
-    ('410000', 'C', '2022-07-25', 0.10, true,  true,  false, '适当提高抽查比例和频次；行政许可重点审查', '豫市监办〔2022〕100号 第十四条', true),
-    ('410000', 'D', '2022-07-25', 0.20, true,  false, true,  '列为重点监管对象；提高抽查比例和频次；必要时实施现场检查', '豫市监办〔2022〕100号 第十五条', true);
+        proactive_onsite_inspection, key_licensing_review, key_supervision_target, other_measures, basis, shipped, recorded_at) VALUES
+    ('410000', 'A', '2022-07-25', 0.01, false, false, false, '以企业自治为主；降低抽查比例和频次', '豫市监办〔2022〕100号 第十二条', true, '-infinity'),
+    ('410000', 'B', '2022-07-25', 0.03, true,  false, false, '按常规比例和频次抽查', '豫市监办〔2022〕100号 第十三条', true, '-infinity'),
+    ('410000', 'C', '2022-07-25', 0.10, true,  true,  false, '适当提高抽查比例和频次；行政许可重点审查', '豫市监办〔2022〕100号 第十四条', true, '-infinity'),
+    ('410000', 'D', '2022-07-25', 0.20, true,  false, true,  '列为重点监管对象；提高抽查比例和频次；必要时实施现场检查', '豫市监办〔2022〕100号 第十五条', true, '-infinity');
 
 CREATE TRIGGER supervision_measure_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.supervision_measure
     FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
         'Add a new provincial version with a later effective_from instead.');
+SELECT creditrisk.keep_history('creditrisk.supervision_measure');
 
 -- Local rows looser than the level above in force on their effective date.
 CREATE FUNCTION creditrisk.measure_loosenings(province text DEFAULT NULL)
@@ -425,23 +444,28 @@ COMMENT ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, date)
 -- History: every run and every enterprise's result
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.classification_run (
-    as_of          date PRIMARY KEY,
+    as_of          date NOT NULL,
     model_key      text NOT NULL,
     model_revision bigint NOT NULL,
     started_at     timestamptz NOT NULL,
     finished_at    timestamptz,
     run_by         text NOT NULL,
-    attempt        integer NOT NULL DEFAULT 1,
+    version        integer NOT NULL CONSTRAINT classification_run_version_positive CHECK (version > 0),
     enterprises    bigint,
     score_classes  jsonb,
     final_classes  jsonb,
     overridden     bigint,
     overrides      jsonb,
     domain_results bigint,
-    stages         jsonb
+    stages         jsonb,
+    known_at       timestamptz NOT NULL,
+    PRIMARY KEY (as_of, version)
 );
 COMMENT ON TABLE creditrisk.classification_run IS
-    'Classification runs (分类批次), one per classification date: the model and its revision, who ran it, when, counts and stage timings; re-running a date replaces its run (attempt counts the runs)';
+    'Classification runs (分类批次): each version of each classification date, with its knowledge time, the model and its revision, who ran it, when, counts and stage timings; a re-run adds a version, earlier ones stay';
+COMMENT ON COLUMN creditrisk.classification_run.version IS 'Version of the classification date: 1 for its first run, then 2, 3, ... (the current views show the latest)';
+COMMENT ON COLUMN creditrisk.classification_run.known_at IS
+    'Knowledge time T (已知时点) of the run: it used what was valid on as_of and known (recorded_at) by T; refresh_classification(as_of, model_key, known_at) reproduces it row for row';
 COMMENT ON COLUMN creditrisk.classification_run.model_key IS 'The model that scored (published or retired: frozen, so the scores can be reproduced)';
 COMMENT ON COLUMN creditrisk.classification_run.score_classes IS 'Enterprises per score class, {"A": n, ...}';
 COMMENT ON COLUMN creditrisk.classification_run.final_classes IS 'Enterprises per final class (after overrides)';
@@ -459,13 +483,15 @@ CREATE TABLE creditrisk.classification_result (
     overrides        text[] NOT NULL DEFAULT '{}',
     override_details jsonb,
     reasons          text[],
-    PRIMARY KEY (as_of, uscc),
+    version          integer NOT NULL,
+    PRIMARY KEY (as_of, version, uscc),
     CONSTRAINT classification_result_overrides_only_raise CHECK (final_class >= score_class)
 );
 CREATE INDEX classification_result_uscc_idx ON creditrisk.classification_result (uscc);
 COMMENT ON TABLE creditrisk.classification_result IS
     'Each enterprise''s classification on each run date (分类结果历史): score, score class, final class, the overrides that applied and why, and the reason codes of the score';
-COMMENT ON COLUMN creditrisk.classification_result.division_code IS 'The enterprise''s division on the run date (for division-scoped access)';
+COMMENT ON COLUMN creditrisk.classification_result.division_code IS 'The enterprise''s division on the run date, from the register version valid then (for division-scoped access)';
+COMMENT ON COLUMN creditrisk.classification_result.version IS 'The version of the run (creditrisk.classification_run) the row belongs to';
 COMMENT ON COLUMN creditrisk.classification_result.score_class IS 'Class of the score (art. 9 bands)';
 COMMENT ON COLUMN creditrisk.classification_result.final_class IS 'Class after overrides (art. 10): the riskiest of the score class and every override';
 COMMENT ON COLUMN creditrisk.classification_result.overrides IS 'Codes of the override rules that matched (creditrisk.override_rule)';
@@ -482,8 +508,10 @@ CREATE TABLE creditrisk.classification_domain_result (
     assessed_date      date NOT NULL,
     method             text NOT NULL,
     fused_class        creditrisk.riskclass NOT NULL,
-    PRIMARY KEY (as_of, uscc, domain)
+    version            integer NOT NULL,
+    PRIMARY KEY (as_of, version, uscc, domain)
 );
+COMMENT ON COLUMN creditrisk.classification_domain_result.version IS 'The version of the run (creditrisk.classification_run) the row belongs to';
 COMMENT ON TABLE creditrisk.classification_domain_result IS
     'Fused classes (通用+专业, art. 16) on each run date: for every enterprise with a professional class in a domain, the general (final) class, the latest professional class assessed on or before the date, and the fused class';
 
@@ -493,8 +521,8 @@ COMMENT ON TABLE creditrisk.classification_domain_result IS
 CREATE FUNCTION creditrisk.classification_run_delete() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 BEGIN
-    DELETE FROM creditrisk.classification_result r WHERE r.as_of IN (SELECT d.as_of FROM deleted_runs d);
-    DELETE FROM creditrisk.classification_domain_result r WHERE r.as_of IN (SELECT d.as_of FROM deleted_runs d);
+    DELETE FROM creditrisk.classification_result r USING deleted_runs d WHERE r.as_of = d.as_of AND r.version = d.version;
+    DELETE FROM creditrisk.classification_domain_result r USING deleted_runs d WHERE r.as_of = d.as_of AND r.version = d.version;
     RETURN NULL;
 END
 $$;
@@ -510,16 +538,18 @@ CREATE TRIGGER classification_run_delete AFTER DELETE ON creditrisk.classificati
 CREATE MATERIALIZED VIEW creditrisk.classification_current AS
 SELECT r.uscc, r.division_code, r.score, r.score_class, r.final_class, r.overrides, r.override_details, r.reasons
   FROM creditrisk.classification_result r
- WHERE r.as_of = (SELECT max(run.as_of) FROM creditrisk.classification_run run);
+ WHERE (r.as_of, r.version) = (SELECT run.as_of, run.version FROM creditrisk.classification_run run
+                                ORDER BY run.as_of DESC, run.version DESC LIMIT 1);
 CREATE UNIQUE INDEX classification_current_uscc ON creditrisk.classification_current (uscc);
 CREATE INDEX classification_current_division ON creditrisk.classification_current (division_code);
 COMMENT ON MATERIALIZED VIEW creditrisk.classification_current IS
-    'The classification of the latest run (最新分类结果), one row per enterprise; refreshed CONCURRENTLY by refresh_classification(), so reads never wait; the date and model are in creditrisk.classification_run';
+    'The classification of the latest run (最新分类结果: the latest version of the latest date), one row per enterprise; refreshed CONCURRENTLY by refresh_classification(), so reads never wait; the date, version and model are in creditrisk.classification_run';
 
 CREATE MATERIALIZED VIEW creditrisk.classification_domain_current AS
 SELECT r.uscc, r.domain, r.division_code, r.general_class, r.professional_class, r.assessed_date, r.method, r.fused_class
   FROM creditrisk.classification_domain_result r
- WHERE r.as_of = (SELECT max(run.as_of) FROM creditrisk.classification_run run);
+ WHERE (r.as_of, r.version) = (SELECT run.as_of, run.version FROM creditrisk.classification_run run
+                                ORDER BY run.as_of DESC, run.version DESC LIMIT 1);
 CREATE UNIQUE INDEX classification_domain_current_key ON creditrisk.classification_domain_current (uscc, domain);
 COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current IS
     'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run; refreshed CONCURRENTLY with classification_current';
@@ -527,18 +557,20 @@ COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current IS
 -- ---------------------------------------------------------------------------
 -- The monthly run
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL)
+CREATE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL,
+                                                   known_at timestamptz DEFAULT NULL)
 RETURNS creditrisk.classification_run
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 #variable_conflict use_variable
 DECLARE
     t0 timestamptz := clock_timestamp();
     ts timestamptz;
+    fence timestamptz;
     n bigint;
     m creditrisk.model;
     rule creditrisk.override_rule;
-    prior_attempt integer;
-    latest date;
+    v integer;
+    latest record;
     stages jsonb := '{}';
     matched jsonb := '{}';
     result creditrisk.classification_run;
@@ -555,12 +587,35 @@ BEGIN
                   DETAIL = 'Records are dated; a future date would classify on records that do not exist yet.',
                   HINT = 'Classify on today or an earlier date.';
     END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'refresh_classification runs in READ COMMITTED, not %', upper(current_setting('transaction_isolation'))
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'A run fixes its knowledge time after waiting for the writers in progress; a REPEATABLE READ or SERIALIZABLE snapshot is taken before that, at the transaction''s first statement, and could miss rows recorded before the knowledge time.',
+                  HINT = 'Call it outside an explicit transaction block or in BEGIN ISOLATION LEVEL READ COMMITTED: the run reads one consistent state, as known at its knowledge time, by itself.';
+    END IF;
+
+    -- The fence: one run at a time, writers of the register, the records and
+    -- the configuration wait until the run ends; everything recorded up to
+    -- the knowledge time is committed and visible from here on.
+    fence := creditrisk.knowledge_fence();
+    IF known_at IS NULL THEN
+        known_at := fence;
+    ELSIF known_at > fence THEN
+        RAISE EXCEPTION 'knowledge time is in the future'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It is %s; a run can only use what is known by now.', known_at),
+                  HINT = 'Omit it to classify with what is known now, or give the known_at of an earlier run to reproduce it.';
+    ELSIF NOT isfinite(known_at) THEN
+        RAISE EXCEPTION 'knowledge time must be a finite moment'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example the known_at of an earlier run.';
+    END IF;
+
     IF model IS NULL THEN
-        model := creditrisk.active_model(as_of);
+        model := creditrisk.active_model(as_of, known_at);
         IF model IS NULL THEN
             RAISE EXCEPTION 'no model is active on %', as_of
                 USING ERRCODE = 'object_not_in_prerequisite_state',
-                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date.',
+                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date, as known at the knowledge time.',
                       HINT = 'Name a model, or activate one: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (...);';
         END IF;
     END IF;
@@ -576,10 +631,15 @@ BEGIN
     END IF;
     label := format('refresh_classification %s (%s)', as_of, model);
     SELECT string_agg(format('%s (%s of 16 cells)', r.domain,
-                             (SELECT count(*) FROM creditrisk.fusion_matrix fm WHERE fm.domain = r.domain)), ', ' ORDER BY r.domain)
+                             (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+                               WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from)),
+                      ', ' ORDER BY r.domain)
       INTO label_missing
-      FROM creditrisk.fusion_rule r
-     WHERE r.method = 'matrix' AND (SELECT count(*) FROM creditrisk.fusion_matrix fm WHERE fm.domain = r.domain) < 16;
+      FROM (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+             WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) r
+     WHERE r.method = 'matrix'
+       AND (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+             WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from) < 16;
     IF label_missing IS NOT NULL THEN
         RAISE EXCEPTION 'fusion matrix incomplete: %', label_missing
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -587,29 +647,21 @@ BEGIN
                   HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
     END IF;
 
-    -- One run at a time; readers of the history and the views are not blocked.
-    LOCK TABLE creditrisk.classification_run IN EXCLUSIVE MODE;
-
-    -- 1. Replace the run of this date, if any.
-    ts := clock_timestamp();
-    SELECT r.attempt INTO prior_attempt FROM creditrisk.classification_run r WHERE r.as_of = as_of;
-    DELETE FROM creditrisk.classification_run r WHERE r.as_of = as_of;
-    INSERT INTO creditrisk.classification_run (as_of, model_key, model_revision, started_at, run_by, attempt)
-    VALUES (as_of, model, m.revision, t0, current_user, coalesce(prior_attempt, 0) + 1);
-    IF prior_attempt IS NOT NULL THEN
-        stages := stages || jsonb_build_object('replace', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
-        RAISE NOTICE '%: replacing the run of attempt %', label, prior_attempt
-            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
-                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    -- 1. A new version of the date; earlier versions stay.
+    SELECT coalesce(max(r.version), 0) + 1 INTO v FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by)
+    VALUES (as_of, v, known_at, model, m.revision, t0, current_user);
+    IF v > 1 THEN
+        RAISE NOTICE '%: version % (earlier versions stay in the history)', label, v;
     END IF;
 
-    -- 2. Indicators and scores.
+    -- 2. Indicators and scores, on the register version valid on the date.
     ts := clock_timestamp();
-    INSERT INTO creditrisk.classification_result (as_of, uscc, division_code, score, score_class, final_class, reasons)
-    SELECT as_of, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
+    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
+    SELECT as_of, v, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
            creditrisk.score_reasons(model, i.indicators, 3)
-      FROM creditrisk.compute_indicators(model, as_of) i
-      JOIN creditrisk.enterprise e ON e.uscc = i.uscc
+      FROM creditrisk.compute_indicators(model, as_of, known_at) i
+      JOIN creditrisk.register_at(as_of, known_at) e ON e.uscc = i.uscc
      CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s;
     GET DIAGNOSTICS n = ROW_COUNT;
     stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
@@ -617,8 +669,9 @@ BEGIN
         USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
                               round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
 
-    -- 3. Overrides (art. 10), one set-based statement per rule in force.
-    FOR rule IN SELECT * FROM creditrisk.override_rule o
+    -- 3. Overrides (art. 10), one set-based statement per rule in force, as
+    --    entered by the knowledge time; each reads ($1 date, $2 knowledge time).
+    FOR rule IN SELECT * FROM creditrisk.override_rule_as_known(known_at) o
                  WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
                  ORDER BY o.code
     LOOP
@@ -636,8 +689,8 @@ BEGIN
                           FROM (%2$s) q
                          WHERE q.class IS NOT NULL
                          GROUP BY 1) q
-                 WHERE r.as_of = $1 AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql)
-              USING as_of;
+                 WHERE r.as_of = $1 AND r.version = %3$s AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql, v)
+              USING as_of, known_at;
             GET DIAGNOSTICS n = ROW_COUNT;
         EXCEPTION WHEN OTHERS THEN
             RAISE EXCEPTION 'override rule "%" failed', rule.code
@@ -654,18 +707,20 @@ BEGIN
     -- 4. Fusion (art. 16) with the latest professional class on or before the date.
     ts := clock_timestamp();
     INSERT INTO creditrisk.classification_domain_result
-           (as_of, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
-    SELECT as_of, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
+           (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
+    SELECT as_of, v, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
            coalesce(f.method, 'riskier'),
            CASE WHEN f.method = 'matrix' THEN fm.fused_class ELSE greatest(r.final_class, d.class) END
       FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
-              FROM creditrisk.domain_risk_class x
+              FROM creditrisk.domain_risk_class_as_known(known_at) x
              WHERE x.assessed_date <= as_of
              ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
-      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.uscc = d.uscc
-      LEFT JOIN creditrisk.fusion_rule f ON f.domain = d.domain
-      LEFT JOIN creditrisk.fusion_matrix fm
-             ON fm.domain = d.domain AND fm.general_class = r.final_class AND fm.professional_class = d.class;
+      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.version = v AND r.uscc = d.uscc
+      LEFT JOIN (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+                  WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) f ON f.domain = d.domain
+      LEFT JOIN creditrisk.fusion_matrix_as_known(known_at) fm
+             ON fm.domain = d.domain AND fm.effective_from = f.effective_from
+            AND fm.general_class = r.final_class AND fm.professional_class = d.class;
     GET DIAGNOSTICS n = ROW_COUNT;
     stages := stages || jsonb_build_object('fusion', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
     RAISE NOTICE '%: fusion: % enterprise domains', label, n
@@ -683,14 +738,14 @@ BEGIN
                    jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
                                       'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
                    count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden
-              FROM creditrisk.classification_result r WHERE r.as_of = as_of) s
-     WHERE run.as_of = as_of;
+              FROM creditrisk.classification_result r WHERE r.as_of = as_of AND r.version = v) s
+     WHERE run.as_of = as_of AND run.version = v;
     stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
 
     -- 6. Publish: refresh the views of the latest run, readers keep reading.
     ts := clock_timestamp();
-    SELECT max(r.as_of) INTO latest FROM creditrisk.classification_run r;
-    IF latest = as_of THEN
+    SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
+    IF latest.as_of = as_of THEN
         REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current;
         REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current;
         stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
@@ -698,19 +753,19 @@ BEGIN
             USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
                                   round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
     ELSE
-        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest;
+        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest.as_of;
     END IF;
 
     UPDATE creditrisk.classification_run run SET finished_at = clock_timestamp(), stages = stages
-     WHERE run.as_of = as_of
+     WHERE run.as_of = as_of AND run.version = v
     RETURNING * INTO result;
     RAISE NOTICE '%: done: % enterprises, % overridden, final classes %', label, result.enterprises, result.overridden, result.final_classes
         USING DETAIL = format('elapsed %s s', round(extract(epoch FROM result.finished_at - t0)::numeric, 3));
     RETURN result;
 END
 $$;
-COMMENT ON FUNCTION creditrisk.refresh_classification(date, text) IS
-    'The monthly run (月度分类): computes indicators as of the date, scores them with the model (default: the active model on that date), applies the override rules (art. 10) and fusion (art. 16), records the run in the history (replacing an earlier run of the same date) and refreshes the current views concurrently; reports progress as NOTICEs and returns the run';
+COMMENT ON FUNCTION creditrisk.refresh_classification(date, text, timestamptz) IS
+    'The monthly run (月度分类): classifies every enterprise on as_of with what was valid on that date and known at the knowledge time known_at (default: now, after waiting for writers in progress; READ COMMITTED only): indicators from the register version of that date, scores with the model (default: the one active on that date), override rules (art. 10) and fusion (art. 16) as entered by then; adds a new version of the date to the history (earlier versions stay) and refreshes the current views concurrently; reports progress as NOTICEs and returns the run. Giving an earlier run''s known_at reproduces it row for row';
 
 -- ---------------------------------------------------------------------------
 -- Monitoring and early warning (监测预警, art. 3)
@@ -718,7 +773,8 @@ COMMENT ON FUNCTION creditrisk.refresh_classification(date, text) IS
 
 -- The two runs compared: to = the given date or the latest run; from = the
 -- given date or the run before "to".
-CREATE FUNCTION creditrisk.run_pair(from_run date, to_run date, OUT from_date date, OUT to_date date)
+CREATE FUNCTION creditrisk.run_pair(from_run date, to_run date, OUT from_date date, OUT to_date date,
+                                    OUT from_version integer, OUT to_version integer)
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 DECLARE
     d date;
@@ -732,10 +788,12 @@ BEGIN
     END LOOP;
     to_date := coalesce(to_run, (SELECT max(r.as_of) FROM creditrisk.classification_run r));
     from_date := coalesce(from_run, (SELECT max(r.as_of) FROM creditrisk.classification_run r WHERE r.as_of < to_date));
+    from_version := (SELECT max(r.version) FROM creditrisk.classification_run r WHERE r.as_of = from_date);
+    to_version := (SELECT max(r.version) FROM creditrisk.classification_run r WHERE r.as_of = to_date);
 END
 $$;
 COMMENT ON FUNCTION creditrisk.run_pair(date, date) IS
-    'The two runs (分类批次) a comparison uses: to_run (default the latest run) and from_run (default the run before it); unknown dates are an error';
+    'The two runs (分类批次) a comparison uses: to_run (default the latest run) and from_run (default the run before it), each in its latest version; unknown dates are an error';
 
 CREATE FUNCTION creditrisk.class_worsened(from_run date DEFAULT NULL, to_run date DEFAULT NULL)
 RETURNS TABLE (uscc creditrisk.uscc, division_code text, from_class creditrisk.riskclass, to_class creditrisk.riskclass,
@@ -747,8 +805,8 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_t
            a.score, b.score, b.score - a.score,
            ARRAY(SELECT o FROM unnest(b.overrides) o WHERE o <> ALL (a.overrides)), b.reasons
       FROM creditrisk.run_pair(class_worsened.from_run, class_worsened.to_run) p
-      JOIN creditrisk.classification_result a ON a.as_of = p.from_date
-      JOIN creditrisk.classification_result b ON b.as_of = p.to_date AND b.uscc = a.uscc
+      JOIN creditrisk.classification_result a ON a.as_of = p.from_date AND a.version = p.from_version
+      JOIN creditrisk.classification_result b ON b.as_of = p.to_date AND b.version = p.to_version AND b.uscc = a.uscc
      WHERE b.final_class > a.final_class
      ORDER BY 5 DESC, 8 DESC, 1
 $$;
@@ -759,8 +817,8 @@ CREATE FUNCTION creditrisk.class_transition(from_run date DEFAULT NULL, to_run d
 RETURNS TABLE (from_class creditrisk.riskclass, to_a bigint, to_b bigint, to_c bigint, to_d bigint, left_population bigint, total bigint)
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
     WITH p AS (SELECT * FROM creditrisk.run_pair(class_transition.from_run, class_transition.to_run)),
-    a AS (SELECT r.uscc, r.final_class FROM creditrisk.classification_result r, p WHERE r.as_of = p.from_date),
-    b AS (SELECT r.uscc, r.final_class FROM creditrisk.classification_result r, p WHERE r.as_of = p.to_date),
+    a AS (SELECT r.uscc, r.final_class FROM creditrisk.classification_result r, p WHERE r.as_of = p.from_date AND r.version = p.from_version),
+    b AS (SELECT r.uscc, r.final_class FROM creditrisk.classification_result r, p WHERE r.as_of = p.to_date AND r.version = p.to_version),
     t AS (SELECT a.final_class AS f, b.final_class AS g FROM a FULL JOIN b ON a.uscc = b.uscc),
     k(f) AS (SELECT unnest('{A,B,C,D}'::creditrisk.riskclass[]) UNION ALL SELECT NULL)
     SELECT k.f, count(t.g) FILTER (WHERE t.g = 'A'), count(t.g) FILTER (WHERE t.g = 'B'),
@@ -783,7 +841,7 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_t
                count(*) FILTER (WHERE r.final_class = 'A') AS a, count(*) FILTER (WHERE r.final_class = 'B') AS b,
                count(*) FILTER (WHERE r.final_class = 'C') AS c, count(*) FILTER (WHERE r.final_class = 'D') AS d
           FROM creditrisk.classification_result r
-         WHERE r.as_of = (SELECT p.to_date FROM creditrisk.run_pair(NULL, class_distribution.as_of) p)
+         WHERE (r.as_of, r.version) = (SELECT p.to_date, p.to_version FROM creditrisk.run_pair(NULL, class_distribution.as_of) p)
          GROUP BY r.division_code
     ), r AS (
         SELECT creditrisk.division_at(x.code, 'province') AS prov, creditrisk.division_at(x.code, 'city') AS city,
@@ -861,9 +919,10 @@ BEGIN
     RETURN QUERY
     WITH c AS (
         SELECT least(floor(r.score / bin_width)::integer, bins - 1) AS k,
-               count(*) FILTER (WHERE r.as_of = p.from_date) AS f, count(*) FILTER (WHERE r.as_of = p.to_date) AS t
+               count(*) FILTER (WHERE r.as_of = p.from_date AND r.version = p.from_version) AS f,
+               count(*) FILTER (WHERE r.as_of = p.to_date AND r.version = p.to_version) AS t
           FROM creditrisk.classification_result r
-         WHERE r.as_of IN (p.from_date, p.to_date)
+         WHERE (r.as_of, r.version) IN ((p.from_date, p.from_version), (p.to_date, p.to_version))
          GROUP BY 1
     ), x AS (
         SELECT k.k, coalesce(c.f, 0) AS f, coalesce(c.t, 0) AS t
@@ -946,11 +1005,11 @@ REVOKE ALL ON TABLE creditrisk.model_activation, creditrisk.high_concern_industr
                     creditrisk.class_distribution_current, creditrisk.score_stability_latest
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.division_level(text), creditrisk.division_at(text, text),
-                       creditrisk.shipped_row_guard(), creditrisk.model_activation_check(), creditrisk.active_model(date),
+                       creditrisk.shipped_row_guard(), creditrisk.model_activation_check(), creditrisk.active_model(date, timestamptz),
                        creditrisk.classification_run_delete(),
                        creditrisk.override_rule_check(), creditrisk.fusion_matrix_complete(),
                        creditrisk.measure_loosenings(text), creditrisk.supervision_measure_no_loosening(),
-                       creditrisk.measures_in_force(creditrisk.division_code, date), creditrisk.refresh_classification(date, text),
+                       creditrisk.measures_in_force(creditrisk.division_code, date), creditrisk.refresh_classification(date, text, timestamptz),
                        creditrisk.run_pair(date, date), creditrisk.class_worsened(date, date),
                        creditrisk.class_transition(date, date), creditrisk.class_distribution(date),
                        creditrisk.psi(bigint[], bigint[]), creditrisk.psi_band(double precision),

@@ -65,6 +65,9 @@ CREATE TABLE creditrisk.enterprise (
     parent_uscc        creditrisk.uscc REFERENCES creditrisk.enterprise,
     reported_by        text NOT NULL CONSTRAINT enterprise_reported_by_nonempty CHECK (reported_by <> ''),
     received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    valid_from         date NOT NULL DEFAULT '-infinity'
+                       CONSTRAINT enterprise_valid_from_finite CHECK (valid_from < 'infinity'),
+    recorded_at        timestamptz NOT NULL,
     CONSTRAINT enterprise_status_dated
         CHECK ((status = 'in_business') = (status_date IS NULL)),
     CONSTRAINT enterprise_status_after_establishment
@@ -83,6 +86,10 @@ COMMENT ON COLUMN creditrisk.enterprise.status IS 'in_business (存续), revoked
 COMMENT ON COLUMN creditrisk.enterprise.parent_uscc IS 'For a branch (分支机构): the enterprise it belongs to';
 COMMENT ON COLUMN creditrisk.enterprise.reported_by IS 'The department (unit) that reported the record';
 COMMENT ON COLUMN creditrisk.enterprise.received_at IS 'When the record arrived';
+COMMENT ON COLUMN creditrisk.enterprise.valid_from IS
+    'Valid time: the day from which this version of the register entry is true (a move, a change of industry); -infinity = always. An UPDATE that leaves it unchanged corrects the version; one that sets a later day records a change, and the earlier facts stay valid before it (creditrisk.enterprise_history)';
+COMMENT ON COLUMN creditrisk.enterprise.recorded_at IS
+    'Knowledge time: when this version became known to the database (set by the database, see creditrisk.record_arrival())';
 
 -- ---------------------------------------------------------------------------
 -- Credit records.  Each has the same first and last columns:
@@ -99,6 +106,7 @@ CREATE TABLE creditrisk.licence (
     revoked_date  date,
     reported_by   text NOT NULL CONSTRAINT licence_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at   timestamptz NOT NULL,
     CONSTRAINT licence_valid_to_after_from CHECK (valid_to >= valid_from),
     CONSTRAINT licence_revoked_after_from CHECK (revoked_date >= valid_from),
     CONSTRAINT licence_revoked_not_future CHECK (revoked_date <= current_date)
@@ -124,6 +132,7 @@ CREATE TABLE creditrisk.penalty (
                        CONSTRAINT penalty_field_valid CHECK (field IN ('food', 'drugs', 'special_equipment', 'other')),
     reported_by        text NOT NULL CONSTRAINT penalty_reported_by_nonempty CHECK (reported_by <> ''),
     received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at        timestamptz NOT NULL,
     CONSTRAINT penalty_publicity_after_decision CHECK (publicity_end_date >= decision_date)
 );
 CREATE INDEX penalty_uscc_idx ON creditrisk.penalty (uscc, decision_date);
@@ -141,7 +150,8 @@ CREATE TABLE creditrisk.spot_check (
                  CHECK (outcome IN ('pass', 'problems_found', 'rectification_ordered', 'not_found_at_address')),
     refused      boolean NOT NULL DEFAULT false,
     reported_by  text NOT NULL CONSTRAINT spot_check_reported_by_nonempty CHECK (reported_by <> ''),
-    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at  timestamptz NOT NULL
 );
 CREATE INDEX spot_check_uscc_idx ON creditrisk.spot_check (uscc, check_date);
 COMMENT ON TABLE creditrisk.spot_check IS 'Random spot-check results (双随机抽查结果); refused = refused or obstructed the inspection';
@@ -153,7 +163,8 @@ CREATE TABLE creditrisk.complaint (
     kind           text NOT NULL CONSTRAINT complaint_kind_valid CHECK (kind IN ('complaint', 'report')),
     substantiated  boolean,
     reported_by    text NOT NULL CONSTRAINT complaint_reported_by_nonempty CHECK (reported_by <> ''),
-    received_at    timestamptz NOT NULL DEFAULT pg_catalog.now()
+    received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at    timestamptz NOT NULL
 );
 CREATE INDEX complaint_uscc_idx ON creditrisk.complaint (uscc, received_date);
 COMMENT ON TABLE creditrisk.complaint IS 'Complaints (投诉) and reports (举报), e.g. from 12345/12315; substantiated NULL = not yet handled';
@@ -167,6 +178,7 @@ CREATE TABLE creditrisk.abnormal_listing (
                   CONSTRAINT abnormal_listing_reason_code CHECK (reason IN (1, 2, 3, 4, 9)),
     reported_by   text NOT NULL CONSTRAINT abnormal_listing_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at   timestamptz NOT NULL,
     CONSTRAINT abnormal_listing_removed_after_listed CHECK (removed_date >= listed_date),
     CONSTRAINT abnormal_listing_removed_not_future CHECK (removed_date <= current_date)
 );
@@ -182,6 +194,7 @@ CREATE TABLE creditrisk.serious_dishonesty_listing (
     removed_date  date,
     reported_by   text NOT NULL CONSTRAINT serious_dishonesty_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at   timestamptz NOT NULL,
     CONSTRAINT serious_dishonesty_removed_after_listed CHECK (removed_date >= listed_date),
     CONSTRAINT serious_dishonesty_removed_not_future CHECK (removed_date <= current_date)
 );
@@ -196,6 +209,7 @@ CREATE TABLE creditrisk.judgment_debtor_listing (
     removed_date  date,
     reported_by   text NOT NULL CONSTRAINT judgment_debtor_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at   timestamptz NOT NULL,
     CONSTRAINT judgment_debtor_removed_after_listed CHECK (removed_date >= listed_date),
     CONSTRAINT judgment_debtor_removed_not_future CHECK (removed_date <= current_date)
 );
@@ -211,6 +225,7 @@ CREATE TABLE creditrisk.annual_report (
     on_time      boolean NOT NULL GENERATED ALWAYS AS (filed_on <= make_date(year + 1, 6, 30)) STORED,
     reported_by  text NOT NULL CONSTRAINT annual_report_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at  timestamptz NOT NULL,
     CONSTRAINT annual_report_filed_after_year CHECK (filed_on > make_date(year, 12, 31)),
     CONSTRAINT annual_report_once_a_year UNIQUE (uscc, year)
 );
@@ -227,7 +242,8 @@ CREATE TABLE creditrisk.registration_change (
     old_value    text,
     new_value    text,
     reported_by  text NOT NULL CONSTRAINT registration_change_reported_by_nonempty CHECK (reported_by <> ''),
-    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at  timestamptz NOT NULL
 );
 CREATE INDEX registration_change_uscc_idx ON creditrisk.registration_change (uscc, change_date);
 COMMENT ON TABLE creditrisk.registration_change IS
@@ -244,6 +260,7 @@ CREATE TABLE creditrisk.related_party_link (
     valid_to     date,
     reported_by  text NOT NULL CONSTRAINT related_party_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at  timestamptz NOT NULL,
     CONSTRAINT related_party_not_self CHECK (from_uscc <> to_uscc),
     CONSTRAINT related_party_valid_to_after_from CHECK (valid_to >= valid_from)
 );
@@ -261,6 +278,7 @@ CREATE TABLE creditrisk.equity_pledge_freeze (
     amount       numeric(16, 4) CONSTRAINT equity_amount_nonnegative CHECK (amount >= 0),
     reported_by  text NOT NULL CONSTRAINT equity_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at  timestamptz NOT NULL,
     CONSTRAINT equity_end_after_start CHECK (end_date >= start_date)
 );
 CREATE INDEX equity_pledge_freeze_uscc_idx ON creditrisk.equity_pledge_freeze (uscc, start_date);
@@ -275,7 +293,8 @@ CREATE TABLE creditrisk.lawsuit (
     kind         text NOT NULL
                  CONSTRAINT lawsuit_kind_valid CHECK (kind IN ('civil', 'labour', 'administrative', 'criminal', 'other')),
     reported_by  text NOT NULL CONSTRAINT lawsuit_reported_by_nonempty CHECK (reported_by <> ''),
-    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+    received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at  timestamptz NOT NULL
 );
 CREATE INDEX lawsuit_uscc_idx ON creditrisk.lawsuit (uscc, filed_date);
 COMMENT ON TABLE creditrisk.lawsuit IS 'Lawsuits (司法诉讼) the enterprise is party to';
@@ -288,7 +307,8 @@ CREATE TABLE creditrisk.public_opinion (
                     CONSTRAINT public_opinion_sentiment_valid CHECK (sentiment IN ('negative', 'neutral', 'positive')),
     source          text NOT NULL DEFAULT '',
     reported_by     text NOT NULL CONSTRAINT public_opinion_reported_by_nonempty CHECK (reported_by <> ''),
-    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now()
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at     timestamptz NOT NULL
 );
 CREATE INDEX public_opinion_uscc_idx ON creditrisk.public_opinion (uscc, published_date);
 COMMENT ON TABLE creditrisk.public_opinion IS 'Internet public-opinion items (网络舆情) about the enterprise';
@@ -301,6 +321,7 @@ CREATE TABLE creditrisk.domain_risk_class (
     assessed_date  date NOT NULL CONSTRAINT domain_risk_class_not_future CHECK (assessed_date <= current_date),
     reported_by    text NOT NULL CONSTRAINT domain_risk_class_reported_by_nonempty CHECK (reported_by <> ''),
     received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at    timestamptz NOT NULL,
     CONSTRAINT domain_risk_class_once_a_day UNIQUE (uscc, domain, assessed_date)
 );
 COMMENT ON TABLE creditrisk.domain_risk_class IS
@@ -318,6 +339,7 @@ CREATE TABLE creditrisk.indicator_value (
                  CONSTRAINT indicator_value_finite CHECK (value <> 'NaN' AND value > '-Infinity' AND value < 'Infinity'),
     reported_by  text NOT NULL CONSTRAINT indicator_value_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at  timestamptz NOT NULL,
     PRIMARY KEY (as_of, uscc, code)
 );
 COMMENT ON TABLE creditrisk.indicator_value IS
@@ -335,6 +357,114 @@ $$;
 COMMENT ON FUNCTION creditrisk.loaded_indicators(text, date) IS
     'Loaded indicator values of a model as of a date, one JSON object per enterprise, ready for score(model, jsonb); absent codes are missing values';
 
+-- ---------------------------------------------------------------------------
+-- Knowledge time (since 1.4, see extension/knowledge.sql): every record
+-- keeps its superseded versions; the register is bitemporal.
+-- ---------------------------------------------------------------------------
+
+-- The register's versions: valid time [valid_from, valid_to) and knowledge
+-- time [recorded_at, superseded_at).  creditrisk.enterprise holds the
+-- current version (valid from valid_from on, known since recorded_at);
+-- enterprise_history every other one: versions no longer known (superseded)
+-- and known versions of earlier validity (a move recorded with a later
+-- valid_from leaves the old facts valid before it).
+CREATE TABLE creditrisk.enterprise_history (
+    LIKE creditrisk.enterprise,
+    valid_to      date,
+    superseded_at timestamptz,
+    CONSTRAINT enterprise_history_valid_period CHECK (valid_to > valid_from),
+    CONSTRAINT enterprise_history_known_period CHECK (superseded_at >= recorded_at)
+);
+CREATE INDEX enterprise_history_uscc_idx ON creditrisk.enterprise_history (uscc);
+COMMENT ON TABLE creditrisk.enterprise_history IS
+    'Versions of the register (登记历史) other than the current one: each was valid from valid_from to valid_to (exclusive, NULL = open) and known from recorded_at to superseded_at (NULL = still known); written only by the trigger record_history';
+COMMENT ON COLUMN creditrisk.enterprise_history.valid_to IS 'First day this version is no longer valid (NULL = open)';
+COMMENT ON COLUMN creditrisk.enterprise_history.superseded_at IS 'When this version stopped being known (NULL = still known: a version of earlier validity)';
+
+-- Called by the trigger record_history (as the table owner) when version o
+-- is replaced by n (NULL: deleted) at t.
+CREATE FUNCTION creditrisk.register_history_write(o creditrisk.enterprise, n creditrisk.enterprise, t timestamptz)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    IF n.uscc IS NOT NULL AND n.uscc <> o.uscc THEN
+        RAISE EXCEPTION 'the USCC of an enterprise cannot change'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('%s would become %s.', o.uscc, n.uscc),
+                  HINT = 'A USCC identifies the enterprise for life (GB 32100); register the other code as an enterprise of its own.';
+    END IF;
+    -- The replaced current version is no longer known from t.
+    INSERT INTO creditrisk.enterprise_history
+    SELECT (pg_catalog.jsonb_populate_record(NULL::creditrisk.enterprise_history,
+                pg_catalog.to_jsonb(o) || pg_catalog.jsonb_build_object('superseded_at', t))).*;
+    IF n IS NULL THEN
+        -- Deleted: nothing of the enterprise is known any more.
+        UPDATE creditrisk.enterprise_history h SET superseded_at = t WHERE h.uscc = o.uscc AND h.superseded_at IS NULL;
+        RETURN;
+    END IF;
+    -- Known versions of earlier validity that the new one overlaps are no
+    -- longer known as they were; what precedes the new version stays.
+    WITH closed AS (
+        UPDATE creditrisk.enterprise_history h SET superseded_at = t
+         WHERE h.uscc = o.uscc AND h.superseded_at IS NULL AND (h.valid_to IS NULL OR h.valid_to > n.valid_from)
+        RETURNING h.*
+    )
+    INSERT INTO creditrisk.enterprise_history
+    SELECT (pg_catalog.jsonb_populate_record(NULL::creditrisk.enterprise_history,
+                pg_catalog.to_jsonb(c) || pg_catalog.jsonb_build_object('recorded_at', t, 'valid_to', n.valid_from,
+                                                                        'superseded_at', NULL))).*
+      FROM closed c
+     WHERE c.valid_from < n.valid_from;
+    -- A change from a later day: the replaced facts stay valid before it.
+    IF n.valid_from > o.valid_from THEN
+        INSERT INTO creditrisk.enterprise_history
+        SELECT (pg_catalog.jsonb_populate_record(NULL::creditrisk.enterprise_history,
+                    pg_catalog.to_jsonb(o) || pg_catalog.jsonb_build_object('recorded_at', t, 'valid_to', n.valid_from))).*;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.register_history_write(creditrisk.enterprise, creditrisk.enterprise, timestamptz) IS
+    'Called by the trigger record_history of creditrisk.enterprise: keeps the replaced version of a register entry (登记历史) and splits the known versions by valid time';
+
+CREATE TRIGGER record_arrival BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.enterprise
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival();
+CREATE TRIGGER record_history AFTER UPDATE OR DELETE ON creditrisk.enterprise
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival();
+
+-- The register as it was on a date, as known at a moment.
+CREATE FUNCTION creditrisk.register_at(as_of date, known_at timestamptz DEFAULT NULL)
+RETURNS SETOF creditrisk.enterprise
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT * FROM creditrisk.enterprise e
+     WHERE e.valid_from <= as_of AND (known_at IS NULL OR e.recorded_at <= known_at)
+    UNION ALL
+    SELECT h.uscc, h.name, h.division_code, h.industry_code, h.entity_type, h.established_date, h.registered_capital,
+           h.paid_in_capital, h.status, h.status_date, h.parent_uscc, h.reported_by, h.received_at, h.valid_from,
+           h.recorded_at
+      FROM creditrisk.enterprise_history h
+     WHERE h.valid_from <= as_of AND (h.valid_to IS NULL OR h.valid_to > as_of)
+       AND CASE WHEN known_at IS NULL THEN h.superseded_at IS NULL
+                ELSE h.recorded_at <= known_at AND (h.superseded_at IS NULL OR h.superseded_at > known_at) END;
+END;
+COMMENT ON FUNCTION creditrisk.register_at(date, timestamptz) IS
+    'The register (企业登记) as it was on as_of (valid time), as known at known_at (knowledge time; NULL = now): one version per enterprise, its division and industry of that day';
+
+-- Each record table: <table>_history, its triggers, <table>_as_known(T).
+DO $history$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                             'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                             'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
+                             'public_opinion', 'domain_risk_class', 'indicator_value']
+    LOOP
+        PERFORM creditrisk.keep_history(format('creditrisk.%I', t)::regclass);
+    END LOOP;
+END
+$history$;
+
 -- User data survives pg_dump (one call per statement: each updates pg_extension).
 DO $dump$
 DECLARE
@@ -343,10 +473,10 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['enterprise', 'licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                              'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                              'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
-                             'public_opinion', 'domain_risk_class', 'indicator_value']
+                             'public_opinion', 'domain_risk_class', 'indicator_value', 'enterprise_history']
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(format('creditrisk.%I', t)::regclass, '');
-        IF t NOT IN ('enterprise', 'indicator_value') THEN
+        IF t NOT IN ('enterprise', 'indicator_value', 'enterprise_history') THEN
             PERFORM pg_catalog.pg_extension_config_dump(
                 pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', t), 'id')::regclass, '');
         END IF;
@@ -359,3 +489,5 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA creditrisk FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM PUBLIC;
 REVOKE ALL ON DOMAIN creditrisk.division_code FROM PUBLIC;
 REVOKE ALL ON DOMAIN creditrisk.industry_code FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.register_history_write(creditrisk.enterprise, creditrisk.enterprise, timestamptz),
+                       creditrisk.register_at(date, timestamptz) FROM PUBLIC;

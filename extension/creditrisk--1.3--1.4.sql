@@ -180,6 +180,1407 @@ $check$;
 -- Integrity: one snapshot per run, bitemporal records and register (issue 11 §4)
 -- ===========================================================================
 
+-- Knowledge time (extension/knowledge.sql): the arrival trigger, the run
+-- fence and the installer helper.
+CREATE FUNCTION creditrisk.record_arrival() RETURNS trigger
+AS 'MODULE_PATHNAME', 'record_arrival' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.record_arrival() IS
+    'Trigger: stamps recorded_at (到达时间, when the row became known; only the table owner may give it, for a restore or an imported history), takes the writers'' side of the run fence, and keeps superseded versions in <table>_history (written as the table owner)';
+
+CREATE FUNCTION creditrisk.knowledge_fence() RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'knowledge_fence' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+COMMENT ON FUNCTION creditrisk.knowledge_fence() IS
+    'For refresh_classification(): locks classification_run EXCLUSIVE (waits for writers of the register, records and configuration in progress, holds off new ones and other runs until the transaction ends) and returns the knowledge time T';
+
+-- Installer helper (used by the install and upgrade scripts only): gives a
+-- table its history table, its triggers and its as-known function.
+CREATE FUNCTION creditrisk.keep_history(tab regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    name text;
+    hist text;
+    cols text;
+BEGIN
+    SELECT c.relname INTO name FROM pg_class c WHERE c.oid = tab;
+    hist := name || '_history';
+    SELECT string_agg(format('h.%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
+      FROM pg_attribute a WHERE a.attrelid = tab AND a.attnum > 0 AND NOT a.attisdropped;
+    EXECUTE format('CREATE TABLE creditrisk.%I (LIKE creditrisk.%I, superseded_at timestamptz NOT NULL)', hist, name);
+    IF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tab AND a.attname = 'uscc') THEN
+        EXECUTE format('CREATE INDEX %I ON creditrisk.%I (uscc)', hist || '_uscc_idx', hist);
+    END IF;
+    EXECUTE format('COMMENT ON TABLE creditrisk.%I IS %L', hist,
+                   format('Superseded versions of creditrisk.%s (历史版本), kept by the trigger record_history: each row was known from recorded_at until superseded_at (updated or deleted then); written only by the trigger', name));
+    EXECUTE format('COMMENT ON COLUMN creditrisk.%I.superseded_at IS %L', hist, 'When this version stopped being the known one (the update or delete)');
+    EXECUTE format($f$CREATE FUNCTION creditrisk.%I(known_at timestamptz) RETURNS SETOF creditrisk.%I
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT * FROM creditrisk.%I x WHERE known_at IS NULL OR x.recorded_at <= known_at
+    UNION ALL
+    SELECT %s FROM creditrisk.%I h WHERE h.recorded_at <= known_at AND h.superseded_at > known_at;
+END$f$, name || '_as_known', name, name, cols, hist);
+    EXECUTE format('COMMENT ON FUNCTION creditrisk.%I(timestamptz) IS %L', name || '_as_known',
+                   format('creditrisk.%s as it was known at known_at (已知时点): the rows recorded by then, in the version known then; NULL = as known now', name));
+    EXECUTE format('CREATE TRIGGER record_arrival BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival()', name);
+    EXECUTE format('CREATE TRIGGER record_history AFTER UPDATE OR DELETE ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival()', name);
+    EXECUTE format('COMMENT ON COLUMN creditrisk.%I.recorded_at IS %L', name,
+                   'Knowledge time: when this row (this version) became known to the database; set by the trigger record_arrival');
+    PERFORM pg_catalog.pg_extension_config_dump(format('creditrisk.%I', hist)::regclass, '');
+    EXECUTE format('REVOKE ALL ON TABLE creditrisk.%I FROM PUBLIC', hist);
+    EXECUTE format('REVOKE ALL ON FUNCTION creditrisk.%I(timestamptz) FROM PUBLIC', name || '_as_known');
+END
+$$;
+COMMENT ON FUNCTION creditrisk.keep_history(regclass) IS
+    'Used by the install and upgrade scripts only: creates <table>_history, the triggers record_arrival and record_history and <table>_as_known(timestamptz) for a table of creditrisk';
+
+REVOKE ALL ON FUNCTION creditrisk.record_arrival(), creditrisk.knowledge_fence(), creditrisk.keep_history(regclass) FROM PUBLIC;
+
+-- The register: valid time and knowledge time.  Existing rows: valid since
+-- always (1.3 kept no history) and known since they arrived (received_at,
+-- never later than the upgrade).
+ALTER TABLE creditrisk.enterprise
+    ADD COLUMN valid_from date NOT NULL DEFAULT '-infinity'
+        CONSTRAINT enterprise_valid_from_finite CHECK (valid_from < 'infinity'),
+    ADD COLUMN recorded_at timestamptz;
+UPDATE creditrisk.enterprise SET recorded_at = least(received_at, pg_catalog.now());
+ALTER TABLE creditrisk.enterprise ALTER COLUMN recorded_at SET NOT NULL;
+COMMENT ON COLUMN creditrisk.enterprise.valid_from IS
+    'Valid time: the day from which this version of the register entry is true (a move, a change of industry); -infinity = always. An UPDATE that leaves it unchanged corrects the version; one that sets a later day records a change, and the earlier facts stay valid before it (creditrisk.enterprise_history)';
+COMMENT ON COLUMN creditrisk.enterprise.recorded_at IS
+    'Knowledge time: when this version became known to the database (set by the database, see creditrisk.record_arrival())';
+
+-- Records: known since they arrived (received_at, never later than the upgrade).
+DO $records$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                             'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                             'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
+                             'public_opinion', 'domain_risk_class', 'indicator_value']
+    LOOP
+        EXECUTE format('ALTER TABLE creditrisk.%I ADD COLUMN recorded_at timestamptz', t);
+        EXECUTE format('UPDATE creditrisk.%I SET recorded_at = least(received_at, pg_catalog.now())', t);
+        EXECUTE format('ALTER TABLE creditrisk.%I ALTER COLUMN recorded_at SET NOT NULL', t);
+    END LOOP;
+END
+$records$;
+
+CREATE TABLE creditrisk.enterprise_history (
+    LIKE creditrisk.enterprise,
+    valid_to      date,
+    superseded_at timestamptz,
+    CONSTRAINT enterprise_history_valid_period CHECK (valid_to > valid_from),
+    CONSTRAINT enterprise_history_known_period CHECK (superseded_at >= recorded_at)
+);
+CREATE INDEX enterprise_history_uscc_idx ON creditrisk.enterprise_history (uscc);
+COMMENT ON TABLE creditrisk.enterprise_history IS
+    'Versions of the register (登记历史) other than the current one: each was valid from valid_from to valid_to (exclusive, NULL = open) and known from recorded_at to superseded_at (NULL = still known); written only by the trigger record_history';
+COMMENT ON COLUMN creditrisk.enterprise_history.valid_to IS 'First day this version is no longer valid (NULL = open)';
+COMMENT ON COLUMN creditrisk.enterprise_history.superseded_at IS 'When this version stopped being known (NULL = still known: a version of earlier validity)';
+
+-- Called by the trigger record_history (as the table owner) when version o
+-- is replaced by n (NULL: deleted) at t.
+CREATE FUNCTION creditrisk.register_history_write(o creditrisk.enterprise, n creditrisk.enterprise, t timestamptz)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    IF n.uscc IS NOT NULL AND n.uscc <> o.uscc THEN
+        RAISE EXCEPTION 'the USCC of an enterprise cannot change'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('%s would become %s.', o.uscc, n.uscc),
+                  HINT = 'A USCC identifies the enterprise for life (GB 32100); register the other code as an enterprise of its own.';
+    END IF;
+    -- The replaced current version is no longer known from t.
+    INSERT INTO creditrisk.enterprise_history
+    SELECT (pg_catalog.jsonb_populate_record(NULL::creditrisk.enterprise_history,
+                pg_catalog.to_jsonb(o) || pg_catalog.jsonb_build_object('superseded_at', t))).*;
+    IF n IS NULL THEN
+        -- Deleted: nothing of the enterprise is known any more.
+        UPDATE creditrisk.enterprise_history h SET superseded_at = t WHERE h.uscc = o.uscc AND h.superseded_at IS NULL;
+        RETURN;
+    END IF;
+    -- Known versions of earlier validity that the new one overlaps are no
+    -- longer known as they were; what precedes the new version stays.
+    WITH closed AS (
+        UPDATE creditrisk.enterprise_history h SET superseded_at = t
+         WHERE h.uscc = o.uscc AND h.superseded_at IS NULL AND (h.valid_to IS NULL OR h.valid_to > n.valid_from)
+        RETURNING h.*
+    )
+    INSERT INTO creditrisk.enterprise_history
+    SELECT (pg_catalog.jsonb_populate_record(NULL::creditrisk.enterprise_history,
+                pg_catalog.to_jsonb(c) || pg_catalog.jsonb_build_object('recorded_at', t, 'valid_to', n.valid_from,
+                                                                        'superseded_at', NULL))).*
+      FROM closed c
+     WHERE c.valid_from < n.valid_from;
+    -- A change from a later day: the replaced facts stay valid before it.
+    IF n.valid_from > o.valid_from THEN
+        INSERT INTO creditrisk.enterprise_history
+        SELECT (pg_catalog.jsonb_populate_record(NULL::creditrisk.enterprise_history,
+                    pg_catalog.to_jsonb(o) || pg_catalog.jsonb_build_object('recorded_at', t, 'valid_to', n.valid_from))).*;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.register_history_write(creditrisk.enterprise, creditrisk.enterprise, timestamptz) IS
+    'Called by the trigger record_history of creditrisk.enterprise: keeps the replaced version of a register entry (登记历史) and splits the known versions by valid time';
+
+CREATE TRIGGER record_arrival BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.enterprise
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival();
+CREATE TRIGGER record_history AFTER UPDATE OR DELETE ON creditrisk.enterprise
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival();
+
+-- The register as it was on a date, as known at a moment.
+CREATE FUNCTION creditrisk.register_at(as_of date, known_at timestamptz DEFAULT NULL)
+RETURNS SETOF creditrisk.enterprise
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT * FROM creditrisk.enterprise e
+     WHERE e.valid_from <= as_of AND (known_at IS NULL OR e.recorded_at <= known_at)
+    UNION ALL
+    SELECT h.uscc, h.name, h.division_code, h.industry_code, h.entity_type, h.established_date, h.registered_capital,
+           h.paid_in_capital, h.status, h.status_date, h.parent_uscc, h.reported_by, h.received_at, h.valid_from,
+           h.recorded_at
+      FROM creditrisk.enterprise_history h
+     WHERE h.valid_from <= as_of AND (h.valid_to IS NULL OR h.valid_to > as_of)
+       AND CASE WHEN known_at IS NULL THEN h.superseded_at IS NULL
+                ELSE h.recorded_at <= known_at AND (h.superseded_at IS NULL OR h.superseded_at > known_at) END;
+END;
+COMMENT ON FUNCTION creditrisk.register_at(date, timestamptz) IS
+    'The register (企业登记) as it was on as_of (valid time), as known at known_at (knowledge time; NULL = now): one version per enterprise, its division and industry of that day';
+
+-- Each record table: <table>_history, its triggers, <table>_as_known(T).
+DO $history$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                             'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                             'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
+                             'public_opinion', 'domain_risk_class', 'indicator_value']
+    LOOP
+        PERFORM creditrisk.keep_history(format('creditrisk.%I', t)::regclass);
+    END LOOP;
+END
+$history$;
+
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.enterprise_history', '');
+REVOKE ALL ON TABLE creditrisk.enterprise_history FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.register_history_write(creditrisk.enterprise, creditrisk.enterprise, timestamptz),
+                       creditrisk.register_at(date, timestamptz) FROM PUBLIC;
+
+-- Configuration: rows entered before 1.4 count as known since always (1.3
+-- kept no entry times), so that re-running an earlier date finds them.
+ALTER TABLE creditrisk.model_activation ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE creditrisk.high_concern_industry ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE creditrisk.override_rule ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE creditrisk.fusion_rule ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE creditrisk.fusion_matrix ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE creditrisk.supervision_measure ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT '-infinity';
+ALTER TABLE creditrisk.model_activation ALTER COLUMN recorded_at DROP DEFAULT;
+ALTER TABLE creditrisk.high_concern_industry ALTER COLUMN recorded_at DROP DEFAULT;
+ALTER TABLE creditrisk.override_rule ALTER COLUMN recorded_at DROP DEFAULT;
+ALTER TABLE creditrisk.fusion_rule ALTER COLUMN recorded_at DROP DEFAULT;
+ALTER TABLE creditrisk.fusion_matrix ALTER COLUMN recorded_at DROP DEFAULT;
+ALTER TABLE creditrisk.supervision_measure ALTER COLUMN recorded_at DROP DEFAULT;
+
+-- Fusion rules and matrices get effective dates: existing ones apply from
+-- always, as before.
+ALTER TABLE creditrisk.fusion_matrix DROP CONSTRAINT fusion_matrix_domain_fkey;
+ALTER TABLE creditrisk.fusion_rule ADD COLUMN effective_from date NOT NULL DEFAULT '-infinity',
+    DROP CONSTRAINT fusion_rule_pkey, ADD CONSTRAINT fusion_rule_pkey PRIMARY KEY (domain, effective_from);
+ALTER TABLE creditrisk.fusion_matrix ADD COLUMN effective_from date NOT NULL DEFAULT '-infinity',
+    DROP CONSTRAINT fusion_matrix_pkey,
+    ADD CONSTRAINT fusion_matrix_pkey PRIMARY KEY (domain, effective_from, general_class, professional_class),
+    ADD CONSTRAINT fusion_matrix_domain_effective_from_fkey FOREIGN KEY (domain, effective_from)
+        REFERENCES creditrisk.fusion_rule ON DELETE CASCADE ON UPDATE CASCADE;
+COMMENT ON TABLE creditrisk.fusion_rule IS
+    'How the general class (通用) and a domain''s professional class (专业) are fused, per domain and from a date (art. 16): on a classification date the version with the latest effective_from on or before it applies; riskier = the riskier of the two (also the rule for any domain without a version in force), matrix = creditrisk.fusion_matrix of that version';
+COMMENT ON COLUMN creditrisk.fusion_rule.effective_from IS 'First classification date this version applies to (-infinity = always)';
+COMMENT ON TABLE creditrisk.fusion_matrix IS
+    'Fusion matrix of a version of a domain''s rule (domain, effective_from) whose method is matrix: the fused class for each (general, professional) pair; all 16 cells are required';
+COMMENT ON COLUMN creditrisk.fusion_matrix.effective_from IS 'The version of the domain''s rule (creditrisk.fusion_rule) the cell belongs to';
+CREATE OR REPLACE FUNCTION creditrisk.fusion_matrix_complete() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    d text := CASE WHEN TG_OP = 'DELETE' THEN OLD.domain ELSE NEW.domain END;
+    f date := CASE WHEN TG_OP = 'DELETE' THEN OLD.effective_from ELSE NEW.effective_from END;
+    missing text;
+BEGIN
+    IF EXISTS (SELECT 1 FROM creditrisk.fusion_rule r WHERE r.domain = d AND r.effective_from = f AND r.method = 'matrix') THEN
+        SELECT string_agg(format('(%s, %s)', g, p), ', ' ORDER BY g, p) INTO missing
+          FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) g, unnest('{A,B,C,D}'::creditrisk.riskclass[]) p
+         WHERE NOT EXISTS (SELECT 1 FROM creditrisk.fusion_matrix m
+                            WHERE m.domain = d AND m.effective_from = f AND m.general_class = g AND m.professional_class = p);
+        IF missing IS NOT NULL THEN
+            RAISE EXCEPTION 'fusion matrix of domain "%" is incomplete', d || CASE WHEN f > '-infinity' THEN format(' from %s', f) ELSE '' END
+                USING ERRCODE = 'check_violation',
+                      DETAIL = format('Missing (general, professional) cells: %s.', missing),
+                      HINT = 'A matrix needs all 16 cells; insert them in the same transaction as the rule, or set the method to riskier.';
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.fusion_matrix_complete() IS
+    'Constraint trigger (deferred to commit): a domain fused by matrix (融合矩阵) has all 16 cells (when cells change or the method becomes matrix)';
+
+SELECT creditrisk.keep_history('creditrisk.model_activation');
+SELECT creditrisk.keep_history('creditrisk.high_concern_industry');
+SELECT creditrisk.keep_history('creditrisk.fusion_rule');
+SELECT creditrisk.keep_history('creditrisk.fusion_matrix');
+SELECT creditrisk.keep_history('creditrisk.supervision_measure');
+
+-- Override rules get the knowledge time as $2; the shipped rules read the
+-- records and the register as known then.
+CREATE OR REPLACE FUNCTION creditrisk.override_rule_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    BEGIN
+        EXECUTE format('SELECT q.uscc::creditrisk.uscc, q.class::creditrisk.riskclass, pg_catalog.to_jsonb(q) FROM (%s) q LIMIT 0',
+                       NEW.rule_sql)
+          USING current_date, pg_catalog.now();
+    EXCEPTION WHEN OTHERS THEN
+        RAISE EXCEPTION 'SQL of override rule "%" does not compile', NEW.code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = SQLERRM,
+                  HINT = 'Write a query over the classification date $1 and the knowledge time $2 with columns uscc and class, e.g. SELECT l.uscc, ''D'' AS class FROM creditrisk.serious_dishonesty_listing_as_known($2) l WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1).';
+    END;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.override_rule_check() IS
+    'Trigger: refuses an override rule (直接定性规则) whose SQL does not compile to columns uscc and class';
+COMMENT ON COLUMN creditrisk.override_rule.rule_sql IS
+    'A query over the classification date $1 (date) and the knowledge time $2 (timestamptz) returning columns uscc and class (the class imposed, C or D usually); any further columns are recorded as the override''s detail (jsonb). Rows with a NULL class are ignored. Read records and the register as known at $2 (creditrisk.<table>_as_known($2), creditrisk.register_at($1, $2)) so that a re-run reproduces the run';
+ALTER TABLE creditrisk.override_rule DISABLE TRIGGER override_rule_shipped;
+UPDATE creditrisk.override_rule SET rule_sql = $rule$SELECT l.uscc, 'D' AS class, min(l.listed_date) AS listed_date
+  FROM creditrisk.serious_dishonesty_listing_as_known($2) l
+ WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1)
+ GROUP BY l.uscc$rule$
+ WHERE code = 'serious_dishonesty' AND shipped;
+UPDATE creditrisk.override_rule SET rule_sql = $rule$SELECT l.uscc, 'D' AS class, min(l.listed_date) AS listed_date
+  FROM creditrisk.judgment_debtor_listing_as_known($2) l
+ WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1)
+ GROUP BY l.uscc$rule$
+ WHERE code = 'judgment_debtor' AND shipped;
+UPDATE creditrisk.override_rule SET rule_sql = $rule$SELECT DISTINCT ON (e.uscc) e.uscc, h.class, h.industry_prefix
+  FROM creditrisk.register_at($1, $2) e
+  JOIN creditrisk.high_concern_industry_as_known($2) h
+    ON h.industry_prefix IN (left(e.industry_code, 1), left(e.industry_code, 3),
+                             left(e.industry_code, 4), left(e.industry_code, 5))
+ WHERE NOT h.example AND h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
+ ORDER BY e.uscc, h.class DESC, length(h.industry_prefix) DESC$rule$
+ WHERE code = 'high_concern_industry' AND shipped;
+ALTER TABLE creditrisk.override_rule ENABLE TRIGGER override_rule_shipped;
+
+SELECT creditrisk.keep_history('creditrisk.override_rule');
+
+-- Functions whose signature changes are dropped and created again; the
+-- EXECUTE and SELECT grants users gave on them (and on the views recreated
+-- below) are given again at the end of this section.
+SELECT pg_catalog.set_config('creditrisk_upgrade.grants', coalesce(jsonb_agg(g)::text, '[]'), true)
+  FROM (SELECT 'FUNCTION' AS kind, p.proname AS name, a.privilege_type AS privilege, a.grantee::regrole::text AS grantee
+          FROM pg_proc p CROSS JOIN LATERAL aclexplode(p.proacl) a
+         WHERE p.pronamespace = 'creditrisk'::regnamespace
+           AND p.proname IN ('refresh_classification', 'active_model', 'run_pair', 'compute_indicators')
+           AND a.grantee <> p.proowner AND a.grantee <> 0
+        UNION ALL
+        SELECT 'TABLE', c.relname, a.privilege_type, a.grantee::regrole::text
+          FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+         WHERE c.relnamespace = 'creditrisk'::regnamespace
+           AND c.relname IN ('classification_current', 'classification_domain_current', 'enterprise_measures')
+           AND a.grantee <> c.relowner AND a.grantee <> 0) g;
+
+-- The history of runs: versions and knowledge time.  A date's surviving run
+-- keeps its attempt number as its version; its knowledge time is taken to be
+-- its start (what 1.3 read was what was there when it started).
+ALTER TABLE creditrisk.classification_run RENAME COLUMN attempt TO version;
+ALTER TABLE creditrisk.classification_run ALTER COLUMN version DROP DEFAULT,
+    ADD CONSTRAINT classification_run_version_positive CHECK (version > 0),
+    ADD COLUMN known_at timestamptz;
+UPDATE creditrisk.classification_run SET known_at = started_at;
+ALTER TABLE creditrisk.classification_run ALTER COLUMN known_at SET NOT NULL,
+    DROP CONSTRAINT classification_run_pkey, ADD CONSTRAINT classification_run_pkey PRIMARY KEY (as_of, version);
+ALTER TABLE creditrisk.classification_result ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE creditrisk.classification_domain_result ADD COLUMN version integer NOT NULL DEFAULT 1;
+UPDATE creditrisk.classification_result r SET version = run.version
+  FROM creditrisk.classification_run run WHERE run.as_of = r.as_of AND run.version > 1;
+UPDATE creditrisk.classification_domain_result r SET version = run.version
+  FROM creditrisk.classification_run run WHERE run.as_of = r.as_of AND run.version > 1;
+ALTER TABLE creditrisk.classification_result ALTER COLUMN version DROP DEFAULT,
+    DROP CONSTRAINT classification_result_pkey, ADD CONSTRAINT classification_result_pkey PRIMARY KEY (as_of, version, uscc);
+ALTER TABLE creditrisk.classification_domain_result ALTER COLUMN version DROP DEFAULT,
+    DROP CONSTRAINT classification_domain_result_pkey,
+    ADD CONSTRAINT classification_domain_result_pkey PRIMARY KEY (as_of, version, uscc, domain);
+COMMENT ON TABLE creditrisk.classification_run IS
+    'Classification runs (分类批次): each version of each classification date, with its knowledge time, the model and its revision, who ran it, when, counts and stage timings; a re-run adds a version, earlier ones stay';
+COMMENT ON COLUMN creditrisk.classification_run.version IS 'Version of the classification date: 1 for its first run, then 2, 3, ... (the current views show the latest)';
+COMMENT ON COLUMN creditrisk.classification_run.known_at IS
+    'Knowledge time T (已知时点) of the run: it used what was valid on as_of and known (recorded_at) by T; refresh_classification(as_of, model_key, known_at) reproduces it row for row';
+COMMENT ON COLUMN creditrisk.classification_result.division_code IS 'The enterprise''s division on the run date, from the register version valid then (for division-scoped access)';
+COMMENT ON COLUMN creditrisk.classification_result.version IS 'The version of the run (creditrisk.classification_run) the row belongs to';
+COMMENT ON COLUMN creditrisk.classification_domain_result.version IS 'The version of the run (creditrisk.classification_run) the row belongs to';
+
+CREATE OR REPLACE FUNCTION creditrisk.classification_run_delete() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    DELETE FROM creditrisk.classification_result r USING deleted_runs d WHERE r.as_of = d.as_of AND r.version = d.version;
+    DELETE FROM creditrisk.classification_domain_result r USING deleted_runs d WHERE r.as_of = d.as_of AND r.version = d.version;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.classification_run_delete() IS
+    'Trigger: deleting classification runs (分类批次) deletes their results';
+
+-- The current views: the latest version of the latest date.
+DROP VIEW creditrisk.enterprise_measures;
+DROP MATERIALIZED VIEW creditrisk.classification_current;
+DROP MATERIALIZED VIEW creditrisk.classification_domain_current;
+CREATE MATERIALIZED VIEW creditrisk.classification_current AS
+SELECT r.uscc, r.division_code, r.score, r.score_class, r.final_class, r.overrides, r.override_details, r.reasons
+  FROM creditrisk.classification_result r
+ WHERE (r.as_of, r.version) = (SELECT run.as_of, run.version FROM creditrisk.classification_run run
+                                ORDER BY run.as_of DESC, run.version DESC LIMIT 1);
+CREATE UNIQUE INDEX classification_current_uscc ON creditrisk.classification_current (uscc);
+CREATE INDEX classification_current_division ON creditrisk.classification_current (division_code);
+COMMENT ON MATERIALIZED VIEW creditrisk.classification_current IS
+    'The classification of the latest run (最新分类结果: the latest version of the latest date), one row per enterprise; refreshed CONCURRENTLY by refresh_classification(), so reads never wait; the date, version and model are in creditrisk.classification_run';
+
+CREATE MATERIALIZED VIEW creditrisk.classification_domain_current AS
+SELECT r.uscc, r.domain, r.division_code, r.general_class, r.professional_class, r.assessed_date, r.method, r.fused_class
+  FROM creditrisk.classification_domain_result r
+ WHERE (r.as_of, r.version) = (SELECT run.as_of, run.version FROM creditrisk.classification_run run
+                                ORDER BY run.as_of DESC, run.version DESC LIMIT 1);
+CREATE UNIQUE INDEX classification_domain_current_key ON creditrisk.classification_domain_current (uscc, domain);
+COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current IS
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run; refreshed CONCURRENTLY with classification_current';
+
+CREATE VIEW creditrisk.enterprise_measures WITH (security_invoker = true) AS
+SELECT c.uscc, c.division_code, c.final_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources
+  FROM creditrisk.classification_current c
+  JOIN (SELECT d.division_code, f.*
+          FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_current x) d
+         CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
+    ON m.division_code = c.division_code AND m.class = c.final_class;
+COMMENT ON VIEW creditrisk.enterprise_measures IS
+    'The supervision measures (监管措施) that apply today to each enterprise of the latest run, by its final class and division (strictest of province, city and county)';
+REVOKE ALL ON TABLE creditrisk.classification_current, creditrisk.classification_domain_current,
+                    creditrisk.enterprise_measures FROM PUBLIC;
+
+DROP FUNCTION creditrisk.refresh_classification(date, text);
+DROP FUNCTION creditrisk.active_model(date);
+DROP FUNCTION creditrisk.run_pair(date, date);
+DROP FUNCTION creditrisk.compute_indicators(text, date);
+CREATE FUNCTION creditrisk.active_model(as_of date DEFAULT CURRENT_DATE, known_at timestamptz DEFAULT NULL) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp
+    AS $$ SELECT a.model_key FROM creditrisk.model_activation_as_known(active_model.known_at) a
+           WHERE a.effective_from <= active_model.as_of ORDER BY a.effective_from DESC LIMIT 1 $$;
+COMMENT ON FUNCTION creditrisk.active_model(date, timestamptz) IS
+    'The model (启用的指标体系) that classifies on a date, from creditrisk.model_activation as known at known_at (NULL = now); NULL when none is active';
+CREATE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL,
+                                                   known_at timestamptz DEFAULT NULL)
+RETURNS creditrisk.classification_run
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    ts timestamptz;
+    fence timestamptz;
+    n bigint;
+    m creditrisk.model;
+    rule creditrisk.override_rule;
+    v integer;
+    latest record;
+    stages jsonb := '{}';
+    matched jsonb := '{}';
+    result creditrisk.classification_run;
+    label text;
+    label_missing text;
+BEGIN
+    IF as_of IS NULL THEN
+        RAISE EXCEPTION 'classification date is NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Omit it for today: SELECT creditrisk.refresh_classification();';
+    END IF;
+    IF as_of > current_date THEN
+        RAISE EXCEPTION 'classification date % is in the future', as_of
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Records are dated; a future date would classify on records that do not exist yet.',
+                  HINT = 'Classify on today or an earlier date.';
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'refresh_classification runs in READ COMMITTED, not %', upper(current_setting('transaction_isolation'))
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'A run fixes its knowledge time after waiting for the writers in progress; a REPEATABLE READ or SERIALIZABLE snapshot is taken before that, at the transaction''s first statement, and could miss rows recorded before the knowledge time.',
+                  HINT = 'Call it outside an explicit transaction block or in BEGIN ISOLATION LEVEL READ COMMITTED: the run reads one consistent state, as known at its knowledge time, by itself.';
+    END IF;
+
+    -- The fence: one run at a time, writers of the register, the records and
+    -- the configuration wait until the run ends; everything recorded up to
+    -- the knowledge time is committed and visible from here on.
+    fence := creditrisk.knowledge_fence();
+    IF known_at IS NULL THEN
+        known_at := fence;
+    ELSIF known_at > fence THEN
+        RAISE EXCEPTION 'knowledge time is in the future'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It is %s; a run can only use what is known by now.', known_at),
+                  HINT = 'Omit it to classify with what is known now, or give the known_at of an earlier run to reproduce it.';
+    ELSIF NOT isfinite(known_at) THEN
+        RAISE EXCEPTION 'knowledge time must be a finite moment'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example the known_at of an earlier run.';
+    END IF;
+
+    IF model IS NULL THEN
+        model := creditrisk.active_model(as_of, known_at);
+        IF model IS NULL THEN
+            RAISE EXCEPTION 'no model is active on %', as_of
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date, as known at the knowledge time.',
+                      HINT = 'Name a model, or activate one: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (...);';
+        END IF;
+    END IF;
+    SELECT * INTO m FROM creditrisk.model mm WHERE mm.model_key = model;
+    IF NOT FOUND THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+    IF m.status = 'draft' THEN
+        RAISE EXCEPTION 'model "%" is a draft and cannot classify', model
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Classifications must be reproducible, so only published (frozen) models classify.',
+                  HINT = format('Publish it first: SELECT creditrisk.model_publish(%L);', model);
+    END IF;
+    label := format('refresh_classification %s (%s)', as_of, model);
+    SELECT string_agg(format('%s (%s of 16 cells)', r.domain,
+                             (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+                               WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from)),
+                      ', ' ORDER BY r.domain)
+      INTO label_missing
+      FROM (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+             WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) r
+     WHERE r.method = 'matrix'
+       AND (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+             WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from) < 16;
+    IF label_missing IS NOT NULL THEN
+        RAISE EXCEPTION 'fusion matrix incomplete: %', label_missing
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A domain fused by matrix needs a fused class for each of the 16 (general, professional) pairs.',
+                  HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
+    END IF;
+
+    -- 1. A new version of the date; earlier versions stay.
+    SELECT coalesce(max(r.version), 0) + 1 INTO v FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by)
+    VALUES (as_of, v, known_at, model, m.revision, t0, current_user);
+    IF v > 1 THEN
+        RAISE NOTICE '%: version % (earlier versions stay in the history)', label, v;
+    END IF;
+
+    -- 2. Indicators and scores, on the register version valid on the date.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
+    SELECT as_of, v, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
+           creditrisk.score_reasons(model, i.indicators, 3)
+      FROM creditrisk.compute_indicators(model, as_of, known_at) i
+      JOIN creditrisk.register_at(as_of, known_at) e ON e.uscc = i.uscc
+     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: indicators and scores: % enterprises', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 3. Overrides (art. 10), one set-based statement per rule in force, as
+    --    entered by the knowledge time; each reads ($1 date, $2 knowledge time).
+    FOR rule IN SELECT * FROM creditrisk.override_rule_as_known(known_at) o
+                 WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
+                 ORDER BY o.code
+    LOOP
+        ts := clock_timestamp();
+        BEGIN
+            EXECUTE format($q$
+                UPDATE creditrisk.classification_result r
+                   SET overrides = r.overrides || %1$L::text,
+                       override_details = coalesce(r.override_details, '{}') || jsonb_build_object(%1$L, q.detail),
+                       final_class = greatest(r.final_class, q.class)
+                  FROM (SELECT q.uscc::creditrisk.uscc AS uscc, max(q.class::creditrisk.riskclass) AS class,
+                               (array_agg(jsonb_build_object('class', q.class::creditrisk.riskclass)
+                                          || (pg_catalog.to_jsonb(q) - 'uscc' - 'class')
+                                          ORDER BY q.class::creditrisk.riskclass DESC))[1] AS detail
+                          FROM (%2$s) q
+                         WHERE q.class IS NOT NULL
+                         GROUP BY 1) q
+                 WHERE r.as_of = $1 AND r.version = %3$s AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql, v)
+              USING as_of, known_at;
+            GET DIAGNOSTICS n = ROW_COUNT;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'override rule "%" failed', rule.code
+                USING ERRCODE = SQLSTATE, DETAIL = SQLERRM,
+                      HINT = 'Correct or disable the rule (UPDATE creditrisk.override_rule SET enabled = false ...).';
+        END;
+        matched := matched || jsonb_build_object(rule.code, n);
+        stages := stages || jsonb_build_object('override ' || rule.code, round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: override %: % enterprises', label, rule.code, n
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    END LOOP;
+
+    -- 4. Fusion (art. 16) with the latest professional class on or before the date.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_domain_result
+           (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
+    SELECT as_of, v, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
+           coalesce(f.method, 'riskier'),
+           CASE WHEN f.method = 'matrix' THEN fm.fused_class ELSE greatest(r.final_class, d.class) END
+      FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
+              FROM creditrisk.domain_risk_class_as_known(known_at) x
+             WHERE x.assessed_date <= as_of
+             ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
+      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.version = v AND r.uscc = d.uscc
+      LEFT JOIN (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+                  WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) f ON f.domain = d.domain
+      LEFT JOIN creditrisk.fusion_matrix_as_known(known_at) fm
+             ON fm.domain = d.domain AND fm.effective_from = f.effective_from
+            AND fm.general_class = r.final_class AND fm.professional_class = d.class;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('fusion', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: fusion: % enterprise domains', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 5. The run's summary in the history.
+    ts := clock_timestamp();
+    UPDATE creditrisk.classification_run run
+       SET enterprises = s.enterprises, score_classes = s.score_classes, final_classes = s.final_classes,
+           overridden = s.overridden, overrides = matched, domain_results = n
+      FROM (SELECT count(*) AS enterprises,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.score_class = 'A'), 'B', count(*) FILTER (WHERE r.score_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.score_class = 'C'), 'D', count(*) FILTER (WHERE r.score_class = 'D')) AS score_classes,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
+                   count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden
+              FROM creditrisk.classification_result r WHERE r.as_of = as_of AND r.version = v) s
+     WHERE run.as_of = as_of AND run.version = v;
+    stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+
+    -- 6. Publish: refresh the views of the latest run, readers keep reading.
+    ts := clock_timestamp();
+    SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
+    IF latest.as_of = as_of THEN
+        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current;
+        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current;
+        stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: refreshed the current classification', label
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    ELSE
+        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest.as_of;
+    END IF;
+
+    UPDATE creditrisk.classification_run run SET finished_at = clock_timestamp(), stages = stages
+     WHERE run.as_of = as_of AND run.version = v
+    RETURNING * INTO result;
+    RAISE NOTICE '%: done: % enterprises, % overridden, final classes %', label, result.enterprises, result.overridden, result.final_classes
+        USING DETAIL = format('elapsed %s s', round(extract(epoch FROM result.finished_at - t0)::numeric, 3));
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.refresh_classification(date, text, timestamptz) IS
+    'The monthly run (月度分类): classifies every enterprise on as_of with what was valid on that date and known at the knowledge time known_at (default: now, after waiting for writers in progress; READ COMMITTED only): indicators from the register version of that date, scores with the model (default: the one active on that date), override rules (art. 10) and fusion (art. 16) as entered by then; adds a new version of the date to the history (earlier versions stay) and refreshes the current views concurrently; reports progress as NOTICEs and returns the run. Giving an earlier run''s known_at reproduces it row for row';
+CREATE FUNCTION creditrisk.run_pair(from_run date, to_run date, OUT from_date date, OUT to_date date,
+                                    OUT from_version integer, OUT to_version integer)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    d date;
+BEGIN
+    FOREACH d IN ARRAY ARRAY[from_run, to_run] LOOP
+        IF d IS NOT NULL AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_run r WHERE r.as_of = d) THEN
+            RAISE EXCEPTION 'there is no classification run on %', d
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'SELECT as_of FROM creditrisk.classification_run ORDER BY as_of lists the runs.';
+        END IF;
+    END LOOP;
+    to_date := coalesce(to_run, (SELECT max(r.as_of) FROM creditrisk.classification_run r));
+    from_date := coalesce(from_run, (SELECT max(r.as_of) FROM creditrisk.classification_run r WHERE r.as_of < to_date));
+    from_version := (SELECT max(r.version) FROM creditrisk.classification_run r WHERE r.as_of = from_date);
+    to_version := (SELECT max(r.version) FROM creditrisk.classification_run r WHERE r.as_of = to_date);
+END
+$$;
+COMMENT ON FUNCTION creditrisk.run_pair(date, date) IS
+    'The two runs (分类批次) a comparison uses: to_run (default the latest run) and from_run (default the run before it), each in its latest version; unknown dates are an error';
+CREATE OR REPLACE FUNCTION creditrisk.class_worsened(from_run date DEFAULT NULL, to_run date DEFAULT NULL)
+RETURNS TABLE (uscc creditrisk.uscc, division_code text, from_class creditrisk.riskclass, to_class creditrisk.riskclass,
+               steps integer, from_score double precision, to_score double precision, score_change double precision,
+               new_overrides text[], reasons text[])
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT b.uscc, b.division_code::text, a.final_class, b.final_class,
+           ascii(b.final_class::text) - ascii(a.final_class::text),
+           a.score, b.score, b.score - a.score,
+           ARRAY(SELECT o FROM unnest(b.overrides) o WHERE o <> ALL (a.overrides)), b.reasons
+      FROM creditrisk.run_pair(class_worsened.from_run, class_worsened.to_run) p
+      JOIN creditrisk.classification_result a ON a.as_of = p.from_date AND a.version = p.from_version
+      JOIN creditrisk.classification_result b ON b.as_of = p.to_date AND b.version = p.to_version AND b.uscc = a.uscc
+     WHERE b.final_class > a.final_class
+     ORDER BY 5 DESC, 8 DESC, 1
+$$;
+COMMENT ON FUNCTION creditrisk.class_worsened(date, date) IS
+    'Early-warning list (预警名单): enterprises whose final class worsened between two runs (default: the latest and the one before), by how many classes and score points, with the overrides that are new and the score''s reason codes';
+CREATE OR REPLACE FUNCTION creditrisk.class_transition(from_run date DEFAULT NULL, to_run date DEFAULT NULL)
+RETURNS TABLE (from_class creditrisk.riskclass, to_a bigint, to_b bigint, to_c bigint, to_d bigint, left_population bigint, total bigint)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH p AS (SELECT * FROM creditrisk.run_pair(class_transition.from_run, class_transition.to_run)),
+    a AS (SELECT r.uscc, r.final_class FROM creditrisk.classification_result r, p WHERE r.as_of = p.from_date AND r.version = p.from_version),
+    b AS (SELECT r.uscc, r.final_class FROM creditrisk.classification_result r, p WHERE r.as_of = p.to_date AND r.version = p.to_version),
+    t AS (SELECT a.final_class AS f, b.final_class AS g FROM a FULL JOIN b ON a.uscc = b.uscc),
+    k(f) AS (SELECT unnest('{A,B,C,D}'::creditrisk.riskclass[]) UNION ALL SELECT NULL)
+    SELECT k.f, count(t.g) FILTER (WHERE t.g = 'A'), count(t.g) FILTER (WHERE t.g = 'B'),
+           count(t.g) FILTER (WHERE t.g = 'C'), count(t.g) FILTER (WHERE t.g = 'D'),
+           count(*) FILTER (WHERE t.f IS NOT NULL AND t.g IS NULL), count(t.*)
+      FROM k LEFT JOIN t ON t.f IS NOT DISTINCT FROM k.f
+     WHERE EXISTS (SELECT 1 FROM p WHERE p.from_date IS NOT NULL)
+     GROUP BY k.f
+     ORDER BY k.f NULLS LAST
+$$;
+COMMENT ON FUNCTION creditrisk.class_transition(date, date) IS
+    'Class transition matrix (迁移矩阵) between two runs (default: the latest and the one before): one row per class in the first run (NULL = enterprises new in the second), counts per class in the second and of those no longer classified';
+CREATE OR REPLACE FUNCTION creditrisk.class_distribution(as_of date DEFAULT NULL)
+RETURNS TABLE (level text, division_code text, enterprises bigint, a bigint, b bigint, c bigint, d bigint, share_c_d numeric)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    -- Counted per division first (a few hundred rows), then rolled up.
+    WITH per_division AS (
+        SELECT r.division_code::text AS code,
+               count(*) FILTER (WHERE r.final_class = 'A') AS a, count(*) FILTER (WHERE r.final_class = 'B') AS b,
+               count(*) FILTER (WHERE r.final_class = 'C') AS c, count(*) FILTER (WHERE r.final_class = 'D') AS d
+          FROM creditrisk.classification_result r
+         WHERE (r.as_of, r.version) = (SELECT p.to_date, p.to_version FROM creditrisk.run_pair(NULL, class_distribution.as_of) p)
+         GROUP BY r.division_code
+    ), r AS (
+        SELECT creditrisk.division_at(x.code, 'province') AS prov, creditrisk.division_at(x.code, 'city') AS city,
+               creditrisk.division_at(x.code, 'county') AS own, x.a, x.b, x.c, x.d
+          FROM per_division x
+    ), g AS (
+        SELECT CASE WHEN GROUPING(prov) = 0 THEN 'province' WHEN GROUPING(city) = 0 THEN 'city' ELSE 'county' END AS level,
+               coalesce(prov, city, own) AS division_code,
+               sum(r.a)::bigint AS a, sum(r.b)::bigint AS b, sum(r.c)::bigint AS c, sum(r.d)::bigint AS d
+          FROM r
+         GROUP BY GROUPING SETS ((prov), (city), (own))
+    )
+    SELECT g.level, g.division_code, g.a + g.b + g.c + g.d, g.a, g.b, g.c, g.d,
+           round((g.c + g.d)::numeric / (g.a + g.b + g.c + g.d), 4)
+      FROM g
+     WHERE g.division_code IS NOT NULL
+     ORDER BY CASE g.level WHEN 'province' THEN 1 WHEN 'city' THEN 2 ELSE 3 END, g.division_code
+$$;
+COMMENT ON FUNCTION creditrisk.class_distribution(date) IS
+    'Final-class distribution (分类分布) of a run (default: the latest) by division at province, city and county level (county: the enterprise''s own division below the province, so a city-level code counts as its own county)';
+CREATE OR REPLACE FUNCTION creditrisk.score_psi(from_run date DEFAULT NULL, to_run date DEFAULT NULL, bin_width double precision DEFAULT 100)
+RETURNS TABLE (bin integer, lower double precision, upper double precision, from_count bigint, to_count bigint,
+               from_share double precision, to_share double precision, contribution double precision)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    p record;
+    bins integer;
+BEGIN
+    IF bin_width IS NULL OR NOT (bin_width > 0 AND bin_width <= 1000) THEN
+        RAISE EXCEPTION 'bin width % is not in (0, 1000]', bin_width
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'The default, 100, gives ten bins of 100 points.';
+    END IF;
+    SELECT * INTO p FROM creditrisk.run_pair(from_run, to_run);
+    IF p.from_date IS NULL THEN
+        RETURN;
+    END IF;
+    bins := ceil(1000 / bin_width)::integer;
+    RETURN QUERY
+    WITH c AS (
+        SELECT least(floor(r.score / bin_width)::integer, bins - 1) AS k,
+               count(*) FILTER (WHERE r.as_of = p.from_date AND r.version = p.from_version) AS f,
+               count(*) FILTER (WHERE r.as_of = p.to_date AND r.version = p.to_version) AS t
+          FROM creditrisk.classification_result r
+         WHERE (r.as_of, r.version) IN ((p.from_date, p.from_version), (p.to_date, p.to_version))
+         GROUP BY 1
+    ), x AS (
+        SELECT k.k, coalesce(c.f, 0) AS f, coalesce(c.t, 0) AS t
+          FROM generate_series(0, bins - 1) k(k) LEFT JOIN c ON c.k = k.k
+    ), s AS (
+        SELECT x.*, greatest(x.f::float8 / nullif(sum(x.f) OVER (), 0), 1e-4) AS fs,
+                    greatest(x.t::float8 / nullif(sum(x.t) OVER (), 0), 1e-4) AS tsh
+          FROM x
+    )
+    SELECT s.k + 1, s.k * bin_width, least((s.k + 1) * bin_width, 1000), s.f, s.t, s.fs, s.tsh, (s.tsh - s.fs) * ln(s.tsh / s.fs)
+      FROM s ORDER BY s.k;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.score_psi(date, date, double precision) IS
+    'PSI of the score distribution between two runs (default: the latest and the one before), per score bin of bin_width points: counts, shares (floored at 0.0001) and each bin''s contribution';
+CREATE OR REPLACE FUNCTION creditrisk.indicator_definition_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    IF NEW.definition_sql IS NOT NULL THEN
+        BEGIN
+            EXECUTE format('SELECT (%s)::double precision FROM creditrisk.enterprise e LIMIT 0', NEW.definition_sql)
+              USING current_date, pg_catalog.now();
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'SQL definition of indicator "%" does not compile', NEW.code
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = SQLERRM,
+                      HINT = 'Write a scalar expression over the enterprise row e and the as-of date $1, e.g. (SELECT count(*) FROM creditrisk.penalty p WHERE p.uscc = e.uscc AND p.decision_date <= $1).';
+        END;
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.indicator_definition_check() IS
+    'Trigger: refuses a catalogue entry whose SQL definition does not compile to a number';
+CREATE OR REPLACE FUNCTION creditrisk.indicators_to_sql(model text) RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    missing text;
+    body text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.model m WHERE m.model_key = model) THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+    SELECT string_agg(mi.code, ', ' ORDER BY mi.position) INTO missing
+      FROM creditrisk.model_indicator mi JOIN creditrisk.indicator i USING (code)
+     WHERE mi.model_key = model AND i.definition_sql IS NULL;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'model "%" uses indicators without an SQL definition', model
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Without a definition: %s.', missing),
+                  HINT = 'Set creditrisk.indicator.definition_sql, or load their values into creditrisk.indicator_value and score those.';
+    END IF;
+    SELECT string_agg(format(E'    /* %s */ (%s)::double precision', mi.code, i.definition_sql), E',\n' ORDER BY mi.position)
+      INTO body
+      FROM creditrisk.model_indicator mi JOIN creditrisk.indicator i USING (code)
+     WHERE mi.model_key = model;
+    RETURN format(E'-- indicators of model %s as of the date $1 as known at $2 (NULL = now), in model order\nSELECT e.uscc, ARRAY[\n%s\n  ] AS indicators\n  FROM creditrisk.register_at($1, $2) e\n WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, $1)',
+                  model, body);
+END
+$$;
+COMMENT ON FUNCTION creditrisk.indicators_to_sql(text) IS
+    'The computation of a model''s indicators as one plain SQL query over the record tables (parameters $1: the as-of date, $2: the knowledge time, NULL = now), from the catalogue''s SQL definitions; for audit and for systems without the extension';
+CREATE FUNCTION creditrisk.compute_indicators(model text, as_of date, known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (uscc creditrisk.uscc, indicators double precision[])
+AS 'MODULE_PATHNAME', 'compute_indicators'
+LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
+COST 1000 ROWS 100000;
+COMMENT ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) IS
+    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(): from the register version valid on as_of and the records, as known at known_at (NULL = now); the same date and knowledge time always give the same values';
+REVOKE ALL ON FUNCTION creditrisk.active_model(date, timestamptz), creditrisk.refresh_classification(date, text, timestamptz),
+                       creditrisk.run_pair(date, date), creditrisk.compute_indicators(text, date, timestamptz) FROM PUBLIC;
+
+-- The definitions of the built-in indicators read the records as known at
+-- $2 and other enterprises in their register version of $1.  (The entries
+-- are frozen by indicator_guard; their meaning on current knowledge is
+-- unchanged.)
+ALTER TABLE creditrisk.indicator DISABLE TRIGGER indicator_guard;
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NULL THEN e.registered_capital
+     ELSE (SELECT pe.registered_capital FROM creditrisk.register_at($1, $2) pe WHERE pe.uscc = e.parent_uscc)
+END
+$d$ WHERE code = 'registered_capital';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT l.from_uscc)
+   FROM creditrisk.related_party_link_as_known($2) l
+  WHERE l.to_uscc = e.uscc AND l.kind = 'shareholder'
+    AND (l.valid_from IS NULL OR l.valid_from <= $1)
+    AND (l.valid_to IS NULL OR l.valid_to > $1))
+$d$ WHERE code = 'corporate_shareholder_count';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NOT NULL THEN 0
+     ELSE (SELECT count(*)
+             FROM creditrisk.register_at($1, $2) b
+            WHERE b.parent_uscc = e.uscc
+              AND b.established_date <= $1
+              AND NOT (b.status IN ('revoked', 'cancelled') AND b.status_date <= $1))
+END
+$d$ WHERE code = 'branch_count';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT l.to_uscc)
+   FROM creditrisk.related_party_link_as_known($2) l
+  WHERE l.from_uscc = e.uscc AND l.kind = 'shareholder'
+    AND (l.valid_from IS NULL OR l.valid_from <= $1)
+    AND (l.valid_to IS NULL OR l.valid_to > $1))
+$d$ WHERE code = 'outbound_investment_count';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+($1 - e.established_date)::double precision / 365.25
+$d$ WHERE code = 'years_in_operation';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.status = 'revoked' AND e.status_date <= $1 THEN 1 ELSE 0 END
+$d$ WHERE code = 'status_revoked';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NULL THEN e.entity_type
+     ELSE (SELECT pe.entity_type FROM creditrisk.register_at($1, $2) pe WHERE pe.uscc = e.parent_uscc)
+END
+$d$ WHERE code = 'entity_type_class';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NOT NULL THEN 1 ELSE 0 END
+$d$ WHERE code = 'is_branch';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+ascii(left(e.industry_code, 1)) - 64
+$d$ WHERE code = 'industry_section_class';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.industry_code LIKE ANY (ARRAY['C13%', 'C14%', 'C15%', 'F512%', 'F521%', 'F522%', 'H62%',
+                                          'C27%', 'F515%', 'F525%',
+                                          'C341%', 'C343%'])
+       OR EXISTS (SELECT 1 FROM creditrisk.domain_risk_class_as_known($2) d
+                   WHERE d.uscc = e.uscc AND d.assessed_date <= $1)
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'key_field_industry';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.licence_as_known($2) l
+                   WHERE l.uscc = e.uscc AND l.valid_from <= $1)
+      AND NOT EXISTS (SELECT 1 FROM creditrisk.licence_as_known($2) l
+                       WHERE l.uscc = e.uscc
+                         AND l.valid_from <= $1
+                         AND (l.valid_to IS NULL OR $1 < l.valid_to)
+                         AND (l.revoked_date IS NULL OR l.revoked_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'licence_lapsed';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.licence_as_known($2) l
+  WHERE l.uscc = e.uscc
+    AND l.valid_to > ($1 - interval '1 year')::date AND l.valid_to <= $1
+    AND NOT EXISTS (SELECT 1 FROM creditrisk.licence_as_known($2) n
+                     WHERE n.uscc = e.uscc AND n.id <> l.id
+                       AND (n.kind = l.kind OR n.kind = '' OR l.kind = '')
+                       AND n.valid_from >= l.valid_to - 180
+                       AND n.valid_from <= $1))
+$d$ WHERE code = 'licence_expired_unrenewed_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.licence_as_known($2) l
+  WHERE l.uscc = e.uscc
+    AND l.revoked_date > ($1 - interval '3 years')::date AND l.revoked_date <= $1)
+$d$ WHERE code = 'licence_revoked_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT c.change_date)
+   FROM creditrisk.registration_change_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'legal_representative'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'legal_rep_changes_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'name'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'name_changes_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'address'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'address_changes_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'scope'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'scope_changes_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'capital'
+    AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
+$d$ WHERE code = 'capital_changes_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.registration_change_as_known($2) c
+  WHERE c.uscc = e.uscc
+    AND c.change_date > ($1 - interval '3 years')::date AND c.change_date <= $1)
+$d$ WHERE code = 'changes_total_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT CASE WHEN c.registered_capital > 0
+             THEN c.paid_in_capital::double precision / c.registered_capital::double precision
+        END
+   FROM creditrisk.register_at($1, $2) c
+  WHERE c.uscc = coalesce(e.parent_uscc, e.uscc))
+$d$ WHERE code = 'paid_in_ratio';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT c.registered_capital - c.paid_in_capital
+   FROM creditrisk.register_at($1, $2) c
+  WHERE c.uscc = coalesce(e.parent_uscc, e.uscc))
+$d$ WHERE code = 'unpaid_capital';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT CASE WHEN y.due < extract(year FROM e.established_date)::int THEN 0
+             WHEN EXISTS (SELECT 1 FROM creditrisk.annual_report_as_known($2) a
+                           WHERE a.uscc = e.uscc AND a.year = y.due AND a.filed_on <= $1) THEN 0
+             ELSE 1
+        END
+   FROM (SELECT CASE WHEN $1 > make_date(extract(year FROM $1)::int, 6, 30)
+                     THEN extract(year FROM $1)::int - 1
+                     ELSE extract(year FROM $1)::int - 2
+                END AS due) y)
+$d$ WHERE code = 'annual_report_latest_missing';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM (SELECT CASE WHEN $1 > make_date(extract(year FROM $1)::int, 6, 30)
+                     THEN extract(year FROM $1)::int - 1
+                     ELSE extract(year FROM $1)::int - 2
+                END AS due) y,
+        generate_series(y.due - 2, y.due) AS s(year)
+  WHERE s.year >= extract(year FROM e.established_date)::int
+    AND NOT EXISTS (SELECT 1 FROM creditrisk.annual_report_as_known($2) a
+                     WHERE a.uscc = e.uscc AND a.year = s.year AND a.filed_on <= $1))
+$d$ WHERE code = 'annual_reports_missing_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM (SELECT CASE WHEN $1 > make_date(extract(year FROM $1)::int, 6, 30)
+                     THEN extract(year FROM $1)::int - 1
+                     ELSE extract(year FROM $1)::int - 2
+                END AS due) y,
+        creditrisk.annual_report_as_known($2) a
+  WHERE a.uscc = e.uscc
+    AND a.year BETWEEN y.due - 2 AND y.due
+    AND a.year >= extract(year FROM e.established_date)::int
+    AND a.filed_on <= $1
+    AND NOT a.on_time)
+$d$ WHERE code = 'annual_reports_late_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.equity_pledge_freeze_as_known($2) q
+  WHERE q.uscc = e.uscc AND q.kind = 'pledge'
+    AND q.start_date <= $1 AND (q.end_date IS NULL OR q.end_date > $1))
+$d$ WHERE code = 'equity_pledges_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.equity_pledge_freeze_as_known($2) q
+  WHERE q.uscc = e.uscc AND q.kind = 'freeze'
+    AND q.start_date <= $1 AND (q.end_date IS NULL OR q.end_date > $1))
+$d$ WHERE code = 'equity_freezes_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.equity_pledge_freeze_as_known($2) q
+  WHERE q.uscc = e.uscc AND q.kind = 'pledge'
+    AND q.start_date > ($1 - interval '1 year')::date AND q.start_date <= $1)
+$d$ WHERE code = 'equity_pledges_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.equity_pledge_freeze_as_known($2) q
+  WHERE q.uscc = e.uscc AND q.kind = 'freeze'
+    AND q.start_date > ($1 - interval '3 years')::date AND q.start_date <= $1)
+$d$ WHERE code = 'equity_freezes_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.lawsuit_as_known($2) s
+  WHERE s.uscc = e.uscc AND s.role = 'defendant'
+    AND s.filed_date > ($1 - interval '1 year')::date AND s.filed_date <= $1)
+$d$ WHERE code = 'lawsuits_defendant_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.lawsuit_as_known($2) s
+  WHERE s.uscc = e.uscc AND s.role = 'defendant'
+    AND s.filed_date > ($1 - interval '3 years')::date AND s.filed_date <= $1)
+$d$ WHERE code = 'lawsuits_defendant_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.lawsuit_as_known($2) s
+  WHERE s.uscc = e.uscc AND s.role = 'defendant' AND s.kind = 'labour'
+    AND s.filed_date > ($1 - interval '1 year')::date AND s.filed_date <= $1)
+$d$ WHERE code = 'labour_disputes_defendant_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.lawsuit_as_known($2) s
+  WHERE s.uscc = e.uscc AND s.role = 'defendant' AND s.kind = 'criminal'
+    AND s.filed_date > ($1 - interval '3 years')::date AND s.filed_date <= $1)
+$d$ WHERE code = 'criminal_defendant_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
+                   WHERE a.uscc = e.uscc
+                     AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'abnormal_list_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.abnormal_listing_as_known($2) a
+  WHERE a.uscc = e.uscc
+    AND a.listed_date > ($1 - interval '3 years')::date AND a.listed_date <= $1)
+$d$ WHERE code = 'abnormal_list_times_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+coalesce((SELECT a.reason
+            FROM creditrisk.abnormal_listing_as_known($2) a
+           WHERE a.uscc = e.uscc
+             AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)
+           ORDER BY CASE a.reason WHEN 1 THEN 1 WHEN 9 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 4 WHEN 4 THEN 5 END DESC
+           LIMIT 1),
+         0)
+$d$ WHERE code = 'abnormal_list_reason_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+coalesce($1 - (SELECT min(a.listed_date)
+                 FROM creditrisk.abnormal_listing_as_known($2) a
+                WHERE a.uscc = e.uscc
+                  AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)) + 1,
+         0)
+$d$ WHERE code = 'abnormal_list_current_days';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+                   WHERE s.uscc = e.uscc
+                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'serious_dishonesty_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+  WHERE s.uscc = e.uscc
+    AND s.listed_date > ($1 - interval '5 years')::date AND s.listed_date <= $1)
+$d$ WHERE code = 'serious_dishonesty_listings_5y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+  WHERE s.uscc = e.uscc
+    AND s.removed_date > ($1 - interval '2 years')::date AND s.removed_date <= $1)
+$d$ WHERE code = 'serious_dishonesty_removed_2y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
+                   WHERE j.uscc = e.uscc
+                     AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'judgment_debtor_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.judgment_debtor_listing_as_known($2) j
+  WHERE j.uscc = e.uscc
+    AND j.listed_date > ($1 - interval '3 years')::date AND j.listed_date <= $1)
+$d$ WHERE code = 'judgment_debtor_listings_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.judgment_debtor_listing_as_known($2) j
+  WHERE j.uscc = e.uscc
+    AND j.removed_date > ($1 - interval '1 year')::date AND j.removed_date <= $1)
+$d$ WHERE code = 'judgment_debtor_removed_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date <= $1 AND p.publicity_end_date > $1)
+$d$ WHERE code = 'penalties_in_publicity';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT coalesce(max(CASE p.severity WHEN 'minor' THEN 1 WHEN 'general' THEN 2 WHEN 'serious' THEN 3 END), 0)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalty_max_severity_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc AND p.severity = 'serious'
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_serious_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc AND p.severity = 'general'
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_general_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT coalesce(sum(p.fine_amount), 0)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalty_fines_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment')
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_key_field_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment')
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_key_field_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment') AND p.severity = 'serious'
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'penalties_key_field_serious_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.spot_check_as_known($2) s
+  WHERE s.uscc = e.uscc AND s.refused
+    AND s.check_date > ($1 - interval '1 year')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_refused_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.spot_check_as_known($2) s
+  WHERE s.uscc = e.uscc AND s.outcome = 'problems_found'
+    AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_problems_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.spot_check_as_known($2) s
+  WHERE s.uscc = e.uscc AND s.outcome = 'rectification_ordered'
+    AND s.check_date > ($1 - interval '1 year')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_rectification_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.spot_check_as_known($2) s
+  WHERE s.uscc = e.uscc AND s.outcome = 'not_found_at_address'
+    AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_not_found_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT max(CASE WHEN s.refused THEN 5
+                 WHEN s.outcome = 'pass' THEN 1
+                 WHEN s.outcome = 'problems_found' THEN 2
+                 WHEN s.outcome = 'rectification_ordered' THEN 3
+                 WHEN s.outcome = 'not_found_at_address' THEN 4
+            END)
+   FROM creditrisk.spot_check_as_known($2) s
+  WHERE s.uscc = e.uscc
+    AND s.check_date = (SELECT max(s2.check_date) FROM creditrisk.spot_check_as_known($2) s2
+                         WHERE s2.uscc = e.uscc AND s2.check_date <= $1))
+$d$ WHERE code = 'spot_check_last_outcome';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE s.outcome = 'pass' AND NOT s.refused))::double precision
+        / nullif(count(*), 0)
+   FROM creditrisk.spot_check_as_known($2) s
+  WHERE s.uscc = e.uscc
+    AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
+$d$ WHERE code = 'spot_check_pass_ratio_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END)
+   FROM creditrisk.related_party_link_as_known($2) l
+  WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+    AND (l.valid_from IS NULL OR l.valid_from <= $1)
+    AND (l.valid_to IS NULL OR l.valid_to > $1))
+$d$ WHERE code = 'related_enterprise_count';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(DISTINCT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END)
+   FROM creditrisk.related_party_link_as_known($2) l
+  WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc) AND l.kind = 'common_legal_representative'
+    AND (l.valid_from IS NULL OR l.valid_from <= $1)
+    AND (l.valid_to IS NULL OR l.valid_to > $1))
+$d$ WHERE code = 'common_legal_rep_count';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.register_at($1, $2) r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND r.status = 'revoked' AND r.status_date <= $1)
+$d$ WHERE code = 'related_revoked_count';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE r.status = 'revoked' AND r.status_date <= $1))::double precision
+        / nullif(count(*), 0)
+   FROM creditrisk.register_at($1, $2) r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1)))
+$d$ WHERE code = 'related_revoked_ratio';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.register_at($1, $2) r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > ($1 - interval '1 year')::date))
+    AND r.status = 'cancelled'
+    AND r.status_date > ($1 - interval '1 year')::date AND r.status_date <= $1)
+$d$ WHERE code = 'related_cancelled_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.register_at($1, $2) r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
+                 WHERE a.uscc = r.uscc
+                   AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)))
+$d$ WHERE code = 'related_abnormal_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.register_at($1, $2) r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+                 WHERE s.uscc = r.uscc
+                   AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1)))
+$d$ WHERE code = 'related_serious_dishonesty_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.register_at($1, $2) r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
+                 WHERE j.uscc = r.uscc
+                   AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1)))
+$d$ WHERE code = 'related_judgment_debtor_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'related_penalties_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND p.severity = 'serious'
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+$d$ WHERE code = 'related_serious_penalties_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NULL THEN 0
+     WHEN EXISTS (SELECT 1 FROM creditrisk.register_at($1, $2) pe
+                   WHERE pe.uscc = e.parent_uscc
+                     AND pe.status IN ('revoked', 'cancelled') AND pe.status_date <= $1)
+       OR EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
+                   WHERE a.uscc = e.parent_uscc
+                     AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1))
+       OR EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+                   WHERE s.uscc = e.parent_uscc
+                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+       OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
+                   WHERE j.uscc = e.parent_uscc
+                     AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'parent_adverse';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1
+                    FROM creditrisk.related_party_link_as_known($2) l
+                   WHERE l.to_uscc = e.uscc AND l.kind = 'shareholder'
+                     AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                     AND (l.valid_to IS NULL OR l.valid_to > $1)
+                     AND (EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+                                   WHERE s.uscc = l.from_uscc
+                                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+                          OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
+                                      WHERE j.uscc = l.from_uscc
+                                        AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'shareholder_listed_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'complaint'
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'complaints_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'complaint'
+    AND c.received_date > ($1 - interval '3 years')::date AND c.received_date <= $1)
+$d$ WHERE code = 'complaints_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'complaint' AND c.substantiated IS TRUE
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'complaints_substantiated_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE c.received_date > ($1 - interval '3 months')::date)
+         - count(*) FILTER (WHERE c.received_date <= ($1 - interval '3 months')::date))::double precision
+        / (count(*) FILTER (WHERE c.received_date <= ($1 - interval '3 months')::date) + 1)
+   FROM creditrisk.complaint_as_known($2) c
+  WHERE c.uscc = e.uscc
+    AND c.received_date > ($1 - interval '6 months')::date AND c.received_date <= $1)
+$d$ WHERE code = 'complaints_growth_3m';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'report'
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'reports_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'report'
+    AND c.received_date > ($1 - interval '3 years')::date AND c.received_date <= $1)
+$d$ WHERE code = 'reports_3y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.complaint_as_known($2) c
+  WHERE c.uscc = e.uscc AND c.kind = 'report' AND c.substantiated IS TRUE
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'reports_substantiated_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE c.substantiated IS TRUE))::double precision / nullif(count(*), 0)
+   FROM creditrisk.complaint_as_known($2) c
+  WHERE c.uscc = e.uscc
+    AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
+$d$ WHERE code = 'substantiated_ratio_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.public_opinion_as_known($2) o
+  WHERE o.uscc = e.uscc AND o.sentiment = 'negative'
+    AND o.published_date > ($1 - interval '1 year')::date AND o.published_date <= $1)
+$d$ WHERE code = 'negative_opinion_1y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.public_opinion_as_known($2) o
+  WHERE o.uscc = e.uscc AND o.sentiment = 'negative'
+    AND o.published_date > ($1 - interval '3 months')::date AND o.published_date <= $1)
+$d$ WHERE code = 'negative_opinion_3m';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT (count(*) FILTER (WHERE o.sentiment = 'negative'))::double precision / nullif(count(*), 0)
+   FROM creditrisk.public_opinion_as_known($2) o
+  WHERE o.uscc = e.uscc
+    AND o.published_date > ($1 - interval '1 year')::date AND o.published_date <= $1)
+$d$ WHERE code = 'negative_opinion_share_1y';
+ALTER TABLE creditrisk.indicator ENABLE TRIGGER indicator_guard;
+
+-- The grants kept above.
+DO $grants$
+DECLARE
+    g jsonb;
+BEGIN
+    FOR g IN SELECT * FROM jsonb_array_elements(current_setting('creditrisk_upgrade.grants')::jsonb) LOOP
+        IF g ->> 'kind' = 'FUNCTION' THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s',
+                           (SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p
+                             WHERE p.pronamespace = 'creditrisk'::regnamespace AND p.proname = g ->> 'name'),
+                           g ->> 'grantee');
+        ELSE
+            EXECUTE format('GRANT %s ON creditrisk.%I TO %s', g ->> 'privilege', g ->> 'name', g ->> 'grantee');
+        END IF;
+    END LOOP;
+END
+$grants$;
+
 -- ===========================================================================
 -- Confidentiality and accountability (issue 12)
 -- ===========================================================================

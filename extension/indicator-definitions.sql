@@ -5,7 +5,11 @@
 --
 -- Each definition is a scalar expression over the enterprise row e
 -- (creditrisk.enterprise) and the as-of date $1 (date), in the order of the
--- model.  Conventions (doc/reference-model.md section 2):
+-- model.  They read the records as known at the knowledge time $2
+-- (timestamptz, NULL = now: creditrisk.<table>_as_known($2)) and other
+-- enterprises in their register version of $1 (creditrisk.register_at($1,
+-- $2)), so that a past run is reproduced (extension/knowledge.sql).
+-- Conventions (doc/reference-model.md section 2):
 --   * a window "in the last N" is (D - N, D]: date > ($1 - interval 'N')::date
 --     AND date <= $1;
 --   * "current" on D: listed (started) on or before D and not removed (ended)
@@ -27,13 +31,13 @@
 -- A branch (parent_uscc set) takes its parent's registered capital.
 UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN e.parent_uscc IS NULL THEN e.registered_capital
-     ELSE (SELECT pe.registered_capital FROM creditrisk.enterprise pe WHERE pe.uscc = e.parent_uscc)
+     ELSE (SELECT pe.registered_capital FROM creditrisk.register_at($1, $2) pe WHERE pe.uscc = e.parent_uscc)
 END
 $d$ WHERE code = 'registered_capital';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(DISTINCT l.from_uscc)
-   FROM creditrisk.related_party_link l
+   FROM creditrisk.related_party_link_as_known($2) l
   WHERE l.to_uscc = e.uscc AND l.kind = 'shareholder'
     AND (l.valid_from IS NULL OR l.valid_from <= $1)
     AND (l.valid_to IS NULL OR l.valid_to > $1))
@@ -42,7 +46,7 @@ $d$ WHERE code = 'corporate_shareholder_count';
 UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN e.parent_uscc IS NOT NULL THEN 0
      ELSE (SELECT count(*)
-             FROM creditrisk.enterprise b
+             FROM creditrisk.register_at($1, $2) b
             WHERE b.parent_uscc = e.uscc
               AND b.established_date <= $1
               AND NOT (b.status IN ('revoked', 'cancelled') AND b.status_date <= $1))
@@ -51,7 +55,7 @@ $d$ WHERE code = 'branch_count';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(DISTINCT l.to_uscc)
-   FROM creditrisk.related_party_link l
+   FROM creditrisk.related_party_link_as_known($2) l
   WHERE l.from_uscc = e.uscc AND l.kind = 'shareholder'
     AND (l.valid_from IS NULL OR l.valid_from <= $1)
     AND (l.valid_to IS NULL OR l.valid_to > $1))
@@ -76,7 +80,7 @@ $d$ WHERE code = 'status_revoked';
 -- The register's code 1..9 as stored; a branch takes its parent's.
 UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN e.parent_uscc IS NULL THEN e.entity_type
-     ELSE (SELECT pe.entity_type FROM creditrisk.enterprise pe WHERE pe.uscc = e.parent_uscc)
+     ELSE (SELECT pe.entity_type FROM creditrisk.register_at($1, $2) pe WHERE pe.uscc = e.parent_uscc)
 END
 $d$ WHERE code = 'entity_type_class';
 
@@ -97,7 +101,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN e.industry_code LIKE ANY (ARRAY['C13%', 'C14%', 'C15%', 'F512%', 'F521%', 'F522%', 'H62%',
                                           'C27%', 'F515%', 'F525%',
                                           'C341%', 'C343%'])
-       OR EXISTS (SELECT 1 FROM creditrisk.domain_risk_class d
+       OR EXISTS (SELECT 1 FROM creditrisk.domain_risk_class_as_known($2) d
                    WHERE d.uscc = e.uscc AND d.assessed_date <= $1)
      THEN 1 ELSE 0
 END
@@ -109,9 +113,9 @@ $d$ WHERE code = 'key_field_industry';
 -- ---------------------------------------------------------------------------
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
-CASE WHEN EXISTS (SELECT 1 FROM creditrisk.licence l
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.licence_as_known($2) l
                    WHERE l.uscc = e.uscc AND l.valid_from <= $1)
-      AND NOT EXISTS (SELECT 1 FROM creditrisk.licence l
+      AND NOT EXISTS (SELECT 1 FROM creditrisk.licence_as_known($2) l
                        WHERE l.uscc = e.uscc
                          AND l.valid_from <= $1
                          AND (l.valid_to IS NULL OR $1 < l.valid_to)
@@ -124,10 +128,10 @@ $d$ WHERE code = 'licence_lapsed';
 -- valid from no earlier than 180 days before the expiry, and by D.
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.licence l
+   FROM creditrisk.licence_as_known($2) l
   WHERE l.uscc = e.uscc
     AND l.valid_to > ($1 - interval '1 year')::date AND l.valid_to <= $1
-    AND NOT EXISTS (SELECT 1 FROM creditrisk.licence n
+    AND NOT EXISTS (SELECT 1 FROM creditrisk.licence_as_known($2) n
                      WHERE n.uscc = e.uscc AND n.id <> l.id
                        AND (n.kind = l.kind OR n.kind = '' OR l.kind = '')
                        AND n.valid_from >= l.valid_to - 180
@@ -136,7 +140,7 @@ $d$ WHERE code = 'licence_expired_unrenewed_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.licence l
+   FROM creditrisk.licence_as_known($2) l
   WHERE l.uscc = e.uscc
     AND l.revoked_date > ($1 - interval '3 years')::date AND l.revoked_date <= $1)
 $d$ WHERE code = 'licence_revoked_3y';
@@ -148,42 +152,42 @@ $d$ WHERE code = 'licence_revoked_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(DISTINCT c.change_date)
-   FROM creditrisk.registration_change c
+   FROM creditrisk.registration_change_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'legal_representative'
     AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
 $d$ WHERE code = 'legal_rep_changes_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.registration_change c
+   FROM creditrisk.registration_change_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'name'
     AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
 $d$ WHERE code = 'name_changes_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.registration_change c
+   FROM creditrisk.registration_change_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'address'
     AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
 $d$ WHERE code = 'address_changes_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.registration_change c
+   FROM creditrisk.registration_change_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'scope'
     AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
 $d$ WHERE code = 'scope_changes_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.registration_change c
+   FROM creditrisk.registration_change_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'capital'
     AND c.change_date > ($1 - interval '1 year')::date AND c.change_date <= $1)
 $d$ WHERE code = 'capital_changes_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.registration_change c
+   FROM creditrisk.registration_change_as_known($2) c
   WHERE c.uscc = e.uscc
     AND c.change_date > ($1 - interval '3 years')::date AND c.change_date <= $1)
 $d$ WHERE code = 'changes_total_3y';
@@ -198,13 +202,13 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT CASE WHEN c.registered_capital > 0
              THEN c.paid_in_capital::double precision / c.registered_capital::double precision
         END
-   FROM creditrisk.enterprise c
+   FROM creditrisk.register_at($1, $2) c
   WHERE c.uscc = coalesce(e.parent_uscc, e.uscc))
 $d$ WHERE code = 'paid_in_ratio';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT c.registered_capital - c.paid_in_capital
-   FROM creditrisk.enterprise c
+   FROM creditrisk.register_at($1, $2) c
   WHERE c.uscc = coalesce(e.parent_uscc, e.uscc))
 $d$ WHERE code = 'unpaid_capital';
 
@@ -216,7 +220,7 @@ $d$ WHERE code = 'unpaid_capital';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT CASE WHEN y.due < extract(year FROM e.established_date)::int THEN 0
-             WHEN EXISTS (SELECT 1 FROM creditrisk.annual_report a
+             WHEN EXISTS (SELECT 1 FROM creditrisk.annual_report_as_known($2) a
                            WHERE a.uscc = e.uscc AND a.year = y.due AND a.filed_on <= $1) THEN 0
              ELSE 1
         END
@@ -234,7 +238,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
                 END AS due) y,
         generate_series(y.due - 2, y.due) AS s(year)
   WHERE s.year >= extract(year FROM e.established_date)::int
-    AND NOT EXISTS (SELECT 1 FROM creditrisk.annual_report a
+    AND NOT EXISTS (SELECT 1 FROM creditrisk.annual_report_as_known($2) a
                      WHERE a.uscc = e.uscc AND a.year = s.year AND a.filed_on <= $1))
 $d$ WHERE code = 'annual_reports_missing_3y';
 
@@ -244,7 +248,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
                      THEN extract(year FROM $1)::int - 1
                      ELSE extract(year FROM $1)::int - 2
                 END AS due) y,
-        creditrisk.annual_report a
+        creditrisk.annual_report_as_known($2) a
   WHERE a.uscc = e.uscc
     AND a.year BETWEEN y.due - 2 AND y.due
     AND a.year >= extract(year FROM e.established_date)::int
@@ -258,28 +262,28 @@ $d$ WHERE code = 'annual_reports_late_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.equity_pledge_freeze q
+   FROM creditrisk.equity_pledge_freeze_as_known($2) q
   WHERE q.uscc = e.uscc AND q.kind = 'pledge'
     AND q.start_date <= $1 AND (q.end_date IS NULL OR q.end_date > $1))
 $d$ WHERE code = 'equity_pledges_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.equity_pledge_freeze q
+   FROM creditrisk.equity_pledge_freeze_as_known($2) q
   WHERE q.uscc = e.uscc AND q.kind = 'freeze'
     AND q.start_date <= $1 AND (q.end_date IS NULL OR q.end_date > $1))
 $d$ WHERE code = 'equity_freezes_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.equity_pledge_freeze q
+   FROM creditrisk.equity_pledge_freeze_as_known($2) q
   WHERE q.uscc = e.uscc AND q.kind = 'pledge'
     AND q.start_date > ($1 - interval '1 year')::date AND q.start_date <= $1)
 $d$ WHERE code = 'equity_pledges_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.equity_pledge_freeze q
+   FROM creditrisk.equity_pledge_freeze_as_known($2) q
   WHERE q.uscc = e.uscc AND q.kind = 'freeze'
     AND q.start_date > ($1 - interval '3 years')::date AND q.start_date <= $1)
 $d$ WHERE code = 'equity_freezes_3y';
@@ -290,28 +294,28 @@ $d$ WHERE code = 'equity_freezes_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.lawsuit s
+   FROM creditrisk.lawsuit_as_known($2) s
   WHERE s.uscc = e.uscc AND s.role = 'defendant'
     AND s.filed_date > ($1 - interval '1 year')::date AND s.filed_date <= $1)
 $d$ WHERE code = 'lawsuits_defendant_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.lawsuit s
+   FROM creditrisk.lawsuit_as_known($2) s
   WHERE s.uscc = e.uscc AND s.role = 'defendant'
     AND s.filed_date > ($1 - interval '3 years')::date AND s.filed_date <= $1)
 $d$ WHERE code = 'lawsuits_defendant_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.lawsuit s
+   FROM creditrisk.lawsuit_as_known($2) s
   WHERE s.uscc = e.uscc AND s.role = 'defendant' AND s.kind = 'labour'
     AND s.filed_date > ($1 - interval '1 year')::date AND s.filed_date <= $1)
 $d$ WHERE code = 'labour_disputes_defendant_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.lawsuit s
+   FROM creditrisk.lawsuit_as_known($2) s
   WHERE s.uscc = e.uscc AND s.role = 'defendant' AND s.kind = 'criminal'
     AND s.filed_date > ($1 - interval '3 years')::date AND s.filed_date <= $1)
 $d$ WHERE code = 'criminal_defendant_3y';
@@ -321,7 +325,7 @@ $d$ WHERE code = 'criminal_defendant_3y';
 -- ---------------------------------------------------------------------------
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
-CASE WHEN EXISTS (SELECT 1 FROM creditrisk.abnormal_listing a
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
                    WHERE a.uscc = e.uscc
                      AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1))
      THEN 1 ELSE 0
@@ -330,7 +334,7 @@ $d$ WHERE code = 'abnormal_list_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.abnormal_listing a
+   FROM creditrisk.abnormal_listing_as_known($2) a
   WHERE a.uscc = e.uscc
     AND a.listed_date > ($1 - interval '3 years')::date AND a.listed_date <= $1)
 $d$ WHERE code = 'abnormal_list_times_3y';
@@ -338,7 +342,7 @@ $d$ WHERE code = 'abnormal_list_times_3y';
 -- The gravest reason among the current listings: 1 < 9 < 2 < 3 < 4.
 UPDATE creditrisk.indicator SET definition_sql = $d$
 coalesce((SELECT a.reason
-            FROM creditrisk.abnormal_listing a
+            FROM creditrisk.abnormal_listing_as_known($2) a
            WHERE a.uscc = e.uscc
              AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)
            ORDER BY CASE a.reason WHEN 1 THEN 1 WHEN 9 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 4 WHEN 4 THEN 5 END DESC
@@ -348,7 +352,7 @@ $d$ WHERE code = 'abnormal_list_reason_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 coalesce($1 - (SELECT min(a.listed_date)
-                 FROM creditrisk.abnormal_listing a
+                 FROM creditrisk.abnormal_listing_as_known($2) a
                 WHERE a.uscc = e.uscc
                   AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)) + 1,
          0)
@@ -359,7 +363,7 @@ $d$ WHERE code = 'abnormal_list_current_days';
 -- ---------------------------------------------------------------------------
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
-CASE WHEN EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing s
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
                    WHERE s.uscc = e.uscc
                      AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
      THEN 1 ELSE 0
@@ -368,14 +372,14 @@ $d$ WHERE code = 'serious_dishonesty_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.serious_dishonesty_listing s
+   FROM creditrisk.serious_dishonesty_listing_as_known($2) s
   WHERE s.uscc = e.uscc
     AND s.listed_date > ($1 - interval '5 years')::date AND s.listed_date <= $1)
 $d$ WHERE code = 'serious_dishonesty_listings_5y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.serious_dishonesty_listing s
+   FROM creditrisk.serious_dishonesty_listing_as_known($2) s
   WHERE s.uscc = e.uscc
     AND s.removed_date > ($1 - interval '2 years')::date AND s.removed_date <= $1)
 $d$ WHERE code = 'serious_dishonesty_removed_2y';
@@ -385,7 +389,7 @@ $d$ WHERE code = 'serious_dishonesty_removed_2y';
 -- ---------------------------------------------------------------------------
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
-CASE WHEN EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing j
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
                    WHERE j.uscc = e.uscc
                      AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))
      THEN 1 ELSE 0
@@ -394,14 +398,14 @@ $d$ WHERE code = 'judgment_debtor_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.judgment_debtor_listing j
+   FROM creditrisk.judgment_debtor_listing_as_known($2) j
   WHERE j.uscc = e.uscc
     AND j.listed_date > ($1 - interval '3 years')::date AND j.listed_date <= $1)
 $d$ WHERE code = 'judgment_debtor_listings_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.judgment_debtor_listing j
+   FROM creditrisk.judgment_debtor_listing_as_known($2) j
   WHERE j.uscc = e.uscc
     AND j.removed_date > ($1 - interval '1 year')::date AND j.removed_date <= $1)
 $d$ WHERE code = 'judgment_debtor_removed_1y';
@@ -412,14 +416,14 @@ $d$ WHERE code = 'judgment_debtor_removed_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
     AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalties_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
     AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalties_3y';
@@ -427,7 +431,7 @@ $d$ WHERE code = 'penalties_3y';
 -- Still publicised on D; a NULL publicity_end_date is not counted.
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
     AND p.decision_date <= $1 AND p.publicity_end_date > $1)
 $d$ WHERE code = 'penalties_in_publicity';
@@ -438,28 +442,28 @@ $d$ WHERE code = 'penalties_in_publicity';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT coalesce(max(CASE p.severity WHEN 'minor' THEN 1 WHEN 'general' THEN 2 WHEN 'serious' THEN 3 END), 0)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
     AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalty_max_severity_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.severity = 'serious'
     AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalties_serious_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.severity = 'general'
     AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalties_general_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT coalesce(sum(p.fine_amount), 0)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
     AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalty_fines_3y';
@@ -470,21 +474,21 @@ $d$ WHERE code = 'penalty_fines_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment')
     AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalties_key_field_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment')
     AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalties_key_field_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment') AND p.severity = 'serious'
     AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalties_key_field_serious_3y';
@@ -495,28 +499,28 @@ $d$ WHERE code = 'penalties_key_field_serious_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.spot_check s
+   FROM creditrisk.spot_check_as_known($2) s
   WHERE s.uscc = e.uscc AND s.refused
     AND s.check_date > ($1 - interval '1 year')::date AND s.check_date <= $1)
 $d$ WHERE code = 'spot_check_refused_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.spot_check s
+   FROM creditrisk.spot_check_as_known($2) s
   WHERE s.uscc = e.uscc AND s.outcome = 'problems_found'
     AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
 $d$ WHERE code = 'spot_check_problems_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.spot_check s
+   FROM creditrisk.spot_check_as_known($2) s
   WHERE s.uscc = e.uscc AND s.outcome = 'rectification_ordered'
     AND s.check_date > ($1 - interval '1 year')::date AND s.check_date <= $1)
 $d$ WHERE code = 'spot_check_rectification_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.spot_check s
+   FROM creditrisk.spot_check_as_known($2) s
   WHERE s.uscc = e.uscc AND s.outcome = 'not_found_at_address'
     AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
 $d$ WHERE code = 'spot_check_not_found_3y';
@@ -531,16 +535,16 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
                  WHEN s.outcome = 'rectification_ordered' THEN 3
                  WHEN s.outcome = 'not_found_at_address' THEN 4
             END)
-   FROM creditrisk.spot_check s
+   FROM creditrisk.spot_check_as_known($2) s
   WHERE s.uscc = e.uscc
-    AND s.check_date = (SELECT max(s2.check_date) FROM creditrisk.spot_check s2
+    AND s.check_date = (SELECT max(s2.check_date) FROM creditrisk.spot_check_as_known($2) s2
                          WHERE s2.uscc = e.uscc AND s2.check_date <= $1))
 $d$ WHERE code = 'spot_check_last_outcome';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT (count(*) FILTER (WHERE s.outcome = 'pass' AND NOT s.refused))::double precision
         / nullif(count(*), 0)
-   FROM creditrisk.spot_check s
+   FROM creditrisk.spot_check_as_known($2) s
   WHERE s.uscc = e.uscc
     AND s.check_date > ($1 - interval '3 years')::date AND s.check_date <= $1)
 $d$ WHERE code = 'spot_check_pass_ratio_3y';
@@ -555,7 +559,7 @@ $d$ WHERE code = 'spot_check_pass_ratio_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(DISTINCT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END)
-   FROM creditrisk.related_party_link l
+   FROM creditrisk.related_party_link_as_known($2) l
   WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
     AND (l.valid_from IS NULL OR l.valid_from <= $1)
     AND (l.valid_to IS NULL OR l.valid_to > $1))
@@ -563,7 +567,7 @@ $d$ WHERE code = 'related_enterprise_count';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(DISTINCT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END)
-   FROM creditrisk.related_party_link l
+   FROM creditrisk.related_party_link_as_known($2) l
   WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc) AND l.kind = 'common_legal_representative'
     AND (l.valid_from IS NULL OR l.valid_from <= $1)
     AND (l.valid_to IS NULL OR l.valid_to > $1))
@@ -571,9 +575,9 @@ $d$ WHERE code = 'common_legal_rep_count';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.enterprise r
+   FROM creditrisk.register_at($1, $2) r
   WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
-                     FROM creditrisk.related_party_link l
+                     FROM creditrisk.related_party_link_as_known($2) l
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
@@ -583,9 +587,9 @@ $d$ WHERE code = 'related_revoked_count';
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT (count(*) FILTER (WHERE r.status = 'revoked' AND r.status_date <= $1))::double precision
         / nullif(count(*), 0)
-   FROM creditrisk.enterprise r
+   FROM creditrisk.register_at($1, $2) r
   WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
-                     FROM creditrisk.related_party_link l
+                     FROM creditrisk.related_party_link_as_known($2) l
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1)))
@@ -594,9 +598,9 @@ $d$ WHERE code = 'related_revoked_ratio';
 -- Linked at some time in (D - 1 year, D], cancelled in that window.
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.enterprise r
+   FROM creditrisk.register_at($1, $2) r
   WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
-                     FROM creditrisk.related_party_link l
+                     FROM creditrisk.related_party_link_as_known($2) l
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > ($1 - interval '1 year')::date))
@@ -606,48 +610,48 @@ $d$ WHERE code = 'related_cancelled_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.enterprise r
+   FROM creditrisk.register_at($1, $2) r
   WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
-                     FROM creditrisk.related_party_link l
+                     FROM creditrisk.related_party_link_as_known($2) l
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
-    AND EXISTS (SELECT 1 FROM creditrisk.abnormal_listing a
+    AND EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
                  WHERE a.uscc = r.uscc
                    AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)))
 $d$ WHERE code = 'related_abnormal_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.enterprise r
+   FROM creditrisk.register_at($1, $2) r
   WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
-                     FROM creditrisk.related_party_link l
+                     FROM creditrisk.related_party_link_as_known($2) l
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
-    AND EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing s
+    AND EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
                  WHERE s.uscc = r.uscc
                    AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1)))
 $d$ WHERE code = 'related_serious_dishonesty_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.enterprise r
+   FROM creditrisk.register_at($1, $2) r
   WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
-                     FROM creditrisk.related_party_link l
+                     FROM creditrisk.related_party_link_as_known($2) l
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
-    AND EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing j
+    AND EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
                  WHERE j.uscc = r.uscc
                    AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1)))
 $d$ WHERE code = 'related_judgment_debtor_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
-                     FROM creditrisk.related_party_link l
+                     FROM creditrisk.related_party_link_as_known($2) l
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
@@ -656,9 +660,9 @@ $d$ WHERE code = 'related_penalties_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.penalty p
+   FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
-                     FROM creditrisk.related_party_link l
+                     FROM creditrisk.related_party_link_as_known($2) l
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
@@ -670,16 +674,16 @@ $d$ WHERE code = 'related_serious_penalties_3y';
 -- serious-dishonesty or judgment-debtor list; 0 for a non-branch.
 UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN e.parent_uscc IS NULL THEN 0
-     WHEN EXISTS (SELECT 1 FROM creditrisk.enterprise pe
+     WHEN EXISTS (SELECT 1 FROM creditrisk.register_at($1, $2) pe
                    WHERE pe.uscc = e.parent_uscc
                      AND pe.status IN ('revoked', 'cancelled') AND pe.status_date <= $1)
-       OR EXISTS (SELECT 1 FROM creditrisk.abnormal_listing a
+       OR EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
                    WHERE a.uscc = e.parent_uscc
                      AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1))
-       OR EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing s
+       OR EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
                    WHERE s.uscc = e.parent_uscc
                      AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
-       OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing j
+       OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
                    WHERE j.uscc = e.parent_uscc
                      AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))
      THEN 1 ELSE 0
@@ -688,14 +692,14 @@ $d$ WHERE code = 'parent_adverse';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN EXISTS (SELECT 1
-                    FROM creditrisk.related_party_link l
+                    FROM creditrisk.related_party_link_as_known($2) l
                    WHERE l.to_uscc = e.uscc AND l.kind = 'shareholder'
                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
                      AND (l.valid_to IS NULL OR l.valid_to > $1)
-                     AND (EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing s
+                     AND (EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
                                    WHERE s.uscc = l.from_uscc
                                      AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
-                          OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing j
+                          OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
                                       WHERE j.uscc = l.from_uscc
                                         AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))))
      THEN 1 ELSE 0
@@ -709,21 +713,21 @@ $d$ WHERE code = 'shareholder_listed_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.complaint c
+   FROM creditrisk.complaint_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'complaint'
     AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
 $d$ WHERE code = 'complaints_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.complaint c
+   FROM creditrisk.complaint_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'complaint'
     AND c.received_date > ($1 - interval '3 years')::date AND c.received_date <= $1)
 $d$ WHERE code = 'complaints_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.complaint c
+   FROM creditrisk.complaint_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'complaint' AND c.substantiated IS TRUE
     AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
 $d$ WHERE code = 'complaints_substantiated_1y';
@@ -734,35 +738,35 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT (count(*) FILTER (WHERE c.received_date > ($1 - interval '3 months')::date)
          - count(*) FILTER (WHERE c.received_date <= ($1 - interval '3 months')::date))::double precision
         / (count(*) FILTER (WHERE c.received_date <= ($1 - interval '3 months')::date) + 1)
-   FROM creditrisk.complaint c
+   FROM creditrisk.complaint_as_known($2) c
   WHERE c.uscc = e.uscc
     AND c.received_date > ($1 - interval '6 months')::date AND c.received_date <= $1)
 $d$ WHERE code = 'complaints_growth_3m';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.complaint c
+   FROM creditrisk.complaint_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'report'
     AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
 $d$ WHERE code = 'reports_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.complaint c
+   FROM creditrisk.complaint_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'report'
     AND c.received_date > ($1 - interval '3 years')::date AND c.received_date <= $1)
 $d$ WHERE code = 'reports_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.complaint c
+   FROM creditrisk.complaint_as_known($2) c
   WHERE c.uscc = e.uscc AND c.kind = 'report' AND c.substantiated IS TRUE
     AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
 $d$ WHERE code = 'reports_substantiated_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT (count(*) FILTER (WHERE c.substantiated IS TRUE))::double precision / nullif(count(*), 0)
-   FROM creditrisk.complaint c
+   FROM creditrisk.complaint_as_known($2) c
   WHERE c.uscc = e.uscc
     AND c.received_date > ($1 - interval '1 year')::date AND c.received_date <= $1)
 $d$ WHERE code = 'substantiated_ratio_1y';
@@ -773,21 +777,21 @@ $d$ WHERE code = 'substantiated_ratio_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.public_opinion o
+   FROM creditrisk.public_opinion_as_known($2) o
   WHERE o.uscc = e.uscc AND o.sentiment = 'negative'
     AND o.published_date > ($1 - interval '1 year')::date AND o.published_date <= $1)
 $d$ WHERE code = 'negative_opinion_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.public_opinion o
+   FROM creditrisk.public_opinion_as_known($2) o
   WHERE o.uscc = e.uscc AND o.sentiment = 'negative'
     AND o.published_date > ($1 - interval '3 months')::date AND o.published_date <= $1)
 $d$ WHERE code = 'negative_opinion_3m';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT (count(*) FILTER (WHERE o.sentiment = 'negative'))::double precision / nullif(count(*), 0)
-   FROM creditrisk.public_opinion o
+   FROM creditrisk.public_opinion_as_known($2) o
   WHERE o.uscc = e.uscc
     AND o.published_date > ($1 - interval '1 year')::date AND o.published_date <= $1)
 $d$ WHERE code = 'negative_opinion_share_1y';

@@ -23,7 +23,7 @@ BEGIN
     IF NEW.definition_sql IS NOT NULL THEN
         BEGIN
             EXECUTE format('SELECT (%s)::double precision FROM creditrisk.enterprise e LIMIT 0', NEW.definition_sql)
-              USING current_date;
+              USING current_date, pg_catalog.now();
         EXCEPTION WHEN OTHERS THEN
             RAISE EXCEPTION 'SQL definition of indicator "%" does not compile', NEW.code
                 USING ERRCODE = 'invalid_parameter_value',
@@ -77,22 +77,22 @@ BEGIN
       INTO body
       FROM creditrisk.model_indicator mi JOIN creditrisk.indicator i USING (code)
      WHERE mi.model_key = model;
-    RETURN format(E'-- indicators of model %s as of the date $1, in model order\nSELECT e.uscc, ARRAY[\n%s\n  ] AS indicators\n  FROM creditrisk.enterprise e\n WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, $1)',
+    RETURN format(E'-- indicators of model %s as of the date $1 as known at $2 (NULL = now), in model order\nSELECT e.uscc, ARRAY[\n%s\n  ] AS indicators\n  FROM creditrisk.register_at($1, $2) e\n WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, $1)',
                   model, body);
 END
 $$;
 COMMENT ON FUNCTION creditrisk.indicators_to_sql(text) IS
-    'The computation of a model''s indicators as one plain SQL query over the record tables (parameter $1: the as-of date), from the catalogue''s SQL definitions; for audit and for systems without the extension';
+    'The computation of a model''s indicators as one plain SQL query over the record tables (parameters $1: the as-of date, $2: the knowledge time, NULL = now), from the catalogue''s SQL definitions; for audit and for systems without the extension';
 
 -- The C engine: built-in entries in streaming passes over the record
 -- tables, the others by their SQL definitions (see src/compute.c).
-CREATE FUNCTION creditrisk.compute_indicators(model text, as_of date)
+CREATE FUNCTION creditrisk.compute_indicators(model text, as_of date, known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (uscc creditrisk.uscc, indicators double precision[])
 AS 'MODULE_PATHNAME', 'compute_indicators'
-LANGUAGE C STABLE STRICT PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
+LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
 COST 1000 ROWS 100000;
-COMMENT ON FUNCTION creditrisk.compute_indicators(text, date) IS
-    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(); the same date always gives the same values';
+COMMENT ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) IS
+    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(): from the register version valid on as_of and the records, as known at known_at (NULL = now); the same date and knowledge time always give the same values';
 
 -- The codes the C engine computes: its registry (src/indicator_registry.h).
 -- The install script checks them against the catalogue's built-in entries.
@@ -106,5 +106,5 @@ COMMENT ON FUNCTION creditrisk.engine_indicator_codes() IS
 REVOKE ALL ON FUNCTION creditrisk.indicator_definition_check() FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.in_population(date, text, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.indicators_to_sql(text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION creditrisk.compute_indicators(text, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.engine_indicator_codes() FROM PUBLIC;

@@ -23,7 +23,7 @@ SELECT active_model('1999-12-31') AS before_2000, active_model('2025-12-31') AS 
 -- The run reports its progress (stage, rows; DETAIL: timings) and returns its summary.
 SET client_min_messages = notice;
 \set VERBOSITY terse
-SELECT as_of, model_key, attempt, enterprises, score_classes, final_classes, overridden
+SELECT as_of, model_key, version, enterprises, score_classes, final_classes, overridden
   FROM refresh_classification('2025-12-31');
 \set VERBOSITY default
 SET client_min_messages = warning;
@@ -53,7 +53,7 @@ INSERT INTO model_activation (effective_from, model_key, shipped) VALUES ('2024-
 DELETE FROM model_activation WHERE shipped; \echo :LAST_ERROR_SQLSTATE
 -- An old date is classified with the model active then (here nobody was in the population).
 SELECT as_of, model_key, enterprises FROM refresh_classification('1999-12-31');
-SELECT as_of, enterprises FROM classification_run ORDER BY as_of;
+SELECT as_of, version, enterprises FROM classification_run ORDER BY as_of, version;
 
 -- Leave a fresh extension behind.
 DROP TABLE public.cls_points;

@@ -75,14 +75,21 @@ INSERT INTO override_rule (code, name, rule_sql) VALUES ('bad_class', '错误', 
 INSERT INTO override_rule (code, name, rule_sql) VALUES ('fails_in_2025', '运行出错',
     $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise WHERE 1 / (extract(year FROM $1)::int - 2025) = 0$$);
 SELECT refresh_classification('2025-12-31'); \echo :LAST_ERROR_SQLSTATE
-SELECT attempt, final_classes FROM classification_run WHERE as_of = '2025-12-31';  -- the failed run left nothing
+SELECT version, final_classes FROM classification_run WHERE as_of = '2025-12-31' ORDER BY version;  -- the failed run left nothing
 DELETE FROM override_rule WHERE code = 'fails_in_2025';
+\set VERBOSITY terse
+-- (Terse: a failing row would show its recorded_at, the clock's time.)
 INSERT INTO override_rule (code, name, rule_sql) VALUES ('Bad', '错误', $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise$$); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
 UPDATE override_rule SET enabled = false WHERE code = 'judgment_debtor'; \echo :LAST_ERROR_SQLSTATE
 DELETE FROM override_rule WHERE code = 'serious_dishonesty'; \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
 INSERT INTO high_concern_industry (industry_prefix, effective_from, class) VALUES ('C13', '2025-01-01', 'B'); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
 INSERT INTO high_concern_industry (industry_prefix, effective_from, class) VALUES ('C1', '2025-01-01', 'C'); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
 INSERT INTO high_concern_industry (industry_prefix, effective_from, effective_to, class) VALUES ('C13', '2025-01-01', '2024-01-01', 'C'); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
 UPDATE high_concern_industry SET example = false WHERE industry_prefix = 'B06'; \echo :LAST_ERROR_SQLSTATE
 
 -- Leave a fresh extension behind.

@@ -56,11 +56,16 @@ SELECT class, min_spot_check_ratio, sources FROM measures_in_force('411622', '20
 SELECT class, min_spot_check_ratio, sources FROM measures_in_force('411621', '2025-12-31') WHERE class = 'A';
 SELECT * FROM measure_loosenings();
 -- Provincial rows must state every measure; shipped rows are frozen.
+-- (Terse: the failing row would show its recorded_at, the clock's time.)
+\set VERBOSITY terse
 INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
 VALUES ('410000', 'B', '2026-01-01', 0.04); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
 UPDATE supervision_measure SET min_spot_check_ratio = 0.05 WHERE shipped AND class = 'B'; \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
 INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
 VALUES ('411622', 'B', '2025-01-01', 1.5); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
 
 -- Each enterprise's measures now (by the final class of the latest run).
 SELECT pg_temp.ent(1, '西华 A'), pg_temp.ent(2, '西华 C'), pg_temp.ent(3, '西华 D'), pg_temp.ent(4, '扶沟 C', '411621'),

@@ -47,13 +47,15 @@ SELECT e.name, f.domain, f.general_class, f.professional_class, f.method, f.fuse
 -- Incomplete matrices are refused at commit: a deleted cell, a switch to matrix without cells.
 DELETE FROM fusion_matrix WHERE domain = 'drugs' AND general_class = 'B' AND professional_class = 'C'; \echo :LAST_ERROR_SQLSTATE
 UPDATE fusion_rule SET method = 'matrix' WHERE domain = 'special_equipment'; \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
 INSERT INTO fusion_rule (domain, method) VALUES ('Food', 'riskier'); \echo :LAST_ERROR_SQLSTATE
 INSERT INTO fusion_rule (domain, method) VALUES ('food', 'average'); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
 -- Back to the default: deleting the rule deletes its matrix.
 DELETE FROM fusion_rule WHERE domain = 'drugs';
 SELECT count(*) AS cells_left FROM fusion_matrix;
 -- The history keeps the fused classes of the run.
-SELECT as_of, domain, count(*), string_agg(fused_class::text, '' ORDER BY uscc) FROM classification_domain_result GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT as_of, version, domain, count(*), string_agg(fused_class::text, '' ORDER BY uscc) FROM classification_domain_result GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
 
 -- Leave a fresh extension behind.
 DROP TABLE public.cls_points;

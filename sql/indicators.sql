@@ -423,7 +423,7 @@ SELECT count(*) AS engine_codes,
   FROM engine_indicator_codes() c;
 -- The same query run by hand gives what compute_indicators() gives.
 CREATE FUNCTION pg_temp.run_sql(q text, d date) RETURNS TABLE (uscc uscc, indicators double precision[])
-LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY EXECUTE q USING d; END $$;
+LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY EXECUTE q USING d, NULL::timestamptz; END $$;
 SELECT count(*) AS differences
   FROM ((SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), '2026-06-30')
          EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', '2026-06-30'))

@@ -30,11 +30,13 @@ SET client_min_messages = warning;
 CREATE TEMP TABLE june AS SELECT * FROM classification_result WHERE as_of = '2025-06-30';
 CREATE TEMP TABLE december AS SELECT * FROM classification_current;
 
--- Refreshing the same date again replaces its run: no duplicate history.
-SELECT as_of, attempt, enterprises FROM refresh_classification('2025-12-31');
-SELECT as_of, attempt, enterprises FROM refresh_classification('2025-12-31');
-SELECT as_of, model_key, attempt, enterprises, (SELECT count(*) FROM classification_result r WHERE r.as_of = run.as_of) AS results
-  FROM classification_run run ORDER BY as_of;
+-- Refreshing the same date again adds a version of it; the earlier versions
+-- stay readable, the current view shows the latest.
+SELECT as_of, version, enterprises FROM refresh_classification('2025-12-31');
+SELECT as_of, version, enterprises FROM refresh_classification('2025-12-31');
+SELECT as_of, model_key, version, enterprises,
+       (SELECT count(*) FROM classification_result r WHERE r.as_of = run.as_of AND r.version = run.version) AS results
+  FROM classification_run run ORDER BY as_of, version;
 SELECT count(*) AS rows, count(DISTINCT uscc) AS enterprises FROM classification_current;
 -- ... and gives the same classification.
 SELECT count(*) AS differences FROM (SELECT * FROM december EXCEPT SELECT * FROM classification_current) x;
@@ -42,10 +44,11 @@ SELECT count(*) AS differences FROM (SELECT * FROM december EXCEPT SELECT * FROM
 -- History reproduces an old month: re-running June uses June's model and
 -- June's records (the September listing does not count), gives June's result
 -- again, and leaves the current classification at December.
-SELECT as_of, model_key, attempt, final_classes FROM refresh_classification('2025-06-30');
+SELECT as_of, model_key, version, final_classes FROM refresh_classification('2025-06-30');
 SELECT count(*) AS differences
   FROM (SELECT uscc, score, score_class, final_class, overrides, reasons FROM june
-        EXCEPT SELECT uscc, score, score_class, final_class, overrides, reasons FROM classification_result WHERE as_of = '2025-06-30') x;
+        EXCEPT SELECT uscc, score, score_class, final_class, overrides, reasons FROM classification_result
+                WHERE as_of = '2025-06-30' AND version = 2) x;
 SELECT count(*) AS differences FROM (SELECT * FROM december EXCEPT SELECT * FROM classification_current) x;
 SELECT e.name, j.score AS june_score, j.final_class AS june, d.score AS december_score, d.final_class AS december, d.overrides
   FROM enterprise e JOIN june j USING (uscc) JOIN classification_current d USING (uscc) ORDER BY e.name;
@@ -56,12 +59,12 @@ INSERT INTO override_rule (code, name, rule_sql) VALUES ('fails_in_2025', 'ËøêË°
     $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise WHERE 1 / (extract(year FROM $1)::int - 2025) = 0$$);
 SELECT refresh_classification('2025-12-31'); \echo :LAST_ERROR_SQLSTATE
 DELETE FROM override_rule WHERE code = 'fails_in_2025';
-SELECT as_of, attempt FROM classification_run ORDER BY as_of;
+SELECT as_of, version FROM classification_run ORDER BY as_of, version;
 SELECT count(*) AS differences FROM (SELECT * FROM december EXCEPT SELECT * FROM classification_current) x;
 
 -- Deleting a run deletes its results.
 DELETE FROM classification_run WHERE as_of = '2025-06-30';
-SELECT as_of, count(*) FROM classification_result GROUP BY as_of ORDER BY as_of;
+SELECT as_of, version, count(*) FROM classification_result GROUP BY as_of, version ORDER BY as_of, version;
 
 -- The current views have a unique index on NOT NULL columns (REFRESH ... CONCURRENTLY).
 SELECT c.relname, i.indexrelid::regclass AS index, i.indisunique,

@@ -50,6 +50,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/timestamp.h"
 #include "utils/memutils.h"
 
 #include "indicator_registry.h"
@@ -223,8 +224,8 @@ Datum
 compute_indicators(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *model = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	DateADT		as_of = PG_GETARG_DATEADT(1);
+	char	   *model;
+	DateADT		as_of;
 	MemoryContext callcxt;
 	MemoryContext oldcxt;
 	ComputeState st;
@@ -234,6 +235,14 @@ compute_indicators(PG_FUNCTION_ARGS)
 	bool	   *custom_null = NULL;
 	instr_time	start;
 
+	/* not STRICT (a NULL knowledge time means now): no model or no date, no rows */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		PG_RETURN_NULL();
+	}
+	model = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	as_of = PG_GETARG_DATEADT(1);
 	if (DATE_NOT_FINITE(as_of))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -246,6 +255,9 @@ compute_indicators(PG_FUNCTION_ARGS)
 	oldcxt = MemoryContextSwitchTo(callcxt);
 	memset(&st, 0, sizeof(st));
 	st.mcxt = callcxt;
+	st.known_given = PG_NARGS() > 2 && !PG_ARGISNULL(2);
+	if (st.known_given)
+		st.known_at = PG_GETARG_TIMESTAMPTZ(2);
 	st.nsp = get_namespace_oid("creditrisk", false);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -257,7 +269,7 @@ compute_indicators(PG_FUNCTION_ARGS)
 
 	if (!direct_read_allowed(&st, tables))
 	{
-		compute_by_sql(model, as_of, rsinfo->setResult);
+		compute_by_sql(model, as_of, st.known_given, st.known_at, rsinfo->setResult);
 		SPI_finish();
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextDelete(callcxt);

@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "portability/instr_time.h"
+#include "datatype/timestamp.h"
 #include "utils/date.h"
 #include "utils/relcache.h"
 #include "utils/tuplestore.h"
@@ -257,6 +258,13 @@ typedef struct ComputeState
 	UsccIndex	index;
 	Oid			nsp;
 	MemoryContext mcxt;			/* the call's: everything lives here */
+	/*
+	 * Knowledge time (src/arrival.c): with known_given, only rows recorded by
+	 * known_at count, in the version known then (the <table>_history tables
+	 * are read too); without it, what the query's snapshot holds now.
+	 */
+	bool		known_given;
+	TimestampTz known_at;
 
 	/* grouped per enterprise after their scans (indicator_rules.c) */
 	Licence    *licences;
@@ -440,6 +448,7 @@ typedef struct ModelColumns
 
 extern void load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer);
 extern void compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *custom_null);
-extern void compute_by_sql(const char *model, DateADT as_of, Tuplestorestate *ts);
+extern void compute_by_sql(const char *model, DateADT as_of, bool known_given, TimestampTz known_at,
+						   Tuplestorestate *ts);
 
 #endif							/* CREDITRISK_ENGINE_H */

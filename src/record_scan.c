@@ -25,6 +25,7 @@
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "engine.h"
 
@@ -96,17 +97,28 @@ direct_read_allowed(ComputeState *st, uint32 tables)
 	for (int t = -1; t < T_COUNT; t++)
 	{
 		const char *name = t < 0 ? "enterprise" : table_names[t];
-		Oid			relid;
-		AclResult	acl;
 
 		if (t >= 0 && !(tables & (1u << t)))
 			continue;
-		relid = engine_table_oid(st, name);
-		acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
-		if (acl != ACLCHECK_OK)
-			aclcheck_error(acl, OBJECT_TABLE, psprintf("creditrisk.%s", name));
-		if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
-			allowed = false;
+		/*
+		 * The register's history is always read (its versions have valid
+		 * time); a record table's only as known at a past time.
+		 */
+		for (int h = 0; h < 2; h++)
+		{
+			const char *rname = h == 0 ? name : psprintf("%s_history", name);
+			Oid			relid;
+			AclResult	acl;
+
+			if (h == 1 && t >= 0 && !st->known_given)
+				continue;
+			relid = engine_table_oid(st, rname);
+			acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
+			if (acl != ACLCHECK_OK)
+				aclcheck_error(acl, OBJECT_TABLE, psprintf("creditrisk.%s", rname));
+			if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+				allowed = false;
+		}
 	}
 	return allowed;
 }
@@ -184,13 +196,17 @@ batch_copy(ScanBatch *b, Pointer p, Size len, MemoryContext rowcxt)
 
 /*
  * Read the kind's columns of every row of the table visible to the query's
- * snapshot and hand them to its row function, in batches.
+ * snapshot and hand them to its row function, in batches.  As known at a
+ * knowledge time, only the rows recorded by then; from a history table, only
+ * those still the known version then.
  */
 static void
-scan_table(ComputeState *st, const char *name, const RecordKind *kind)
+scan_relation(ComputeState *st, const char *name, bool history, const RecordKind *kind)
 {
 	Relation	rel = engine_open_table(st, name);
 	AttrNumber	attnums[MAX_COLS];
+	AttrNumber	recorded = InvalidAttrNumber;
+	AttrNumber	superseded = InvalidAttrNumber;
 	TableScanDesc scan;
 	TupleDesc	desc;
 	HeapTuple	tuple;
@@ -208,6 +224,16 @@ scan_table(ComputeState *st, const char *name, const RecordKind *kind)
 
 	INSTR_TIME_SET_CURRENT(start);
 	resolve_columns(RelationGetRelid(rel), name, kind->cols, kind->ncols, attnums);
+	if (st->known_given)
+	{
+		static const char *const known_cols[] = {"recorded_at", "superseded_at"};
+		AttrNumber	k[2];
+
+		resolve_columns(RelationGetRelid(rel), name, known_cols, history ? 2 : 1, k);
+		recorded = k[0];
+		if (history)
+			superseded = k[1];
+	}
 
 	rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk scan rows", ALLOCSET_DEFAULT_SIZES);
 	b = MemoryContextAllocZero(st->mcxt, sizeof(ScanBatch));
@@ -220,6 +246,19 @@ scan_table(ComputeState *st, const char *name, const RecordKind *kind)
 		Datum	   *values = b->values[b->n];
 		bool	   *nulls = b->nulls[b->n];
 
+		if (recorded != InvalidAttrNumber)
+		{
+			bool		isnull;
+
+			/* known at T: recorded by then and (a superseded version) not yet replaced */
+			if (DatumGetTimestampTz(heap_getattr(tuple, recorded, desc, &isnull)) > st->known_at ||
+				(superseded != InvalidAttrNumber &&
+				 DatumGetTimestampTz(heap_getattr(tuple, superseded, desc, &isnull)) <= st->known_at))
+			{
+				rows++;
+				continue;
+			}
+		}
 		if (window_col > 0)
 		{
 			bool		isnull;
@@ -261,6 +300,19 @@ scan_table(ComputeState *st, const char *name, const RecordKind *kind)
 	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
 	stage_done(name, rows, &start);
+}
+
+/*
+ * A record table as known at the knowledge time: its rows recorded by then
+ * and, from <table>_history, the versions known then that were superseded
+ * later.  Without a knowledge time (now), the table as it is.
+ */
+static void
+scan_table(ComputeState *st, const char *name, const RecordKind *kind)
+{
+	scan_relation(st, name, false, kind);
+	if (st->known_given)
+		scan_relation(st, psprintf("%s_history", name), true, kind);
 }
 
 /* One scan of each record table in the set, in the list's order. */

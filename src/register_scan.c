@@ -1,9 +1,10 @@
 /*
  * register_scan.c
  *		The register's part of compute_indicators(): one scan of
- *		creditrisk.enterprise gives every enterprise a slot, its register
- *		facts and its key in the USCC index; branches are then tied to their
- *		parents.
+ *		creditrisk.enterprise and one of creditrisk.enterprise_history give
+ *		every enterprise its version valid on D (as known at the knowledge
+ *		time), a slot, its register facts and its key in the USCC index;
+ *		branches are then tied to their parents.
  */
 #include "postgres.h"
 
@@ -14,6 +15,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "engine.h"
 
@@ -46,37 +48,58 @@ typedef struct BranchLink
 	uint8		parent[USCC_PACKED_LEN];
 } BranchLink;
 
-void
-load_register(ComputeState *st)
+/* The branches found in the register's scans, tied to their parents after. */
+typedef struct BranchList
+{
+	BranchLink *links;
+	int64		n;
+	int64		cap;
+} BranchList;
+
+/*
+ * One relation of the register: creditrisk.enterprise (the current version
+ * of each entry, valid from valid_from on) or creditrisk.enterprise_history
+ * (versions valid until valid_to, known until superseded_at).  Only the
+ * version valid on D and known at the knowledge time (without one: known now)
+ * gets a slot; the history trigger keeps an enterprise's versions from
+ * overlapping, so each enterprise gets one at most.
+ */
+static void
+scan_register_relation(ComputeState *st, bool history, BranchList *branches)
 {
 	static const char *const cols[] = {
 		"uscc", "industry_code", "entity_type", "established_date", "registered_capital",
-		"paid_in_capital", "status", "status_date", "parent_uscc"
+		"paid_in_capital", "status", "status_date", "parent_uscc",
+		"valid_from", "recorded_at", "valid_to", "superseded_at"
 	};
-	Relation	rel = engine_open_table(st, "enterprise");
+	enum
+	{
+		C_VALID_FROM = 9, C_RECORDED, C_VALID_TO, C_SUPERSEDED
+	};
+	const char *name = history ? "enterprise_history" : "enterprise";
+	int			ncols = history ? lengthof(cols) : C_VALID_TO;
+	Relation	rel = engine_open_table(st, name);
 	AttrNumber	att[lengthof(cols)];
 	AttrNumber	maxatt = 0;
 	TableScanDesc scan;
 	TupleTableSlot *slot;
-	BranchLink *branches = NULL;
-	int64		nbranches = 0;
-	int64		capbranches = 0;
 	const Windows *w = &st->w;
-	instr_time	start;
 
-	resolve_columns(RelationGetRelid(rel), "enterprise", cols, lengthof(cols), att);
-	for (int i = 0; i < lengthof(cols); i++)
+	resolve_columns(RelationGetRelid(rel), name, cols, ncols, att);
+	for (int i = 0; i < ncols; i++)
 	{
 		maxatt = Max(maxatt, att[i]);
 		att[i]--;				/* an index into the slot's arrays */
 	}
 
-	INSTR_TIME_SET_CURRENT(start);
-	/* sized from the planner's estimate (at most 4M at first), grown if low */
-	st->cap = (int32) Max(1024.0, Min(rel->rd_rel->reltuples * 1.05, (double) (1 << 22)));
-	st->n = 0;
-	st->ents = alloc_large(st->mcxt, sizeof(Enterprise) * (Size) st->cap);
-	st->index.keys = MemoryContextAllocHuge(st->mcxt, (Size) USCC_PACKED_LEN * st->cap);
+	if (!history)
+	{
+		/* sized from the planner's estimate (at most 4M at first), grown if low */
+		st->cap = (int32) Max(1024.0, Min(rel->rd_rel->reltuples * 1.05, (double) (1 << 22)));
+		st->n = 0;
+		st->ents = alloc_large(st->mcxt, sizeof(Enterprise) * (Size) st->cap);
+		st->index.keys = MemoryContextAllocHuge(st->mcxt, (Size) USCC_PACKED_LEN * st->cap);
+	}
 	slot = table_slot_create(rel, NULL);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
@@ -87,6 +110,22 @@ load_register(ComputeState *st)
 		text	   *industry;
 
 		slot_getsomeattrs(slot, maxatt);
+		/* the version valid on D ... */
+		if (DatumGetDateADT(v[att[C_VALID_FROM]]) > w->d)
+			continue;
+		if (history && !null[att[C_VALID_TO]] && DatumGetDateADT(v[att[C_VALID_TO]]) <= w->d)
+			continue;
+		/* ... and known at the knowledge time */
+		if (st->known_given)
+		{
+			if (DatumGetTimestampTz(v[att[C_RECORDED]]) > st->known_at)
+				continue;
+			if (history && !null[att[C_SUPERSEDED]] && DatumGetTimestampTz(v[att[C_SUPERSEDED]]) <= st->known_at)
+				continue;
+		}
+		else if (history && !null[att[C_SUPERSEDED]])
+			continue;
+
 		if (st->n == st->cap)
 		{
 			st->cap *= 2;
@@ -114,10 +153,10 @@ load_register(ComputeState *st)
 		e->parent = -1;
 		if (!null[att[8]])
 		{
-			branches = array_room(branches, nbranches, &capbranches, sizeof(BranchLink), st->mcxt);
-			branches[nbranches].slot = st->n;
-			memcpy(branches[nbranches].parent, DatumGetUsccP(v[att[8]])->packed, USCC_PACKED_LEN);
-			nbranches++;
+			branches->links = array_room(branches->links, branches->n, &branches->cap, sizeof(BranchLink), st->mcxt);
+			branches->links[branches->n].slot = st->n;
+			memcpy(branches->links[branches->n].parent, DatumGetUsccP(v[att[8]])->packed, USCC_PACKED_LEN);
+			branches->n++;
 		}
 		e->in_population = e->established <= w->d &&
 			!(e->status == ST_CANCELLED && e->status_date <= w->d);
@@ -128,22 +167,34 @@ load_register(ComputeState *st)
 	table_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	table_close(rel, AccessShareLock);
+}
+
+void
+load_register(ComputeState *st)
+{
+	BranchList	branches = {NULL, 0, 0};
+	const Windows *w = &st->w;
+	instr_time	start;
+
+	INSTR_TIME_SET_CURRENT(start);
+	scan_register_relation(st, false, &branches);
+	scan_register_relation(st, true, &branches);
 	stage_done("enterprise scan", st->n, &start);
 
 	uscc_index_build(st);
 	stage_done("enterprise index", st->n, &start);
 
 	/* branches: parent slots, and the parents' branches in business on D */
-	for (int64 i = 0; i < nbranches; i++)
+	for (int64 i = 0; i < branches.n; i++)
 	{
-		Enterprise *b = &st->ents[branches[i].slot];
-		int32		p = index_lookup(st, (const Uscc *) branches[i].parent);
+		Enterprise *b = &st->ents[branches.links[i].slot];
+		int32		p = index_lookup(st, (const Uscc *) branches.links[i].parent);
 
 		b->parent = p;
 		if (p >= 0 && b->established <= w->d &&
 			!(b->status != ST_IN_BUSINESS && b->status_date <= w->d))
 			st->ents[p].branches++;
 	}
-	if (branches)
-		pfree(branches);
+	if (branches.links)
+		pfree(branches.links);
 }

@@ -13,6 +13,7 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include "indicator_registry.h"
 #include "model.h"
@@ -83,8 +84,9 @@ void
 compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *custom_null)
 {
 	StringInfoData sql;
-	Oid			argtypes[1] = {DATEOID};
-	Datum		args[1] = {DateADTGetDatum(st->w.d)};
+	Oid			argtypes[2] = {DATEOID, TIMESTAMPTZOID};
+	Datum		args[2] = {DateADTGetDatum(st->w.d), TimestampTzGetDatum(st->known_at)};
+	char		argnulls[2] = {' ', st->known_given ? ' ' : 'n'};
 	SPIPlanPtr	plan;
 	Portal		portal;
 
@@ -92,14 +94,14 @@ compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *c
 	appendStringInfoString(&sql, "SELECT e.uscc");
 	for (int k = 0; k < mc->ncustom; k++)
 		appendStringInfo(&sql, ",\n (%s)::double precision", mc->definition[mc->custom_pos[k]]);
-	appendStringInfoString(&sql, "\n FROM creditrisk.enterprise e"
+	appendStringInfoString(&sql, "\n FROM creditrisk.register_at($1, $2) e"
 						   " WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, $1)");
 
-	plan = SPI_prepare(sql.data, 1, argtypes);
+	plan = SPI_prepare(sql.data, 2, argtypes);
 	if (plan == NULL)
 		elog(ERROR, "creditrisk: SPI_prepare failed for the SQL-defined indicators: %s",
 			 SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, args, NULL, true);
+	portal = SPI_cursor_open(NULL, plan, args, argnulls, true);
 	for (;;)
 	{
 		SPI_cursor_fetch(portal, true, 10000);
@@ -129,12 +131,13 @@ compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *c
 
 /* The whole computation through the SQL definitions (honours policies). */
 void
-compute_by_sql(const char *model, DateADT as_of, Tuplestorestate *ts)
+compute_by_sql(const char *model, DateADT as_of, bool known_given, TimestampTz known_at, Tuplestorestate *ts)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1] = {CStringGetTextDatum(model)};
-	Oid			dargtypes[1] = {DATEOID};
-	Datum		dargs[1] = {DateADTGetDatum(as_of)};
+	Oid			dargtypes[2] = {DATEOID, TIMESTAMPTZOID};
+	Datum		dargs[2] = {DateADTGetDatum(as_of), TimestampTzGetDatum(known_at)};
+	char		dnulls[2] = {' ', known_given ? ' ' : 'n'};
 	char	   *sql;
 	SPIPlanPtr	plan;
 	Portal		portal;
@@ -142,10 +145,10 @@ compute_by_sql(const char *model, DateADT as_of, Tuplestorestate *ts)
 	if (SPI_execute_with_args("SELECT creditrisk.indicators_to_sql($1)", 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "creditrisk: indicators_to_sql failed");
 	sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	plan = SPI_prepare(sql, 1, dargtypes);
+	plan = SPI_prepare(sql, 2, dargtypes);
 	if (plan == NULL)
 		elog(ERROR, "creditrisk: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, dargs, NULL, true);
+	portal = SPI_cursor_open(NULL, plan, dargs, dnulls, true);
 	for (;;)
 	{
 		SPI_cursor_fetch(portal, true, 10000);

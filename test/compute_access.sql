@@ -28,9 +28,15 @@ CREATE ROLE regress_creditrisk_analyst;
 GRANT USAGE ON SCHEMA creditrisk, tap TO regress_creditrisk_analyst;
 -- (the operators of uscc are functions too: an analyst needs them all)
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO regress_creditrisk_analyst;
-GRANT SELECT ON model, model_dimension, model_group, model_indicator, indicator, enterprise, licence, spot_check, complaint, abnormal_listing,
+GRANT SELECT ON model, model_dimension, model_group, model_indicator, indicator, enterprise, enterprise_history, licence, spot_check, complaint, abnormal_listing,
                 serious_dishonesty_listing, judgment_debtor_listing, annual_report, registration_change,
                 related_party_link, equity_pledge_freeze, lawsuit, public_opinion, domain_risk_class
+   TO regress_creditrisk_analyst;
+-- (the SQL definitions read each record table as known at a time: its history too)
+GRANT SELECT ON licence_history, spot_check_history, complaint_history, abnormal_listing_history,
+                serious_dishonesty_listing_history, judgment_debtor_listing_history, annual_report_history,
+                registration_change_history, related_party_link_history, equity_pledge_freeze_history, lawsuit_history,
+                public_opinion_history, domain_risk_class_history
    TO regress_creditrisk_analyst;
 
 -- 1. No SELECT on one record table the model needs: refused, nothing returned.
@@ -41,7 +47,7 @@ SELECT throws_ok($$ SELECT count(*) FROM creditrisk.compute_indicators('referenc
 RESET ROLE;
 
 -- 2. With SELECT: both penalties count.
-GRANT SELECT ON penalty TO regress_creditrisk_analyst;
+GRANT SELECT ON penalty, penalty_history TO regress_creditrisk_analyst;
 SET LOCAL ROLE regress_creditrisk_analyst;
 SELECT results_eq($$ SELECT * FROM pg_temp.penalties_3y() $$,
                   $$ VALUES ('91411622MA4RN00A1X', 1::float8), ('91411622MA4RN00C10', 1::float8) $$,
@@ -67,8 +73,8 @@ SELECT results_eq($$ SELECT * FROM pg_temp.penalties_3y() $$,
 -- 4. The same values either way: the C engine equals its SQL definitions.
 SELECT creditrisk.indicators_to_sql('reference-v1') AS q \gset
 SET LOCAL search_path = pg_catalog, creditrisk, pg_temp;
-PREPARE plain_sql(date) AS :q;
-CREATE TEMP TABLE by_sql AS EXECUTE plain_sql('2026-06-30');
+PREPARE plain_sql(date, timestamptz) AS :q;
+CREATE TEMP TABLE by_sql AS EXECUTE plain_sql('2026-06-30', NULL);
 SET LOCAL search_path = creditrisk, tap, public;
 SELECT results_eq($$ SELECT uscc::text, indicators FROM creditrisk.compute_indicators('reference-v1', '2026-06-30') ORDER BY 1 $$,
                   $$ SELECT uscc::text, indicators FROM by_sql ORDER BY 1 $$,
@@ -76,10 +82,10 @@ SELECT results_eq($$ SELECT uscc::text, indicators FROM creditrisk.compute_indic
 
 -- 5. Labels.
 SELECT is((SELECT provolatile::text || proisstrict::text || proparallel::text FROM pg_proc
-            WHERE oid = 'creditrisk.compute_indicators(text, date)'::regprocedure),
-          'struer', 'compute_indicators is STABLE, STRICT, PARALLEL RESTRICTED');
+            WHERE oid = 'creditrisk.compute_indicators(text, date, timestamptz)'::regprocedure),
+          'sfalser', 'compute_indicators is STABLE, PARALLEL RESTRICTED, not STRICT (a NULL knowledge time means now; a NULL model or date gives no rows)');
 SELECT ok((SELECT proconfig @> ARRAY['search_path=pg_catalog, creditrisk, pg_temp'] FROM pg_proc
-            WHERE oid = 'creditrisk.compute_indicators(text, date)'::regprocedure),
+            WHERE oid = 'creditrisk.compute_indicators(text, date, timestamptz)'::regprocedure),
           'compute_indicators pins its search_path');
 
 SELECT * FROM finish();
