@@ -2,7 +2,9 @@
 # The classification configuration and history survive pg_dump and restore:
 # user rows come back exactly, shipped rows come back once (from CREATE
 # EXTENSION), deferred checks (measures, fusion matrices) let the data load,
-# and the current views are refreshed from the restored history.
+# and the current views are refreshed from the restored history.  Knowledge
+# time survives too: recorded_at, the register's valid time, every *_history
+# table, and a restored database reproduces a run from its known_at.
 # Output: TAP.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,8 +17,9 @@ trap 'rm -f "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists
 . test/shell/lib/tap.bash
 
 tables="model_activation supervision_measure fusion_rule fusion_matrix high_concern_industry override_rule
-        classification_run classification_result classification_domain_result"
-echo "1..$(( $(echo $tables | wc -w) + 3 ))"
+        classification_run classification_result classification_domain_result
+        enterprise enterprise_history judgment_debtor_listing judgment_debtor_listing_history override_rule_history"
+echo "1..$(( $(echo $tables | wc -w) + 4 ))"
 dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1
 createdb $src && createdb $dst
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null <<'SQL'
@@ -44,6 +47,11 @@ INSERT INTO high_concern_industry (industry_prefix, effective_from, class, name)
 INSERT INTO override_rule (code, name, rule_sql)
 VALUES ('ours', '本地规则', $$SELECT e.uscc, 'C' AS class FROM creditrisk.enterprise e WHERE e.industry_code = 'H6210'$$);
 SELECT refresh_classification('2025-11-30');
+-- later: a move from December, a late removal, a changed rule
+UPDATE enterprise SET division_code = '411621', valid_from = '2025-12-01' WHERE uscc = '91411622MA40000B27';
+UPDATE judgment_debtor_listing SET removed_date = '2025-11-15';
+UPDATE override_rule SET rule_sql = $$SELECT e.uscc, 'D' AS class FROM creditrisk.register_at($1, $2) e WHERE e.industry_code = 'H6210'$$
+ WHERE code = 'ours';
 SELECT refresh_classification('2025-12-31');
 SQL
 
@@ -62,5 +70,13 @@ q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current
 q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current" >/dev/null
 cur="SELECT string_agg(x::text, ',' ORDER BY x::text) FROM creditrisk.classification_current x"
 check "after a refresh the current classification is the source's" "$(q $dst "$cur")" "$(q $src "$cur")"
+reproduce="SELECT count(*) FROM (SELECT uscc, division_code, score, final_class, overrides FROM creditrisk.classification_result
+                                     WHERE as_of = '2025-11-30' AND version = 1
+                                    EXCEPT SELECT uscc, division_code, score, final_class, overrides FROM creditrisk.classification_result
+                                     WHERE as_of = '2025-11-30' AND version = 2) d"
+q $dst "SELECT version FROM creditrisk.refresh_classification('2025-11-30', NULL,
+          (SELECT known_at FROM creditrisk.classification_run WHERE as_of = '2025-11-30' AND version = 1))" >/dev/null
+check "the restored database reproduces the November run from its knowledge time" \
+      "$(q $dst "$reproduce") $(q $dst "SELECT count(*) FROM creditrisk.classification_result WHERE as_of = '2025-11-30' AND version = 2")" "0 2"
 check "the restored database runs the next month" \
       "$(q $dst "SELECT model_key || ' ' || enterprises FROM creditrisk.refresh_classification('2026-01-31')" 2>&1 | tail -1)" "dump-cls 2"
