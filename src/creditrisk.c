@@ -11,6 +11,8 @@
  *	model.c			compiled scoring models and their per-backend cache
  *	score.c			the scorer: scores 0-1000, explanations, reason codes
  *	calendar.c		Chinese working days (工作日) and deadlines
+ *	arrival.c		knowledge time: recorded_at, the history of superseded
+ *					versions, the fence that gives a run one state
  *
  * The indicator engine, compute_indicators() (shared declarations in
  * engine.h; how a run goes in compute.c):
@@ -19,7 +21,8 @@
  *	indicator_registry.c	the built-in indicators, declared once in
  *					indicator_registry.h, and their derivations
  *	uscc_index.c	the hash index USCC -> enterprise slot
- *	register_scan.c	the register scan (creditrisk.enterprise)
+ *	register_scan.c	the register scans (creditrisk.enterprise and its history:
+ *					the version valid on the date, as known at a time)
  *	record_scan.c	privileges, row-level security, batched heap scans
  *	indicator_rules.c	what one row of each record table counts
  *	related_parties.c	related-party links and the related set
