@@ -430,6 +430,8 @@ CREATE TRIGGER record_arrival BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.en
     FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival();
 CREATE TRIGGER record_history AFTER UPDATE OR DELETE ON creditrisk.enterprise
     FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival();
+CREATE TRIGGER history_truncate AFTER TRUNCATE ON creditrisk.enterprise
+    FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.history_truncate();
 
 -- The register as it was on a date, as known at a moment.
 CREATE FUNCTION creditrisk.register_at(as_of date, known_at timestamptz DEFAULT NULL)

@@ -192,6 +192,18 @@ AS 'MODULE_PATHNAME', 'knowledge_fence' LANGUAGE C VOLATILE STRICT PARALLEL UNSA
 COMMENT ON FUNCTION creditrisk.knowledge_fence() IS
     'For refresh_classification(): locks classification_run EXCLUSIVE (waits for writers of the register, records and configuration in progress, holds off new ones and other runs until the transaction ends) and returns the knowledge time T';
 
+-- TRUNCATE forgets a table's history with it (a reload from scratch); it
+-- needs TRUNCATE on the history table too (the owner has it).
+CREATE FUNCTION creditrisk.history_truncate() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE format('TRUNCATE %I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME || '_history');
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.history_truncate() IS
+    'Trigger: TRUNCATE of a table also empties its <table>_history (a reload from scratch keeps no stale versions)';
+
 -- Installer helper (used by the install and upgrade scripts only): gives a
 -- table its history table, its triggers and its as-known function.
 CREATE FUNCTION creditrisk.keep_history(tab regclass) RETURNS void
@@ -223,6 +235,7 @@ END$f$, name || '_as_known', name, name, cols, hist);
                    format('creditrisk.%s as it was known at known_at (已知时点): the rows recorded by then, in the version known then; NULL = as known now', name));
     EXECUTE format('CREATE TRIGGER record_arrival BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival()', name);
     EXECUTE format('CREATE TRIGGER record_history AFTER UPDATE OR DELETE ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival()', name);
+    EXECUTE format('CREATE TRIGGER history_truncate AFTER TRUNCATE ON creditrisk.%I FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.history_truncate()', name);
     EXECUTE format('COMMENT ON COLUMN creditrisk.%I.recorded_at IS %L', name,
                    'Knowledge time: when this row (this version) became known to the database; set by the trigger record_arrival');
     PERFORM pg_catalog.pg_extension_config_dump(format('creditrisk.%I', hist)::regclass, '');
@@ -231,9 +244,10 @@ END$f$, name || '_as_known', name, name, cols, hist);
 END
 $$;
 COMMENT ON FUNCTION creditrisk.keep_history(regclass) IS
-    'Used by the install and upgrade scripts only: creates <table>_history, the triggers record_arrival and record_history and <table>_as_known(timestamptz) for a table of creditrisk';
+    'Used by the install and upgrade scripts only: creates <table>_history, the triggers record_arrival, record_history and history_truncate and <table>_as_known(timestamptz) for a table of creditrisk';
 
-REVOKE ALL ON FUNCTION creditrisk.record_arrival(), creditrisk.knowledge_fence(), creditrisk.keep_history(regclass) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.record_arrival(), creditrisk.knowledge_fence(), creditrisk.history_truncate(),
+                       creditrisk.keep_history(regclass) FROM PUBLIC;
 
 -- The register: valid time and knowledge time.  Existing rows: valid since
 -- always (1.3 kept no history) and known since they arrived (received_at,
@@ -328,6 +342,8 @@ CREATE TRIGGER record_arrival BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.en
     FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival();
 CREATE TRIGGER record_history AFTER UPDATE OR DELETE ON creditrisk.enterprise
     FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival();
+CREATE TRIGGER history_truncate AFTER TRUNCATE ON creditrisk.enterprise
+    FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.history_truncate();
 
 -- The register as it was on a date, as known at a moment.
 CREATE FUNCTION creditrisk.register_at(as_of date, known_at timestamptz DEFAULT NULL)
