@@ -54,16 +54,28 @@ DATA = extension/$(EXTENSION)--1.0.sql $(wildcard extension/$(EXTENSION)--*--*.s
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
+# make ASSERTS=1: Assert() checks on (USE_ASSERT_CHECKING).  The PostgreSQL
+# 15 headers allow it against a server built without assertions (Debian's):
+# the module links and runs.  CI builds and tests this way (.ci/run).
+ifeq ($(ASSERTS),1)
+PG_CPPFLAGS += -DUSE_ASSERT_CHECKING
+endif
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror -std=gnu99
-EXTRA_CLEAN = results regression.diffs regression.out extension/reference-v1.sql
+EXTRA_CLEAN = src/build-flags results regression.diffs regression.out extension/reference-v1.sql
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS tracks no header dependencies (autodepend is off in Debian's build):
-# every object is rebuilt when a header of src/ changes.
-$(OBJS): $(wildcard src/*.h)
+# every object is rebuilt when a header of src/ changes, or when the
+# preprocessor flags change (ASSERTS=1 or not).
+$(OBJS): $(wildcard src/*.h) src/build-flags
+
+src/build-flags: FORCE
+	@echo '$(PG_CPPFLAGS)' | cmp -s - $@ || echo '$(PG_CPPFLAGS)' > $@
+
+.PHONY: FORCE
 
 extension/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SOURCES)
 	cat $^ > $@

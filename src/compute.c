@@ -106,6 +106,11 @@ compute_windows(DateADT as_of, Windows *w)
 	j2date(as_of + POSTGRES_EPOCH_JDATE, &year, &month, &day);
 	w->latest_due_year = (month > 6) ? year - 1 : year - 2;
 	w->reports_after = date2j(w->latest_due_year - 2, 12, 31) - POSTGRES_EPOCH_JDATE;
+
+	/* each window lies inside the next longer one */
+	Assert(w->y5 < w->y3 && w->y3 < w->y2 && w->y2 < w->y1 && w->y1 < w->m6 &&
+		   w->m6 < w->m3 && w->m3 < w->d);
+	Assert(w->reports_after < w->d);
 }
 
 /* ------------------------------------------------------------------------
@@ -140,6 +145,7 @@ build_array(ArrayType *buf, int n, const double *packed, int k, const bits8 *pre
 		memset(bitmap + len, 0, (char *) buf + overhead - (char *) (bitmap + len));
 	}
 	memcpy((char *) buf + overhead, packed, sizeof(double) * k);
+	Assert(k >= 0 && k <= n);
 	SET_VARSIZE(buf, overhead + sizeof(double) * k);
 	return buf;
 }
@@ -208,6 +214,7 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 				acc = 0;
 			}
 		}
+		Assert(c == mc->ncustom && k <= n);
 		if (n & 63)
 			store_bits(present + n / 64 * 8, acc);
 		out[0] = PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN);

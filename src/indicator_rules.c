@@ -284,6 +284,7 @@ row_abnormal(ComputeState *st, Datum *v, bool *null)
 			e->abnormal_first_current = listed;
 		e->abnormal_current = true;
 		e->abnormal_gravity = Max(e->abnormal_gravity, g);
+		Assert(e->abnormal_gravity >= 1 && e->abnormal_gravity <= 5);
 	}
 }
 
@@ -346,6 +347,7 @@ row_annual_report(ComputeState *st, Datum *v, bool *null)
 
 	if (e == NULL || back < 0 || back > 2 || DatumGetDateADT(v[2]) > w->d)
 		return;
+	Assert(back >= 0 && back <= 2);
 	e->reports_filed |= 1 << back;
 	if (!DatumGetBool(v[3]))
 		e->reports_late |= 1 << back;

@@ -83,10 +83,16 @@ finish_related(ComputeState *st)
 		qsort(st->edges, st->nedges, sizeof(Edge), cmp_edge);
 	while (i < st->nedges)
 	{
-		Enterprise *e = &st->ents[st->edges[i].from];
-		const Enterprise *r = &st->ents[st->edges[i].to];
+		Enterprise *e;
+		const Enterprise *r;
 		uint8		flags = 0;
 		int64		j = i;
+
+		Assert(st->edges[i].from >= 0 && st->edges[i].from < st->n &&
+			   st->edges[i].to >= 0 && st->edges[i].to < st->n &&
+			   st->edges[i].from != st->edges[i].to);
+		e = &st->ents[st->edges[i].from];
+		r = &st->ents[st->edges[i].to];
 
 		while (j < st->nedges && st->edges[j].from == st->edges[i].from && st->edges[j].to == st->edges[i].to)
 			flags |= st->edges[j++].flags;
