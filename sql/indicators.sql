@@ -484,6 +484,14 @@ SELECT count(*) AS other_models FROM model WHERE model_key = 'other-v1';
 SELECT count(*) AS definitions
   FROM jsonb_path_query(model_export('reference-v1'), '$.dimensions[*].groups[*].indicators[*].definition_sql');
 
+-- The engine reads heap tuples: a record table moved to another access
+-- method is refused with a clear error, not read wrongly.
+BEGIN;
+CREATE ACCESS METHOD regress_other_heap TYPE TABLE HANDLER heap_tableam_handler;
+ALTER TABLE public_opinion SET ACCESS METHOD regress_other_heap;
+SELECT count(*) FROM compute_indicators('reference-v1', '2026-06-30'); \echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+
 -- Clean up
 DELETE FROM model WHERE model_key = 'nodef-v1';
 DELETE FROM indicator WHERE code = 'it_lawsuits_total';

@@ -30,6 +30,16 @@
 
 #include "model.h"
 
+/*
+ * The backend's local transaction id: MyProc->lxid up to PostgreSQL 16,
+ * MyProc->vxid.lxid from 17 on.
+ */
+#if PG_VERSION_NUM >= 170000
+#define CURRENT_LXID() (MyProc->vxid.lxid)
+#else
+#define CURRENT_LXID() (MyProc->lxid)
+#endif
+
 #define MODEL_KEY_MAX 64
 
 typedef struct ModelCacheEntry
@@ -587,7 +597,7 @@ model_for_call(FunctionCallInfo fcinfo, text *key, bool require_published)
 	if (cc != NULL && VARSIZE_ANY(cc->key) == VARSIZE_ANY(key) &&
 		memcmp(cc->key, key, VARSIZE_ANY(key)) == 0 &&
 		(cc->model->published ||
-		 (cc->lxid == MyProc->lxid && cc->cid == GetCurrentCommandId(false))))
+		 (cc->lxid == CURRENT_LXID() && cc->cid == GetCurrentCommandId(false))))
 		return cc->model;
 
 	if (VARSIZE_ANY_EXHDR(key) >= MODEL_KEY_MAX)
@@ -615,7 +625,7 @@ model_for_call(FunctionCallInfo fcinfo, text *key, bool require_published)
 										sizeof(bool) * Max(PADDED_N(cc->model->n), BLOCK_LANES));
 	cc->contrib = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 										 sizeof(double) * Max(PADDED_N(cc->model->n), BLOCK_LANES));
-	cc->lxid = MyProc->lxid;
+	cc->lxid = CURRENT_LXID();
 	cc->cid = GetCurrentCommandId(false);
 	if (cc->key)
 		pfree(cc->key);

@@ -18,6 +18,7 @@
 #include "access/tableam.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
+#include "commands/defrem.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
@@ -64,10 +65,11 @@ engine_open_table(ComputeState *st, const char *name)
 
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relam != HEAP_TABLE_AM_OID)
 		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("compute_indicators cannot read creditrisk.%s", name),
-				 errdetail("It is no longer a plain table with the heap access method (relkind \"%c\", access method %u); the engine reads heap tuples directly.",
-						   rel->rd_rel->relkind, rel->rd_rel->relam),
+				 errdetail("It is not a plain table with the heap access method (relkind \"%c\", access method \"%s\"); the engine reads heap tuples directly.",
+						   rel->rd_rel->relkind,
+						   OidIsValid(rel->rd_rel->relam) ? get_am_name(rel->rd_rel->relam) : "none"),
 				 errhint("Keep the extension's tables as it created them, or compute through the SQL definitions (creditrisk.indicators_to_sql()).")));
 	return rel;
 }
