@@ -484,6 +484,31 @@ SELECT count(*) AS other_models FROM model WHERE model_key = 'other-v1';
 SELECT count(*) AS definitions
   FROM jsonb_path_query(model_export('reference-v1'), '$.dimensions[*].groups[*].indicators[*].definition_sql');
 
+-- Amounts are read exactly, as integer units of 1/10000 (src/amount.c): the
+-- largest numeric(16,4), the smallest step, digits in every base-10000
+-- position, and fines whose sum in floating point would not be exact
+-- (0.1 + 0.2 + 0.0001).  The C engine and the SQL definitions agree bit for
+-- bit (float8send), on every entry that reads an amount.
+BEGIN;
+UPDATE enterprise SET registered_capital = 999999999999.9999, paid_in_capital = 0.0001
+ WHERE uscc = '91411622MA4RN00A1X';
+UPDATE enterprise SET registered_capital = 100000000.0001, paid_in_capital = 12345678.9012
+ WHERE uscc = '91411622MA4RN00F13';
+INSERT INTO penalty (uscc, decision_number, decision_date, severity, fine_amount, publicity_end_date, field, reported_by) VALUES
+  ('91411622MA4RN00F13', 'IT-AM1', '2026-05-01', 'minor',   0.1,    NULL, 'other', :'rb'),
+  ('91411622MA4RN00F13', 'IT-AM2', '2026-05-02', 'minor',   0.2,    NULL, 'other', :'rb'),
+  ('91411622MA4RN00F13', 'IT-AM3', '2026-05-03', 'minor',   0.0001, NULL, 'other', :'rb');
+SELECT ent.label, mi.code, u.c AS c_engine, float8send(u.c) = float8send(u.s) AS same_bits_as_sql
+  FROM compute_indicators('reference-v1', '2026-06-30') c
+  JOIN pg_temp.run_sql(indicators_to_sql('reference-v1'), '2026-06-30') s USING (uscc)
+  JOIN ent USING (uscc)
+ CROSS JOIN LATERAL unnest(c.indicators, s.indicators) WITH ORDINALITY AS u(c, s, n)
+  JOIN model_indicators('reference-v1') mi ON mi.position = u.n
+ WHERE mi.code IN ('registered_capital', 'paid_in_ratio', 'unpaid_capital', 'penalty_fines_3y')
+   AND ent.label IN ('A', 'B', 'F')
+ ORDER BY ent.label, mi.position;
+ROLLBACK;
+
 -- The engine reads heap tuples: a record table moved to another access
 -- method is refused with a clear error, not read wrongly.
 BEGIN;

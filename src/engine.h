@@ -416,10 +416,13 @@ array_room(void *array, int64 n, int64 *cap, Size elem, MemoryContext cxt)
 		: repalloc_huge(array, elem * (Size) *cap);
 }
 
-/* Amounts (amount.c): numeric(16,4) values as exact integer units of 1/10000. */
+/*
+ * Amounts (amount.c): numeric(16,4) values as exact integer units of 1/10000,
+ * and back to the correctly rounded double.
+ */
 #define AMOUNT_SCALE 10000.0
 extern int64 amount_units(Datum d);
-extern bool numeric_to_units(Datum d, int64 *units);
+extern double amount_to_double(int64 units);
 
 /* Stage timings at DEBUG1 (compute.c); rows < 0: none to count. */
 extern void stage_done(const char *stage, int64 rows, instr_time *start);

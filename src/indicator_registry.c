@@ -92,7 +92,7 @@ DERIVE(registered_capital)
 {
 	if (basis->registered_capital_null)
 		return false;
-	*v = basis->registered_capital / AMOUNT_SCALE;
+	*v = amount_to_double(basis->registered_capital);
 	return true;
 }
 
@@ -149,7 +149,7 @@ DERIVE(paid_in_ratio)
 	if (basis->registered_capital_null || basis->paid_in_capital_null ||
 		basis->registered_capital == 0)
 		return false;
-	*v = (basis->paid_in_capital / AMOUNT_SCALE) / (basis->registered_capital / AMOUNT_SCALE);
+	*v = amount_to_double(basis->paid_in_capital) / amount_to_double(basis->registered_capital);
 	return true;
 }
 
@@ -157,7 +157,7 @@ DERIVE(unpaid_capital)
 {
 	if (basis->registered_capital_null || basis->paid_in_capital_null)
 		return false;
-	*v = (basis->registered_capital - basis->paid_in_capital) / AMOUNT_SCALE;
+	*v = amount_to_double(basis->registered_capital - basis->paid_in_capital);
 	return true;
 }
 
@@ -218,7 +218,7 @@ DERIVE(penalty_max_severity_3y)
 
 DERIVE(penalty_fines_3y)
 {
-	*v = e->fines_3y / AMOUNT_SCALE;
+	*v = amount_to_double(e->fines_3y);
 	return true;
 }
 
