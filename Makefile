@@ -27,6 +27,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              models/reference-v1.json (installed published)
 #   indicator-definitions.sql  SQL definitions of the built-in indicators
 #   classification.sql         overrides, fusion, measures, the monthly run
+#   security.sql               confidentiality: roles, jurisdictions, row-level
+#                              security, sharing agreements, the view guard
 #   calendar.sql               working days: holiday schedules, deadlines
 #   divisions.sql              Henan's administrative divisions: names, levels
 INSTALL_SOURCES = \
@@ -38,6 +40,7 @@ INSTALL_SOURCES = \
 	extension/reference-v1.sql \
 	extension/indicator-definitions.sql \
 	extension/classification.sql \
+	extension/security.sql \
 	extension/calendar.sql \
 	extension/divisions.sql
 

@@ -56,6 +56,63 @@ $$;
 COMMENT ON FUNCTION creditrisk.division_at(text, text) IS
     'The division a code belongs to at a level: province 410000, city 411600 (4190xx is its own city), county = the code itself (NULL above the level); for grouping by 省/市/县';
 
+-- A division and everything below it are the codes in [d, division_upper(d)):
+-- 410000 -> [410000, 420000), 411600 -> [411600, 411700), 411622 and 419001
+-- -> themselves.  Equal-length digit strings sort the same in every collation,
+-- so the range is served by a btree index on division_code.
+CREATE FUNCTION creditrisk.division_upper(division_code text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT lpad((division_code::integer + CASE WHEN division_code ~ '0000$' THEN 10000
+                                                    WHEN division_code ~ '00$' AND substr(division_code, 3, 2) <> '90' THEN 100
+                                                    ELSE 1 END)::text, 6, '0') $$;
+COMMENT ON FUNCTION creditrisk.division_upper(text) IS
+    'The first division code after a division and everything below it (下辖区划): the division''s codes are [division_code, division_upper(division_code))';
+
+-- The jurisdiction (管辖范围) of the current role, as a range of division codes
+-- [scope_from(), scope_to()): everything for superusers, roles with BYPASSRLS
+-- and creditrisk_owner; the enrolled division and below for an enrolled
+-- admin, analyst or auditor (creditrisk.jurisdiction); nothing (NULL) for
+-- anyone else, partners included.  Policies and views call each once per
+-- query, as an InitPlan: (SELECT creditrisk.scope_from()).
+CREATE FUNCTION creditrisk.scope_from() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    d text;
+BEGIN
+    IF current_user = 'creditrisk_owner'
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
+        RETURN '000000';
+    END IF;
+    IF NOT pg_catalog.has_table_privilege('creditrisk.jurisdiction', 'SELECT') THEN
+        RETURN NULL;   -- not enrolled in any creditrisk role
+    END IF;
+    SELECT j.division_code INTO d FROM creditrisk.jurisdiction j WHERE j.role_name = current_user AND j.kind <> 'partner';
+    RETURN d;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.scope_from() IS
+    'Lowest division code of the current role''s jurisdiction (管辖范围); NULL when it has none (then it sees no enterprise)';
+
+CREATE FUNCTION creditrisk.scope_to() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    d text;
+BEGIN
+    IF current_user = 'creditrisk_owner'
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
+        RETURN '9999999';
+    END IF;
+    IF NOT pg_catalog.has_table_privilege('creditrisk.jurisdiction', 'SELECT') THEN
+        RETURN NULL;
+    END IF;
+    SELECT creditrisk.division_upper(j.division_code) INTO d
+      FROM creditrisk.jurisdiction j WHERE j.role_name = current_user AND j.kind <> 'partner';
+    RETURN d;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.scope_to() IS
+    'The first division code after the current role''s jurisdiction (管辖范围); NULL when it has none';
+
 -- ---------------------------------------------------------------------------
 -- Frozen shipped rows (generic guard).  TG_ARGV[0]: the flag column;
 -- TG_ARGV[1]: what to do instead.
@@ -488,6 +545,8 @@ CREATE TABLE creditrisk.classification_result (
     CONSTRAINT classification_result_overrides_only_raise CHECK (final_class >= score_class)
 );
 CREATE INDEX classification_result_uscc_idx ON creditrisk.classification_result (uscc);
+-- (division-scoped reads: row-level security is a range on division_code)
+CREATE INDEX classification_result_division_idx ON creditrisk.classification_result (division_code, as_of);
 COMMENT ON TABLE creditrisk.classification_result IS
     'Each enterprise''s classification on each run date (分类结果历史): score, score class, final class, the overrides that applied and why, and the reason codes of the score';
 COMMENT ON COLUMN creditrisk.classification_result.division_code IS 'The enterprise''s division on the run date, from the register version valid then (for division-scoped access)';
@@ -533,26 +592,59 @@ CREATE TRIGGER classification_run_delete AFTER DELETE ON creditrisk.classificati
     FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.classification_run_delete();
 
 -- ---------------------------------------------------------------------------
--- The latest run, for reading during a refresh
+-- The latest run, for reading during a refresh.  The materialized views hold
+-- every enterprise and are reachable by nobody but their owner: readers use
+-- the views of the same name without _mv, which apply the reader's division
+-- scope (security barrier; see extension/security.sql).
 -- ---------------------------------------------------------------------------
-CREATE MATERIALIZED VIEW creditrisk.classification_current AS
+CREATE MATERIALIZED VIEW creditrisk.classification_current_mv AS
 SELECT r.uscc, r.division_code, r.score, r.score_class, r.final_class, r.overrides, r.override_details, r.reasons
   FROM creditrisk.classification_result r
  WHERE (r.as_of, r.version) = (SELECT run.as_of, run.version FROM creditrisk.classification_run run
                                 ORDER BY run.as_of DESC, run.version DESC LIMIT 1);
-CREATE UNIQUE INDEX classification_current_uscc ON creditrisk.classification_current (uscc);
-CREATE INDEX classification_current_division ON creditrisk.classification_current (division_code);
-COMMENT ON MATERIALIZED VIEW creditrisk.classification_current IS
-    'The classification of the latest run (最新分类结果: the latest version of the latest date), one row per enterprise; refreshed CONCURRENTLY by refresh_classification(), so reads never wait; the date, version and model are in creditrisk.classification_run';
+CREATE UNIQUE INDEX classification_current_uscc ON creditrisk.classification_current_mv (uscc);
+CREATE INDEX classification_current_division ON creditrisk.classification_current_mv (division_code);
+COMMENT ON MATERIALIZED VIEW creditrisk.classification_current_mv IS
+    'The classification of the latest run (最新分类结果: the latest version of the latest date) of every enterprise, refreshed CONCURRENTLY by refresh_classification(); no reader has access: read creditrisk.classification_current, which applies the reader''s jurisdiction';
 
-CREATE MATERIALIZED VIEW creditrisk.classification_domain_current AS
+CREATE MATERIALIZED VIEW creditrisk.classification_domain_current_mv AS
 SELECT r.uscc, r.domain, r.division_code, r.general_class, r.professional_class, r.assessed_date, r.method, r.fused_class
   FROM creditrisk.classification_domain_result r
  WHERE (r.as_of, r.version) = (SELECT run.as_of, run.version FROM creditrisk.classification_run run
                                 ORDER BY run.as_of DESC, run.version DESC LIMIT 1);
-CREATE UNIQUE INDEX classification_domain_current_key ON creditrisk.classification_domain_current (uscc, domain);
-COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current IS
-    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run; refreshed CONCURRENTLY with classification_current';
+CREATE UNIQUE INDEX classification_domain_current_key ON creditrisk.classification_domain_current_mv (uscc, domain);
+COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current_mv IS
+    'Each enterprise''s class in each domain (通用+专业融合, art. 16), latest run, every enterprise; no reader has access: read creditrisk.classification_domain_current';
+
+-- The scoped views: security barrier (a caller's non-leakproof condition is
+-- evaluated only on rows of the caller's jurisdiction), owned by the data's
+-- owner, the range on division_code served by the index.
+CREATE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
+SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons
+  FROM creditrisk.classification_current_mv c
+ WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+COMMENT ON VIEW creditrisk.classification_current IS
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围); the date, version and model are in creditrisk.classification_run';
+
+CREATE VIEW creditrisk.classification_domain_current WITH (security_barrier = true) AS
+SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class
+  FROM creditrisk.classification_domain_current_mv c
+ WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+COMMENT ON VIEW creditrisk.classification_domain_current IS
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction';
+
+-- Refreshing needs the owner's rights; the monthly run calls this, and so may
+-- a DBA.  It takes no argument and returns nothing: it cannot read for its
+-- caller, and writes only what the views' fixed queries compute.
+CREATE FUNCTION creditrisk.refresh_current_views() RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current_mv;
+    REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current_mv;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.refresh_current_views() IS
+    'Refreshes the current-classification materialized views CONCURRENTLY with their owner''s rights (SECURITY DEFINER, search_path pinned; EXECUTE for creditrisk_admin only)';
 
 -- ---------------------------------------------------------------------------
 -- The monthly run
@@ -746,8 +838,7 @@ BEGIN
     ts := clock_timestamp();
     SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
     IF latest.as_of = as_of THEN
-        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current;
-        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current;
+        PERFORM creditrisk.refresh_current_views();
         stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
         RAISE NOTICE '%: refreshed the current classification', label
             USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
@@ -1000,11 +1091,13 @@ SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_domain_res
 REVOKE ALL ON TABLE creditrisk.model_activation, creditrisk.high_concern_industry, creditrisk.override_rule,
                     creditrisk.fusion_rule, creditrisk.fusion_matrix, creditrisk.supervision_measure,
                     creditrisk.classification_run, creditrisk.classification_result, creditrisk.classification_domain_result,
+                    creditrisk.classification_current_mv, creditrisk.classification_domain_current_mv,
                     creditrisk.classification_current, creditrisk.classification_domain_current,
                     creditrisk.enterprise_measures, creditrisk.classification_worsened, creditrisk.class_transition_latest,
                     creditrisk.class_distribution_current, creditrisk.score_stability_latest
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.division_level(text), creditrisk.division_at(text, text),
+                       creditrisk.division_upper(text), creditrisk.scope_from(), creditrisk.scope_to(), creditrisk.refresh_current_views(),
                        creditrisk.shipped_row_guard(), creditrisk.model_activation_check(), creditrisk.active_model(date, timestamptz),
                        creditrisk.classification_run_delete(),
                        creditrisk.override_rule_check(), creditrisk.fusion_matrix_complete(),

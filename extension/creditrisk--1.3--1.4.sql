@@ -1601,6 +1601,801 @@ $grants$;
 -- Confidentiality and accountability (issue 12)
 -- ===========================================================================
 
+-- Confidentiality (conf): the current-classification materialized views
+-- become classification_current_mv / classification_domain_current_mv,
+-- reachable only by their owner; the old names are security-barrier views
+-- applying the reader's jurisdiction; the monthly run refreshes through
+-- refresh_current_views().  Then everything of extension/security.sql.
+-- A division and everything below it are the codes in [d, division_upper(d)):
+-- 410000 -> [410000, 420000), 411600 -> [411600, 411700), 411622 and 419001
+-- -> themselves.  Equal-length digit strings sort the same in every collation,
+-- so the range is served by a btree index on division_code.
+CREATE FUNCTION creditrisk.division_upper(division_code text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT lpad((division_code::integer + CASE WHEN division_code ~ '0000$' THEN 10000
+                                                    WHEN division_code ~ '00$' AND substr(division_code, 3, 2) <> '90' THEN 100
+                                                    ELSE 1 END)::text, 6, '0') $$;
+COMMENT ON FUNCTION creditrisk.division_upper(text) IS
+    'The first division code after a division and everything below it (下辖区划): the division''s codes are [division_code, division_upper(division_code))';
+
+-- The jurisdiction (管辖范围) of the current role, as a range of division codes
+-- [scope_from(), scope_to()): everything for superusers, roles with BYPASSRLS
+-- and creditrisk_owner; the enrolled division and below for an enrolled
+-- admin, analyst or auditor (creditrisk.jurisdiction); nothing (NULL) for
+-- anyone else, partners included.  Policies and views call each once per
+-- query, as an InitPlan: (SELECT creditrisk.scope_from()).
+CREATE FUNCTION creditrisk.scope_from() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    d text;
+BEGIN
+    IF current_user = 'creditrisk_owner'
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
+        RETURN '000000';
+    END IF;
+    IF NOT pg_catalog.has_table_privilege('creditrisk.jurisdiction', 'SELECT') THEN
+        RETURN NULL;   -- not enrolled in any creditrisk role
+    END IF;
+    SELECT j.division_code INTO d FROM creditrisk.jurisdiction j WHERE j.role_name = current_user AND j.kind <> 'partner';
+    RETURN d;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.scope_from() IS
+    'Lowest division code of the current role''s jurisdiction (管辖范围); NULL when it has none (then it sees no enterprise)';
+
+CREATE FUNCTION creditrisk.scope_to() RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    d text;
+BEGIN
+    IF current_user = 'creditrisk_owner'
+       OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
+        RETURN '9999999';
+    END IF;
+    IF NOT pg_catalog.has_table_privilege('creditrisk.jurisdiction', 'SELECT') THEN
+        RETURN NULL;
+    END IF;
+    SELECT creditrisk.division_upper(j.division_code) INTO d
+      FROM creditrisk.jurisdiction j WHERE j.role_name = current_user AND j.kind <> 'partner';
+    RETURN d;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.scope_to() IS
+    'The first division code after the current role''s jurisdiction (管辖范围); NULL when it has none';
+
+CREATE INDEX classification_result_division_idx ON creditrisk.classification_result (division_code, as_of);
+
+ALTER MATERIALIZED VIEW creditrisk.classification_current RENAME TO classification_current_mv;
+ALTER MATERIALIZED VIEW creditrisk.classification_domain_current RENAME TO classification_domain_current_mv;
+COMMENT ON MATERIALIZED VIEW creditrisk.classification_current_mv IS
+    'The classification of the latest run (最新分类结果) of every enterprise, refreshed CONCURRENTLY by refresh_classification(); no reader has access: read creditrisk.classification_current, which applies the reader''s jurisdiction';
+COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current_mv IS
+    'Each enterprise''s class in each domain (通用+专业融合, art. 16), latest run, every enterprise; no reader has access: read creditrisk.classification_domain_current';
+
+-- The scoped views: security barrier (a caller's non-leakproof condition is
+-- evaluated only on rows of the caller's jurisdiction), owned by the data's
+-- owner, the range on division_code served by the index.
+CREATE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
+SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons
+  FROM creditrisk.classification_current_mv c
+ WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+COMMENT ON VIEW creditrisk.classification_current IS
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围); the date and model are in creditrisk.classification_run';
+
+CREATE VIEW creditrisk.classification_domain_current WITH (security_barrier = true) AS
+SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class
+  FROM creditrisk.classification_domain_current_mv c
+ WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+COMMENT ON VIEW creditrisk.classification_domain_current IS
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction';
+
+-- Refreshing needs the owner's rights; the monthly run calls this, and so may
+-- a DBA.  It takes no argument and returns nothing: it cannot read for its
+-- caller, and writes only what the views' fixed queries compute.
+CREATE FUNCTION creditrisk.refresh_current_views() RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current_mv;
+    REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current_mv;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.refresh_current_views() IS
+    'Refreshes the current-classification materialized views CONCURRENTLY with their owner''s rights (SECURITY DEFINER, search_path pinned; EXECUTE for creditrisk_admin only)';
+
+CREATE OR REPLACE VIEW creditrisk.enterprise_measures WITH (security_invoker = true) AS
+SELECT c.uscc, c.division_code, c.final_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources
+  FROM creditrisk.classification_current c
+  JOIN (SELECT d.division_code, f.*
+          FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_current x) d
+         CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
+    ON m.division_code = c.division_code AND m.class = c.final_class;
+
+CREATE OR REPLACE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL)
+RETURNS creditrisk.classification_run
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    ts timestamptz;
+    n bigint;
+    m creditrisk.model;
+    rule creditrisk.override_rule;
+    prior_attempt integer;
+    latest date;
+    stages jsonb := '{}';
+    matched jsonb := '{}';
+    result creditrisk.classification_run;
+    label text;
+    label_missing text;
+BEGIN
+    IF as_of IS NULL THEN
+        RAISE EXCEPTION 'classification date is NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Omit it for today: SELECT creditrisk.refresh_classification();';
+    END IF;
+    IF as_of > current_date THEN
+        RAISE EXCEPTION 'classification date % is in the future', as_of
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Records are dated; a future date would classify on records that do not exist yet.',
+                  HINT = 'Classify on today or an earlier date.';
+    END IF;
+    IF model IS NULL THEN
+        model := creditrisk.active_model(as_of);
+        IF model IS NULL THEN
+            RAISE EXCEPTION 'no model is active on %', as_of
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date.',
+                      HINT = 'Name a model, or activate one: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (...);';
+        END IF;
+    END IF;
+    SELECT * INTO m FROM creditrisk.model mm WHERE mm.model_key = model;
+    IF NOT FOUND THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+    IF m.status = 'draft' THEN
+        RAISE EXCEPTION 'model "%" is a draft and cannot classify', model
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Classifications must be reproducible, so only published (frozen) models classify.',
+                  HINT = format('Publish it first: SELECT creditrisk.model_publish(%L);', model);
+    END IF;
+    label := format('refresh_classification %s (%s)', as_of, model);
+    SELECT string_agg(format('%s (%s of 16 cells)', r.domain,
+                             (SELECT count(*) FROM creditrisk.fusion_matrix fm WHERE fm.domain = r.domain)), ', ' ORDER BY r.domain)
+      INTO label_missing
+      FROM creditrisk.fusion_rule r
+     WHERE r.method = 'matrix' AND (SELECT count(*) FROM creditrisk.fusion_matrix fm WHERE fm.domain = r.domain) < 16;
+    IF label_missing IS NOT NULL THEN
+        RAISE EXCEPTION 'fusion matrix incomplete: %', label_missing
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A domain fused by matrix needs a fused class for each of the 16 (general, professional) pairs.',
+                  HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
+    END IF;
+
+    -- One run at a time; readers of the history and the views are not blocked.
+    LOCK TABLE creditrisk.classification_run IN EXCLUSIVE MODE;
+
+    -- 1. Replace the run of this date, if any.
+    ts := clock_timestamp();
+    SELECT r.attempt INTO prior_attempt FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    DELETE FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    INSERT INTO creditrisk.classification_run (as_of, model_key, model_revision, started_at, run_by, attempt)
+    VALUES (as_of, model, m.revision, t0, current_user, coalesce(prior_attempt, 0) + 1);
+    IF prior_attempt IS NOT NULL THEN
+        stages := stages || jsonb_build_object('replace', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: replacing the run of attempt %', label, prior_attempt
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    END IF;
+
+    -- 2. Indicators and scores.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_result (as_of, uscc, division_code, score, score_class, final_class, reasons)
+    SELECT as_of, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
+           creditrisk.score_reasons(model, i.indicators, 3)
+      FROM creditrisk.compute_indicators(model, as_of) i
+      JOIN creditrisk.enterprise e ON e.uscc = i.uscc
+     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: indicators and scores: % enterprises', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 3. Overrides (art. 10), one set-based statement per rule in force.
+    FOR rule IN SELECT * FROM creditrisk.override_rule o
+                 WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
+                 ORDER BY o.code
+    LOOP
+        ts := clock_timestamp();
+        BEGIN
+            EXECUTE format($q$
+                UPDATE creditrisk.classification_result r
+                   SET overrides = r.overrides || %1$L::text,
+                       override_details = coalesce(r.override_details, '{}') || jsonb_build_object(%1$L, q.detail),
+                       final_class = greatest(r.final_class, q.class)
+                  FROM (SELECT q.uscc::creditrisk.uscc AS uscc, max(q.class::creditrisk.riskclass) AS class,
+                               (array_agg(jsonb_build_object('class', q.class::creditrisk.riskclass)
+                                          || (pg_catalog.to_jsonb(q) - 'uscc' - 'class')
+                                          ORDER BY q.class::creditrisk.riskclass DESC))[1] AS detail
+                          FROM (%2$s) q
+                         WHERE q.class IS NOT NULL
+                         GROUP BY 1) q
+                 WHERE r.as_of = $1 AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql)
+              USING as_of;
+            GET DIAGNOSTICS n = ROW_COUNT;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'override rule "%" failed', rule.code
+                USING ERRCODE = SQLSTATE, DETAIL = SQLERRM,
+                      HINT = 'Correct or disable the rule (UPDATE creditrisk.override_rule SET enabled = false ...).';
+        END;
+        matched := matched || jsonb_build_object(rule.code, n);
+        stages := stages || jsonb_build_object('override ' || rule.code, round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: override %: % enterprises', label, rule.code, n
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    END LOOP;
+
+    -- 4. Fusion (art. 16) with the latest professional class on or before the date.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_domain_result
+           (as_of, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
+    SELECT as_of, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
+           coalesce(f.method, 'riskier'),
+           CASE WHEN f.method = 'matrix' THEN fm.fused_class ELSE greatest(r.final_class, d.class) END
+      FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
+              FROM creditrisk.domain_risk_class x
+             WHERE x.assessed_date <= as_of
+             ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
+      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.uscc = d.uscc
+      LEFT JOIN creditrisk.fusion_rule f ON f.domain = d.domain
+      LEFT JOIN creditrisk.fusion_matrix fm
+             ON fm.domain = d.domain AND fm.general_class = r.final_class AND fm.professional_class = d.class;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('fusion', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: fusion: % enterprise domains', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 5. The run's summary in the history.
+    ts := clock_timestamp();
+    UPDATE creditrisk.classification_run run
+       SET enterprises = s.enterprises, score_classes = s.score_classes, final_classes = s.final_classes,
+           overridden = s.overridden, overrides = matched, domain_results = n
+      FROM (SELECT count(*) AS enterprises,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.score_class = 'A'), 'B', count(*) FILTER (WHERE r.score_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.score_class = 'C'), 'D', count(*) FILTER (WHERE r.score_class = 'D')) AS score_classes,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
+                   count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden
+              FROM creditrisk.classification_result r WHERE r.as_of = as_of) s
+     WHERE run.as_of = as_of;
+    stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+
+    -- 6. Publish: refresh the views of the latest run, readers keep reading.
+    ts := clock_timestamp();
+    SELECT max(r.as_of) INTO latest FROM creditrisk.classification_run r;
+    IF latest = as_of THEN
+        PERFORM creditrisk.refresh_current_views();
+        stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: refreshed the current classification', label
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    ELSE
+        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest;
+    END IF;
+
+    UPDATE creditrisk.classification_run run SET finished_at = clock_timestamp(), stages = stages
+     WHERE run.as_of = as_of
+    RETURNING * INTO result;
+    RAISE NOTICE '%: done: % enterprises, % overridden, final classes %', label, result.enterprises, result.overridden, result.final_classes
+        USING DETAIL = format('elapsed %s s', round(extract(epoch FROM result.finished_at - t0)::numeric, 3));
+    RETURN result;
+END
+$$;
+
+REVOKE ALL ON TABLE creditrisk.classification_current, creditrisk.classification_domain_current FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.division_upper(text), creditrisk.scope_from(), creditrisk.scope_to(),
+                       creditrisk.refresh_current_views() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Jurisdictions (管辖范围)
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.jurisdiction (
+    role_name     name PRIMARY KEY,
+    kind          text NOT NULL
+                  CONSTRAINT jurisdiction_kind_valid CHECK (kind IN ('admin', 'analyst', 'partner', 'auditor')),
+    division_code creditrisk.division_code NOT NULL,
+    enrolled_by   name NOT NULL DEFAULT current_user,
+    enrolled_at   timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE creditrisk.jurisdiction IS
+    'Jurisdiction (管辖范围) of each enrolled role: its kind (admin, analyst, partner, auditor) and division (410000 province, 411600 city, 411622 county); it sees the enterprises of that division and below. Written by creditrisk.enrol() only';
+COMMENT ON COLUMN creditrisk.jurisdiction.role_name IS
+    'The enrolled role (a login, normally); a role renamed or dropped loses its jurisdiction, and one of the same name created later has none until enrolled';
+COMMENT ON COLUMN creditrisk.jurisdiction.division_code IS
+    'The division the role works on (art. 5): province-wide (xx0000), a city (xxxx00, 4190xx) or a county';
+
+-- ---------------------------------------------------------------------------
+-- Sharing agreements with other government departments (共享协议, art. 6)
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.sharing_agreement (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    partner         name NOT NULL,
+    divisions       text[] NOT NULL
+                    CONSTRAINT sharing_agreement_divisions_valid
+                    CHECK (cardinality(divisions) > 0
+                           AND array_position(divisions, NULL) IS NULL
+                           AND pg_catalog.array_to_string(divisions, ',') ~ '^[0-9]{6}(,[0-9]{6})*$'),
+    fields          text[] NOT NULL DEFAULT '{final_class,class_date}'
+                    CONSTRAINT sharing_agreement_fields_valid
+                    CHECK (fields <@ '{final_class,class_date,score,score_class,overrides,reasons}'::text[]
+                           AND fields @> '{final_class,class_date}'::text[]),
+    aggregates_only boolean NOT NULL DEFAULT false,
+    valid_until     date NOT NULL,
+    granted_by      name NOT NULL DEFAULT current_user,
+    granted_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    note            text NOT NULL DEFAULT ''
+);
+CREATE INDEX sharing_agreement_partner_idx ON creditrisk.sharing_agreement (partner, valid_until);
+COMMENT ON TABLE creditrisk.sharing_agreement IS
+    'Sharing agreements (信用信息共享协议, art. 6): a partner department sees the current classification of the listed divisions (and below), only the listed fields, up to and including valid_until; aggregates_only = class counts per division, no enterprise. Written by creditrisk.share() only';
+COMMENT ON COLUMN creditrisk.sharing_agreement.fields IS
+    'What the partner sees of each enterprise besides its USCC and division: always final_class and class_date; optionally score, score_class, overrides, reasons';
+
+-- ---------------------------------------------------------------------------
+-- What partners read: only through these views (security barrier, owned by
+-- the data's owner), never the tables.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.shared_fields(division_code text) RETURNS text[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT array_agg(DISTINCT f ORDER BY f)
+      FROM creditrisk.sharing_agreement s, unnest(s.divisions) d, unnest(s.fields) f
+     WHERE s.partner = current_user AND s.valid_until >= current_date AND NOT s.aggregates_only
+       AND shared_fields.division_code >= d AND shared_fields.division_code < creditrisk.division_upper(d)
+$$;
+COMMENT ON FUNCTION creditrisk.shared_fields(text) IS
+    'The fields the current role may see of an enterprise of a division under its unexpired sharing agreements (NULL: none)';
+
+CREATE FUNCTION creditrisk.shared_for_aggregates(division_code text) RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT EXISTS (SELECT 1 FROM creditrisk.sharing_agreement s, unnest(s.divisions) d
+                    WHERE s.partner = current_user AND s.valid_until >= current_date
+                      AND shared_for_aggregates.division_code >= d
+                      AND shared_for_aggregates.division_code < creditrisk.division_upper(d))
+$$;
+COMMENT ON FUNCTION creditrisk.shared_for_aggregates(text) IS
+    'Whether an unexpired sharing agreement of the current role covers a division (for class counts)';
+
+CREATE VIEW creditrisk.shared_classification WITH (security_barrier = true) AS
+SELECT c.uscc, c.division_code, c.final_class,
+       (SELECT max(run.as_of) FROM creditrisk.classification_run run) AS class_date,
+       CASE WHEN 'score' = ANY (g.fields) THEN c.score END AS score,
+       CASE WHEN 'score_class' = ANY (g.fields) THEN c.score_class END AS score_class,
+       CASE WHEN 'overrides' = ANY (g.fields) THEN c.overrides END AS overrides,
+       CASE WHEN 'reasons' = ANY (g.fields) THEN c.reasons END AS reasons
+  FROM (SELECT DISTINCT x.division_code, creditrisk.shared_fields(x.division_code) AS fields
+          FROM creditrisk.classification_current_mv x) g
+  JOIN creditrisk.classification_current_mv c ON c.division_code = g.division_code
+ WHERE g.fields IS NOT NULL;
+COMMENT ON VIEW creditrisk.shared_classification IS
+    'For partner departments (共享部门): the current classification of the enterprises their unexpired sharing agreements cover; fields not granted are NULL';
+
+CREATE VIEW creditrisk.shared_distribution WITH (security_barrier = true) AS
+SELECT c.division_code::text AS division_code, count(*) AS enterprises,
+       count(*) FILTER (WHERE c.final_class = 'A') AS a, count(*) FILTER (WHERE c.final_class = 'B') AS b,
+       count(*) FILTER (WHERE c.final_class = 'C') AS c, count(*) FILTER (WHERE c.final_class = 'D') AS d,
+       (SELECT max(run.as_of) FROM creditrisk.classification_run run) AS class_date
+  FROM creditrisk.classification_current_mv c
+ WHERE c.division_code IN (SELECT x.division_code FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_current_mv y) x
+                            WHERE creditrisk.shared_for_aggregates(x.division_code))
+ GROUP BY c.division_code;
+COMMENT ON VIEW creditrisk.shared_distribution IS
+    'For partner departments (共享部门): final-class counts of the current classification per division their unexpired sharing agreements cover (aggregates-only agreements included)';
+
+-- ---------------------------------------------------------------------------
+-- Row-level security: enabled and forced on every table holding enterprise
+-- data; the policies come from create_roles().
+-- ---------------------------------------------------------------------------
+DO $rls$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['enterprise', 'licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                             'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                             'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
+                             'public_opinion', 'domain_risk_class', 'indicator_value',
+                             'classification_run', 'classification_result', 'classification_domain_result',
+                             'supervision_measure', 'jurisdiction', 'sharing_agreement']
+    LOOP
+        EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', t);
+    END LOOP;
+END
+$rls$;
+
+-- ---------------------------------------------------------------------------
+-- Group roles, grants, ownership, policies
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.create_roles() RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp SET client_min_messages = warning AS $fn$
+DECLARE
+    r record;
+    t text;
+    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor'];
+    model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
+                                          'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
+    config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
+                                           'fusion_rule', 'fusion_matrix', 'supervision_measure'];
+    register_tables constant text[] := ARRAY['enterprise'];
+    record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                                           'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                                           'registration_change', 'equity_pledge_freeze', 'lawsuit',
+                                           'public_opinion', 'domain_risk_class', 'indicator_value'];
+    result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result'];
+    views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
+                                   'classification_worsened', 'class_transition_latest', 'class_distribution_current',
+                                   'score_stability_latest'];
+    in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        RAISE EXCEPTION 'creditrisk.create_roles() must be run by a superuser'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'It creates roles, changes the owner of the extension''s tables and creates their policies.';
+    END IF;
+
+    -- 1. The group roles, NOLOGIN.  A pre-existing role of the same name is
+    -- used only if it is as harmless as the one we would create.
+    FOR r IN SELECT * FROM unnest(ARRAY['creditrisk_owner'] || kinds,
+                                  ARRAY['owns the data and views of creditrisk (NOLOGIN, no member)',
+                                        'creditrisk administrators: models, rules, measures, records, the monthly run, within their jurisdiction',
+                                        'creditrisk analysts: read the enterprises, records and results of their jurisdiction',
+                                        'partner departments: read what their unexpired sharing agreements grant',
+                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction'])
+                     AS x(name, note)
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', r.name);
+        ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_roles
+                       WHERE rolname = r.name AND (rolcanlogin OR rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb)) THEN
+            RAISE EXCEPTION 'role "%" exists with privileges creditrisk would not give it', r.name
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A creditrisk group role is NOLOGIN, without SUPERUSER, BYPASSRLS, CREATEROLE or CREATEDB.',
+                      HINT = format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB, then run creditrisk.create_roles() again.', r.name);
+        END IF;
+        EXECUTE format('COMMENT ON ROLE %I IS %L', r.name, r.note);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                WHERE m.roleid = 'creditrisk_owner'::regrole) THEN
+        RAISE EXCEPTION 'role creditrisk_owner has members'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its members would see every enterprise and could change the policies.',
+                  HINT = 'REVOKE creditrisk_owner FROM them; a DBA uses a superuser role.';
+    END IF;
+
+    -- 2. The owner owns the tables, views and materialized views (so FORCEd
+    -- row-level security applies to it as to anyone) and the one SECURITY
+    -- DEFINER function, which then runs without superuser rights.
+    FOR r IN SELECT c.oid::regclass AS rel, c.relkind
+               FROM pg_catalog.pg_class c
+               JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                                          AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+               JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'creditrisk'
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                -- (an identity column's sequence follows its table)
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend s
+                                 WHERE s.classid = 'pg_catalog.pg_class'::regclass AND s.objid = c.oid
+                                   AND s.deptype IN ('a', 'i'))
+              ORDER BY c.oid
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO creditrisk_owner',
+                       CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                      WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.rel);
+    END LOOP;
+    ALTER FUNCTION creditrisk.refresh_current_views() OWNER TO creditrisk_owner;
+
+    -- 3. Grants: every kind uses the schema, the types and the functions (the
+    -- comparison operators of uscc and riskclass are functions; every function
+    -- but one runs with its caller's rights).  Tables and views narrowly.
+    FOREACH t IN ARRAY kinds LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA creditrisk TO %I', t);
+        EXECUTE format('GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code TO %I', t);
+        EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO %I', t);
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole), '
+                       'creditrisk.share(regrole, text[], text[], date, boolean), creditrisk.refresh_current_views() FROM %I', t);
+    END LOOP;
+    GRANT EXECUTE ON FUNCTION creditrisk.refresh_current_views() TO creditrisk_admin;
+    -- the owner evaluates the policies when it refreshes the views
+    GRANT USAGE ON SCHEMA creditrisk TO creditrisk_owner;
+    GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code
+        TO creditrisk_owner;
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO creditrisk_owner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole),
+                               creditrisk.share(regrole, text[], text[], date, boolean) FROM creditrisk_owner;
+
+    -- admin: writes models, configuration, the register, records and results
+    -- (rows of its jurisdiction; the run itself only province-wide)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link', 'classification_run'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_admin', t);
+    END LOOP;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA creditrisk TO creditrisk_admin;
+    REVOKE ALL ON SEQUENCE creditrisk.sharing_agreement_id_seq FROM creditrisk_admin;
+    FOREACH t IN ARRAY views LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+
+    -- analyst and auditor: read models, configuration, register, records and
+    -- results (rows of their jurisdiction); of the runs, what identifies them
+    -- (the province-wide counts are the admin's and the auditor's)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT SELECT (as_of, model_key, model_revision, started_at, finished_at, run_by, attempt)
+        ON creditrisk.classification_run TO creditrisk_analyst;
+    GRANT SELECT ON creditrisk.classification_run TO creditrisk_auditor;
+
+    -- everyone enrolled reads its own jurisdiction and agreements (the scope
+    -- functions do); the auditor reads all of them
+    GRANT SELECT ON creditrisk.jurisdiction, creditrisk.sharing_agreement
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+
+    -- partner: the two shared views, nothing else
+    GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
+
+    -- (audit: the change log and the history's hash chain are granted to
+    -- creditrisk_auditor for SELECT, to nobody for writing; see doc/SECURITY.md)
+
+    -- 4. Policies (TO PUBLIC: the grants decide who may do what, the policies
+    -- which rows).  A range on division_code, whose bounds are computed once
+    -- per query, served by the index on division_code.
+    FOREACH t IN ARRAY register_tables || result_tables LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
+    END LOOP;
+    -- records: of enterprises the caller sees on the register (a hashed
+    -- semi-join on the USCC; the register's policy applies inside)
+    FOREACH t IN ARRAY record_tables LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.related_party_link;
+    CREATE POLICY jurisdiction ON creditrisk.related_party_link
+        USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))
+        WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e));
+    -- runs: readable by all who may read the table; written (the monthly run)
+    -- only by a role whose jurisdiction is a whole province or more
+    DROP POLICY IF EXISTS read ON creditrisk.classification_run;
+    DROP POLICY IF EXISTS province_wide ON creditrisk.classification_run;
+    CREATE POLICY read ON creditrisk.classification_run FOR SELECT USING (true);
+    CREATE POLICY province_wide ON creditrisk.classification_run
+        USING ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$')
+        WITH CHECK ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$');
+    -- measures: everyone reads every level (an enterprise's measures combine
+    -- the province's, the city's and the county's); each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.supervision_measure;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.supervision_measure;
+    CREATE POLICY read ON creditrisk.supervision_measure FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.supervision_measure USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- jurisdictions and agreements: one's own; the auditor all
+    DROP POLICY IF EXISTS own ON creditrisk.jurisdiction;
+    DROP POLICY IF EXISTS auditor ON creditrisk.jurisdiction;
+    CREATE POLICY own ON creditrisk.jurisdiction FOR SELECT USING (role_name = current_user);
+    CREATE POLICY auditor ON creditrisk.jurisdiction FOR SELECT TO creditrisk_auditor USING (true);
+    DROP POLICY IF EXISTS own ON creditrisk.sharing_agreement;
+    DROP POLICY IF EXISTS auditor ON creditrisk.sharing_agreement;
+    CREATE POLICY own ON creditrisk.sharing_agreement FOR SELECT USING (partner = current_user);
+    CREATE POLICY auditor ON creditrisk.sharing_agreement FOR SELECT TO creditrisk_auditor USING (true);
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.create_roles() IS
+    'Creates (if absent) the group roles creditrisk_owner, _admin, _analyst, _partner, _auditor, gives each exactly the grants its job needs, makes creditrisk_owner own the data and views, and (re)creates the row-level security policies; idempotent, for a superuser; run again after ALTER EXTENSION UPDATE and after a restore';
+
+-- ---------------------------------------------------------------------------
+-- Enrolment
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.enrol(login regrole, kind text, division text) RETURNS creditrisk.jurisdiction
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+#variable_conflict use_variable
+DECLARE
+    role_rec record;
+    previous text;
+    result creditrisk.jurisdiction;
+BEGIN
+    IF login IS NULL OR kind IS NULL OR division IS NULL THEN
+        RAISE EXCEPTION 'enrol() needs a role, a kind and a division'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'For example SELECT creditrisk.enrol(''xihua_analyst'', ''analyst'', ''411622'');';
+    END IF;
+    IF kind NOT IN ('admin', 'analyst', 'partner', 'auditor') THEN
+        RAISE EXCEPTION 'unknown kind of creditrisk role "%"', kind
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'The kinds are admin, analyst, partner and auditor.';
+    END IF;
+    IF division !~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$' THEN
+        RAISE EXCEPTION 'invalid division code "%"', division
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A division code (行政区划代码) has 6 digits starting with a province code.',
+                  HINT = '410000 is province-wide, 411600 a city, 411622 a county.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'creditrisk_' || kind) THEN
+        RAISE EXCEPTION 'role creditrisk_% does not exist', kind
+            USING ERRCODE = 'undefined_object', HINT = 'Run SELECT creditrisk.create_roles(); first.';
+    END IF;
+    SELECT * INTO role_rec FROM pg_catalog.pg_roles r WHERE r.oid = login;
+    IF role_rec.rolsuper OR role_rec.rolbypassrls OR role_rec.rolname LIKE 'creditrisk\_%' THEN
+        RAISE EXCEPTION 'role "%" cannot be enrolled', role_rec.rolname
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Superusers and roles with BYPASSRLS see everything anyway; the creditrisk_ roles are groups.',
+                  HINT = 'Enrol a login role of a person or an application.';
+    END IF;
+    SELECT j.kind INTO previous FROM creditrisk.jurisdiction j WHERE j.role_name = role_rec.rolname;
+    IF previous IS NOT NULL AND previous <> kind THEN
+        EXECUTE format('REVOKE %I FROM %I', 'creditrisk_' || previous, role_rec.rolname);
+    END IF;
+    EXECUTE format('GRANT %I TO %I', 'creditrisk_' || kind, role_rec.rolname);
+    -- The types' operators live in schema creditrisk; with the default path
+    -- ("$user", public) WHERE final_class = 'D' finds no operator.
+    EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = "$user", creditrisk, public',
+                   role_rec.rolname, current_database());
+    INSERT INTO creditrisk.jurisdiction AS j (role_name, kind, division_code)
+    VALUES (role_rec.rolname, kind, division)
+    ON CONFLICT (role_name) DO UPDATE
+       SET kind = EXCLUDED.kind, division_code = EXCLUDED.division_code,
+           enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at
+    RETURNING * INTO result;
+    RETURN result;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.enrol(regrole, text, text) IS
+    'Makes a role a creditrisk admin, analyst, partner or auditor of a division (410000 province-wide, 411600 a city, 411622 a county) and sets its search_path in this database so that the types'' operators resolve; re-enrolling changes kind and division; for a superuser (or a role with CREATEROLE and the rights on jurisdiction)';
+
+CREATE FUNCTION creditrisk.unenrol(login regrole) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+#variable_conflict use_variable
+DECLARE
+    previous text;
+    rname name := (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = login);
+BEGIN
+    DELETE FROM creditrisk.jurisdiction j WHERE j.role_name = rname
+    RETURNING j.kind INTO previous;
+    IF previous IS NOT NULL THEN
+        EXECUTE format('REVOKE %I FROM %I', 'creditrisk_' || previous, rname);
+        EXECUTE format('ALTER ROLE %I IN DATABASE %I RESET search_path', rname, current_database());
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.unenrol(regrole) IS
+    'Removes a role''s jurisdiction and creditrisk group membership (its sharing agreements stay, for the record, and expire)';
+
+CREATE FUNCTION creditrisk.share(partner regrole, divisions text[], fields text[] DEFAULT '{final_class,class_date}',
+                                 valid_until date DEFAULT NULL, aggregates_only boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+#variable_conflict use_variable
+DECLARE
+    pname name := (SELECT r.rolname FROM pg_catalog.pg_roles r WHERE r.oid = partner);
+    bad text;
+    id bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.jurisdiction j WHERE j.role_name = pname AND j.kind = 'partner') THEN
+        RAISE EXCEPTION 'role "%" is not enrolled as a partner', pname
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('SELECT creditrisk.enrol(%L, ''partner'', ''410000''); first.', pname);
+    END IF;
+    IF valid_until IS NULL OR valid_until < current_date THEN
+        RAISE EXCEPTION 'a sharing agreement needs an end date on or after today'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('valid_until is %s.', coalesce(valid_until::text, 'NULL')),
+                  HINT = 'Agreements are limited in time; renew one with a new agreement.';
+    END IF;
+    SELECT string_agg(f, ', ') INTO bad
+      FROM unnest(coalesce(fields, '{}')) f
+     WHERE f IS NULL OR f NOT IN ('final_class', 'class_date', 'score', 'score_class', 'overrides', 'reasons');
+    IF bad IS NOT NULL OR fields IS NULL THEN
+        RAISE EXCEPTION 'unknown field in a sharing agreement: %', coalesce(bad, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The fields are final_class, class_date, score, score_class, overrides and reasons.';
+    END IF;
+    SELECT string_agg(coalesce(d, 'NULL'), ', ') INTO bad
+      FROM unnest(divisions) d
+     WHERE d IS NULL OR d !~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$';
+    IF bad IS NOT NULL OR coalesce(cardinality(divisions), 0) = 0 THEN
+        RAISE EXCEPTION 'invalid division code in a sharing agreement: %', coalesce(bad, 'none given')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = '410000 is province-wide, 411600 a city, 411622 a county.';
+    END IF;
+    INSERT INTO creditrisk.sharing_agreement (partner, divisions, fields, aggregates_only, valid_until)
+    SELECT pname, divisions, ARRAY(SELECT DISTINCT f FROM unnest(fields || '{final_class,class_date}'::text[]) f ORDER BY f),
+           aggregates_only, valid_until
+    RETURNING sharing_agreement.id INTO id;
+    RETURN id;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.share(regrole, text[], text[], date, boolean) IS
+    'Records a sharing agreement (共享协议) with a partner department enrolled as partner: the divisions (and below) it covers, the fields shared (always final_class and class_date; optionally score, score_class, overrides, reasons), the last day it is valid, and whether only class counts are shared; returns its id';
+
+-- ---------------------------------------------------------------------------
+-- No view outside creditrisk may widen access to enterprise data: a view over
+-- it must be security_invoker (its reader's rights and policies apply), and
+-- a materialized view over it is refused (it has no row-level security).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.protected_relations(view_oid oid) RETURNS SETOF regclass
+LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+    -- the relations a view reads, through other views outside creditrisk
+    WITH RECURSIVE reads(rel) AS (
+        SELECT d.refobjid FROM pg_catalog.pg_rewrite w
+          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
+                                     AND d.refclassid = 'pg_catalog.pg_class'::regclass
+         WHERE w.ev_class = protected_relations.view_oid AND d.refobjid <> protected_relations.view_oid
+        UNION
+        SELECT d.refobjid FROM reads
+          JOIN pg_catalog.pg_class c ON c.oid = reads.rel AND c.relkind = 'v'
+                                    AND c.relnamespace <> 'creditrisk'::regnamespace
+          JOIN pg_catalog.pg_rewrite w ON w.ev_class = c.oid
+          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
+                                     AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid
+    )
+    SELECT DISTINCT c.oid::regclass
+      FROM reads JOIN pg_catalog.pg_class c ON c.oid = reads.rel
+     WHERE c.relnamespace = 'creditrisk'::regnamespace
+       AND (c.relrowsecurity OR c.relkind IN ('m', 'v'))
+$$;
+COMMENT ON FUNCTION creditrisk.protected_relations(oid) IS
+    'The creditrisk relations holding enterprise data (row-level security, materialized views, scoped views) that a view reads, directly or through other views';
+
+CREATE FUNCTION creditrisk.guard_views() RETURNS event_trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    obj record;
+    over text;
+BEGIN
+    FOR obj IN SELECT c.oid, c.relkind, c.oid::regclass::text AS name,
+                      coalesce((SELECT o.option_value::boolean FROM pg_catalog.pg_options_to_table(c.reloptions) o
+                                 WHERE o.option_name = 'security_invoker'), false) AS invoker
+                 FROM pg_catalog.pg_event_trigger_ddl_commands() x
+                 JOIN pg_catalog.pg_class c ON c.oid = x.objid AND x.classid = 'pg_catalog.pg_class'::regclass
+                WHERE c.relkind IN ('v', 'm') AND c.relnamespace <> 'creditrisk'::regnamespace
+    LOOP
+        SELECT string_agg(p::text, ', ' ORDER BY p::text) INTO over FROM creditrisk.protected_relations(obj.oid) p;
+        CONTINUE WHEN over IS NULL;
+        IF obj.relkind = 'm' THEN
+            RAISE EXCEPTION 'materialized view % would copy creditrisk enterprise data out of reach of its policies', obj.name
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('It reads %s.', over),
+                      HINT = 'Query the data directly, or use a view WITH (security_invoker = true).';
+        ELSIF NOT obj.invoker THEN
+            RAISE EXCEPTION 'view % over creditrisk enterprise data must be security_invoker', obj.name
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('It reads %s; with its owner''s rights it could show its readers rows outside their jurisdiction.', over),
+                      HINT = 'CREATE VIEW ... WITH (security_invoker = true) AS ...';
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.guard_views() IS
+    'Event trigger: refuses a view outside schema creditrisk over enterprise data unless it is security_invoker, and any materialized view over it';
+CREATE EVENT TRIGGER creditrisk_guard_views ON ddl_command_end
+    WHEN TAG IN ('CREATE VIEW', 'ALTER VIEW', 'ALTER TABLE', 'CREATE MATERIALIZED VIEW')
+    EXECUTE FUNCTION creditrisk.guard_views();
+
+-- ---------------------------------------------------------------------------
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.jurisdiction', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.sharing_agreement', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.sharing_agreement_id_seq', '');
+
+REVOKE ALL ON TABLE creditrisk.jurisdiction, creditrisk.sharing_agreement,
+                    creditrisk.shared_classification, creditrisk.shared_distribution FROM PUBLIC;
+REVOKE ALL ON SEQUENCE creditrisk.sharing_agreement_id_seq FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.shared_fields(text), creditrisk.shared_for_aggregates(text),
+                       creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole),
+                       creditrisk.share(regrole, text[], text[], date, boolean),
+                       creditrisk.protected_relations(oid), creditrisk.guard_views()
+    FROM PUBLIC;
+
+-- (audit: the accountability delta of issue 12 follows here)
+
+
 -- ===========================================================================
 -- Spot-check plans, draws, inspectors (issue 13)
 -- ===========================================================================

@@ -70,7 +70,7 @@ SELECT as_of, version, count(*) FROM classification_result GROUP BY as_of, versi
 SELECT c.relname, i.indexrelid::regclass AS index, i.indisunique,
        (SELECT bool_and(NOT EXISTS (SELECT 1 FROM classification_current WHERE uscc IS NULL))) AS no_nulls
   FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
- WHERE c.relname IN ('classification_current', 'classification_domain_current') AND i.indisunique ORDER BY 1;
+ WHERE c.relname IN ('classification_current_mv', 'classification_domain_current_mv') AND i.indisunique ORDER BY 1;
 -- The defaults: today, with the model active today.
 SELECT (r).as_of = current_date AS today, (r).model_key = active_model() AS active_model
   FROM (SELECT refresh_classification() AS r) x;

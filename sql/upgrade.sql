@@ -45,6 +45,10 @@ SELECT 'comment', pg_describe_object(classoid, objoid, objsubid), description
                                WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
                                  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'creditrisk'))
 UNION ALL
+SELECT 'relation', c.oid::regclass::text,
+       concat_ws(' ', c.relkind, c.relrowsecurity, c.relforcerowsecurity, c.reloptions::text)
+  FROM pg_class c WHERE c.relnamespace = 'creditrisk'::regnamespace
+UNION ALL
 SELECT 'acl', c.oid::regclass::text, coalesce(c.relacl::text, 'default')
   FROM pg_class c WHERE c.relnamespace = 'creditrisk'::regnamespace
 UNION ALL

@@ -1,18 +1,13 @@
--- The analyst grants documented in doc/classification.md suffice to read
--- every classification view, and give no write access.
+-- An analyst enrolled as the README shows (creditrisk.enrol) reads every
+-- classification view, and has no write access.
 BEGIN;
 SELECT plan(10);
 SET LOCAL search_path = creditrisk, tap, public;
 
+SELECT creditrisk.create_roles();
 CREATE ROLE regress_creditrisk_reader;
 GRANT USAGE ON SCHEMA tap TO regress_creditrisk_reader;   -- (for the pgTAP assertions only)
-GRANT USAGE ON SCHEMA creditrisk TO regress_creditrisk_reader;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO regress_creditrisk_reader;
-GRANT SELECT ON creditrisk.classification_current, creditrisk.classification_domain_current,
-                creditrisk.classification_run, creditrisk.classification_result, creditrisk.enterprise,
-                creditrisk.supervision_measure, creditrisk.enterprise_measures, creditrisk.classification_worsened,
-                creditrisk.class_transition_latest, creditrisk.class_distribution_current,
-                creditrisk.score_stability_latest TO regress_creditrisk_reader;
+SELECT creditrisk.enrol('regress_creditrisk_reader', 'analyst', '411622');
 
 SET LOCAL ROLE regress_creditrisk_reader;
 SELECT lives_ok(format('SELECT count(*) FROM creditrisk.%I', v), format('the analyst reads %s', v))

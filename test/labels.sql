@@ -1,7 +1,7 @@
 -- Function labels, checked from the catalog: volatility, strictness,
 -- parallel safety, leakproofness, pinned search_path.
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 SET LOCAL search_path = creditrisk, tap, public;
 
 -- Every function of the extension, with its catalog labels.
@@ -84,8 +84,15 @@ SELECT is_empty($$
 $$, 'model writers are VOLATILE and PARALLEL UNSAFE');
 SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'score_explain(text, jsonb)'::regprocedure),
           85::real, 'score_explain estimates one row per reference indicator plus floors');
-SELECT ok(NOT EXISTS (SELECT 1 FROM ext_funcs WHERE prosecdef),
-          'no function of the extension is SECURITY DEFINER');
+-- One SECURITY DEFINER function (1.4): refreshing the current views needs
+-- their owner's rights; it takes no argument, returns nothing and pins a
+-- search_path with pg_temp last (test/attacks.sql tries to capture it).
+SELECT set_eq($$ SELECT func::text FROM ext_funcs WHERE prosecdef $$,
+              ARRAY['creditrisk.refresh_current_views()'],
+              'the only SECURITY DEFINER function is refresh_current_views()');
+SELECT is((SELECT proconfig FROM ext_funcs WHERE prosecdef),
+          ARRAY['search_path=pg_catalog, pg_temp'],
+          'refresh_current_views() pins search_path to pg_catalog, then pg_temp');
 SELECT is_empty($$
     SELECT c.oid::regclass FROM pg_class c
      WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind = 'r'
