@@ -66,8 +66,8 @@ for t in $tables; do
     check "$t comes back exactly" "$(q $dst "$rows")" "$(q $src "$rows")"
 done
 
-q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current" >/dev/null
-q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current" >/dev/null
+q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current_mv" >/dev/null
+q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current_mv" >/dev/null
 cur="SELECT string_agg(x::text, ',' ORDER BY x::text) FROM creditrisk.classification_current x"
 check "after a refresh the current classification is the source's" "$(q $dst "$cur")" "$(q $src "$cur")"
 reproduce="SELECT count(*) FROM (SELECT uscc, division_code, score, final_class, overrides FROM creditrisk.classification_result

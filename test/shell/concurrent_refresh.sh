@@ -86,7 +86,7 @@ check "after the commit readers see the new run" "$([ "$after" = "$history" ] &&
 # Contrast: a plain REFRESH takes an exclusive lock, and the same reader fails.
 psql -X -q -d $db >/dev/null 2>&1 <<'SQL' &
 BEGIN;
-REFRESH MATERIALIZED VIEW creditrisk.classification_current;
+REFRESH MATERIALIZED VIEW creditrisk.classification_current_mv;
 SELECT pg_sleep(1.5);
 COMMIT;
 SQL
