@@ -88,7 +88,7 @@ SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'score_explain(text, jsonb)':
 -- their owner's rights; it takes no argument, returns nothing and pins a
 -- search_path with pg_temp last (test/attacks.sql tries to capture it).
 SELECT set_eq($$ SELECT func::text FROM ext_funcs WHERE prosecdef $$,
-              ARRAY['creditrisk.refresh_current_views()'],
+              ARRAY['refresh_current_views()'],
               'the only SECURITY DEFINER function is refresh_current_views()');
 SELECT is((SELECT proconfig FROM ext_funcs WHERE prosecdef),
           ARRAY['search_path=pg_catalog, pg_temp'],
