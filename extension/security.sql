@@ -18,9 +18,10 @@
 --
 -- Every table holding enterprise data has row-level security ENABLEd and
 -- FORCEd here, with no policy: until create_roles() adds the policies, no
--- role but a superuser sees a row (fail closed).  The policies are created by
--- create_roles(), not by this script, because pg_dump dumps the policies of
--- an extension's tables and a restore would otherwise meet them twice.
+-- role but a superuser sees a row (fail closed).  The policies name the group
+-- roles, which exist only once create_roles() made them, so it creates them;
+-- pg_dump does not keep them (nor ownership), so a restored database is
+-- closed until create_roles() runs again (test/shell/roles_dump.sh).
 -- The scope functions (scope_from, scope_to, division_upper) and the scoped
 -- views of the current classification are in extension/classification.sql.
 -- ===========================================================================
