@@ -71,45 +71,17 @@ COMMENT ON FUNCTION creditrisk.division_upper(text) IS
 -- The jurisdiction (管辖范围) of the current role, as a range of division codes
 -- [scope_from(), scope_to()): everything for superusers, roles with BYPASSRLS
 -- and creditrisk_owner; the enrolled division and below for an enrolled
--- admin, analyst or auditor (creditrisk.jurisdiction); nothing (NULL) for
--- anyone else, partners included.  Policies and views call each once per
--- query, as an InitPlan: (SELECT creditrisk.scope_from()).
+-- admin, analyst or auditor (creditrisk.jurisdiction, extension/security.sql);
+-- nothing (NULL) for anyone else, partners included.  Policies and views call
+-- each once per query, as an InitPlan: (SELECT creditrisk.scope_from()).  In C
+-- (src/scope.c): one index probe, no search_path to capture.
 CREATE FUNCTION creditrisk.scope_from() RETURNS text
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    d text;
-BEGIN
-    IF current_user = 'creditrisk_owner'
-       OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
-        RETURN '000000';
-    END IF;
-    IF NOT pg_catalog.has_table_privilege('creditrisk.jurisdiction', 'SELECT') THEN
-        RETURN NULL;   -- not enrolled in any creditrisk role
-    END IF;
-    SELECT j.division_code INTO d FROM creditrisk.jurisdiction j WHERE j.role_name = current_user AND j.kind <> 'partner';
-    RETURN d;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'scope_from' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION creditrisk.scope_from() IS
     'Lowest division code of the current role''s jurisdiction (管辖范围); NULL when it has none (then it sees no enterprise)';
 
 CREATE FUNCTION creditrisk.scope_to() RETURNS text
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    d text;
-BEGIN
-    IF current_user = 'creditrisk_owner'
-       OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
-        RETURN '9999999';
-    END IF;
-    IF NOT pg_catalog.has_table_privilege('creditrisk.jurisdiction', 'SELECT') THEN
-        RETURN NULL;
-    END IF;
-    SELECT creditrisk.division_upper(j.division_code) INTO d
-      FROM creditrisk.jurisdiction j WHERE j.role_name = current_user AND j.kind <> 'partner';
-    RETURN d;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'scope_to' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION creditrisk.scope_to() IS
     'The first division code after the current role''s jurisdiction (管辖范围); NULL when it has none';
 

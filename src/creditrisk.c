@@ -13,6 +13,7 @@
  *	calendar.c		Chinese working days (工作日) and deadlines
  *	arrival.c		knowledge time: recorded_at, the history of superseded
  *					versions, the fence that gives a run one state
+ *	scope.c			the current role's jurisdiction, for row-level security
  *
  * The indicator engine, compute_indicators() (shared declarations in
  * engine.h; how a run goes in compute.c):
