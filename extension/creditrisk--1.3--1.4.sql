@@ -1640,7 +1640,7 @@ CREATE INDEX classification_result_division_idx ON creditrisk.classification_res
 ALTER MATERIALIZED VIEW creditrisk.classification_current RENAME TO classification_current_mv;
 ALTER MATERIALIZED VIEW creditrisk.classification_domain_current RENAME TO classification_domain_current_mv;
 COMMENT ON MATERIALIZED VIEW creditrisk.classification_current_mv IS
-    'The classification of the latest run (最新分类结果) of every enterprise, refreshed CONCURRENTLY by refresh_classification(); no reader has access: read creditrisk.classification_current, which applies the reader''s jurisdiction';
+    'The classification of the latest run (最新分类结果: the latest version of the latest date) of every enterprise, refreshed CONCURRENTLY by refresh_classification(); no reader has access: read creditrisk.classification_current, which applies the reader''s jurisdiction';
 COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current_mv IS
     'Each enterprise''s class in each domain (通用+专业融合, art. 16), latest run, every enterprise; no reader has access: read creditrisk.classification_domain_current';
 
@@ -1652,7 +1652,7 @@ SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrid
   FROM creditrisk.classification_current_mv c
  WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_current IS
-    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围); the date and model are in creditrisk.classification_run';
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围); the date, version and model are in creditrisk.classification_run';
 
 CREATE VIEW creditrisk.classification_domain_current WITH (security_barrier = true) AS
 SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class
@@ -1683,18 +1683,20 @@ SELECT c.uscc, c.division_code, c.final_class AS class, m.min_spot_check_ratio, 
          CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
     ON m.division_code = c.division_code AND m.class = c.final_class;
 
-CREATE OR REPLACE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL,
+                                                   known_at timestamptz DEFAULT NULL)
 RETURNS creditrisk.classification_run
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 #variable_conflict use_variable
 DECLARE
     t0 timestamptz := clock_timestamp();
     ts timestamptz;
+    fence timestamptz;
     n bigint;
     m creditrisk.model;
     rule creditrisk.override_rule;
-    prior_attempt integer;
-    latest date;
+    v integer;
+    latest record;
     stages jsonb := '{}';
     matched jsonb := '{}';
     result creditrisk.classification_run;
@@ -1711,12 +1713,35 @@ BEGIN
                   DETAIL = 'Records are dated; a future date would classify on records that do not exist yet.',
                   HINT = 'Classify on today or an earlier date.';
     END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'refresh_classification runs in READ COMMITTED, not %', upper(current_setting('transaction_isolation'))
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'A run fixes its knowledge time after waiting for the writers in progress; a REPEATABLE READ or SERIALIZABLE snapshot is taken before that, at the transaction''s first statement, and could miss rows recorded before the knowledge time.',
+                  HINT = 'Call it outside an explicit transaction block or in BEGIN ISOLATION LEVEL READ COMMITTED: the run reads one consistent state, as known at its knowledge time, by itself.';
+    END IF;
+
+    -- The fence: one run at a time, writers of the register, the records and
+    -- the configuration wait until the run ends; everything recorded up to
+    -- the knowledge time is committed and visible from here on.
+    fence := creditrisk.knowledge_fence();
+    IF known_at IS NULL THEN
+        known_at := fence;
+    ELSIF known_at > fence THEN
+        RAISE EXCEPTION 'knowledge time is in the future'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It is %s; a run can only use what is known by now.', known_at),
+                  HINT = 'Omit it to classify with what is known now, or give the known_at of an earlier run to reproduce it.';
+    ELSIF NOT isfinite(known_at) THEN
+        RAISE EXCEPTION 'knowledge time must be a finite moment'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example the known_at of an earlier run.';
+    END IF;
+
     IF model IS NULL THEN
-        model := creditrisk.active_model(as_of);
+        model := creditrisk.active_model(as_of, known_at);
         IF model IS NULL THEN
             RAISE EXCEPTION 'no model is active on %', as_of
                 USING ERRCODE = 'object_not_in_prerequisite_state',
-                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date.',
+                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date, as known at the knowledge time.',
                       HINT = 'Name a model, or activate one: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (...);';
         END IF;
     END IF;
@@ -1732,10 +1757,15 @@ BEGIN
     END IF;
     label := format('refresh_classification %s (%s)', as_of, model);
     SELECT string_agg(format('%s (%s of 16 cells)', r.domain,
-                             (SELECT count(*) FROM creditrisk.fusion_matrix fm WHERE fm.domain = r.domain)), ', ' ORDER BY r.domain)
+                             (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+                               WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from)),
+                      ', ' ORDER BY r.domain)
       INTO label_missing
-      FROM creditrisk.fusion_rule r
-     WHERE r.method = 'matrix' AND (SELECT count(*) FROM creditrisk.fusion_matrix fm WHERE fm.domain = r.domain) < 16;
+      FROM (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+             WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) r
+     WHERE r.method = 'matrix'
+       AND (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+             WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from) < 16;
     IF label_missing IS NOT NULL THEN
         RAISE EXCEPTION 'fusion matrix incomplete: %', label_missing
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -1743,29 +1773,21 @@ BEGIN
                   HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
     END IF;
 
-    -- One run at a time; readers of the history and the views are not blocked.
-    LOCK TABLE creditrisk.classification_run IN EXCLUSIVE MODE;
-
-    -- 1. Replace the run of this date, if any.
-    ts := clock_timestamp();
-    SELECT r.attempt INTO prior_attempt FROM creditrisk.classification_run r WHERE r.as_of = as_of;
-    DELETE FROM creditrisk.classification_run r WHERE r.as_of = as_of;
-    INSERT INTO creditrisk.classification_run (as_of, model_key, model_revision, started_at, run_by, attempt)
-    VALUES (as_of, model, m.revision, t0, current_user, coalesce(prior_attempt, 0) + 1);
-    IF prior_attempt IS NOT NULL THEN
-        stages := stages || jsonb_build_object('replace', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
-        RAISE NOTICE '%: replacing the run of attempt %', label, prior_attempt
-            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
-                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    -- 1. A new version of the date; earlier versions stay.
+    SELECT coalesce(max(r.version), 0) + 1 INTO v FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by)
+    VALUES (as_of, v, known_at, model, m.revision, t0, current_user);
+    IF v > 1 THEN
+        RAISE NOTICE '%: version % (earlier versions stay in the history)', label, v;
     END IF;
 
-    -- 2. Indicators and scores.
+    -- 2. Indicators and scores, on the register version valid on the date.
     ts := clock_timestamp();
-    INSERT INTO creditrisk.classification_result (as_of, uscc, division_code, score, score_class, final_class, reasons)
-    SELECT as_of, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
+    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
+    SELECT as_of, v, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
            creditrisk.score_reasons(model, i.indicators, 3)
-      FROM creditrisk.compute_indicators(model, as_of) i
-      JOIN creditrisk.enterprise e ON e.uscc = i.uscc
+      FROM creditrisk.compute_indicators(model, as_of, known_at) i
+      JOIN creditrisk.register_at(as_of, known_at) e ON e.uscc = i.uscc
      CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s;
     GET DIAGNOSTICS n = ROW_COUNT;
     stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
@@ -1773,8 +1795,9 @@ BEGIN
         USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
                               round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
 
-    -- 3. Overrides (art. 10), one set-based statement per rule in force.
-    FOR rule IN SELECT * FROM creditrisk.override_rule o
+    -- 3. Overrides (art. 10), one set-based statement per rule in force, as
+    --    entered by the knowledge time; each reads ($1 date, $2 knowledge time).
+    FOR rule IN SELECT * FROM creditrisk.override_rule_as_known(known_at) o
                  WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
                  ORDER BY o.code
     LOOP
@@ -1792,8 +1815,8 @@ BEGIN
                           FROM (%2$s) q
                          WHERE q.class IS NOT NULL
                          GROUP BY 1) q
-                 WHERE r.as_of = $1 AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql)
-              USING as_of;
+                 WHERE r.as_of = $1 AND r.version = %3$s AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql, v)
+              USING as_of, known_at;
             GET DIAGNOSTICS n = ROW_COUNT;
         EXCEPTION WHEN OTHERS THEN
             RAISE EXCEPTION 'override rule "%" failed', rule.code
@@ -1810,18 +1833,20 @@ BEGIN
     -- 4. Fusion (art. 16) with the latest professional class on or before the date.
     ts := clock_timestamp();
     INSERT INTO creditrisk.classification_domain_result
-           (as_of, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
-    SELECT as_of, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
+           (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
+    SELECT as_of, v, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
            coalesce(f.method, 'riskier'),
            CASE WHEN f.method = 'matrix' THEN fm.fused_class ELSE greatest(r.final_class, d.class) END
       FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
-              FROM creditrisk.domain_risk_class x
+              FROM creditrisk.domain_risk_class_as_known(known_at) x
              WHERE x.assessed_date <= as_of
              ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
-      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.uscc = d.uscc
-      LEFT JOIN creditrisk.fusion_rule f ON f.domain = d.domain
-      LEFT JOIN creditrisk.fusion_matrix fm
-             ON fm.domain = d.domain AND fm.general_class = r.final_class AND fm.professional_class = d.class;
+      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.version = v AND r.uscc = d.uscc
+      LEFT JOIN (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+                  WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) f ON f.domain = d.domain
+      LEFT JOIN creditrisk.fusion_matrix_as_known(known_at) fm
+             ON fm.domain = d.domain AND fm.effective_from = f.effective_from
+            AND fm.general_class = r.final_class AND fm.professional_class = d.class;
     GET DIAGNOSTICS n = ROW_COUNT;
     stages := stages || jsonb_build_object('fusion', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
     RAISE NOTICE '%: fusion: % enterprise domains', label, n
@@ -1839,25 +1864,25 @@ BEGIN
                    jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
                                       'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
                    count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden
-              FROM creditrisk.classification_result r WHERE r.as_of = as_of) s
-     WHERE run.as_of = as_of;
+              FROM creditrisk.classification_result r WHERE r.as_of = as_of AND r.version = v) s
+     WHERE run.as_of = as_of AND run.version = v;
     stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
 
     -- 6. Publish: refresh the views of the latest run, readers keep reading.
     ts := clock_timestamp();
-    SELECT max(r.as_of) INTO latest FROM creditrisk.classification_run r;
-    IF latest = as_of THEN
+    SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
+    IF latest.as_of = as_of THEN
         PERFORM creditrisk.refresh_current_views();
         stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
         RAISE NOTICE '%: refreshed the current classification', label
             USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
                                   round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
     ELSE
-        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest;
+        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest.as_of;
     END IF;
 
     UPDATE creditrisk.classification_run run SET finished_at = clock_timestamp(), stages = stages
-     WHERE run.as_of = as_of
+     WHERE run.as_of = as_of AND run.version = v
     RETURNING * INTO result;
     RAISE NOTICE '%: done: % enterprises, % overridden, final classes %', label, result.enterprises, result.overridden, result.final_classes
         USING DETAIL = format('elapsed %s s', round(extract(epoch FROM result.finished_at - t0)::numeric, 3));
@@ -1977,7 +2002,13 @@ BEGIN
                              'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
                              'public_opinion', 'domain_risk_class', 'indicator_value',
                              'classification_run', 'classification_result', 'classification_domain_result',
-                             'supervision_measure', 'jurisdiction', 'sharing_agreement']
+                             'supervision_measure', 'jurisdiction', 'sharing_agreement',
+                             -- superseded versions (extension/knowledge.sql)
+                             'enterprise_history', 'licence_history', 'penalty_history', 'spot_check_history',
+                             'complaint_history', 'abnormal_listing_history', 'serious_dishonesty_listing_history',
+                             'judgment_debtor_listing_history', 'annual_report_history', 'registration_change_history',
+                             'related_party_link_history', 'equity_pledge_freeze_history', 'lawsuit_history',
+                             'public_opinion_history', 'domain_risk_class_history', 'indicator_value_history']
     LOOP
         EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', t);
@@ -2004,6 +2035,16 @@ DECLARE
                                            'registration_change', 'equity_pledge_freeze', 'lawsuit',
                                            'public_opinion', 'domain_risk_class', 'indicator_value'];
     result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result'];
+    -- superseded versions, written only by the trigger record_arrival as the owner
+    config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
+                                            'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
+                                            'supervision_measure_history'];
+    record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
+                                            'complaint_history', 'abnormal_listing_history',
+                                            'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
+                                            'annual_report_history', 'registration_change_history',
+                                            'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
+                                            'domain_risk_class_history', 'indicator_value_history'];
     views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
                                    'score_stability_latest'];
@@ -2103,7 +2144,12 @@ BEGIN
                        || ARRAY['related_party_link'] || result_tables LOOP
         EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
     END LOOP;
-    GRANT SELECT (as_of, model_key, model_revision, started_at, finished_at, run_by, attempt)
+    -- the histories: read (a run or compute_indicators as known at a past time
+    -- reads them), never written but by the trigger
+    FOREACH t IN ARRAY config_history || record_history || ARRAY['enterprise_history', 'related_party_link_history'] LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT SELECT (as_of, version, known_at, model_key, model_revision, started_at, finished_at, run_by)
         ON creditrisk.classification_run TO creditrisk_analyst;
     GRANT SELECT ON creditrisk.classification_run TO creditrisk_auditor;
 
@@ -2121,21 +2167,23 @@ BEGIN
     -- 4. Policies (TO PUBLIC: the grants decide who may do what, the policies
     -- which rows).  A range on division_code, whose bounds are computed once
     -- per query, served by the index on division_code.
-    FOREACH t IN ARRAY register_tables || result_tables LOOP
+    FOREACH t IN ARRAY register_tables || result_tables || ARRAY['enterprise_history'] LOOP
         EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
         EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
     END LOOP;
     -- records: of enterprises the caller sees on the register (a hashed
     -- semi-join on the USCC; the register's policy applies inside)
-    FOREACH t IN ARRAY record_tables LOOP
+    FOREACH t IN ARRAY record_tables || record_history LOOP
         EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
         EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
                        'WITH CHECK (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
     END LOOP;
-    DROP POLICY IF EXISTS jurisdiction ON creditrisk.related_party_link;
-    CREATE POLICY jurisdiction ON creditrisk.related_party_link
-        USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))
-        WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e));
+    FOREACH t IN ARRAY ARRAY['related_party_link', 'related_party_link_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I '
+                       'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
     -- runs: readable by all who may read the table; written (the monthly run)
     -- only by a role whose jurisdiction is a whole province or more
     DROP POLICY IF EXISTS read ON creditrisk.classification_run;

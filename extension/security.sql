@@ -134,7 +134,13 @@ BEGIN
                              'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
                              'public_opinion', 'domain_risk_class', 'indicator_value',
                              'classification_run', 'classification_result', 'classification_domain_result',
-                             'supervision_measure', 'jurisdiction', 'sharing_agreement']
+                             'supervision_measure', 'jurisdiction', 'sharing_agreement',
+                             -- superseded versions (extension/knowledge.sql)
+                             'enterprise_history', 'licence_history', 'penalty_history', 'spot_check_history',
+                             'complaint_history', 'abnormal_listing_history', 'serious_dishonesty_listing_history',
+                             'judgment_debtor_listing_history', 'annual_report_history', 'registration_change_history',
+                             'related_party_link_history', 'equity_pledge_freeze_history', 'lawsuit_history',
+                             'public_opinion_history', 'domain_risk_class_history', 'indicator_value_history']
     LOOP
         EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', t);
@@ -161,6 +167,16 @@ DECLARE
                                            'registration_change', 'equity_pledge_freeze', 'lawsuit',
                                            'public_opinion', 'domain_risk_class', 'indicator_value'];
     result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result'];
+    -- superseded versions, written only by the trigger record_arrival as the owner
+    config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
+                                            'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
+                                            'supervision_measure_history'];
+    record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
+                                            'complaint_history', 'abnormal_listing_history',
+                                            'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
+                                            'annual_report_history', 'registration_change_history',
+                                            'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
+                                            'domain_risk_class_history', 'indicator_value_history'];
     views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
                                    'score_stability_latest'];
@@ -260,7 +276,12 @@ BEGIN
                        || ARRAY['related_party_link'] || result_tables LOOP
         EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
     END LOOP;
-    GRANT SELECT (as_of, model_key, model_revision, started_at, finished_at, run_by, attempt)
+    -- the histories: read (a run or compute_indicators as known at a past time
+    -- reads them), never written but by the trigger
+    FOREACH t IN ARRAY config_history || record_history || ARRAY['enterprise_history', 'related_party_link_history'] LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT SELECT (as_of, version, known_at, model_key, model_revision, started_at, finished_at, run_by)
         ON creditrisk.classification_run TO creditrisk_analyst;
     GRANT SELECT ON creditrisk.classification_run TO creditrisk_auditor;
 
@@ -278,21 +299,23 @@ BEGIN
     -- 4. Policies (TO PUBLIC: the grants decide who may do what, the policies
     -- which rows).  A range on division_code, whose bounds are computed once
     -- per query, served by the index on division_code.
-    FOREACH t IN ARRAY register_tables || result_tables LOOP
+    FOREACH t IN ARRAY register_tables || result_tables || ARRAY['enterprise_history'] LOOP
         EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
         EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
     END LOOP;
     -- records: of enterprises the caller sees on the register (a hashed
     -- semi-join on the USCC; the register's policy applies inside)
-    FOREACH t IN ARRAY record_tables LOOP
+    FOREACH t IN ARRAY record_tables || record_history LOOP
         EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
         EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
                        'WITH CHECK (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
     END LOOP;
-    DROP POLICY IF EXISTS jurisdiction ON creditrisk.related_party_link;
-    CREATE POLICY jurisdiction ON creditrisk.related_party_link
-        USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))
-        WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e));
+    FOREACH t IN ARRAY ARRAY['related_party_link', 'related_party_link_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I '
+                       'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
     -- runs: readable by all who may read the table; written (the monthly run)
     -- only by a role whose jurisdiction is a whole province or more
     DROP POLICY IF EXISTS read ON creditrisk.classification_run;
