@@ -14,6 +14,9 @@ INSERT INTO indicator_value (uscc, as_of, code, value, reported_by)
 SELECT uscc, '2026-09-30', 'penalties_3y', 1, 'fixture' FROM world;
 INSERT INTO related_party_link (from_uscc, to_uscc, kind, reported_by)
 SELECT a.uscc, b.uscc, 'shareholder', 'fixture' FROM world a, world b WHERE a.tag = 'xihua1' AND b.tag = 'zhongyuan';
+-- superseded versions: every penalty corrected, every register entry renamed
+UPDATE penalty SET fine_amount = 21;
+UPDATE enterprise SET name = name || ' (renamed)';
 ANALYZE;
 
 SELECT creditrisk.create_roles();
@@ -63,11 +66,15 @@ INSERT INTO truth SELECT q, pg_temp.seen(q) FROM unnest(ARRAY[
     'SELECT uscc FROM creditrisk.enterprise_measures', 'SELECT uscc FROM creditrisk.class_worsened(''2026-06-30'', ''2026-09-30'')',
     'SELECT uscc FROM creditrisk.compute_indicators(''reference-v1'', ''2026-09-30'')',
     'SELECT uscc FROM creditrisk.loaded_indicators(''reference-v1'', ''2026-09-30'')',
-    'SELECT from_uscc AS uscc FROM creditrisk.related_party_link']) q;
+    'SELECT from_uscc AS uscc FROM creditrisk.related_party_link',
+    'SELECT uscc FROM creditrisk.penalty_history', 'SELECT uscc FROM creditrisk.enterprise_history',
+    'SELECT uscc FROM creditrisk.penalty_as_known(now())']) q;
 GRANT SELECT ON truth TO PUBLIC;
 SET LOCAL client_min_messages = warning;   -- (the leaky function's NOTICEs)
 SELECT is((SELECT tags FROM truth WHERE q = 'SELECT uscc FROM creditrisk.enterprise'),
           '{chuanhui,fugou,xihua1,xihua2,zhongyuan,zz2}', 'the fixture: six enterprises in four divisions');
+SELECT is((SELECT tags FROM truth WHERE q = 'SELECT uscc FROM creditrisk.penalty_history'),
+          '{chuanhui,fugou,xihua1,xihua2,zhongyuan,zz2}', 'the fixture: a superseded penalty of each');
 
 CREATE TEMP TABLE leaked (by_role name, uscc text);
 GRANT SELECT, INSERT ON leaked TO PUBLIC;
@@ -225,9 +232,9 @@ SELECT is((SELECT count(*) FROM creditrisk.class_worsened() c JOIN pg_temp.world
             WHERE w.division <> '411622'), 0::bigint, 'A9 class_worsened lists no enterprise outside the county');
 SELECT creditrisk.indicators_to_sql('reference-v1') AS q \gset
 SET LOCAL search_path = pg_catalog, creditrisk, pg_temp;
-PREPARE plain_sql(date) AS :q;
+PREPARE plain_sql(date, timestamptz) AS :q;
 SET LOCAL search_path = creditrisk, tap, public;
-SELECT set_eq('EXECUTE plain_sql(''2026-09-30'')', $$ SELECT uscc, indicators FROM creditrisk.compute_indicators('reference-v1', '2026-09-30') $$,
+SELECT set_eq('EXECUTE plain_sql(''2026-09-30'', NULL)', $$ SELECT uscc, indicators FROM creditrisk.compute_indicators('reference-v1', '2026-09-30') $$,
               'A9 the indicators'' plain SQL, run by the county analyst, gives its 2 enterprises as compute_indicators does');
 RESET ROLE;
 

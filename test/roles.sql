@@ -118,7 +118,8 @@ SELECT lives_ok(format($$ INSERT INTO penalty (uscc, decision_number, decision_d
                           VALUES (%L, 'regress-1', '2026-08-01', 'minor', 'admin') $$, (SELECT uscc FROM world WHERE tag = 'fugou')),
                 'admin: loads a record');
 SELECT lives_ok($$ SELECT refresh_classification('2026-09-30') $$, 'admin: runs the monthly classification');
-SELECT is((SELECT model_key FROM classification_run WHERE as_of = '2026-09-30'), 'regress-henan-2026', '... with its model');
+SELECT is((SELECT model_key FROM classification_run WHERE as_of = '2026-09-30' ORDER BY version DESC LIMIT 1), 'regress-henan-2026',
+          '... with its model (a new version of the date)');
 SELECT is((SELECT count(*) FROM classification_current), 6::bigint, '... and the province''s 6 enterprises are current');
 RESET ROLE;
 
@@ -158,7 +159,7 @@ SELECT ok((SELECT bool_and(x.n > 0) FROM (SELECT count(*) AS n FROM compute_indi
           'county analyst: explains a score');
 SELECT lives_ok($$ SELECT score_reasons('reference-v1', c.indicators) FROM compute_indicators('reference-v1', '2026-09-30') c $$,
                 'county analyst: reason codes');
-SELECT is((SELECT count(*) FROM classification_result), 4::bigint, 'county analyst: its history (2 enterprises, 2 runs)');
+SELECT is((SELECT count(*) FROM classification_result), 6::bigint, 'county analyst: its history (2 enterprises, 3 runs: the admin''s re-run is a version)');
 SELECT lives_ok($$ SELECT as_of, model_key, run_by FROM classification_run $$, 'county analyst: which runs there were');
 SELECT throws_ok($$ SELECT final_classes FROM classification_run $$, '42501', NULL,
                  'county analyst: not the province-wide counts of a run');
@@ -177,7 +178,8 @@ RESET ROLE;
 -- ---------------------------------------------------------------------------
 SET LOCAL ROLE regress_cr_auditor;
 SET LOCAL search_path = "$user", creditrisk, public, tap;
-SELECT is((SELECT enterprises FROM classification_run WHERE as_of = '2026-09-30'), 6::bigint, 'auditor: reads the runs with their counts');
+SELECT is((SELECT enterprises FROM classification_run WHERE as_of = '2026-09-30' ORDER BY version DESC LIMIT 1), 6::bigint,
+          'auditor: reads the runs with their counts');
 SELECT is((SELECT count(*) FROM jurisdiction), 6::bigint, 'auditor: reads every jurisdiction');
 SELECT is((SELECT count(*) FROM sharing_agreement), 1::bigint, 'auditor: reads every sharing agreement');
 SELECT is((SELECT count(*) FROM classification_current), 4::bigint, 'auditor: reads the results of its city');
