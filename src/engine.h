@@ -402,6 +402,22 @@ text_is(Datum d, const char *s)
 }
 
 /*
+ * A qsort() comparator of type's elements by the int32 members k1, then k2
+ * (the arrays grouped per enterprise sort by slot first).
+ */
+#define PAIR_COMPARATOR(name, type, k1, k2) \
+static int \
+name(const void *a, const void *b) \
+{ \
+	const type *x = a; \
+	const type *y = b; \
+ \
+	if (x->k1 != y->k1) \
+		return (x->k1 > y->k1) - (x->k1 < y->k1); \
+	return (x->k2 > y->k2) - (x->k2 < y->k2); \
+}
+
+/*
  * Room for element n of an array that grows by doubling (from 1024), in
  * cxt: the array, moved if it had to grow.
  */

@@ -44,14 +44,8 @@ row_licence(ComputeState *st, Datum *v, bool *null)
 	}
 }
 
-static int
-cmp_licence(const void *a, const void *b)
-{
-	const Licence *x = a;
-	const Licence *y = b;
-
-	return (x->slot > y->slot) - (x->slot < y->slot);
-}
+/* by enterprise (the order of one enterprise's licences does not matter) */
+PAIR_COMPARATOR(cmp_licence, Licence, slot, valid_from)
 
 static bool
 same_kind(const Licence *a, const Licence *b)
@@ -294,38 +288,42 @@ const RecordKind record_abnormal_listing = {
 	.cols = abnormal_cols, .ncols = lengthof(abnormal_cols), .row = row_abnormal
 };
 
+/*
+ * A listing (serious dishonesty, judgment debtors): listings in one window,
+ * removals in another, and whether one is current.
+ */
+static inline void
+count_listing(const Windows *w, Datum *v, bool *null, DateADT listings_after, DateADT removed_after,
+			  int32 *listings, int32 *removed, bool *current)
+{
+	DateADT		listed = DatumGetDateADT(v[1]);
+
+	if (IN_WINDOW(listed, listings_after, w))
+		(*listings)++;
+	if (!null[2] && IN_WINDOW(DatumGetDateADT(v[2]), removed_after, w))
+		(*removed)++;
+	if (CURRENT(listed, null[2], DatumGetDateADT(v[2]), w))
+		*current = true;
+}
+
 static void
 row_serious(ComputeState *st, Datum *v, bool *null)
 {
 	Enterprise *e = enterprise_of(st, v[0]);
-	const Windows *w = &st->w;
-	DateADT		listed = DatumGetDateADT(v[1]);
 
-	if (e == NULL || listed > w->d)
-		return;
-	if (IN_WINDOW(listed, w->y5, w))
-		e->serious_listings_5y++;
-	if (!null[2] && IN_WINDOW(DatumGetDateADT(v[2]), w->y2, w))
-		e->serious_removed_2y++;
-	if (CURRENT(listed, null[2], DatumGetDateADT(v[2]), w))
-		e->serious_current = true;
+	if (e != NULL && DatumGetDateADT(v[1]) <= st->w.d)
+		count_listing(&st->w, v, null, st->w.y5, st->w.y2,
+					  &e->serious_listings_5y, &e->serious_removed_2y, &e->serious_current);
 }
 
 static void
 row_debtor(ComputeState *st, Datum *v, bool *null)
 {
 	Enterprise *e = enterprise_of(st, v[0]);
-	const Windows *w = &st->w;
-	DateADT		listed = DatumGetDateADT(v[1]);
 
-	if (e == NULL || listed > w->d)
-		return;
-	if (IN_WINDOW(listed, w->y3, w))
-		e->debtor_listings_3y++;
-	if (!null[2] && IN_WINDOW(DatumGetDateADT(v[2]), w->y1, w))
-		e->debtor_removed_1y++;
-	if (CURRENT(listed, null[2], DatumGetDateADT(v[2]), w))
-		e->debtor_current = true;
+	if (e != NULL && DatumGetDateADT(v[1]) <= st->w.d)
+		count_listing(&st->w, v, null, st->w.y3, st->w.y1,
+					  &e->debtor_listings_3y, &e->debtor_removed_1y, &e->debtor_current);
 }
 
 RECORD_COLUMNS(listing_cols, "uscc", "listed_date", "removed_date");
@@ -393,16 +391,7 @@ row_change(ComputeState *st, Datum *v, bool *null)
 
 RECORD_COLUMNS(change_cols, "uscc", "change_date", "kind");
 
-static int
-cmp_slot_date(const void *a, const void *b)
-{
-	const SlotDate *x = a;
-	const SlotDate *y = b;
-
-	if (x->slot != y->slot)
-		return (x->slot > y->slot) - (x->slot < y->slot);
-	return (x->date > y->date) - (x->date < y->date);
-}
+PAIR_COMPARATOR(cmp_slot_date, SlotDate, slot, date)
 
 /* Several changes of the legal representative on one day count once. */
 static void

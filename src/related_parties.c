@@ -61,16 +61,7 @@ row_link(ComputeState *st, Datum *v, bool *null)
 
 RECORD_COLUMNS(link_cols, "from_uscc", "to_uscc", "kind", "valid_from", "valid_to");
 
-static int
-cmp_edge(const void *a, const void *b)
-{
-	const Edge *x = a;
-	const Edge *y = b;
-
-	if (x->from != y->from)
-		return (x->from > y->from) - (x->from < y->from);
-	return (x->to > y->to) - (x->to < y->to);
-}
+PAIR_COMPARATOR(cmp_edge, Edge, from, to)
 
 /* Aggregate over the distinct related enterprises of each enterprise. */
 static void

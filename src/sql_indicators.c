@@ -77,6 +77,59 @@ load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer)
 				 errhint("Set creditrisk.indicator.definition_sql, or load their values into creditrisk.indicator_value and score those.")));
 }
 
+/* Called with each row of a query run by for_each_row(). */
+typedef void (*RowCallback) (HeapTuple tup, TupleDesc desc, void *arg);
+
+/* Run a query with parameters $1 (date) and $2 (timestamptz), row by row through a cursor. */
+static void
+for_each_row(const char *sql, const char *what, Datum *args, const char *nulls, RowCallback fn, void *arg)
+{
+	Oid			argtypes[2] = {DATEOID, TIMESTAMPTZOID};
+	SPIPlanPtr	plan = SPI_prepare(sql, 2, argtypes);
+	Portal		portal;
+
+	if (plan == NULL)
+		elog(ERROR, "creditrisk: SPI_prepare failed for %s: %s", what, SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, args, nulls, true);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 r = 0; r < SPI_processed; r++)
+			fn(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, arg);
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+}
+
+typedef struct CustomValues
+{
+	ComputeState *st;
+	const ModelColumns *mc;
+	double	   *custom;
+	bool	   *custom_null;
+} CustomValues;
+
+static void
+store_custom_row(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	CustomValues *cv = arg;
+	int			ncustom = cv->mc->ncustom;
+	bool		isnull;
+	int32		s = index_lookup(cv->st, DatumGetUsccP(SPI_getbinval(tup, desc, 1, &isnull)));
+
+	if (s < 0)
+		return;
+	for (int k = 0; k < ncustom; k++)
+	{
+		Datum		d = SPI_getbinval(tup, desc, k + 2, &isnull);
+
+		cv->custom_null[(Size) s * ncustom + k] = isnull;
+		cv->custom[(Size) s * ncustom + k] = isnull ? 0 : DatumGetFloat8(d);
+	}
+}
+
 /*
  * Values of the SQL-defined entries, in one query: custom[slot * ncustom + k].
  */
@@ -84,11 +137,9 @@ void
 compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *custom_null)
 {
 	StringInfoData sql;
-	Oid			argtypes[2] = {DATEOID, TIMESTAMPTZOID};
 	Datum		args[2] = {DateADTGetDatum(st->w.d), TimestampTzGetDatum(st->known_at)};
 	char		argnulls[2] = {' ', st->known_given ? ' ' : 'n'};
-	SPIPlanPtr	plan;
-	Portal		portal;
+	CustomValues cv = {st, mc, custom, custom_null};
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT e.uscc");
@@ -96,37 +147,13 @@ compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *c
 		appendStringInfo(&sql, ",\n (%s)::double precision", mc->definition[mc->custom_pos[k]]);
 	appendStringInfoString(&sql, "\n FROM creditrisk.register_at($1, $2) e"
 						   " WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, $1)");
+	for_each_row(sql.data, "the SQL-defined indicators", args, argnulls, store_custom_row, &cv);
+}
 
-	plan = SPI_prepare(sql.data, 2, argtypes);
-	if (plan == NULL)
-		elog(ERROR, "creditrisk: SPI_prepare failed for the SQL-defined indicators: %s",
-			 SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, args, argnulls, true);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, 10000);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull;
-			int32		s = index_lookup(st, DatumGetUsccP(SPI_getbinval(tup, desc, 1, &isnull)));
-
-			if (s < 0)
-				continue;
-			for (int k = 0; k < mc->ncustom; k++)
-			{
-				Datum		d = SPI_getbinval(tup, desc, k + 2, &isnull);
-
-				custom_null[(Size) s * mc->ncustom + k] = isnull;
-				custom[(Size) s * mc->ncustom + k] = isnull ? 0 : DatumGetFloat8(d);
-			}
-		}
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
+static void
+store_result_row(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	tuplestore_puttuple((Tuplestorestate *) arg, tup);
 }
 
 /* The whole computation through the SQL definitions (honours policies). */
@@ -135,28 +162,11 @@ compute_by_sql(const char *model, DateADT as_of, bool known_given, TimestampTz k
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1] = {CStringGetTextDatum(model)};
-	Oid			dargtypes[2] = {DATEOID, TIMESTAMPTZOID};
 	Datum		dargs[2] = {DateADTGetDatum(as_of), TimestampTzGetDatum(known_at)};
 	char		dnulls[2] = {' ', known_given ? ' ' : 'n'};
-	char	   *sql;
-	SPIPlanPtr	plan;
-	Portal		portal;
 
 	if (SPI_execute_with_args("SELECT creditrisk.indicators_to_sql($1)", 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "creditrisk: indicators_to_sql failed");
-	sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	plan = SPI_prepare(sql, 2, dargtypes);
-	if (plan == NULL)
-		elog(ERROR, "creditrisk: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, dargs, dnulls, true);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, 10000);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 r = 0; r < SPI_processed; r++)
-			tuplestore_puttuple(ts, SPI_tuptable->vals[r]);
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
+	for_each_row(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "indicators_to_sql()",
+				 dargs, dnulls, store_result_row, ts);
 }
