@@ -507,6 +507,9 @@ SELECT ent.label, mi.code, u.c AS c_engine, float8send(u.c) = float8send(u.s) AS
  WHERE mi.code IN ('registered_capital', 'paid_in_ratio', 'unpaid_capital', 'penalty_fines_3y')
    AND ent.label IN ('A', 'B', 'F')
  ORDER BY ent.label, mi.position;
+-- NaN is not an amount (numeric(16,4) can store it): a clear error.
+UPDATE enterprise SET registered_capital = 'NaN' WHERE uscc = '91411622MA4RN00F13';
+SELECT count(*) FROM compute_indicators('reference-v1', '2026-06-30'); \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
 
 -- The engine reads heap tuples: a record table moved to another access

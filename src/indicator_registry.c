@@ -60,7 +60,7 @@ builtin_find(const char *code)
  * ------------------------------------------------------------------------ */
 
 #define DERIVE(code) \
-	static inline bool \
+	static bool \
 	derive_##code(const ComputeState *st, const Enterprise *e, const Enterprise *basis, double *v)
 
 /* Gravity of an abnormal-listing reason (indicator_rules.c) back to the reason: 1 < 9 < 2 < 3 < 4. */
