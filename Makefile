@@ -7,7 +7,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
        src/model.o src/score.o \
        src/compute.o src/indicator_registry.o src/uscc_index.o src/register_scan.o \
        src/record_scan.o src/indicator_rules.o src/related_parties.o src/sql_indicators.o \
-       src/amount.o src/calendar.o src/arrival.o src/scope.o
+       src/amount.o src/calendar.o src/arrival.o src/scope.o \
+       src/records.o
 
 # Install sources: one file per concept under extension/, each holding the
 # CURRENT definition of what it creates, read top to bottom (nothing is

@@ -174,7 +174,7 @@ CREATE TABLE creditrisk.high_concern_industry (
     industry_prefix creditrisk.industry_code NOT NULL,
     effective_from  date NOT NULL,
     effective_to    date,
-    class           creditrisk.riskclass NOT NULL
+    class           creditrisk.riskclass
                     CONSTRAINT high_concern_industry_class_c_or_d CHECK (class IN ('C', 'D')),
     name            text NOT NULL DEFAULT '',
     note            text NOT NULL DEFAULT '',
@@ -185,7 +185,8 @@ CREATE TABLE creditrisk.high_concern_industry (
 );
 COMMENT ON TABLE creditrisk.high_concern_industry IS
     'High-social-concern industries (社会高度关注行业, art. 10 (3)): enterprises whose industry code starts with the prefix are classified at least C or D from effective_from to effective_to (inclusive, NULL = open); the bureau edits this table';
-COMMENT ON COLUMN creditrisk.high_concern_industry.industry_prefix IS 'GB/T 4754-2017 code or prefix: section (C), division (C26), group (C267) or class (C2672)';
+COMMENT ON COLUMN creditrisk.high_concern_industry.industry_prefix IS 'GB/T 4754-2017 code or prefix: section (C), division (C26), group (C267) or class (C2672); among the prefixes in force that an enterprise''s industry starts with, the most specific (longest) applies';
+COMMENT ON COLUMN creditrisk.high_concern_industry.class IS 'C or D; NULL = an exception: the industry is not of high concern, although a shorter prefix is (e.g. C27 C with C2770 NULL)';
 COMMENT ON COLUMN creditrisk.high_concern_industry.example IS
     'Shipped example (示例) from the reference configuration: NEVER applied; insert a row of your own (example = false) to adopt it';
 
@@ -260,14 +261,14 @@ INSERT INTO creditrisk.override_rule (code, name, name_en, basis, rule_sql, ship
  WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1)
  GROUP BY l.uscc$rule$, true, '-infinity'),
 ('high_concern_industry', '属于社会高度关注行业', 'In a high-social-concern industry',
- '豫市监办〔2022〕100号 第十条（三）: C or D as configured in creditrisk.high_concern_industry',
+ '豫市监办〔2022〕100号 第十条（三）: C or D as configured in creditrisk.high_concern_industry; the most specific prefix applies (a NULL class there is an exception)',
  $rule$SELECT DISTINCT ON (e.uscc) e.uscc, h.class, h.industry_prefix
   FROM creditrisk.register_at($1, $2) e
   JOIN creditrisk.high_concern_industry_as_known($2) h
     ON h.industry_prefix IN (left(e.industry_code, 1), left(e.industry_code, 3),
                              left(e.industry_code, 4), left(e.industry_code, 5))
  WHERE NOT h.example AND h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
- ORDER BY e.uscc, h.class DESC, length(h.industry_prefix) DESC$rule$, true, '-infinity');
+ ORDER BY e.uscc, length(h.industry_prefix) DESC, h.effective_from DESC$rule$, true, '-infinity');
 
 CREATE TRIGGER override_rule_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.override_rule
     FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
@@ -381,7 +382,14 @@ CREATE TRIGGER supervision_measure_shipped BEFORE INSERT OR UPDATE OR DELETE ON 
         'Add a new provincial version with a later effective_from instead.');
 SELECT creditrisk.keep_history('creditrisk.supervision_measure');
 
--- Local rows looser than the level above in force on their effective date.
+-- Rows that loosen the measures:
+--  - any row, provincial ones included, looser than the province's minimums
+--    of art. 12-15, which are the shipped (frozen) provincial rows: ratios
+--    1/3/10/20 %, key licensing review for C, key supervision for D,
+--    proactive inspection for B-D;
+--  - a city or county row looser than the level above in force on its date;
+--  - ratios in force out of class order (A <= B <= C <= D) in any division
+--    of the table on any date a version starts.
 CREATE FUNCTION creditrisk.measure_loosenings(province text DEFAULT NULL)
 RETURNS TABLE (division_code text, class creditrisk.riskclass, effective_from date, measure text,
                local_value text, above_division text, above_from date, above_value text)
@@ -396,26 +404,59 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_t
                                      (CASE WHEN creditrisk.division_level(l.division_code) = 'county'
                                            THEN creditrisk.division_at(l.division_code, 'city') END)) a(code)
          WHERE creditrisk.division_level(l.division_code) <> 'province' AND a.code IS NOT NULL
+    ), compared AS (
+        -- each local row against the level above in force on its date
+        SELECT p.*, u.division_code AS u_division, u.effective_from AS u_from, u.min_spot_check_ratio AS u_ratio,
+               u.proactive_onsite_inspection AS u_proactive, u.key_licensing_review AS u_review,
+               u.key_supervision_target AS u_target
+          FROM pairs p
+          CROSS JOIN LATERAL (SELECT * FROM m u
+                               WHERE u.division_code = p.above AND u.class = p.class AND u.effective_from <= p.effective_from
+                               ORDER BY u.effective_from DESC LIMIT 1) u
+        UNION ALL
+        -- every row, the province's own included, against the minimums of art. 12-15
+        SELECT l.*, NULL, f.division_code, f.effective_from, f.min_spot_check_ratio,
+               f.proactive_onsite_inspection, f.key_licensing_review, f.key_supervision_target
+          FROM m l
+          JOIN creditrisk.supervision_measure f
+            ON f.shipped AND f.class = l.class AND left(f.division_code, 2) = left(l.division_code, 2)
+         WHERE NOT l.shipped
+    ), order_points AS (
+        SELECT DISTINCT d.division_code, t.effective_from
+          FROM (SELECT DISTINCT m.division_code FROM m) d
+         CROSS JOIN (SELECT DISTINCT m.effective_from FROM m) t
+    ), in_force AS (
+        SELECT o.division_code, o.effective_from, f.class, f.min_spot_check_ratio,
+               lead(f.class) OVER w AS next_class, lead(f.min_spot_check_ratio) OVER w AS next_ratio
+          FROM order_points o
+         CROSS JOIN LATERAL creditrisk.measures_in_force(o.division_code::creditrisk.division_code, o.effective_from) f
+        WINDOW w AS (PARTITION BY o.division_code, o.effective_from ORDER BY f.class)
     )
-    SELECT p.division_code, p.class, p.effective_from, x.measure, x.local_value, u.division_code, u.effective_from, x.above_value
-      FROM pairs p
-      CROSS JOIN LATERAL (SELECT * FROM m u
-                           WHERE u.division_code = p.above AND u.class = p.class AND u.effective_from <= p.effective_from
-                           ORDER BY u.effective_from DESC LIMIT 1) u
-      CROSS JOIN LATERAL (VALUES
-            ('min_spot_check_ratio', p.min_spot_check_ratio::text, u.min_spot_check_ratio::text,
-             p.min_spot_check_ratio < u.min_spot_check_ratio),
-            ('proactive_onsite_inspection', p.proactive_onsite_inspection::text, u.proactive_onsite_inspection::text,
-             NOT p.proactive_onsite_inspection AND u.proactive_onsite_inspection),
-            ('key_licensing_review', p.key_licensing_review::text, u.key_licensing_review::text,
-             NOT p.key_licensing_review AND u.key_licensing_review),
-            ('key_supervision_target', p.key_supervision_target::text, u.key_supervision_target::text,
-             NOT p.key_supervision_target AND u.key_supervision_target)) x(measure, local_value, above_value, looser)
-     WHERE x.looser
-     ORDER BY 1, 2, 3, 4
+    SELECT * FROM (
+        SELECT DISTINCT c.division_code::text, c.class, c.effective_from, x.measure, x.local_value, c.u_division::text,
+               c.u_from, x.above_value
+          FROM compared c
+          CROSS JOIN LATERAL (VALUES
+                ('min_spot_check_ratio', c.min_spot_check_ratio::text, c.u_ratio::text,
+                 c.min_spot_check_ratio < c.u_ratio),
+                ('proactive_onsite_inspection', c.proactive_onsite_inspection::text, c.u_proactive::text,
+                 NOT c.proactive_onsite_inspection AND c.u_proactive),
+                ('key_licensing_review', c.key_licensing_review::text, c.u_review::text,
+                 NOT c.key_licensing_review AND c.u_review),
+                ('key_supervision_target', c.key_supervision_target::text, c.u_target::text,
+                 NOT c.key_supervision_target AND c.u_target)) x(measure, local_value, above_value, looser)
+         WHERE x.looser
+        UNION ALL
+        SELECT i.division_code, i.class, i.effective_from,
+               format('min_spot_check_ratio above class %s''s', i.next_class), i.min_spot_check_ratio::text,
+               i.division_code, i.effective_from, i.next_ratio::text
+          FROM in_force i
+         WHERE i.min_spot_check_ratio > i.next_ratio
+    ) r
+     ORDER BY 1, 2, 3, 4, 6
 $$;
 COMMENT ON FUNCTION creditrisk.measure_loosenings(text) IS
-    'City and county measures (地方监管措施) that are looser than the level above in force on their effective date (must be empty; the deferred constraint trigger on supervision_measure enforces it)';
+    'Supervision measures (监管措施) that loosen the rules: any row looser than the province''s art. 12-15 minimums (the shipped provincial rows), city and county rows looser than the level above in force on their date, and ratios in force out of class order A <= B <= C <= D (must be empty; the deferred constraint trigger on supervision_measure enforces it)';
 
 CREATE FUNCTION creditrisk.supervision_measure_no_loosening() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
@@ -424,13 +465,19 @@ DECLARE
 BEGIN
     SELECT * INTO v FROM creditrisk.measure_loosenings(CASE WHEN TG_OP = 'DELETE' THEN OLD.division_code ELSE NEW.division_code END)
      LIMIT 1;
-    IF FOUND THEN
+    IF FOUND AND v.measure LIKE 'min_spot_check_ratio above class %' THEN
+        RAISE EXCEPTION 'spot-check ratios in force in % from % are out of class order', v.division_code, v.effective_from
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('Class %s has %s, %s.', v.class, v.local_value,
+                                  replace(v.measure, 'min_spot_check_ratio', 'above') || ' ' || v.above_value),
+                  HINT = 'Ratios in force must keep the order A <= B <= C <= D (art. 12-15); raise the riskier classes in the same transaction.';
+    ELSIF FOUND THEN
         RAISE EXCEPTION 'measure for class % in % from % is looser than in % (%)',
                         v.class, v.division_code, v.effective_from, v.above_division, v.measure
             USING ERRCODE = 'check_violation',
                   DETAIL = format('%s is %s in %s but %s in %s from %s.', v.measure, v.local_value, v.division_code,
                                   v.above_value, v.above_division, v.above_from),
-                  HINT = 'Local bureaus may add measures or be stricter (art. 5), never looser than the provincial minimums (art. 12-15); leave a column NULL to take the value from the level above.';
+                  HINT = 'No row, provincial ones included, may go below the minimums of art. 12-15 (1/3/10/20 %, key licensing review for C, key supervision for D), and ratios in force keep the order A <= B <= C <= D; local bureaus may add measures or be stricter (art. 5); leave a column NULL to take the value from the level above.';
     END IF;
     RETURN NULL;
 END
@@ -468,6 +515,15 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditris
 $$;
 COMMENT ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, date) IS
     'Supervision measures in force for enterprises of a division on a date, per class: the strictest of the provincial, city and county versions (highest ratio; a measure applies if any level sets it), with the versions used';
+
+-- The minimum spot-check ratio of a class: the measures in force, not a copy.
+CREATE FUNCTION creditrisk.min_spot_check_ratio(class creditrisk.riskclass,
+                                                division_code creditrisk.division_code DEFAULT '410000',
+                                                as_of date DEFAULT CURRENT_DATE) RETURNS numeric
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp
+    AS $$ SELECT f.min_spot_check_ratio FROM creditrisk.measures_in_force(division_code, as_of) f WHERE f.class = min_spot_check_ratio.class $$;
+COMMENT ON FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date) IS
+    'Minimum random spot-check ratio (双随机抽查比例) of a class in force for a division (default the province, 410000) on a date (default today), from creditrisk.supervision_measure (art. 12-15: at least A 0.01, B 0.03, C 0.10, D 0.20)';
 
 -- ---------------------------------------------------------------------------
 -- History: every run and every enterprise's result
@@ -619,6 +675,64 @@ COMMENT ON FUNCTION creditrisk.refresh_current_views() IS
     'Refreshes the current-classification materialized views CONCURRENTLY with their owner''s rights (SECURITY DEFINER, search_path pinned; EXECUTE for creditrisk_admin only)';
 
 -- ---------------------------------------------------------------------------
+-- The population classified (art. 3): enterprises and their branches
+-- (USCC 91..., registered by market regulation as enterprises) registered in
+-- Henan (register division 41....).  Individual businesses (个体工商户, USCC
+-- 92...), farmers' specialised cooperatives (农民专业合作社, USCC 93...), units
+-- registered elsewhere and units of other registration authorities are
+-- outside it unless a bureau opts them in: a kind (92, 93) within its
+-- jurisdiction, or one unit by USCC.
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.population_opt_in (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    division_code  creditrisk.division_code NOT NULL,
+    kind           text CONSTRAINT population_opt_in_kind_valid CHECK (kind IN ('individual_business', 'farmers_cooperative')),
+    uscc           creditrisk.uscc,
+    effective_from date NOT NULL CONSTRAINT population_opt_in_effective_from_finite CHECK (pg_catalog.isfinite(effective_from)),
+    effective_to   date CONSTRAINT population_opt_in_effective_to_finite CHECK (pg_catalog.isfinite(effective_to)),
+    note           text NOT NULL DEFAULT '',
+    recorded_at    timestamptz NOT NULL,
+    CONSTRAINT population_opt_in_kind_or_unit CHECK ((kind IS NULL) <> (uscc IS NULL)),
+    CONSTRAINT population_opt_in_dates CHECK (effective_to >= effective_from)
+);
+COMMENT ON TABLE creditrisk.population_opt_in IS
+    'Units a bureau brings into the classified population (art. 3), which is otherwise the enterprises and branches registered in Henan: a kind (individual businesses 个体工商户, farmers'' cooperatives 农民专业合作社) within the bureau''s jurisdiction, or one unit by USCC (also one registered elsewhere), from effective_from to effective_to (inclusive, NULL = open)';
+COMMENT ON COLUMN creditrisk.population_opt_in.division_code IS 'The bureau''s jurisdiction (province, city or county code); a kind applies to units registered within it';
+COMMENT ON COLUMN creditrisk.population_opt_in.kind IS 'individual_business (USCC 92...) or farmers_cooperative (USCC 93...); NULL when the row names one unit';
+COMMENT ON COLUMN creditrisk.population_opt_in.uscc IS 'One unit opted in, wherever registered; NULL when the row names a kind';
+SELECT creditrisk.keep_history('creditrisk.population_opt_in');
+
+-- Opted in on a date, as known at a moment (only asked for units outside the
+-- default population).
+CREATE FUNCTION creditrisk.opted_in(uscc creditrisk.uscc, division_code text, as_of date, known_at timestamptz DEFAULT NULL)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM creditrisk.population_opt_in_as_known(opted_in.known_at) o
+         WHERE o.effective_from <= opted_in.as_of AND (o.effective_to IS NULL OR o.effective_to >= opted_in.as_of)
+           AND (o.uscc = opted_in.uscc
+                OR (o.kind = CASE creditrisk.uscc_entity_type(opted_in.uscc)
+                                  WHEN '92' THEN 'individual_business' WHEN '93' THEN 'farmers_cooperative' END
+                    AND creditrisk.division_at(opted_in.division_code, creditrisk.division_level(o.division_code))
+                        = o.division_code)))
+$$;
+COMMENT ON FUNCTION creditrisk.opted_in(creditrisk.uscc, text, date, timestamptz) IS
+    'Whether a bureau has opted a unit into the classified population on a date (creditrisk.population_opt_in as known at known_at, NULL = now), by its kind and register division or by its USCC';
+
+-- In the population of art. 3 on a date.  A SQL-standard body, so that the
+-- planner inlines the common test; opted_in() runs only for the others.
+CREATE FUNCTION creditrisk.in_scope(uscc creditrisk.uscc, division_code text, as_of date, known_at timestamptz DEFAULT NULL)
+    RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT (pg_catalog.left(division_code, 2) OPERATOR(pg_catalog.=) '41'
+            AND creditrisk.uscc_entity_type(uscc) OPERATOR(pg_catalog.=) '91')
+        OR creditrisk.opted_in(uscc, division_code, as_of, known_at);
+END;
+COMMENT ON FUNCTION creditrisk.in_scope(creditrisk.uscc, text, date, timestamptz) IS
+    'Whether a unit belongs to the population classified on a date (art. 3): an enterprise or branch (USCC 91...) registered in Henan (division 41....), or opted in by a bureau (population_opt_in as known at known_at, NULL = now): individual businesses (92...), farmers'' cooperatives (93...), units registered elsewhere or by other authorities';
+
+-- ---------------------------------------------------------------------------
 -- The monthly run
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL,
@@ -719,14 +833,16 @@ BEGIN
         RAISE NOTICE '%: version % (earlier versions stay in the history)', label, v;
     END IF;
 
-    -- 2. Indicators and scores, on the register version valid on the date.
+    -- 2. Indicators and scores, on the register version valid on the date, of
+    --    the population of art. 3.
     ts := clock_timestamp();
     INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
     SELECT as_of, v, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
            creditrisk.score_reasons(model, i.indicators, 3)
       FROM creditrisk.compute_indicators(model, as_of, known_at) i
       JOIN creditrisk.register_at(as_of, known_at) e ON e.uscc = i.uscc
-     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s;
+     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s
+     WHERE creditrisk.in_scope(e.uscc, e.division_code, as_of, known_at);   -- art. 3
     GET DIAGNOSTICS n = ROW_COUNT;
     stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
     RAISE NOTICE '%: indicators and scores: % enterprises', label, n
@@ -769,12 +885,19 @@ BEGIN
     END LOOP;
 
     -- 4. Fusion (art. 16) with the latest professional class on or before the date.
+    --    A matrix fuses the general and professional classes, but never below
+    --    the class an override imposed (art. 10: a serious-dishonesty D stays D
+    --    in every domain); the fused class is the one the domain's measures use.
     ts := clock_timestamp();
     INSERT INTO creditrisk.classification_domain_result
            (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
     SELECT as_of, v, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
            coalesce(f.method, 'riskier'),
-           CASE WHEN f.method = 'matrix' THEN fm.fused_class ELSE greatest(r.final_class, d.class) END
+           -- never below the art. 10 override class, whatever the matrix says
+           CASE WHEN f.method = 'matrix'
+                THEN greatest(fm.fused_class, (SELECT max((o.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass)
+                                                 FROM pg_catalog.jsonb_each(r.override_details) o))
+                ELSE greatest(r.final_class, d.class) END
       FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
               FROM creditrisk.domain_risk_class_as_known(known_at) x
              WHERE x.assessed_date <= as_of
@@ -1029,6 +1152,17 @@ SELECT c.uscc, c.division_code, c.final_class AS class, m.min_spot_check_ratio, 
 COMMENT ON VIEW creditrisk.enterprise_measures IS
     'The supervision measures (监管措施) that apply today to each enterprise of the latest run, by its final class and division (strictest of province, city and county)';
 
+CREATE VIEW creditrisk.enterprise_domain_measures WITH (security_invoker = true) AS
+SELECT c.uscc, c.domain, c.division_code, c.fused_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources
+  FROM creditrisk.classification_domain_current c
+  JOIN (SELECT d.division_code, f.*
+          FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_domain_current x) d
+         CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
+    ON m.division_code = c.division_code AND m.class = c.fused_class;
+COMMENT ON VIEW creditrisk.enterprise_domain_measures IS
+    'The supervision measures (监管措施) that apply today in each domain (food, drugs, special equipment, …) to each enterprise of the latest run: by its fused class (通用+专业, art. 16, never below an art. 10 override) and division';
+
 CREATE VIEW creditrisk.classification_worsened WITH (security_invoker = true) AS
 SELECT * FROM creditrisk.class_worsened();
 COMMENT ON VIEW creditrisk.classification_worsened IS
@@ -1056,16 +1190,18 @@ SELECT pg_catalog.pg_extension_config_dump('creditrisk.override_rule', 'WHERE NO
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.fusion_rule', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.fusion_matrix', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.supervision_measure', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.population_opt_in', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.population_opt_in_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_run', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_result', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_domain_result', '');
 
 REVOKE ALL ON TABLE creditrisk.model_activation, creditrisk.high_concern_industry, creditrisk.override_rule,
                     creditrisk.fusion_rule, creditrisk.fusion_matrix, creditrisk.supervision_measure,
-                    creditrisk.classification_run, creditrisk.classification_result, creditrisk.classification_domain_result,
+                    creditrisk.population_opt_in, creditrisk.classification_run, creditrisk.classification_result, creditrisk.classification_domain_result,
                     creditrisk.classification_current_mv, creditrisk.classification_domain_current_mv,
                     creditrisk.classification_current, creditrisk.classification_domain_current,
-                    creditrisk.enterprise_measures, creditrisk.classification_worsened, creditrisk.class_transition_latest,
+                    creditrisk.enterprise_measures, creditrisk.enterprise_domain_measures, creditrisk.classification_worsened, creditrisk.class_transition_latest,
                     creditrisk.class_distribution_current, creditrisk.score_stability_latest
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.division_level(text), creditrisk.division_at(text, text),
@@ -1075,6 +1211,9 @@ REVOKE ALL ON FUNCTION creditrisk.division_level(text), creditrisk.division_at(t
                        creditrisk.override_rule_check(), creditrisk.fusion_matrix_complete(),
                        creditrisk.measure_loosenings(text), creditrisk.supervision_measure_no_loosening(),
                        creditrisk.measures_in_force(creditrisk.division_code, date), creditrisk.refresh_classification(date, text, timestamptz),
+                       creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date),
+                       creditrisk.opted_in(creditrisk.uscc, text, date, timestamptz),
+                       creditrisk.in_scope(creditrisk.uscc, text, date, timestamptz),
                        creditrisk.run_pair(date, date), creditrisk.class_worsened(date, date),
                        creditrisk.class_transition(date, date), creditrisk.class_distribution(date),
                        creditrisk.psi(bigint[], bigint[]), creditrisk.psi_band(double precision),

@@ -53,8 +53,7 @@ CREATE TABLE creditrisk.enterprise (
     industry_code      creditrisk.industry_code NOT NULL,
     entity_type        smallint NOT NULL
                        CONSTRAINT enterprise_entity_type_code CHECK (entity_type BETWEEN 1 AND 9),
-    established_date   date NOT NULL
-                       CONSTRAINT enterprise_established_not_future CHECK (established_date <= current_date),
+    established_date   date NOT NULL,
     registered_capital numeric(16, 4)
                        CONSTRAINT enterprise_registered_capital_nonnegative CHECK (registered_capital >= 0),
     paid_in_capital    numeric(16, 4)
@@ -72,7 +71,12 @@ CREATE TABLE creditrisk.enterprise (
         CHECK ((status = 'in_business') = (status_date IS NULL)),
     CONSTRAINT enterprise_status_after_establishment
         CHECK (status_date IS NULL OR status_date >= established_date),
-    CONSTRAINT enterprise_not_own_branch CHECK (parent_uscc <> uscc)
+    CONSTRAINT enterprise_not_own_branch CHECK (parent_uscc <> uscc),
+    CONSTRAINT enterprise_established_date_finite CHECK (pg_catalog.isfinite(established_date)),
+    CONSTRAINT enterprise_status_date_finite CHECK (pg_catalog.isfinite(status_date)),
+    CONSTRAINT enterprise_registered_capital_finite CHECK (registered_capital OPERATOR(pg_catalog.<>) 'NaN'::numeric),
+    CONSTRAINT enterprise_paid_in_capital_finite CHECK (paid_in_capital OPERATOR(pg_catalog.<>) 'NaN'::numeric),
+    CONSTRAINT enterprise_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX enterprise_division_idx ON creditrisk.enterprise (division_code);
 CREATE INDEX enterprise_parent_idx ON creditrisk.enterprise (parent_uscc) WHERE parent_uscc IS NOT NULL;
@@ -109,7 +113,10 @@ CREATE TABLE creditrisk.licence (
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT licence_valid_to_after_from CHECK (valid_to >= valid_from),
     CONSTRAINT licence_revoked_after_from CHECK (revoked_date >= valid_from),
-    CONSTRAINT licence_revoked_not_future CHECK (revoked_date <= current_date)
+    CONSTRAINT licence_valid_from_finite CHECK (pg_catalog.isfinite(valid_from)),
+    CONSTRAINT licence_valid_to_finite CHECK (pg_catalog.isfinite(valid_to)),
+    CONSTRAINT licence_revoked_date_finite CHECK (pg_catalog.isfinite(revoked_date)),
+    CONSTRAINT licence_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX licence_uscc_idx ON creditrisk.licence (uscc, valid_from);
 COMMENT ON TABLE creditrisk.licence IS 'Administrative licences (行政许可): validity and revocation';
@@ -121,8 +128,7 @@ CREATE TABLE creditrisk.penalty (
     id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc               creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
     decision_number    text NOT NULL UNIQUE CONSTRAINT penalty_decision_number_nonempty CHECK (decision_number <> ''),
-    decision_date      date NOT NULL
-                       CONSTRAINT penalty_decision_not_future CHECK (decision_date <= current_date),
+    decision_date      date NOT NULL,
     severity           text NOT NULL
                        CONSTRAINT penalty_severity_valid CHECK (severity IN ('minor', 'general', 'serious')),
     fine_amount        numeric(16, 4) NOT NULL DEFAULT 0
@@ -133,7 +139,11 @@ CREATE TABLE creditrisk.penalty (
     reported_by        text NOT NULL CONSTRAINT penalty_reported_by_nonempty CHECK (reported_by <> ''),
     received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at        timestamptz NOT NULL,
-    CONSTRAINT penalty_publicity_after_decision CHECK (publicity_end_date >= decision_date)
+    CONSTRAINT penalty_publicity_after_decision CHECK (publicity_end_date >= decision_date),
+    CONSTRAINT penalty_decision_date_finite CHECK (pg_catalog.isfinite(decision_date)),
+    CONSTRAINT penalty_fine_amount_finite CHECK (fine_amount OPERATOR(pg_catalog.<>) 'NaN'::numeric),
+    CONSTRAINT penalty_publicity_end_date_finite CHECK (pg_catalog.isfinite(publicity_end_date)),
+    CONSTRAINT penalty_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX penalty_uscc_idx ON creditrisk.penalty (uscc, decision_date);
 COMMENT ON TABLE creditrisk.penalty IS 'Administrative penalties (行政处罚), 双公示 within 7 working days of the decision';
@@ -144,14 +154,16 @@ COMMENT ON COLUMN creditrisk.penalty.field IS 'Field: food, drugs, special_equip
 CREATE TABLE creditrisk.spot_check (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    check_date   date NOT NULL CONSTRAINT spot_check_not_future CHECK (check_date <= current_date),
+    check_date   date NOT NULL,
     outcome      text NOT NULL
                  CONSTRAINT spot_check_outcome_valid
                  CHECK (outcome IN ('pass', 'problems_found', 'rectification_ordered', 'not_found_at_address')),
     refused      boolean NOT NULL DEFAULT false,
     reported_by  text NOT NULL CONSTRAINT spot_check_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    recorded_at  timestamptz NOT NULL
+    recorded_at  timestamptz NOT NULL,
+    CONSTRAINT spot_check_check_date_finite CHECK (pg_catalog.isfinite(check_date)),
+    CONSTRAINT spot_check_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX spot_check_uscc_idx ON creditrisk.spot_check (uscc, check_date);
 COMMENT ON TABLE creditrisk.spot_check IS 'Random spot-check results (双随机抽查结果); refused = refused or obstructed the inspection';
@@ -159,12 +171,14 @@ COMMENT ON TABLE creditrisk.spot_check IS 'Random spot-check results (双随机�
 CREATE TABLE creditrisk.complaint (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc           creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    received_date  date NOT NULL CONSTRAINT complaint_not_future CHECK (received_date <= current_date),
+    received_date  date NOT NULL,
     kind           text NOT NULL CONSTRAINT complaint_kind_valid CHECK (kind IN ('complaint', 'report')),
     substantiated  boolean,
     reported_by    text NOT NULL CONSTRAINT complaint_reported_by_nonempty CHECK (reported_by <> ''),
     received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    recorded_at    timestamptz NOT NULL
+    recorded_at    timestamptz NOT NULL,
+    CONSTRAINT complaint_received_date_finite CHECK (pg_catalog.isfinite(received_date)),
+    CONSTRAINT complaint_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX complaint_uscc_idx ON creditrisk.complaint (uscc, received_date);
 COMMENT ON TABLE creditrisk.complaint IS 'Complaints (投诉) and reports (举报), e.g. from 12345/12315; substantiated NULL = not yet handled';
@@ -172,7 +186,7 @@ COMMENT ON TABLE creditrisk.complaint IS 'Complaints (投诉) and reports (举�
 CREATE TABLE creditrisk.abnormal_listing (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    listed_date   date NOT NULL CONSTRAINT abnormal_listing_not_future CHECK (listed_date <= current_date),
+    listed_date   date NOT NULL,
     removed_date  date,
     reason        smallint NOT NULL
                   CONSTRAINT abnormal_listing_reason_code CHECK (reason IN (1, 2, 3, 4, 9)),
@@ -180,7 +194,9 @@ CREATE TABLE creditrisk.abnormal_listing (
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT abnormal_listing_removed_after_listed CHECK (removed_date >= listed_date),
-    CONSTRAINT abnormal_listing_removed_not_future CHECK (removed_date <= current_date)
+    CONSTRAINT abnormal_listing_listed_date_finite CHECK (pg_catalog.isfinite(listed_date)),
+    CONSTRAINT abnormal_listing_removed_date_finite CHECK (pg_catalog.isfinite(removed_date)),
+    CONSTRAINT abnormal_listing_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX abnormal_listing_uscc_idx ON creditrisk.abnormal_listing (uscc, listed_date);
 COMMENT ON TABLE creditrisk.abnormal_listing IS 'Abnormal-operation list (经营异常名录) listings and removals';
@@ -190,13 +206,15 @@ COMMENT ON COLUMN creditrisk.abnormal_listing.reason IS
 CREATE TABLE creditrisk.serious_dishonesty_listing (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    listed_date   date NOT NULL CONSTRAINT serious_dishonesty_not_future CHECK (listed_date <= current_date),
+    listed_date   date NOT NULL,
     removed_date  date,
     reported_by   text NOT NULL CONSTRAINT serious_dishonesty_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT serious_dishonesty_removed_after_listed CHECK (removed_date >= listed_date),
-    CONSTRAINT serious_dishonesty_removed_not_future CHECK (removed_date <= current_date)
+    CONSTRAINT serious_dishonesty_listing_listed_date_finite CHECK (pg_catalog.isfinite(listed_date)),
+    CONSTRAINT serious_dishonesty_listing_removed_date_finite CHECK (pg_catalog.isfinite(removed_date)),
+    CONSTRAINT serious_dishonesty_listing_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX serious_dishonesty_uscc_idx ON creditrisk.serious_dishonesty_listing (uscc, listed_date);
 COMMENT ON TABLE creditrisk.serious_dishonesty_listing IS
@@ -205,13 +223,15 @@ COMMENT ON TABLE creditrisk.serious_dishonesty_listing IS
 CREATE TABLE creditrisk.judgment_debtor_listing (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    listed_date   date NOT NULL CONSTRAINT judgment_debtor_not_future CHECK (listed_date <= current_date),
+    listed_date   date NOT NULL,
     removed_date  date,
     reported_by   text NOT NULL CONSTRAINT judgment_debtor_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT judgment_debtor_removed_after_listed CHECK (removed_date >= listed_date),
-    CONSTRAINT judgment_debtor_removed_not_future CHECK (removed_date <= current_date)
+    CONSTRAINT judgment_debtor_listing_listed_date_finite CHECK (pg_catalog.isfinite(listed_date)),
+    CONSTRAINT judgment_debtor_listing_removed_date_finite CHECK (pg_catalog.isfinite(removed_date)),
+    CONSTRAINT judgment_debtor_listing_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX judgment_debtor_uscc_idx ON creditrisk.judgment_debtor_listing (uscc, listed_date);
 COMMENT ON TABLE creditrisk.judgment_debtor_listing IS
@@ -221,13 +241,15 @@ CREATE TABLE creditrisk.annual_report (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
     year         smallint NOT NULL CONSTRAINT annual_report_year_range CHECK (year BETWEEN 2013 AND 2100),
-    filed_on     date NOT NULL CONSTRAINT annual_report_filed_not_future CHECK (filed_on <= current_date),
+    filed_on     date NOT NULL,
     on_time      boolean NOT NULL GENERATED ALWAYS AS (filed_on <= make_date(year + 1, 6, 30)) STORED,
     reported_by  text NOT NULL CONSTRAINT annual_report_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT annual_report_filed_after_year CHECK (filed_on > make_date(year, 12, 31)),
-    CONSTRAINT annual_report_once_a_year UNIQUE (uscc, year)
+    CONSTRAINT annual_report_once_a_year UNIQUE (uscc, year),
+    CONSTRAINT annual_report_filed_on_finite CHECK (pg_catalog.isfinite(filed_on)),
+    CONSTRAINT annual_report_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 COMMENT ON TABLE creditrisk.annual_report IS
     'Annual reports (年度报告): the report for a year is due by 30 June of the next year (on_time)';
@@ -235,7 +257,7 @@ COMMENT ON TABLE creditrisk.annual_report IS
 CREATE TABLE creditrisk.registration_change (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    change_date  date NOT NULL CONSTRAINT registration_change_not_future CHECK (change_date <= current_date),
+    change_date  date NOT NULL,
     kind         text NOT NULL
                  CONSTRAINT registration_change_kind_valid
                  CHECK (kind IN ('legal_representative', 'name', 'address', 'scope', 'capital')),
@@ -243,7 +265,9 @@ CREATE TABLE creditrisk.registration_change (
     new_value    text,
     reported_by  text NOT NULL CONSTRAINT registration_change_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    recorded_at  timestamptz NOT NULL
+    recorded_at  timestamptz NOT NULL,
+    CONSTRAINT registration_change_change_date_finite CHECK (pg_catalog.isfinite(change_date)),
+    CONSTRAINT registration_change_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX registration_change_uscc_idx ON creditrisk.registration_change (uscc, change_date);
 COMMENT ON TABLE creditrisk.registration_change IS
@@ -262,7 +286,10 @@ CREATE TABLE creditrisk.related_party_link (
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT related_party_not_self CHECK (from_uscc <> to_uscc),
-    CONSTRAINT related_party_valid_to_after_from CHECK (valid_to >= valid_from)
+    CONSTRAINT related_party_valid_to_after_from CHECK (valid_to >= valid_from),
+    CONSTRAINT related_party_link_valid_from_finite CHECK (pg_catalog.isfinite(valid_from)),
+    CONSTRAINT related_party_link_valid_to_finite CHECK (pg_catalog.isfinite(valid_to)),
+    CONSTRAINT related_party_link_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX related_party_from_idx ON creditrisk.related_party_link (from_uscc);
 CREATE INDEX related_party_to_idx ON creditrisk.related_party_link (to_uscc);
@@ -273,13 +300,17 @@ CREATE TABLE creditrisk.equity_pledge_freeze (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
     kind         text NOT NULL CONSTRAINT equity_kind_valid CHECK (kind IN ('pledge', 'freeze')),
-    start_date   date NOT NULL CONSTRAINT equity_start_not_future CHECK (start_date <= current_date),
+    start_date   date NOT NULL,
     end_date     date,
     amount       numeric(16, 4) CONSTRAINT equity_amount_nonnegative CHECK (amount >= 0),
     reported_by  text NOT NULL CONSTRAINT equity_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
-    CONSTRAINT equity_end_after_start CHECK (end_date >= start_date)
+    CONSTRAINT equity_end_after_start CHECK (end_date >= start_date),
+    CONSTRAINT equity_pledge_freeze_start_date_finite CHECK (pg_catalog.isfinite(start_date)),
+    CONSTRAINT equity_pledge_freeze_end_date_finite CHECK (pg_catalog.isfinite(end_date)),
+    CONSTRAINT equity_pledge_freeze_amount_finite CHECK (amount OPERATOR(pg_catalog.<>) 'NaN'::numeric),
+    CONSTRAINT equity_pledge_freeze_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX equity_pledge_freeze_uscc_idx ON creditrisk.equity_pledge_freeze (uscc, start_date);
 COMMENT ON TABLE creditrisk.equity_pledge_freeze IS
@@ -288,13 +319,15 @@ COMMENT ON TABLE creditrisk.equity_pledge_freeze IS
 CREATE TABLE creditrisk.lawsuit (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    filed_date   date NOT NULL CONSTRAINT lawsuit_not_future CHECK (filed_date <= current_date),
+    filed_date   date NOT NULL,
     role         text NOT NULL CONSTRAINT lawsuit_role_valid CHECK (role IN ('plaintiff', 'defendant', 'third_party')),
     kind         text NOT NULL
                  CONSTRAINT lawsuit_kind_valid CHECK (kind IN ('civil', 'labour', 'administrative', 'criminal', 'other')),
     reported_by  text NOT NULL CONSTRAINT lawsuit_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    recorded_at  timestamptz NOT NULL
+    recorded_at  timestamptz NOT NULL,
+    CONSTRAINT lawsuit_filed_date_finite CHECK (pg_catalog.isfinite(filed_date)),
+    CONSTRAINT lawsuit_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX lawsuit_uscc_idx ON creditrisk.lawsuit (uscc, filed_date);
 COMMENT ON TABLE creditrisk.lawsuit IS 'Lawsuits (司法诉讼) the enterprise is party to';
@@ -302,13 +335,15 @@ COMMENT ON TABLE creditrisk.lawsuit IS 'Lawsuits (司法诉讼) the enterprise i
 CREATE TABLE creditrisk.public_opinion (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    published_date  date NOT NULL CONSTRAINT public_opinion_not_future CHECK (published_date <= current_date),
+    published_date  date NOT NULL,
     sentiment       text NOT NULL
                     CONSTRAINT public_opinion_sentiment_valid CHECK (sentiment IN ('negative', 'neutral', 'positive')),
     source          text NOT NULL DEFAULT '',
     reported_by     text NOT NULL CONSTRAINT public_opinion_reported_by_nonempty CHECK (reported_by <> ''),
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    recorded_at     timestamptz NOT NULL
+    recorded_at     timestamptz NOT NULL,
+    CONSTRAINT public_opinion_published_date_finite CHECK (pg_catalog.isfinite(published_date)),
+    CONSTRAINT public_opinion_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX public_opinion_uscc_idx ON creditrisk.public_opinion (uscc, published_date);
 COMMENT ON TABLE creditrisk.public_opinion IS 'Internet public-opinion items (网络舆情) about the enterprise';
@@ -318,11 +353,13 @@ CREATE TABLE creditrisk.domain_risk_class (
     uscc           creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
     domain         text NOT NULL CONSTRAINT domain_risk_class_domain_format CHECK (domain ~ '^[a-z][a-z_]{1,39}$'),
     class          creditrisk.riskclass NOT NULL,
-    assessed_date  date NOT NULL CONSTRAINT domain_risk_class_not_future CHECK (assessed_date <= current_date),
+    assessed_date  date NOT NULL,
     reported_by    text NOT NULL CONSTRAINT domain_risk_class_reported_by_nonempty CHECK (reported_by <> ''),
     received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at    timestamptz NOT NULL,
-    CONSTRAINT domain_risk_class_once_a_day UNIQUE (uscc, domain, assessed_date)
+    CONSTRAINT domain_risk_class_once_a_day UNIQUE (uscc, domain, assessed_date),
+    CONSTRAINT domain_risk_class_assessed_date_finite CHECK (pg_catalog.isfinite(assessed_date)),
+    CONSTRAINT domain_risk_class_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 COMMENT ON TABLE creditrisk.domain_risk_class IS
     'Professional (domain) risk classes (专业风险分类) for food, drugs, special equipment and other key fields, fused with the general class (通用+专业, art. 16); the latest assessment on or before a date applies';
@@ -340,7 +377,9 @@ CREATE TABLE creditrisk.indicator_value (
     reported_by  text NOT NULL CONSTRAINT indicator_value_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
-    PRIMARY KEY (as_of, uscc, code)
+    PRIMARY KEY (as_of, uscc, code),
+    CONSTRAINT indicator_value_as_of_finite CHECK (pg_catalog.isfinite(as_of)),
+    CONSTRAINT indicator_value_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 COMMENT ON TABLE creditrisk.indicator_value IS
     'Indicator values computed outside creditrisk, loaded by USCC, as-of date and catalogue code; NULL value = known to be missing';
@@ -466,6 +505,52 @@ BEGIN
     END LOOP;
 END
 $history$;
+
+-- Dates and amounts are data (issue 11): no NaN, no +-infinity, and no event
+-- in the future.
+--
+-- Every date, timestamp and amount of the register and the records is
+-- finite: 'NaN' >= 0 is true for numeric and 'infinity' passes any range
+-- check, so each column has a CHECK of its own (<table>_<column>_finite, in
+-- its CREATE TABLE above), immutable, so that it holds for restores too.
+--
+-- "Not in the future" depends on the clock, so it is not a CHECK (a CHECK is
+-- re-evaluated by every restore, and a server whose clock is behind would
+-- refuse yesterday's dump): the trigger creditrisk.dates_not_future() checks
+-- the named dates against current_date when a record becomes known (an
+-- INSERT that leaves recorded_at to the database) and when an UPDATE changes
+-- them; a row restored or imported with its own recorded_at (which only the
+-- tables' owner may give, see record_arrival()) is not compared with this
+-- server's clock.  The trigger is named dates_not_future on every table, so
+-- that it fires before record_arrival, which stamps recorded_at.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.dates_not_future() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'dates_not_future' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.dates_not_future() IS
+    'Trigger: the dates named as arguments are not after current_date when a record becomes known or is changed (rows restored or imported with their own recorded_at are not compared with the clock)';
+
+DO $triggers$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        SELECT t, cols
+          FROM (VALUES ('enterprise', ARRAY['established_date']), ('licence', ARRAY['revoked_date']),
+                       ('penalty', ARRAY['decision_date']), ('spot_check', ARRAY['check_date']),
+                       ('complaint', ARRAY['received_date']), ('abnormal_listing', ARRAY['listed_date', 'removed_date']),
+                       ('serious_dishonesty_listing', ARRAY['listed_date', 'removed_date']),
+                       ('judgment_debtor_listing', ARRAY['listed_date', 'removed_date']),
+                       ('annual_report', ARRAY['filed_on']), ('registration_change', ARRAY['change_date']),
+                       ('equity_pledge_freeze', ARRAY['start_date']), ('lawsuit', ARRAY['filed_date']),
+                       ('public_opinion', ARRAY['published_date']), ('domain_risk_class', ARRAY['assessed_date'])) v(t, cols)
+    LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON creditrisk.%I FOR EACH ROW '
+                       'EXECUTE FUNCTION creditrisk.dates_not_future(%s)',
+                       'dates_not_future', c.t,
+                       (SELECT string_agg(quote_literal(x), ', ') FROM unnest(c.cols) x));
+    END LOOP;
+END
+$triggers$;
 
 -- User data survives pg_dump (one call per statement: each updates pg_extension).
 DO $dump$

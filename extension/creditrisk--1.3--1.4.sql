@@ -176,6 +176,420 @@ $check$;
 -- Integrity: stored SQL, models, exact bands, seed rules, dates (issue 11)
 -- ===========================================================================
 
+-- ---------------------------------------------------------------------------
+-- integb (issue 11 §3, §5, §6): exact scores and bands, rules the seed fixes,
+-- dates.  Kept at the end of this section.
+-- ---------------------------------------------------------------------------
+
+-- §3 Scores are exact: the C scorer works in fixed point (the module); the
+-- model's SQL form and validation compute in numeric.
+CREATE OR REPLACE FUNCTION creditrisk.model_validate(model text)
+RETURNS TABLE (object text, problem text)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    tolerance CONSTANT double precision := 1e-9;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.model m WHERE m.model_key = model) THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+
+    RETURN QUERY
+    WITH dims AS (SELECT * FROM creditrisk.model_dimension d WHERE d.model_key = model),
+         grps AS (SELECT * FROM creditrisk.model_group g WHERE g.model_key = model),
+         inds AS (SELECT * FROM creditrisk.model_indicator i WHERE i.model_key = model),
+         bins AS (SELECT b.*, lag(b.upper) OVER w AS prev_upper,
+                         row_number() OVER w AS n, count(*) OVER (PARTITION BY b.indicator_code) AS total
+                    FROM creditrisk.model_bin b WHERE b.model_key = model
+                  WINDOW w AS (PARTITION BY b.indicator_code ORDER BY b.lower NULLS FIRST)),
+         cats AS (SELECT * FROM creditrisk.model_category c WHERE c.model_key = model),
+         problems(object, problem, ord) AS (
+        -- the tree
+        SELECT 'model ' || model, 'has no level-1 dimensions', 1
+         WHERE NOT EXISTS (SELECT 1 FROM dims)
+        UNION ALL
+        SELECT 'model ' || model, format('level-1 weights sum to %s, not 1', trim_scale(round(sum(weight)::numeric, 9))), 2
+          FROM dims HAVING count(*) > 0 AND abs(sum(weight) - 1) > tolerance
+        UNION ALL
+        SELECT 'dimension ' || d.code, 'has no level-2 groups', 3
+          FROM dims d WHERE NOT EXISTS (SELECT 1 FROM grps g WHERE g.dimension_code = d.code)
+        UNION ALL
+        SELECT 'dimension ' || g.dimension_code, format('level-2 weights sum to %s, not 1', trim_scale(round(sum(g.weight)::numeric, 9))), 4
+          FROM grps g GROUP BY g.dimension_code HAVING abs(sum(g.weight) - 1) > tolerance
+        UNION ALL
+        SELECT 'group ' || g.code, 'has no level-3 indicators', 5
+          FROM grps g WHERE NOT EXISTS (SELECT 1 FROM inds i WHERE i.group_code = g.code)
+        UNION ALL
+        SELECT 'group ' || i.group_code, format('level-3 weights sum to %s, not 1', trim_scale(round(sum(i.weight)::numeric, 9))), 6
+          FROM inds i GROUP BY i.group_code HAVING abs(sum(i.weight) - 1) > tolerance
+        UNION ALL
+        SELECT 'model ' || model, format('indicator positions are not 1..%s without gaps', count(*)), 7
+          FROM inds HAVING count(*) > 0 AND max(position) <> count(*)
+        -- the range, exactly (numeric): the highest contribution of every
+        -- indicator together must not exceed 1000 (the lowest is never below
+        -- 0: weights are positive and points lie in [0, 100])
+        UNION ALL
+        SELECT 'model ' || model,
+               format('the highest possible score is %s, above 1000 (the weights multiply out to more than 1)', trim_scale(sum(x.top))), 8
+          FROM (SELECT round(d.weight::numeric * g.weight::numeric * i.weight::numeric * 10
+                             * GREATEST(i.missing_points, i.default_points, i.true_points, i.false_points,
+                                        (SELECT max(b.points) FROM bins b WHERE b.indicator_code = i.code),
+                                        (SELECT max(c.points) FROM cats c WHERE c.indicator_code = i.code))::numeric,
+                             12) AS top
+                  FROM inds i
+                  JOIN grps g ON g.code = i.group_code
+                  JOIN dims d ON d.code = g.dimension_code) x
+        HAVING sum(x.top) > 1000
+        -- scoring rules
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'bins rule has no bins', 10
+          FROM inds i WHERE i.rule = 'bins' AND NOT EXISTS (SELECT 1 FROM bins b WHERE b.indicator_code = i.code)
+        UNION ALL
+        SELECT 'indicator ' || b.indicator_code, 'first bin must start at -infinity (lower NULL)', 11
+          FROM bins b WHERE b.n = 1 AND b.lower IS NOT NULL
+        UNION ALL
+        SELECT 'indicator ' || b.indicator_code, 'last bin must end at +infinity (upper NULL)', 12
+          FROM bins b WHERE b.n = b.total AND b.upper IS NOT NULL
+        UNION ALL
+        SELECT 'indicator ' || b.indicator_code,
+               format('bin [%s, %s) is empty or reversed', coalesce(b.lower::text, '-inf'), coalesce(b.upper::text, '+inf')), 13
+          FROM bins b WHERE b.lower >= b.upper
+        UNION ALL
+        SELECT 'indicator ' || b.indicator_code,
+               CASE WHEN b.prev_upper IS NULL THEN format('bin starting at %s overlaps the bin that extends to +infinity', b.lower)
+                    WHEN b.lower > b.prev_upper THEN format('gap between %s and %s is not covered by any bin', b.prev_upper, b.lower)
+                    ELSE format('bins overlap between %s and %s', b.lower, b.prev_upper) END, 14
+          FROM bins b WHERE b.n > 1 AND b.lower IS DISTINCT FROM b.prev_upper
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'categories rule has no categories', 15
+          FROM inds i WHERE i.rule = 'categories' AND NOT EXISTS (SELECT 1 FROM cats c WHERE c.indicator_code = i.code)
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'categories rule has no default points (for values not listed)', 16
+          FROM inds i WHERE i.rule = 'categories' AND i.default_points IS NULL
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'boolean rule needs both true_points and false_points', 17
+          FROM inds i WHERE i.rule = 'boolean' AND (i.true_points IS NULL OR i.false_points IS NULL)
+        UNION ALL
+        SELECT 'indicator ' || i.code, format('%s rule must not have bins', i.rule), 18
+          FROM inds i WHERE i.rule <> 'bins' AND EXISTS (SELECT 1 FROM bins b WHERE b.indicator_code = i.code)
+        UNION ALL
+        SELECT 'indicator ' || i.code, format('%s rule must not have categories', i.rule), 19
+          FROM inds i WHERE i.rule <> 'categories' AND EXISTS (SELECT 1 FROM cats c WHERE c.indicator_code = i.code)
+        -- floors
+        UNION ALL
+        SELECT 'floor ' || f.code, 'has no conditions', 20
+          FROM creditrisk.model_floor f
+         WHERE f.model_key = model
+           AND NOT EXISTS (SELECT 1 FROM creditrisk.model_floor_condition c
+                            WHERE c.model_key = model AND c.floor_code = f.code)
+    )
+    SELECT p.object, p.problem FROM problems p ORDER BY p.ord, p.object, p.problem;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_validate(text) IS
+    'Every problem that keeps a model from being published, each with the object it concerns (empty when the model is valid)';
+
+CREATE OR REPLACE FUNCTION creditrisk.model_to_sql(model text, indicators text DEFAULT 'ind') RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    sum_expr text;
+    floor_expr text;
+    lit CONSTANT text := '(%s)::float8';
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.model m WHERE m.model_key = model) THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+
+    -- Each indicator's contribution is an exact numeric literal: coef * points
+    -- (coef = 10 * w1 * w2 * w3 in numeric, from the weights' decimal values)
+    -- rounded half-up to 12 decimal places; the sum is exact and rounded
+    -- half-up to 2 places, as the C scorer does in fixed point (src/model.h).
+    SELECT string_agg(format(E'\n  + CASE WHEN %1$s IS NULL THEN %2$s %3$s END',
+                             format('%s[%s]', indicators, i.position),
+                             trim_scale(round(t.coef * (i.missing_points)::numeric, 12)),
+                             t.points_expr),
+                      '' ORDER BY i.position)
+      INTO sum_expr
+      FROM creditrisk.model_indicator i
+      JOIN creditrisk.model_group g ON g.model_key = i.model_key AND g.code = i.group_code
+      JOIN creditrisk.model_dimension d ON d.model_key = g.model_key AND d.code = g.dimension_code
+      CROSS JOIN LATERAL (SELECT d.weight::numeric * g.weight::numeric * i.weight::numeric * 10 AS coef) c
+      CROSS JOIN LATERAL (
+          SELECT c.coef,
+                        CASE i.rule
+                        WHEN 'bins' THEN
+                            (SELECT string_agg(CASE WHEN b.upper IS NULL
+                                                    THEN format('ELSE %s', trim_scale(round(c.coef * (b.points)::numeric, 12)))
+                                                    ELSE format('WHEN %s < ' || lit || ' THEN %s',
+                                                                format('%s[%s]', indicators, i.position), b.upper,
+                                                                trim_scale(round(c.coef * (b.points)::numeric, 12)))
+                                               END, ' ' ORDER BY b.lower NULLS FIRST)
+                               FROM creditrisk.model_bin b
+                              WHERE b.model_key = i.model_key AND b.indicator_code = i.code)
+                        WHEN 'categories' THEN
+                            coalesce((SELECT string_agg(format('WHEN %s = ' || lit || ' THEN %s',
+                                                               format('%s[%s]', indicators, i.position), k.value,
+                                                               trim_scale(round(c.coef * (k.points)::numeric, 12))),
+                                                        ' ' ORDER BY k.value)
+                                        FROM creditrisk.model_category k
+                                       WHERE k.model_key = i.model_key AND k.indicator_code = i.code), '')
+                            || format(' ELSE %s', trim_scale(round(c.coef * (i.default_points)::numeric, 12)))
+                        ELSE
+                            format('WHEN %s <> 0 THEN %s ELSE %s',
+                                   format('%s[%s]', indicators, i.position),
+                                   trim_scale(round(c.coef * (i.true_points)::numeric, 12)),
+                                   trim_scale(round(c.coef * (i.false_points)::numeric, 12)))
+                        END AS points_expr) t
+     WHERE i.model_key = model;
+
+    SELECT string_agg(format(E',\n  CASE WHEN %s THEN %s END',
+                             (SELECT string_agg(format('%s[%s] %s ' || lit, indicators, mi.position, c.op, c.value),
+                                                ' AND ' ORDER BY c.position)
+                                FROM creditrisk.model_floor_condition c
+                                JOIN creditrisk.model_indicator mi
+                                  ON mi.model_key = c.model_key AND mi.code = c.indicator_code
+                               WHERE c.model_key = f.model_key AND c.floor_code = f.code),
+                             trim_scale(round(f.floor::numeric, 12))), '' ORDER BY f.code)
+      INTO floor_expr
+      FROM creditrisk.model_floor f WHERE f.model_key = model;
+
+    RETURN format(E'/* creditrisk model %s: score 0-1000 from %s (double precision[]), exact to 2 decimal places */\nround(GREATEST(\n  (0%s)%s), 2)::float8',
+                  model, indicators, coalesce(sum_expr, ''), coalesce(floor_expr, ''));
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_to_sql(text, text) IS
+    'The model as one plain SQL expression over an indicator array (named by the second argument), for audit and for systems without creditrisk';
+
+-- §3, §6 Dates and amounts of the register and the records: finite, and not
+-- in the future when entered (a trigger, not a CHECK that restores re-run).
+-- A 1.3 database holding NaN or infinities stops here with the name of the
+-- CHECK it violates: correct those rows, then update again.
+ALTER TABLE creditrisk.enterprise DROP CONSTRAINT enterprise_established_not_future;
+ALTER TABLE creditrisk.licence DROP CONSTRAINT licence_revoked_not_future;
+ALTER TABLE creditrisk.penalty DROP CONSTRAINT penalty_decision_not_future;
+ALTER TABLE creditrisk.spot_check DROP CONSTRAINT spot_check_not_future;
+ALTER TABLE creditrisk.complaint DROP CONSTRAINT complaint_not_future;
+ALTER TABLE creditrisk.abnormal_listing DROP CONSTRAINT abnormal_listing_not_future, DROP CONSTRAINT abnormal_listing_removed_not_future;
+ALTER TABLE creditrisk.serious_dishonesty_listing DROP CONSTRAINT serious_dishonesty_not_future, DROP CONSTRAINT serious_dishonesty_removed_not_future;
+ALTER TABLE creditrisk.judgment_debtor_listing DROP CONSTRAINT judgment_debtor_not_future, DROP CONSTRAINT judgment_debtor_removed_not_future;
+ALTER TABLE creditrisk.annual_report DROP CONSTRAINT annual_report_filed_not_future;
+ALTER TABLE creditrisk.registration_change DROP CONSTRAINT registration_change_not_future;
+ALTER TABLE creditrisk.equity_pledge_freeze DROP CONSTRAINT equity_start_not_future;
+ALTER TABLE creditrisk.lawsuit DROP CONSTRAINT lawsuit_not_future;
+ALTER TABLE creditrisk.public_opinion DROP CONSTRAINT public_opinion_not_future;
+ALTER TABLE creditrisk.domain_risk_class DROP CONSTRAINT domain_risk_class_not_future;
+
+CREATE FUNCTION creditrisk.dates_not_future() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'dates_not_future' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.dates_not_future() IS
+    'Trigger: the dates named as arguments are not after current_date when a record becomes known or is changed (rows restored or imported with their own recorded_at are not compared with the clock)';
+
+DO $triggers$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        SELECT t, cols
+          FROM (VALUES ('enterprise', ARRAY['established_date']), ('licence', ARRAY['revoked_date']),
+                       ('penalty', ARRAY['decision_date']), ('spot_check', ARRAY['check_date']),
+                       ('complaint', ARRAY['received_date']), ('abnormal_listing', ARRAY['listed_date', 'removed_date']),
+                       ('serious_dishonesty_listing', ARRAY['listed_date', 'removed_date']),
+                       ('judgment_debtor_listing', ARRAY['listed_date', 'removed_date']),
+                       ('annual_report', ARRAY['filed_on']), ('registration_change', ARRAY['change_date']),
+                       ('equity_pledge_freeze', ARRAY['start_date']), ('lawsuit', ARRAY['filed_date']),
+                       ('public_opinion', ARRAY['published_date']), ('domain_risk_class', ARRAY['assessed_date'])) v(t, cols)
+    LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON creditrisk.%I FOR EACH ROW '
+                       'EXECUTE FUNCTION creditrisk.dates_not_future(%s)',
+                       'dates_not_future', c.t,
+                       (SELECT string_agg(quote_literal(x), ', ') FROM unnest(c.cols) x));
+    END LOOP;
+END
+$triggers$;
+
+DO $finite$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        SELECT t, col, kind
+          FROM (VALUES ('enterprise', 'established_date', 'date'), ('enterprise', 'status_date', 'date'),
+                       ('enterprise', 'registered_capital', 'numeric'), ('enterprise', 'paid_in_capital', 'numeric'),
+                       ('enterprise', 'received_at', 'date'),
+                       ('licence', 'valid_from', 'date'), ('licence', 'valid_to', 'date'),
+                       ('licence', 'revoked_date', 'date'), ('licence', 'received_at', 'date'),
+                       ('penalty', 'decision_date', 'date'), ('penalty', 'fine_amount', 'numeric'),
+                       ('penalty', 'publicity_end_date', 'date'), ('penalty', 'received_at', 'date'),
+                       ('spot_check', 'check_date', 'date'), ('spot_check', 'received_at', 'date'),
+                       ('complaint', 'received_date', 'date'), ('complaint', 'received_at', 'date'),
+                       ('abnormal_listing', 'listed_date', 'date'), ('abnormal_listing', 'removed_date', 'date'),
+                       ('abnormal_listing', 'received_at', 'date'),
+                       ('serious_dishonesty_listing', 'listed_date', 'date'),
+                       ('serious_dishonesty_listing', 'removed_date', 'date'),
+                       ('serious_dishonesty_listing', 'received_at', 'date'),
+                       ('judgment_debtor_listing', 'listed_date', 'date'),
+                       ('judgment_debtor_listing', 'removed_date', 'date'),
+                       ('judgment_debtor_listing', 'received_at', 'date'),
+                       ('annual_report', 'filed_on', 'date'), ('annual_report', 'received_at', 'date'),
+                       ('registration_change', 'change_date', 'date'), ('registration_change', 'received_at', 'date'),
+                       ('related_party_link', 'valid_from', 'date'), ('related_party_link', 'valid_to', 'date'),
+                       ('related_party_link', 'received_at', 'date'),
+                       ('equity_pledge_freeze', 'start_date', 'date'), ('equity_pledge_freeze', 'end_date', 'date'),
+                       ('equity_pledge_freeze', 'amount', 'numeric'), ('equity_pledge_freeze', 'received_at', 'date'),
+                       ('lawsuit', 'filed_date', 'date'), ('lawsuit', 'received_at', 'date'),
+                       ('public_opinion', 'published_date', 'date'), ('public_opinion', 'received_at', 'date'),
+                       ('domain_risk_class', 'assessed_date', 'date'), ('domain_risk_class', 'received_at', 'date'),
+                       ('indicator_value', 'as_of', 'date'), ('indicator_value', 'received_at', 'date')) v(t, col, kind)
+    LOOP
+        EXECUTE format('ALTER TABLE creditrisk.%I ADD CONSTRAINT %I CHECK (%s)', c.t, c.t || '_' || c.col || '_finite',
+                       CASE c.kind WHEN 'date' THEN format('pg_catalog.isfinite(%I)', c.col)
+                                   ELSE format('%I OPERATOR(pg_catalog.<>) ''NaN''::numeric', c.col) END);
+    END LOOP;
+
+END
+$finite$;
+REVOKE ALL ON FUNCTION creditrisk.dates_not_future() FROM PUBLIC;
+
+-- §5 GB 32100: letters in characters 2-8 are refused (the module); cleaning.
+CREATE FUNCTION creditrisk.uscc_clean_text(text) RETURNS text
+    AS 'MODULE_PATHNAME', 'uscc_clean_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1;
+CREATE FUNCTION creditrisk.uscc_clean(text) RETURNS creditrisk.uscc
+    AS 'MODULE_PATHNAME', 'uscc_clean' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1;
+
+COMMENT ON FUNCTION creditrisk.uscc_in(pg_catalog.cstring) IS 'uscc text input: 18 characters, case-insensitive, check character verified';
+COMMENT ON FUNCTION creditrisk.uscc_out(creditrisk.uscc) IS 'uscc text output: 18 upper-case characters';
+COMMENT ON FUNCTION creditrisk.uscc_recv(pg_catalog.internal) IS 'uscc binary input: 18 ASCII characters, validated';
+COMMENT ON FUNCTION creditrisk.uscc_send(creditrisk.uscc) IS 'uscc binary output: 18 ASCII characters';
+COMMENT ON FUNCTION creditrisk.uscc_eq(creditrisk.uscc, creditrisk.uscc) IS 'implementation of = for uscc';
+COMMENT ON FUNCTION creditrisk.uscc_ne(creditrisk.uscc, creditrisk.uscc) IS 'implementation of <> for uscc';
+COMMENT ON FUNCTION creditrisk.uscc_lt(creditrisk.uscc, creditrisk.uscc) IS 'implementation of < for uscc';
+COMMENT ON FUNCTION creditrisk.uscc_le(creditrisk.uscc, creditrisk.uscc) IS 'implementation of <= for uscc';
+COMMENT ON FUNCTION creditrisk.uscc_gt(creditrisk.uscc, creditrisk.uscc) IS 'implementation of > for uscc';
+COMMENT ON FUNCTION creditrisk.uscc_ge(creditrisk.uscc, creditrisk.uscc) IS 'implementation of >= for uscc';
+COMMENT ON FUNCTION creditrisk.uscc_cmp(creditrisk.uscc, creditrisk.uscc) IS 'btree comparison of codes (text order)';
+COMMENT ON FUNCTION creditrisk.uscc_sortsupport(pg_catalog.internal) IS 'btree sort support for uscc, with abbreviated keys';
+COMMENT ON FUNCTION creditrisk.uscc_hash(creditrisk.uscc) IS 'hash of a code';
+COMMENT ON FUNCTION creditrisk.uscc_hash_extended(creditrisk.uscc, bigint) IS 'seeded 64-bit hash of a code (hash partitioning)';
+COMMENT ON FUNCTION creditrisk.uscc_clean_text(text) IS
+    'A typed or pasted unified social credit code without spaces and hyphens, upper case, full-width characters made ASCII; not validated, never raises an error';
+COMMENT ON FUNCTION creditrisk.uscc_clean(text) IS
+    'A typed or pasted unified social credit code cleaned (uscc_clean_text) and validated: an error if still invalid, NULL for NULL';
+REVOKE ALL ON FUNCTION creditrisk.uscc_clean_text(text), creditrisk.uscc_clean(text) FROM PUBLIC;
+
+-- §5 Art. 12-15: the province's minimums bind every row, ratios in class
+-- order; min_spot_check_ratio() reads the measures in force.
+CREATE OR REPLACE FUNCTION creditrisk.measure_loosenings(province text DEFAULT NULL)
+RETURNS TABLE (division_code text, class creditrisk.riskclass, effective_from date, measure text,
+               local_value text, above_division text, above_from date, above_value text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH m AS (
+        SELECT * FROM creditrisk.supervision_measure s
+         WHERE measure_loosenings.province IS NULL OR left(s.division_code, 2) = left(measure_loosenings.province, 2)
+    ), pairs AS (
+        SELECT l.*, a.code AS above
+          FROM m l
+          CROSS JOIN LATERAL (VALUES (creditrisk.division_at(l.division_code, 'province')),
+                                     (CASE WHEN creditrisk.division_level(l.division_code) = 'county'
+                                           THEN creditrisk.division_at(l.division_code, 'city') END)) a(code)
+         WHERE creditrisk.division_level(l.division_code) <> 'province' AND a.code IS NOT NULL
+    ), compared AS (
+        -- each local row against the level above in force on its date
+        SELECT p.*, u.division_code AS u_division, u.effective_from AS u_from, u.min_spot_check_ratio AS u_ratio,
+               u.proactive_onsite_inspection AS u_proactive, u.key_licensing_review AS u_review,
+               u.key_supervision_target AS u_target
+          FROM pairs p
+          CROSS JOIN LATERAL (SELECT * FROM m u
+                               WHERE u.division_code = p.above AND u.class = p.class AND u.effective_from <= p.effective_from
+                               ORDER BY u.effective_from DESC LIMIT 1) u
+        UNION ALL
+        -- every row, the province's own included, against the minimums of art. 12-15
+        SELECT l.*, NULL, f.division_code, f.effective_from, f.min_spot_check_ratio,
+               f.proactive_onsite_inspection, f.key_licensing_review, f.key_supervision_target
+          FROM m l
+          JOIN creditrisk.supervision_measure f
+            ON f.shipped AND f.class = l.class AND left(f.division_code, 2) = left(l.division_code, 2)
+         WHERE NOT l.shipped
+    ), order_points AS (
+        SELECT DISTINCT d.division_code, t.effective_from
+          FROM (SELECT DISTINCT m.division_code FROM m) d
+         CROSS JOIN (SELECT DISTINCT m.effective_from FROM m) t
+    ), in_force AS (
+        SELECT o.division_code, o.effective_from, f.class, f.min_spot_check_ratio,
+               lead(f.class) OVER w AS next_class, lead(f.min_spot_check_ratio) OVER w AS next_ratio
+          FROM order_points o
+         CROSS JOIN LATERAL creditrisk.measures_in_force(o.division_code::creditrisk.division_code, o.effective_from) f
+        WINDOW w AS (PARTITION BY o.division_code, o.effective_from ORDER BY f.class)
+    )
+    SELECT * FROM (
+        SELECT DISTINCT c.division_code::text, c.class, c.effective_from, x.measure, x.local_value, c.u_division::text,
+               c.u_from, x.above_value
+          FROM compared c
+          CROSS JOIN LATERAL (VALUES
+                ('min_spot_check_ratio', c.min_spot_check_ratio::text, c.u_ratio::text,
+                 c.min_spot_check_ratio < c.u_ratio),
+                ('proactive_onsite_inspection', c.proactive_onsite_inspection::text, c.u_proactive::text,
+                 NOT c.proactive_onsite_inspection AND c.u_proactive),
+                ('key_licensing_review', c.key_licensing_review::text, c.u_review::text,
+                 NOT c.key_licensing_review AND c.u_review),
+                ('key_supervision_target', c.key_supervision_target::text, c.u_target::text,
+                 NOT c.key_supervision_target AND c.u_target)) x(measure, local_value, above_value, looser)
+         WHERE x.looser
+        UNION ALL
+        SELECT i.division_code, i.class, i.effective_from,
+               format('min_spot_check_ratio above class %s''s', i.next_class), i.min_spot_check_ratio::text,
+               i.division_code, i.effective_from, i.next_ratio::text
+          FROM in_force i
+         WHERE i.min_spot_check_ratio > i.next_ratio
+    ) r
+     ORDER BY 1, 2, 3, 4, 6
+$$;
+COMMENT ON FUNCTION creditrisk.measure_loosenings(text) IS
+    'Supervision measures (监管措施) that loosen the rules: any row looser than the province''s art. 12-15 minimums (the shipped provincial rows), city and county rows looser than the level above in force on their date, and ratios in force out of class order A <= B <= C <= D (must be empty; the deferred constraint trigger on supervision_measure enforces it)';
+
+CREATE OR REPLACE FUNCTION creditrisk.supervision_measure_no_loosening() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    v record;
+BEGIN
+    SELECT * INTO v FROM creditrisk.measure_loosenings(CASE WHEN TG_OP = 'DELETE' THEN OLD.division_code ELSE NEW.division_code END)
+     LIMIT 1;
+    IF FOUND AND v.measure LIKE 'min_spot_check_ratio above class %' THEN
+        RAISE EXCEPTION 'spot-check ratios in force in % from % are out of class order', v.division_code, v.effective_from
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('Class %s has %s, %s.', v.class, v.local_value,
+                                  replace(v.measure, 'min_spot_check_ratio', 'above') || ' ' || v.above_value),
+                  HINT = 'Ratios in force must keep the order A <= B <= C <= D (art. 12-15); raise the riskier classes in the same transaction.';
+    ELSIF FOUND THEN
+        RAISE EXCEPTION 'measure for class % in % from % is looser than in % (%)',
+                        v.class, v.division_code, v.effective_from, v.above_division, v.measure
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('%s is %s in %s but %s in %s from %s.', v.measure, v.local_value, v.division_code,
+                                  v.above_value, v.above_division, v.above_from),
+                  HINT = 'No row, provincial ones included, may go below the minimums of art. 12-15 (1/3/10/20 %, key licensing review for C, key supervision for D), and ratios in force keep the order A <= B <= C <= D; local bureaus may add measures or be stricter (art. 5); leave a column NULL to take the value from the level above.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.supervision_measure_no_loosening() IS
+    'Constraint trigger (deferred to commit): no city or county measure (地方监管措施) is looser than the level above';
+
+DROP FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass);
+CREATE FUNCTION creditrisk.min_spot_check_ratio(class creditrisk.riskclass,
+                                                division_code creditrisk.division_code DEFAULT '410000',
+                                                as_of date DEFAULT CURRENT_DATE) RETURNS numeric
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp
+    AS $$ SELECT f.min_spot_check_ratio FROM creditrisk.measures_in_force(division_code, as_of) f WHERE f.class = min_spot_check_ratio.class $$;
+COMMENT ON FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date) IS
+    'Minimum random spot-check ratio (双随机抽查比例) of a class in force for a division (default the province, 410000) on a date (default today), from creditrisk.supervision_measure (art. 12-15: at least A 0.01, B 0.03, C 0.10, D 0.20)';
+REVOKE ALL ON FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date) FROM PUBLIC;
+
+-- §5 Art. 10 (3): a NULL class is an exception (before the history of
+-- high_concern_industry is created, which copies the column).
+ALTER TABLE creditrisk.high_concern_industry ALTER COLUMN class DROP NOT NULL;
+COMMENT ON COLUMN creditrisk.high_concern_industry.industry_prefix IS 'GB/T 4754-2017 code or prefix: section (C), division (C26), group (C267) or class (C2672); among the prefixes in force that an enterprise''s industry starts with, the most specific (longest) applies';
+COMMENT ON COLUMN creditrisk.high_concern_industry.class IS 'C or D; NULL = an exception: the industry is not of high concern, although a shorter prefix is (e.g. C27 C with C2770 NULL)';
+
 -- ===========================================================================
 -- Integrity: one snapshot per run, bitemporal records and register (issue 11 §4)
 -- ===========================================================================
@@ -1597,6 +2011,325 @@ BEGIN
 END
 $grants$;
 
+-- ---------------------------------------------------------------------------
+-- integb (issue 11 §5), after §4 because it builds on knowledge time
+-- (keep_history, known_at) and on the views and functions §4 recreates.
+-- ---------------------------------------------------------------------------
+
+-- §5 Art. 3: the population classified.
+-- ---------------------------------------------------------------------------
+-- The population classified (art. 3): enterprises and their branches
+-- (USCC 91..., registered by market regulation as enterprises) registered in
+-- Henan (register division 41....).  Individual businesses (个体工商户, USCC
+-- 92...), farmers' specialised cooperatives (农民专业合作社, USCC 93...), units
+-- registered elsewhere and units of other registration authorities are
+-- outside it unless a bureau opts them in: a kind (92, 93) within its
+-- jurisdiction, or one unit by USCC.
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.population_opt_in (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    division_code  creditrisk.division_code NOT NULL,
+    kind           text CONSTRAINT population_opt_in_kind_valid CHECK (kind IN ('individual_business', 'farmers_cooperative')),
+    uscc           creditrisk.uscc,
+    effective_from date NOT NULL CONSTRAINT population_opt_in_effective_from_finite CHECK (pg_catalog.isfinite(effective_from)),
+    effective_to   date CONSTRAINT population_opt_in_effective_to_finite CHECK (pg_catalog.isfinite(effective_to)),
+    note           text NOT NULL DEFAULT '',
+    recorded_at    timestamptz NOT NULL,
+    CONSTRAINT population_opt_in_kind_or_unit CHECK ((kind IS NULL) <> (uscc IS NULL)),
+    CONSTRAINT population_opt_in_dates CHECK (effective_to >= effective_from)
+);
+COMMENT ON TABLE creditrisk.population_opt_in IS
+    'Units a bureau brings into the classified population (art. 3), which is otherwise the enterprises and branches registered in Henan: a kind (individual businesses 个体工商户, farmers'' cooperatives 农民专业合作社) within the bureau''s jurisdiction, or one unit by USCC (also one registered elsewhere), from effective_from to effective_to (inclusive, NULL = open)';
+COMMENT ON COLUMN creditrisk.population_opt_in.division_code IS 'The bureau''s jurisdiction (province, city or county code); a kind applies to units registered within it';
+COMMENT ON COLUMN creditrisk.population_opt_in.kind IS 'individual_business (USCC 92...) or farmers_cooperative (USCC 93...); NULL when the row names one unit';
+COMMENT ON COLUMN creditrisk.population_opt_in.uscc IS 'One unit opted in, wherever registered; NULL when the row names a kind';
+SELECT creditrisk.keep_history('creditrisk.population_opt_in');
+
+-- Opted in on a date, as known at a moment (only asked for units outside the
+-- default population).
+CREATE FUNCTION creditrisk.opted_in(uscc creditrisk.uscc, division_code text, as_of date, known_at timestamptz DEFAULT NULL)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT EXISTS (
+        SELECT 1 FROM creditrisk.population_opt_in_as_known(opted_in.known_at) o
+         WHERE o.effective_from <= opted_in.as_of AND (o.effective_to IS NULL OR o.effective_to >= opted_in.as_of)
+           AND (o.uscc = opted_in.uscc
+                OR (o.kind = CASE creditrisk.uscc_entity_type(opted_in.uscc)
+                                  WHEN '92' THEN 'individual_business' WHEN '93' THEN 'farmers_cooperative' END
+                    AND creditrisk.division_at(opted_in.division_code, creditrisk.division_level(o.division_code))
+                        = o.division_code)))
+$$;
+COMMENT ON FUNCTION creditrisk.opted_in(creditrisk.uscc, text, date, timestamptz) IS
+    'Whether a bureau has opted a unit into the classified population on a date (creditrisk.population_opt_in as known at known_at, NULL = now), by its kind and register division or by its USCC';
+
+-- In the population of art. 3 on a date.  A SQL-standard body, so that the
+-- planner inlines the common test; opted_in() runs only for the others.
+CREATE FUNCTION creditrisk.in_scope(uscc creditrisk.uscc, division_code text, as_of date, known_at timestamptz DEFAULT NULL)
+    RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT (pg_catalog.left(division_code, 2) OPERATOR(pg_catalog.=) '41'
+            AND creditrisk.uscc_entity_type(uscc) OPERATOR(pg_catalog.=) '91')
+        OR creditrisk.opted_in(uscc, division_code, as_of, known_at);
+END;
+COMMENT ON FUNCTION creditrisk.in_scope(creditrisk.uscc, text, date, timestamptz) IS
+    'Whether a unit belongs to the population classified on a date (art. 3): an enterprise or branch (USCC 91...) registered in Henan (division 41....), or opted in by a bureau (population_opt_in as known at known_at, NULL = now): individual businesses (92...), farmers'' cooperatives (93...), units registered elsewhere or by other authorities';
+
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.population_opt_in', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.population_opt_in_id_seq', '');
+REVOKE ALL ON TABLE creditrisk.population_opt_in FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.opted_in(creditrisk.uscc, text, date, timestamptz),
+                       creditrisk.in_scope(creditrisk.uscc, text, date, timestamptz) FROM PUBLIC;
+
+-- §5 Art. 3 and 10: the run classifies the population of art. 3, and a
+-- fusion matrix never gives less than the override class.
+CREATE OR REPLACE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL,
+                                                   known_at timestamptz DEFAULT NULL)
+RETURNS creditrisk.classification_run
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    ts timestamptz;
+    fence timestamptz;
+    n bigint;
+    m creditrisk.model;
+    rule creditrisk.override_rule;
+    v integer;
+    latest record;
+    stages jsonb := '{}';
+    matched jsonb := '{}';
+    result creditrisk.classification_run;
+    label text;
+    label_missing text;
+BEGIN
+    IF as_of IS NULL THEN
+        RAISE EXCEPTION 'classification date is NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Omit it for today: SELECT creditrisk.refresh_classification();';
+    END IF;
+    IF as_of > current_date THEN
+        RAISE EXCEPTION 'classification date % is in the future', as_of
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Records are dated; a future date would classify on records that do not exist yet.',
+                  HINT = 'Classify on today or an earlier date.';
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'refresh_classification runs in READ COMMITTED, not %', upper(current_setting('transaction_isolation'))
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'A run fixes its knowledge time after waiting for the writers in progress; a REPEATABLE READ or SERIALIZABLE snapshot is taken before that, at the transaction''s first statement, and could miss rows recorded before the knowledge time.',
+                  HINT = 'Call it outside an explicit transaction block or in BEGIN ISOLATION LEVEL READ COMMITTED: the run reads one consistent state, as known at its knowledge time, by itself.';
+    END IF;
+
+    -- The fence: one run at a time, writers of the register, the records and
+    -- the configuration wait until the run ends; everything recorded up to
+    -- the knowledge time is committed and visible from here on.
+    fence := creditrisk.knowledge_fence();
+    IF known_at IS NULL THEN
+        known_at := fence;
+    ELSIF known_at > fence THEN
+        RAISE EXCEPTION 'knowledge time is in the future'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It is %s; a run can only use what is known by now.', known_at),
+                  HINT = 'Omit it to classify with what is known now, or give the known_at of an earlier run to reproduce it.';
+    ELSIF NOT isfinite(known_at) THEN
+        RAISE EXCEPTION 'knowledge time must be a finite moment'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example the known_at of an earlier run.';
+    END IF;
+
+    IF model IS NULL THEN
+        model := creditrisk.active_model(as_of, known_at);
+        IF model IS NULL THEN
+            RAISE EXCEPTION 'no model is active on %', as_of
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date, as known at the knowledge time.',
+                      HINT = 'Name a model, or activate one: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (...);';
+        END IF;
+    END IF;
+    SELECT * INTO m FROM creditrisk.model mm WHERE mm.model_key = model;
+    IF NOT FOUND THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+    IF m.status = 'draft' THEN
+        RAISE EXCEPTION 'model "%" is a draft and cannot classify', model
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Classifications must be reproducible, so only published (frozen) models classify.',
+                  HINT = format('Publish it first: SELECT creditrisk.model_publish(%L);', model);
+    END IF;
+    label := format('refresh_classification %s (%s)', as_of, model);
+    SELECT string_agg(format('%s (%s of 16 cells)', r.domain,
+                             (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+                               WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from)),
+                      ', ' ORDER BY r.domain)
+      INTO label_missing
+      FROM (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+             WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) r
+     WHERE r.method = 'matrix'
+       AND (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+             WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from) < 16;
+    IF label_missing IS NOT NULL THEN
+        RAISE EXCEPTION 'fusion matrix incomplete: %', label_missing
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A domain fused by matrix needs a fused class for each of the 16 (general, professional) pairs.',
+                  HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
+    END IF;
+
+    -- 1. A new version of the date; earlier versions stay.
+    SELECT coalesce(max(r.version), 0) + 1 INTO v FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by)
+    VALUES (as_of, v, known_at, model, m.revision, t0, current_user);
+    IF v > 1 THEN
+        RAISE NOTICE '%: version % (earlier versions stay in the history)', label, v;
+    END IF;
+
+    -- 2. Indicators and scores, on the register version valid on the date, of
+    --    the population of art. 3.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
+    SELECT as_of, v, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
+           creditrisk.score_reasons(model, i.indicators, 3)
+      FROM creditrisk.compute_indicators(model, as_of, known_at) i
+      JOIN creditrisk.register_at(as_of, known_at) e ON e.uscc = i.uscc
+     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s
+     WHERE creditrisk.in_scope(e.uscc, e.division_code, as_of, known_at);   -- art. 3
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: indicators and scores: % enterprises', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 3. Overrides (art. 10), one set-based statement per rule in force, as
+    --    entered by the knowledge time; each reads ($1 date, $2 knowledge time).
+    FOR rule IN SELECT * FROM creditrisk.override_rule_as_known(known_at) o
+                 WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
+                 ORDER BY o.code
+    LOOP
+        ts := clock_timestamp();
+        BEGIN
+            EXECUTE format($q$
+                UPDATE creditrisk.classification_result r
+                   SET overrides = r.overrides || %1$L::text,
+                       override_details = coalesce(r.override_details, '{}') || jsonb_build_object(%1$L, q.detail),
+                       final_class = greatest(r.final_class, q.class)
+                  FROM (SELECT q.uscc::creditrisk.uscc AS uscc, max(q.class::creditrisk.riskclass) AS class,
+                               (array_agg(jsonb_build_object('class', q.class::creditrisk.riskclass)
+                                          || (pg_catalog.to_jsonb(q) - 'uscc' - 'class')
+                                          ORDER BY q.class::creditrisk.riskclass DESC))[1] AS detail
+                          FROM (%2$s) q
+                         WHERE q.class IS NOT NULL
+                         GROUP BY 1) q
+                 WHERE r.as_of = $1 AND r.version = %3$s AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql, v)
+              USING as_of, known_at;
+            GET DIAGNOSTICS n = ROW_COUNT;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'override rule "%" failed', rule.code
+                USING ERRCODE = SQLSTATE, DETAIL = SQLERRM,
+                      HINT = 'Correct or disable the rule (UPDATE creditrisk.override_rule SET enabled = false ...).';
+        END;
+        matched := matched || jsonb_build_object(rule.code, n);
+        stages := stages || jsonb_build_object('override ' || rule.code, round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: override %: % enterprises', label, rule.code, n
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    END LOOP;
+
+    -- 4. Fusion (art. 16) with the latest professional class on or before the date.
+    --    A matrix fuses the general and professional classes, but never below
+    --    the class an override imposed (art. 10: a serious-dishonesty D stays D
+    --    in every domain); the fused class is the one the domain's measures use.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_domain_result
+           (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
+    SELECT as_of, v, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
+           coalesce(f.method, 'riskier'),
+           -- never below the art. 10 override class, whatever the matrix says
+           CASE WHEN f.method = 'matrix'
+                THEN greatest(fm.fused_class, (SELECT max((o.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass)
+                                                 FROM pg_catalog.jsonb_each(r.override_details) o))
+                ELSE greatest(r.final_class, d.class) END
+      FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
+              FROM creditrisk.domain_risk_class_as_known(known_at) x
+             WHERE x.assessed_date <= as_of
+             ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
+      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.version = v AND r.uscc = d.uscc
+      LEFT JOIN (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+                  WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) f ON f.domain = d.domain
+      LEFT JOIN creditrisk.fusion_matrix_as_known(known_at) fm
+             ON fm.domain = d.domain AND fm.effective_from = f.effective_from
+            AND fm.general_class = r.final_class AND fm.professional_class = d.class;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('fusion', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: fusion: % enterprise domains', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 5. The run's summary in the history.
+    ts := clock_timestamp();
+    UPDATE creditrisk.classification_run run
+       SET enterprises = s.enterprises, score_classes = s.score_classes, final_classes = s.final_classes,
+           overridden = s.overridden, overrides = matched, domain_results = n
+      FROM (SELECT count(*) AS enterprises,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.score_class = 'A'), 'B', count(*) FILTER (WHERE r.score_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.score_class = 'C'), 'D', count(*) FILTER (WHERE r.score_class = 'D')) AS score_classes,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
+                   count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden
+              FROM creditrisk.classification_result r WHERE r.as_of = as_of AND r.version = v) s
+     WHERE run.as_of = as_of AND run.version = v;
+    stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+
+    -- 6. Publish: refresh the views of the latest run, readers keep reading.
+    ts := clock_timestamp();
+    SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
+    IF latest.as_of = as_of THEN
+        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current;
+        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current;
+        stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: refreshed the current classification', label
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    ELSE
+        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest.as_of;
+    END IF;
+
+    UPDATE creditrisk.classification_run run SET finished_at = clock_timestamp(), stages = stages
+     WHERE run.as_of = as_of AND run.version = v
+    RETURNING * INTO result;
+    RAISE NOTICE '%: done: % enterprises, % overridden, final classes %', label, result.enterprises, result.overridden, result.final_classes
+        USING DETAIL = format('elapsed %s s', round(extract(epoch FROM result.finished_at - t0)::numeric, 3));
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.refresh_classification(date, text, timestamptz) IS
+    'The monthly run (月度分类): classifies every enterprise on as_of with what was valid on that date and known at the knowledge time known_at (default: now, after waiting for writers in progress; READ COMMITTED only): indicators from the register version of that date, scores with the model (default: the one active on that date), override rules (art. 10) and fusion (art. 16) as entered by then; adds a new version of the date to the history (earlier versions stay) and refreshes the current views concurrently; reports progress as NOTICEs and returns the run. Giving an earlier run''s known_at reproduces it row for row';
+
+-- §5 Art. 16: the measures of each domain follow its fused class.
+CREATE VIEW creditrisk.enterprise_domain_measures WITH (security_invoker = true) AS
+SELECT c.uscc, c.domain, c.division_code, c.fused_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources
+  FROM creditrisk.classification_domain_current c
+  JOIN (SELECT d.division_code, f.*
+          FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_domain_current x) d
+         CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
+    ON m.division_code = c.division_code AND m.class = c.fused_class;
+COMMENT ON VIEW creditrisk.enterprise_domain_measures IS
+    'The supervision measures (监管措施) that apply today in each domain (food, drugs, special equipment, …) to each enterprise of the latest run: by its fused class (通用+专业, art. 16, never below an art. 10 override) and division';
+
+REVOKE ALL ON TABLE creditrisk.enterprise_domain_measures FROM PUBLIC;
+
+-- §5 Art. 10 (3): the most specific high-concern prefix applies.
+ALTER TABLE creditrisk.override_rule DISABLE TRIGGER override_rule_shipped;
+UPDATE creditrisk.override_rule
+   SET basis = '豫市监办〔2022〕100号 第十条（三）: C or D as configured in creditrisk.high_concern_industry; the most specific prefix applies (a NULL class there is an exception)',
+       rule_sql = $rule$SELECT DISTINCT ON (e.uscc) e.uscc, h.class, h.industry_prefix
+  FROM creditrisk.register_at($1, $2) e
+  JOIN creditrisk.high_concern_industry_as_known($2) h
+    ON h.industry_prefix IN (left(e.industry_code, 1), left(e.industry_code, 3),
+                             left(e.industry_code, 4), left(e.industry_code, 5))
+ WHERE NOT h.example AND h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
+ ORDER BY e.uscc, length(h.industry_prefix) DESC, h.effective_from DESC$rule$
+ WHERE code = 'high_concern_industry' AND shipped;
+ALTER TABLE creditrisk.override_rule ENABLE TRIGGER override_rule_shipped;
+
 -- ===========================================================================
 -- Confidentiality and accountability (issue 12)
 -- ===========================================================================
@@ -2028,7 +2761,7 @@ DECLARE
     model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
                                           'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
     config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
-                                           'fusion_rule', 'fusion_matrix', 'supervision_measure'];
+                                           'fusion_rule', 'fusion_matrix', 'supervision_measure', 'population_opt_in'];
     register_tables constant text[] := ARRAY['enterprise'];
     record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                                            'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
@@ -2038,7 +2771,7 @@ DECLARE
     -- superseded versions, written only by the trigger record_arrival as the owner
     config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
                                             'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
-                                            'supervision_measure_history'];
+                                            'supervision_measure_history', 'population_opt_in_history'];
     record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
                                             'complaint_history', 'abnormal_listing_history',
                                             'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
@@ -2046,6 +2779,7 @@ DECLARE
                                             'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
                                             'domain_risk_class_history', 'indicator_value_history'];
     views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
+                                   'enterprise_domain_measures',
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
                                    'score_stability_latest'];
     in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';

@@ -207,10 +207,8 @@ CREATE FUNCTION creditrisk.classify(score double precision, cutoffs double preci
 COMMENT ON FUNCTION creditrisk.classify(double precision, double precision[]) IS
     'Risk class of a score 0-1000 with caller-supplied bands: cutoffs are the lower bounds of B, C and D, strictly increasing inside (0,1000)';
 
-CREATE FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass) RETURNS numeric
-    AS 'MODULE_PATHNAME', 'riskclass_min_spot_check_ratio' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5;
-COMMENT ON FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass) IS
-    'Minimum random spot-check ratio (双随机抽查比例) of a class under the Henan measures art. 12-15: A 0.01, B 0.03, C 0.10, D 0.20';
+-- min_spot_check_ratio() reads the supervision measures in force (1.4):
+-- see classification.sql.
 
 CREATE FUNCTION creditrisk.class_label(creditrisk.riskclass) RETURNS text
     AS 'MODULE_PATHNAME', 'riskclass_label' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1;
@@ -325,6 +323,10 @@ CREATE FUNCTION creditrisk.uscc_entity_type(creditrisk.uscc) RETURNS text
     AS 'MODULE_PATHNAME', 'uscc_entity_type' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1;
 CREATE FUNCTION creditrisk.uscc_is_valid(text) RETURNS boolean
     AS 'MODULE_PATHNAME', 'uscc_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1;
+CREATE FUNCTION creditrisk.uscc_clean_text(text) RETURNS text
+    AS 'MODULE_PATHNAME', 'uscc_clean_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1;
+CREATE FUNCTION creditrisk.uscc_clean(text) RETURNS creditrisk.uscc
+    AS 'MODULE_PATHNAME', 'uscc_clean' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 1;
 
 COMMENT ON FUNCTION creditrisk.uscc_in(pg_catalog.cstring) IS 'uscc text input: 18 characters, case-insensitive, check character verified';
 COMMENT ON FUNCTION creditrisk.uscc_out(creditrisk.uscc) IS 'uscc text output: 18 upper-case characters';
@@ -343,6 +345,10 @@ COMMENT ON FUNCTION creditrisk.uscc_hash_extended(creditrisk.uscc, bigint) IS 's
 COMMENT ON FUNCTION creditrisk.uscc_region(creditrisk.uscc) IS 'Administrative division code (行政区划代码) of the registering authority: characters 3-8';
 COMMENT ON FUNCTION creditrisk.uscc_entity_type(creditrisk.uscc) IS 'Registration authority and entity type (登记管理部门代码 + 机构类别代码): characters 1-2, e.g. 91 = enterprise registered by market regulation';
 COMMENT ON FUNCTION creditrisk.uscc_is_valid(text) IS 'Whether a text is a valid unified social credit code; never raises an error (for cleaning imported data)';
+COMMENT ON FUNCTION creditrisk.uscc_clean_text(text) IS
+    'A typed or pasted unified social credit code without spaces and hyphens, upper case, full-width characters made ASCII; not validated, never raises an error';
+COMMENT ON FUNCTION creditrisk.uscc_clean(text) IS
+    'A typed or pasted unified social credit code cleaned (uscc_clean_text) and validated: an error if still invalid, NULL for NULL';
 COMMENT ON OPERATOR creditrisk.= (creditrisk.uscc, creditrisk.uscc) IS 'equal';
 COMMENT ON OPERATOR creditrisk.<> (creditrisk.uscc, creditrisk.uscc) IS 'not equal';
 COMMENT ON OPERATOR creditrisk.< (creditrisk.uscc, creditrisk.uscc) IS 'less than (text order)';

@@ -335,6 +335,21 @@ BEGIN
         UNION ALL
         SELECT 'model ' || model, format('indicator positions are not 1..%s without gaps', count(*)), 7
           FROM inds HAVING count(*) > 0 AND max(position) <> count(*)
+        -- the range, exactly (numeric): the highest contribution of every
+        -- indicator together must not exceed 1000 (the lowest is never below
+        -- 0: weights are positive and points lie in [0, 100])
+        UNION ALL
+        SELECT 'model ' || model,
+               format('the highest possible score is %s, above 1000 (the weights multiply out to more than 1)', trim_scale(sum(x.top))), 8
+          FROM (SELECT round(d.weight::numeric * g.weight::numeric * i.weight::numeric * 10
+                             * GREATEST(i.missing_points, i.default_points, i.true_points, i.false_points,
+                                        (SELECT max(b.points) FROM bins b WHERE b.indicator_code = i.code),
+                                        (SELECT max(c.points) FROM cats c WHERE c.indicator_code = i.code))::numeric,
+                             12) AS top
+                  FROM inds i
+                  JOIN grps g ON g.code = i.group_code
+                  JOIN dims d ON d.code = g.dimension_code) x
+        HAVING sum(x.top) > 1000
         -- scoring rules
         UNION ALL
         SELECT 'indicator ' || i.code, 'bins rule has no bins', 10
@@ -789,51 +804,60 @@ BEGIN
         PERFORM creditrisk.model_not_found(model);
     END IF;
 
-    -- Left-to-right sum in indicator order, in float8, as the C scorer adds.
-    SELECT string_agg(format(E'\n  + ' || lit || ' * %s', (d.weight * g.weight * i.weight * 10)::text, t.points_expr),
+    -- Each indicator's contribution is an exact numeric literal: coef * points
+    -- (coef = 10 * w1 * w2 * w3 in numeric, from the weights' decimal values)
+    -- rounded half-up to 12 decimal places; the sum is exact and rounded
+    -- half-up to 2 places, as the C scorer does in fixed point (src/model.h).
+    SELECT string_agg(format(E'\n  + CASE WHEN %1$s IS NULL THEN %2$s %3$s END',
+                             format('%s[%s]', indicators, i.position),
+                             trim_scale(round(t.coef * (i.missing_points)::numeric, 12)),
+                             t.points_expr),
                       '' ORDER BY i.position)
       INTO sum_expr
       FROM creditrisk.model_indicator i
       JOIN creditrisk.model_group g ON g.model_key = i.model_key AND g.code = i.group_code
       JOIN creditrisk.model_dimension d ON d.model_key = g.model_key AND d.code = g.dimension_code
+      CROSS JOIN LATERAL (SELECT d.weight::numeric * g.weight::numeric * i.weight::numeric * 10 AS coef) c
       CROSS JOIN LATERAL (
-          SELECT format('CASE WHEN %1$s IS NULL THEN %2$s %3$s END',
-                        format('%s[%s]', indicators, i.position),
-                        format(lit, i.missing_points),
+          SELECT c.coef,
                         CASE i.rule
                         WHEN 'bins' THEN
                             (SELECT string_agg(CASE WHEN b.upper IS NULL
-                                                    THEN format('ELSE ' || lit, b.points)
-                                                    ELSE format('WHEN %s < ' || lit || ' THEN ' || lit,
-                                                                format('%s[%s]', indicators, i.position), b.upper, b.points)
+                                                    THEN format('ELSE %s', trim_scale(round(c.coef * (b.points)::numeric, 12)))
+                                                    ELSE format('WHEN %s < ' || lit || ' THEN %s',
+                                                                format('%s[%s]', indicators, i.position), b.upper,
+                                                                trim_scale(round(c.coef * (b.points)::numeric, 12)))
                                                END, ' ' ORDER BY b.lower NULLS FIRST)
                                FROM creditrisk.model_bin b
                               WHERE b.model_key = i.model_key AND b.indicator_code = i.code)
                         WHEN 'categories' THEN
-                            coalesce((SELECT string_agg(format('WHEN %s = ' || lit || ' THEN ' || lit,
-                                                               format('%s[%s]', indicators, i.position), k.value, k.points),
+                            coalesce((SELECT string_agg(format('WHEN %s = ' || lit || ' THEN %s',
+                                                               format('%s[%s]', indicators, i.position), k.value,
+                                                               trim_scale(round(c.coef * (k.points)::numeric, 12))),
                                                         ' ' ORDER BY k.value)
                                         FROM creditrisk.model_category k
                                        WHERE k.model_key = i.model_key AND k.indicator_code = i.code), '')
-                            || format(' ELSE ' || lit, i.default_points)
+                            || format(' ELSE %s', trim_scale(round(c.coef * (i.default_points)::numeric, 12)))
                         ELSE
-                            format('WHEN %s <> 0 THEN ' || lit || ' ELSE ' || lit,
-                                   format('%s[%s]', indicators, i.position), i.true_points, i.false_points)
-                        END) AS points_expr) t
+                            format('WHEN %s <> 0 THEN %s ELSE %s',
+                                   format('%s[%s]', indicators, i.position),
+                                   trim_scale(round(c.coef * (i.true_points)::numeric, 12)),
+                                   trim_scale(round(c.coef * (i.false_points)::numeric, 12)))
+                        END AS points_expr) t
      WHERE i.model_key = model;
 
-    SELECT string_agg(format(E',\n  CASE WHEN %s THEN ' || lit || ' END',
+    SELECT string_agg(format(E',\n  CASE WHEN %s THEN %s END',
                              (SELECT string_agg(format('%s[%s] %s ' || lit, indicators, mi.position, c.op, c.value),
                                                 ' AND ' ORDER BY c.position)
                                 FROM creditrisk.model_floor_condition c
                                 JOIN creditrisk.model_indicator mi
                                   ON mi.model_key = c.model_key AND mi.code = c.indicator_code
                                WHERE c.model_key = f.model_key AND c.floor_code = f.code),
-                             f.floor), '' ORDER BY f.code)
+                             trim_scale(round(f.floor::numeric, 12))), '' ORDER BY f.code)
       INTO floor_expr
       FROM creditrisk.model_floor f WHERE f.model_key = model;
 
-    RETURN format(E'/* creditrisk model %s: score 0-1000 from %s (double precision[]) */\nGREATEST(\n  (0::float8%s)%s)',
+    RETURN format(E'/* creditrisk model %s: score 0-1000 from %s (double precision[]), exact to 2 decimal places */\nround(GREATEST(\n  (0%s)%s), 2)::float8',
                   model, indicators, coalesce(sum_expr, ''), coalesce(floor_expr, ''));
 END
 $$;

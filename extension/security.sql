@@ -160,7 +160,7 @@ DECLARE
     model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
                                           'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
     config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
-                                           'fusion_rule', 'fusion_matrix', 'supervision_measure'];
+                                           'fusion_rule', 'fusion_matrix', 'supervision_measure', 'population_opt_in'];
     register_tables constant text[] := ARRAY['enterprise'];
     record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                                            'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
@@ -170,7 +170,7 @@ DECLARE
     -- superseded versions, written only by the trigger record_arrival as the owner
     config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
                                             'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
-                                            'supervision_measure_history'];
+                                            'supervision_measure_history', 'population_opt_in_history'];
     record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
                                             'complaint_history', 'abnormal_listing_history',
                                             'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
@@ -178,6 +178,7 @@ DECLARE
                                             'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
                                             'domain_risk_class_history', 'indicator_value_history'];
     views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
+                                   'enterprise_domain_measures',
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
                                    'score_stability_latest'];
     in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';

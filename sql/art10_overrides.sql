@@ -92,6 +92,21 @@ INSERT INTO high_concern_industry (industry_prefix, effective_from, effective_to
 \set VERBOSITY default
 UPDATE high_concern_industry SET example = false WHERE industry_prefix = 'B06'; \echo :LAST_ERROR_SQLSTATE
 
+-- Art. 10 (3): the most specific prefix applies, so a bureau can make an
+-- exception for a narrower industry (NULL class) or set a narrower one
+-- milder than its division (1.3 took the riskiest matching prefix).
+INSERT INTO high_concern_industry (industry_prefix, effective_from, class, name) VALUES
+    ('C2770', '2025-01-01', NULL, '卫生材料及医药用品制造（例外）'),
+    ('C26', '2025-01-01', 'D', '化学原料和化学制品制造业'),
+    ('C266', '2025-01-01', 'C', '专用化学产品制造');
+SELECT pg_temp.ent(21, '21 医药 例外', industry => 'C2770'), pg_temp.ent(22, '22 化学 D', industry => 'C2619'),
+       pg_temp.ent(23, '23 专用化学 C', industry => 'C2661'), pg_temp.ent(24, '24 焰火 D', industry => 'C2672') \gset
+SELECT pg_temp.pts(n, '2025-12-31', 10) FROM generate_series(21, 24) n;
+SELECT overrides FROM refresh_classification('2025-12-31');
+SELECT e.name, e.industry_code, c.final_class, c.override_details -> 'high_concern_industry' AS detail
+  FROM classification_current c JOIN enterprise e USING (uscc)
+ WHERE e.name ~ '^(07|08|2[1-4]) ' ORDER BY e.uscc;
+
 -- Leave a fresh extension behind.
 DROP TABLE public.cls_points;
 SET client_min_messages = warning;

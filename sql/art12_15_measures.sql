@@ -55,6 +55,40 @@ COMMIT;
 SELECT class, min_spot_check_ratio, sources FROM measures_in_force('411622', '2025-12-31') WHERE class = 'A';
 SELECT class, min_spot_check_ratio, sources FROM measures_in_force('411621', '2025-12-31') WHERE class = 'A';
 SELECT * FROM measure_loosenings();
+-- The province's own minimums (art. 12-15) bind every row, provincial rows
+-- included (1.3 accepted all three), and ratios in force stay in class order.
+\set VERBOSITY terse
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio,
+        proactive_onsite_inspection, key_licensing_review, key_supervision_target, basis)
+VALUES ('410000', 'C', '2025-10-01', 0.05, true, true, false, 'looser ratio'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio,
+        proactive_onsite_inspection, key_licensing_review, key_supervision_target, basis)
+VALUES ('410000', 'C', '2025-10-01', 0.10, true, false, false, 'no key review for C'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio,
+        proactive_onsite_inspection, key_licensing_review, key_supervision_target, basis)
+VALUES ('410000', 'D', '2025-10-01', 0.20, true, false, false, 'no key supervision for D'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('411622', 'B', '2025-10-01', 0.15); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+BEGIN;
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('411622', 'B', '2025-10-01', 0.15);
+SELECT * FROM measure_loosenings('411622');
+ROLLBACK;
+-- ... raising C with it keeps the order, and is accepted
+BEGIN;
+INSERT INTO supervision_measure (division_code, class, effective_from, min_spot_check_ratio)
+VALUES ('411622', 'B', '2025-10-01', 0.15), ('411622', 'C', '2025-10-01', 0.15);
+SELECT count(*) AS loosenings FROM measure_loosenings();
+SELECT class, min_spot_check_ratio FROM measures_in_force('411622', '2025-12-31');
+ROLLBACK;
+-- min_spot_check_ratio() reads the measures in force (by default the
+-- province's, today), not a copy of its own
+SELECT k AS class, min_spot_check_ratio(k, '411622', '2025-12-31') AS county_2025,
+       min_spot_check_ratio(k, '411622', '2025-01-01') AS county_early_2025,
+       min_spot_check_ratio(k, '410000', '2025-12-31') AS province_2025
+  FROM unnest('{A,B,C,D}'::riskclass[]) k ORDER BY k;
+SELECT min_spot_check_ratio('C') AS province_today, min_spot_check_ratio('B', '411622') AS county_today;
 -- Provincial rows must state every measure; shipped rows are frozen.
 -- (Terse: the failing row would show its recorded_at, the clock's time.)
 \set VERBOSITY terse

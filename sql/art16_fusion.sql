@@ -51,6 +51,25 @@ UPDATE fusion_rule SET method = 'matrix' WHERE domain = 'special_equipment'; \ec
 INSERT INTO fusion_rule (domain, method) VALUES ('Food', 'riskier'); \echo :LAST_ERROR_SQLSTATE
 INSERT INTO fusion_rule (domain, method) VALUES ('food', 'average'); \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
+-- Art. 10 comes first: a matrix never fuses below the class an override
+-- imposed.  A food matrix whose cell (D, A) is B softens a scored D (02), but
+-- a serious-dishonesty D (07) stays D in food (1.3 gave B).
+BEGIN;
+INSERT INTO fusion_rule (domain, method, name) VALUES ('food', 'matrix', '食品');
+INSERT INTO fusion_matrix (domain, general_class, professional_class, fused_class)
+SELECT 'food', g, p, CASE WHEN g = 'D' AND p = 'A' THEN 'B' ELSE greatest(g, p) END
+  FROM unnest('{A,B,C,D}'::riskclass[]) g, unnest('{A,B,C,D}'::riskclass[]) p;
+COMMIT;
+SELECT domain_results FROM refresh_classification('2025-12-31');
+SELECT e.name, c.score_class, c.overrides, f.general_class, f.professional_class, f.method, f.fused_class
+  FROM classification_domain_current f JOIN enterprise e USING (uscc) JOIN classification_current c USING (uscc)
+ WHERE f.domain = 'food' ORDER BY e.uscc;
+-- The fused class is the class the domain's measures use
+SELECT e.name, m.domain, m.class, m.min_spot_check_ratio, m.key_supervision_target
+  FROM enterprise_domain_measures m JOIN enterprise e USING (uscc)
+ WHERE m.domain = 'food' ORDER BY e.uscc;
+DELETE FROM fusion_rule WHERE domain = 'food';
+
 -- Back to the default: deleting the rule deletes its matrix.
 DELETE FROM fusion_rule WHERE domain = 'drugs';
 SELECT count(*) AS cells_left FROM fusion_matrix;

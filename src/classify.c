@@ -136,6 +136,11 @@ classify_score_cutoffs(PG_FUNCTION_ARGS)
 	PG_RETURN_RISKCLASS(band_of(score, cutoffs));
 }
 
+/*
+ * Not used by 1.4, whose min_spot_check_ratio() reads the supervision
+ * measures in force (creditrisk.supervision_measure); kept because the
+ * released 1.0-1.3 scripts, installed and upgraded from, name the symbol.
+ */
 PG_FUNCTION_INFO_V1(riskclass_min_spot_check_ratio);
 Datum
 riskclass_min_spot_check_ratio(PG_FUNCTION_ARGS)

@@ -24,6 +24,8 @@
 #include "executor/spi.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgrprotos.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
@@ -188,13 +190,13 @@ load_indicators(CompiledModel *m, const char *key)
 	MemoryContext mcxt = m->mcxt;
 
 	/*
-	 * The coefficient is computed as ((w1 * w2) * w3) * 10, the same
-	 * expression and order as model_to_sql(), so that both give the same
-	 * double.
+	 * The coefficient 10 * w1 * w2 * w3 is exact, in numeric from the
+	 * weights' decimal values, as in model_to_sql() and model_validate().
 	 */
 	run_query("SELECT i.position, i.code, c.name, d.name, g.name, i.rule, "
-			  "       d.weight * g.weight * i.weight * 10, i.missing_points, "
-			  "       i.default_points, i.true_points, i.false_points "
+			  "       d.weight::numeric * g.weight::numeric * i.weight::numeric * 10, i.missing_points, "
+			  "       i.default_points, i.true_points, i.false_points, "
+			  "       (d.weight::numeric * g.weight::numeric * i.weight::numeric)::float8 "
 			  "  FROM creditrisk.model_indicator i "
 			  "  JOIN creditrisk.indicator c ON c.code = i.code "
 			  "  JOIN creditrisk.model_group g ON g.model_key = i.model_key AND g.code = i.group_code "
@@ -216,7 +218,19 @@ load_indicators(CompiledModel *m, const char *key)
 		ci->group = get_text(r, 5, mcxt);
 		ci->rule = strcmp(rule, "bins") == 0 ? RULE_BINS :
 			strcmp(rule, "categories") == 0 ? RULE_CATEGORIES : RULE_BOOLEAN;
-		ci->coef = get_float(r, 7, 0);
+		{
+			bool		isnull;
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 7, &isnull);
+			MemoryContext old;
+
+			if (isnull)
+				report_invalid_model(key, 1);
+			old = MemoryContextSwitchTo(mcxt);
+
+			ci->coef = DatumGetNumeric(datumCopy(d, false, -1));
+			MemoryContextSwitchTo(old);
+		}
+		ci->weight = get_float(r, 12, 0);
 		ci->missing_points = get_float(r, 8, 0);
 		ci->default_points = get_float(r, 9, 0);
 		ci->true_points = get_float(r, 10, 0);
@@ -371,6 +385,8 @@ load_floors(CompiledModel *m, const char *key)
 		cf->code = code;
 		cf->name = get_text(start, 2, mcxt);
 		cf->floor = get_float(start, 3, 0);
+		cf->floor_fixed = score_fixed_from_numeric(DatumGetNumeric(DirectFunctionCall1(float8_numeric,
+																					Float8GetDatum(cf->floor))));
 		cf->nconds = r - start;
 		cf->conds = MemoryContextAlloc(mcxt, sizeof(CompiledCondition) * cf->nconds);
 		for (int k = 0; k < cf->nconds; k++)
@@ -383,22 +399,52 @@ load_floors(CompiledModel *m, const char *key)
 	m->nfloors = nf;
 }
 
+/* Fixed-point score units (1e-12) of a numeric value, rounded half-up. */
+int64
+score_fixed_from_numeric(Numeric value)
+{
+	Datum		rounded = DirectFunctionCall2(numeric_round, NumericGetDatum(value),
+											  Int32GetDatum(SCORE_FIXED_DECIMALS));
+	Datum		scale = DirectFunctionCall1(int8_numeric, Int64GetDatum(SCORE_SCALE));
+	Datum		units = DirectFunctionCall2(numeric_mul, rounded, scale);
+
+	return DatumGetInt64(DirectFunctionCall1(numeric_int8, units));
+}
+
 /*
- * Contributions in score units, computed once: coef * points is the same
- * double here as in model_to_sql()'s expression.
+ * The exact contribution coef * points.  points::numeric is the double's
+ * decimal value as PostgreSQL's float8 -> numeric cast gives it, so that
+ * model_to_sql() and model_validate() compute the same.
+ */
+int64
+score_fixed_contribution(Numeric coef, double points)
+{
+	Datum		p = DirectFunctionCall1(float8_numeric, Float8GetDatum(points));
+	Datum		prod = DirectFunctionCall2(numeric_mul, NumericGetDatum(coef), p);
+
+	return score_fixed_from_numeric(DatumGetNumeric(prod));
+}
+
+/*
+ * Contributions in fixed-point score units, computed once, exactly as
+ * model_to_sql()'s numeric literals.
  */
 static void
 build_contributions(CompiledModel *m)
 {
-	m->small_contrib = MemoryContextAlloc(m->mcxt, sizeof(double) * SMALL_VALUES * Max(m->n, 1));
+	m->small_contrib = MemoryContextAlloc(m->mcxt, sizeof(int64) * SMALL_VALUES * Max(m->n, 1));
 	for (int i = 0; i < m->n; i++)
 	{
 		CompiledIndicator *ci = &m->ind[i];
 
-		ci->missing_contrib = ci->coef * ci->missing_points;
-		ci->seg_contrib = MemoryContextAlloc(m->mcxt, sizeof(double) * ci->nseg);
+		ci->missing_contrib = score_fixed_contribution(ci->coef, ci->missing_points);
+		ci->min_contrib = ci->missing_contrib;
+		ci->seg_contrib = MemoryContextAlloc(m->mcxt, sizeof(int64) * ci->nseg);
 		for (int k = 0; k < ci->nseg; k++)
-			ci->seg_contrib[k] = ci->coef * ci->seg_points[k];
+		{
+			ci->seg_contrib[k] = score_fixed_contribution(ci->coef, ci->seg_points[k]);
+			ci->min_contrib = Min(ci->min_contrib, ci->seg_contrib[k]);
+		}
 		for (int j = 0, k = 0; j < SMALL_VALUES; j++)
 		{
 			while (j >= ci->seg_upper[k])
@@ -421,11 +467,11 @@ build_blocks(CompiledModel *m)
 	m->use_avx2 = false;
 #endif
 	m->nblocks = PADDED_N(m->n) / BLOCK_LANES;
-	m->missing_contrib = MemoryContextAllocZero(m->mcxt, sizeof(double) * Max(PADDED_N(m->n), BLOCK_LANES));
+	m->missing_contrib = MemoryContextAllocZero(m->mcxt, sizeof(int64) * Max(PADDED_N(m->n), BLOCK_LANES));
 	for (int i = 0; i < m->n; i++)
 		m->missing_contrib[i] = m->ind[i].missing_contrib;
 	m->blk_upper = MemoryContextAlloc(m->mcxt, sizeof(double) * stride_u * Max(m->nblocks, 1));
-	m->blk_contrib = MemoryContextAllocZero(m->mcxt, sizeof(double) * stride_c * Max(m->nblocks, 1));
+	m->blk_contrib = MemoryContextAllocZero(m->mcxt, sizeof(int64) * stride_c * Max(m->nblocks, 1));
 	m->wide = MemoryContextAlloc(m->mcxt, sizeof(int) * Max(m->n, 1));
 	m->nwide = 0;
 	for (int i = 0; i < m->nblocks * BLOCK_LANES; i++)
@@ -442,7 +488,7 @@ build_blocks(CompiledModel *m)
 				(narrow && j < ci->nseg - 1) ? ci->seg_upper[j] : INFINITY;
 		for (int k = 0; k <= BLOCK_BOUNDS; k++)
 			m->blk_contrib[b * stride_c + k * BLOCK_LANES + lane] =
-				(narrow && k < ci->nseg) ? ci->seg_contrib[k] : 0.0;
+				(narrow && k < ci->nseg) ? ci->seg_contrib[k] : 0;
 	}
 }
 
@@ -624,7 +670,7 @@ model_for_call(FunctionCallInfo fcinfo, text *key, bool require_published)
 	cc->isnull = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
 										sizeof(bool) * Max(PADDED_N(cc->model->n), BLOCK_LANES));
 	cc->contrib = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-										 sizeof(double) * Max(PADDED_N(cc->model->n), BLOCK_LANES));
+										 sizeof(int64) * Max(PADDED_N(cc->model->n), BLOCK_LANES));
 	cc->lxid = CURRENT_LXID();
 	cc->cid = GetCurrentCommandId(false);
 	if (cc->key)

@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/numeric.h"
 
 typedef enum RuleKind
 {
@@ -33,7 +34,8 @@ typedef struct CompiledIndicator
 	char	   *dimension;
 	char	   *group;
 	RuleKind	rule;
-	double		coef;			/* score units per point: 10 * w1 * w2 * w3 */
+	Numeric		coef;			/* score units per point: 10 * w1 * w2 * w3, exact */
+	double		weight;			/* w1 * w2 * w3 (nearest double), for explanations */
 	double		missing_points;
 	double		default_points; /* categories: a value not listed */
 	double		true_points;
@@ -52,9 +54,13 @@ typedef struct CompiledIndicator
 	double	   *seg_points;
 	const char **seg_label;
 
-	/* The same in score units (coef * points), as the hot loop adds them. */
-	double	   *seg_contrib;
-	double		missing_contrib;
+	/*
+	 * The same in fixed-point score units (see SCORE_SCALE), as the hot
+	 * loop adds them; min_contrib is the lowest the rule can give.
+	 */
+	int64	   *seg_contrib;
+	int64		missing_contrib;
+	int64		min_contrib;
 } CompiledIndicator;
 
 /*
@@ -62,6 +68,36 @@ typedef struct CompiledIndicator
  * 0 .. SMALL_VALUES-1 the contribution is looked up directly.
  */
 #define SMALL_VALUES 32
+
+/*
+ * Scores are exact (issue 11, art. 9 bands): each indicator's contribution
+ * 10 * w1 * w2 * w3 * points is computed in numeric from the decimal values
+ * of the weights and points, rounded half-up to 12 decimal places (exact
+ * for weights of up to 4 decimals) and kept as an integer number of
+ * 1e-12 score units; the contributions are summed exactly in int64, the
+ * binding floor is applied, and the result is rounded half-up to 2 decimal
+ * places (SCORE_DECIMALS).  The score returned is the double nearest that
+ * decimal, as (double) cents / 100 and model_to_sql()'s
+ * round(numeric, 2)::float8 both give.
+ */
+#define SCORE_FIXED_DECIMALS 12
+#define SCORE_SCALE INT64CONST(1000000000000)
+#define SCORE_DECIMALS 2
+#define SCORE_CENT (SCORE_SCALE / 100)
+
+/* Fixed-point score units of a numeric value (rounded to 12 places). */
+extern int64 score_fixed_from_numeric(Numeric value);
+/* The exact contribution coef * points, in fixed-point score units. */
+extern int64 score_fixed_contribution(Numeric coef, double points);
+
+/* The score (a double) of an exact total in fixed-point score units. */
+static inline double
+score_from_fixed(int64 total)
+{
+	int64		cents = (total + SCORE_CENT / 2) / SCORE_CENT;
+
+	return (double) cents / 100.0;
+}
 
 #define BLOCK_LANES 4
 #define BLOCK_BOUNDS 5
@@ -81,6 +117,7 @@ typedef struct CompiledFloor
 	char	   *code;
 	char	   *name;
 	double		floor;
+	int64		floor_fixed;	/* floor in fixed-point score units */
 	int			nconds;
 	CompiledCondition *conds;
 } CompiledFloor;
@@ -95,7 +132,7 @@ typedef struct CompiledModel
 	int			nfloors;
 	CompiledFloor *floors;
 	int		   *by_code;		/* indicator indexes sorted by code */
-	double	   *small_contrib;	/* n x SMALL_VALUES: contribution of value j */
+	int64	   *small_contrib;	/* n x SMALL_VALUES: contribution of value j */
 
 	/*
 	 * Vector form, for CPUs with AVX2: indicators in blocks of 4 lanes; a
@@ -105,10 +142,10 @@ typedef struct CompiledModel
 	 * are scored one by one.
 	 */
 	bool		use_avx2;
-	double	   *missing_contrib;	/* [n]: contribution of a missing value */
+	int64	   *missing_contrib;	/* [n]: contribution of a missing value */
 	int			nblocks;		/* ceil(n / 4) */
 	double	   *blk_upper;		/* [block][bound j][lane] */
-	double	   *blk_contrib;	/* [block][segment k][lane] */
+	int64	   *blk_contrib;	/* [block][segment k][lane] */
 	int			nwide;
 	int		   *wide;			/* indexes of the wide rules */
 	MemoryContext mcxt;
@@ -127,7 +164,7 @@ typedef struct ModelCallCache
 	CommandId	cid;
 	double	   *values;			/* scratch: one row's values (padded) */
 	bool	   *isnull;
-	double	   *contrib;		/* scratch: one row's contributions */
+	int64	   *contrib;		/* scratch: one row's contributions */
 } ModelCallCache;
 
 /* creditrisk.simd: use the AVX2 scorer where the CPU has AVX2 */

@@ -3,14 +3,17 @@
  *		The scorer: risk scores 0-1000 from indicator values, with
  *		explanations and reason codes.
  *
- * score = max(sum over level-3 indicators of coef_i * points_i,
- *             floor of every qualitative rule whose conditions all hold)
+ * score = round(max(sum over level-3 indicators of coef_i * points_i,
+ *                   floor of every qualitative rule whose conditions all hold), 2)
  *
  * where coef_i = 10 * w_dimension * w_group * w_indicator (sibling weights
- * sum to 1, points lie in [0,100], so the sum lies in [0,1000]) and points_i
- * comes from the indicator's rule: numeric bins, categories or boolean, or
- * its missing-value points.  The sum runs in indicator order, in double
- * precision, exactly as the expression of model_to_sql() does.
+ * sum to 1, points lie in [0,100], and publication checks exactly that no
+ * input can score above 1000) and points_i comes from the indicator's rule:
+ * numeric bins, categories or boolean, or its missing-value points.  The
+ * arithmetic is exact (see SCORE_SCALE in model.h): contributions are
+ * integers of 1e-12 score units, summed in int64, and the total is rounded
+ * half-up to 2 decimal places, as model_to_sql()'s numeric expression does;
+ * so a score of exactly 500 is 500, class C (art. 9), never 499.99999999999994.
  *
  * Indicator values come as a double precision[] in the model's order (NULL
  * elements are missing) or as a jsonb object keyed by indicator code
@@ -52,7 +55,7 @@ typedef struct IndicatorValues
 	/* scratch space of the call site, padded to whole blocks */
 	double	   *scratch_values;
 	bool	   *scratch_isnull;
-	double	   *scratch_contrib;
+	int64	   *scratch_contrib;
 } IndicatorValues;
 
 #define VALUE_MISSING(iv, i) ((iv)->isnull != NULL && (iv)->isnull[i])
@@ -61,6 +64,7 @@ typedef struct IndicatorValues
 typedef struct IndicatorDetail
 {
 	double		points;
+	int64		contrib;		/* fixed-point score units */
 	const char *matched;
 } IndicatorDetail;
 
@@ -156,9 +160,9 @@ binding_floor(const CompiledModel *m, const IndicatorValues *iv)
  * The contribution (score units) of a present value: a direct lookup for
  * small integers, else the segment it falls in.
  */
-static pg_attribute_always_inline double
+static pg_attribute_always_inline int64
 contribution(const CompiledModel *m, const CompiledIndicator *ci,
-			 const double *small, int i, double v)
+			 const int64 *small, int i, double v)
 {
 	if (v >= 0 && v < SMALL_VALUES)
 	{
@@ -176,11 +180,11 @@ contribution(const CompiledModel *m, const CompiledIndicator *ci,
  * The weighted sum of points, in indicator order.  Always inlined, so that
  * the common case (no missing value, no detail) compiles to a tight loop.
  */
-static pg_attribute_always_inline double
+static pg_attribute_always_inline int64
 weighted_sum(const CompiledModel *m, const double *values, const bool *isnull,
 			 IndicatorDetail *detail)
 {
-	double		sum = 0.0;
+	int64		sum = 0;
 
 	for (int i = 0; i < m->n; i++)
 	{
@@ -193,6 +197,7 @@ weighted_sum(const CompiledModel *m, const double *values, const bool *isnull,
 		else if (missing)
 		{
 			sum += ci->missing_contrib;
+			detail[i].contrib = ci->missing_contrib;
 			detail[i].points = ci->missing_points;
 			detail[i].matched = "(missing)";
 		}
@@ -205,6 +210,7 @@ weighted_sum(const CompiledModel *m, const double *values, const bool *isnull,
 				report_nonfinite(m, i, v);
 			k = segment_of(ci, v);
 			sum += ci->seg_contrib[k];
+			detail[i].contrib = ci->seg_contrib[k];
 			detail[i].points = ci->seg_points[k];
 			detail[i].matched = ci->seg_label[k];
 		}
@@ -219,7 +225,7 @@ weighted_sum(const CompiledModel *m, const double *values, const bool *isnull,
  * array: its header or the previous element) so that no branch depends on
  * where the NULLs are.  values and isnull are filled for the floor rules.
  */
-static double
+static int64
 weighted_sum_packed(const CompiledModel *m, const double *data, const bits8 *bitmap,
 					double *values, bool *isnull)
 {
@@ -228,9 +234,9 @@ weighted_sum_packed(const CompiledModel *m, const double *data, const bits8 *bit
 	 * every store into values[] would otherwise force these to be reloaded.
 	 */
 	const CompiledIndicator *ind = m->ind;
-	const double *small = m->small_contrib;
+	const int64 *small = m->small_contrib;
 	const int	n = m->n;
-	double		sum = 0.0;
+	int64		sum = 0;
 	int			i = 0;
 
 	while (i < n)
@@ -270,21 +276,23 @@ weighted_sum_packed(const CompiledModel *m, const double *data, const bits8 *bit
 /*
  * The weighted sum with AVX2, four indicators at a time: each lane's
  * segment is found by blending in the next segment's contribution wherever
- * the value reaches the next bound, so no branch depends on the data.  The
- * contributions are then added one by one in indicator order, so the sum is
- * the same double as the scalar path's and model_to_sql()'s.
+ * the value reaches the next bound, so no branch depends on the data (the
+ * contributions are int64, blended as raw 64-bit lanes).  Integer sums are
+ * exact, so the order of the additions does not matter.
  */
 __attribute__((target("avx2")))
-static double
+static int64
 weighted_sum_avx2(const CompiledModel *m, const double *values, const bool *isnull,
-				  double *contrib)
+				  int64 *contrib)
 {
 	const double *upper = m->blk_upper;
-	const double *segc = m->blk_contrib;
+	const double *segc = (const double *) m->blk_contrib;
 	const __m256d sign = _mm256_set1_pd(-0.0);
 	const __m256d inf = _mm256_set1_pd(INFINITY);
 	__m256d		bad = _mm256_setzero_pd();
-	double		sum = 0.0;
+	__m256i		acc = _mm256_setzero_si256();
+	int64		lanes[BLOCK_LANES];
+	int64		sum = 0;
 
 	for (int b = 0; b < m->nblocks; b++)
 	{
@@ -305,13 +313,13 @@ weighted_sum_avx2(const CompiledModel *m, const double *values, const bool *isnu
 
 			memcpy(&four, isnull + b * BLOCK_LANES, sizeof(four));
 			flags = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128((int) four));
-			c = _mm256_blendv_pd(c, _mm256_loadu_pd(m->missing_contrib + b * BLOCK_LANES),
+			c = _mm256_blendv_pd(c, _mm256_loadu_pd((const double *) (m->missing_contrib + b * BLOCK_LANES)),
 								 _mm256_castsi256_pd(_mm256_cmpgt_epi64(flags, _mm256_setzero_si256())));
 		}
 		/* NaN, or +-infinity */
 		bad = _mm256_or_pd(bad, _mm256_cmp_pd(v, v, _CMP_UNORD_Q));
 		bad = _mm256_or_pd(bad, _mm256_cmp_pd(_mm256_andnot_pd(sign, v), inf, _CMP_EQ_OQ));
-		_mm256_storeu_pd(contrib + b * BLOCK_LANES, c);
+		_mm256_storeu_pd((double *) (contrib + b * BLOCK_LANES), c);
 		upper += BLOCK_BOUNDS * BLOCK_LANES;
 		segc += (BLOCK_BOUNDS + 1) * BLOCK_LANES;
 	}
@@ -329,8 +337,12 @@ weighted_sum_avx2(const CompiledModel *m, const double *values, const bool *isnu
 			contrib[i] = contribution(m, &m->ind[i], &m->small_contrib[i * SMALL_VALUES], i, values[i]);
 	}
 
-	for (int i = 0; i < m->n; i++)
-		sum += contrib[i];
+	/* padding lanes hold 0 */
+	for (int b = 0; b < m->nblocks; b++)
+		acc = _mm256_add_epi64(acc, _mm256_loadu_si256((const __m256i *) (contrib + b * BLOCK_LANES)));
+	_mm256_storeu_si256((__m256i *) lanes, acc);
+	for (int l = 0; l < BLOCK_LANES; l++)
+		sum += lanes[l];
 	return sum;
 }
 
@@ -377,13 +389,15 @@ expand_packed(const CompiledModel *m, const double *data, const bits8 *bitmap,
 #endif
 
 /*
- * The score.  When detail is given, it receives each indicator's points and
- * matched bin or category.
+ * The exact score before rounding, in fixed-point score units.  When detail
+ * is given, it receives each indicator's points and matched bin or
+ * category; when sum_out is given, it receives the weighted sum alone.
  */
-static double
-compute_score(const CompiledModel *m, const IndicatorValues *iv, IndicatorDetail *detail)
+static int64
+compute_score_fixed(const CompiledModel *m, const IndicatorValues *iv, IndicatorDetail *detail,
+					int64 *sum_out)
 {
-	double		sum;
+	int64		sum;
 	int			f;
 
 #ifdef HAVE_AVX2_PATH
@@ -413,10 +427,19 @@ compute_score(const CompiledModel *m, const IndicatorValues *iv, IndicatorDetail
 	else
 		sum = weighted_sum(m, iv->values, iv->isnull, detail);
 
+	if (sum_out)
+		*sum_out = sum;
 	f = binding_floor(m, iv);
-	if (f >= 0 && m->floors[f].floor > sum)
-		return m->floors[f].floor;
+	if (f >= 0 && m->floors[f].floor_fixed > sum)
+		return m->floors[f].floor_fixed;
 	return sum;
+}
+
+/* The score: the exact total rounded half-up to 2 decimal places. */
+static inline double
+compute_score(const CompiledModel *m, const IndicatorValues *iv)
+{
+	return score_from_fixed(compute_score_fixed(m, iv, NULL, NULL));
 }
 
 /* ---------------------------------------------------------------------
@@ -580,7 +603,7 @@ score_array_common(FunctionCallInfo fcinfo, bool require_published)
 
 	values_from_array(m, arr, &iv, SCRATCH(fcinfo)->values, SCRATCH(fcinfo)->isnull, false);
 	iv.scratch_contrib = SCRATCH(fcinfo)->contrib;
-	PG_RETURN_FLOAT8(compute_score(m, &iv, NULL));
+	PG_RETURN_FLOAT8(compute_score(m, &iv));
 }
 
 static Datum
@@ -591,7 +614,7 @@ score_jsonb_common(FunctionCallInfo fcinfo, bool require_published)
 
 	values_from_jsonb(m, PG_GETARG_JSONB_P(1), &iv, SCRATCH(fcinfo)->values, SCRATCH(fcinfo)->isnull);
 	iv.scratch_contrib = SCRATCH(fcinfo)->contrib;
-	PG_RETURN_FLOAT8(compute_score(m, &iv, NULL));
+	PG_RETURN_FLOAT8(compute_score(m, &iv));
 }
 
 PG_FUNCTION_INFO_V1(score_array);
@@ -634,8 +657,8 @@ explain_values(FunctionCallInfo fcinfo, CompiledModel *m, const IndicatorValues 
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	IndicatorDetail *detail = palloc(sizeof(IndicatorDetail) * Max(m->n, 1));
-	double		sum = 0.0;
-	double		score = compute_score(m, iv, detail);
+	int64		sum;
+	int64		total = compute_score_fixed(m, iv, detail, &sum);
 	int			binding;
 	Datum		values[EXPLAIN_COLS];
 	bool		nulls[EXPLAIN_COLS];
@@ -645,9 +668,8 @@ explain_values(FunctionCallInfo fcinfo, CompiledModel *m, const IndicatorValues 
 	for (int i = 0; i < m->n; i++)
 	{
 		const CompiledIndicator *ci = &m->ind[i];
-		double		contribution = ci->coef * detail[i].points;
+		double		contribution = (double) detail[i].contrib / (double) SCORE_SCALE;
 
-		sum += contribution;
 		memset(nulls, 0, sizeof(nulls));
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = CStringGetTextDatum(ci->code);
@@ -660,7 +682,7 @@ explain_values(FunctionCallInfo fcinfo, CompiledModel *m, const IndicatorValues 
 			values[5] = Float8GetDatum(iv->values[i]);
 		values[6] = CStringGetTextDatum(detail[i].matched);
 		values[7] = Float8GetDatum(detail[i].points);
-		values[8] = Float8GetDatum(ci->coef / 10.0);
+		values[8] = Float8GetDatum(ci->weight);
 		values[9] = Float8GetDatum(contribution);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
@@ -682,7 +704,7 @@ explain_values(FunctionCallInfo fcinfo, CompiledModel *m, const IndicatorValues 
 		values[6] = CStringGetTextDatum(psprintf("score raised to at least %s",
 												 float8out_internal(cf->floor)));
 		values[7] = Float8GetDatum(cf->floor);
-		values[9] = Float8GetDatum(f == binding ? score - sum : 0.0);
+		values[9] = Float8GetDatum(f == binding ? (double) (total - sum) / (double) SCORE_SCALE : 0.0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 }
@@ -719,7 +741,7 @@ score_explain_array(PG_FUNCTION_ARGS)
 typedef struct Reason
 {
 	const char *code;
-	double		excess;			/* score units above the indicator's lowest points */
+	int64		excess;			/* fixed-point score units above the indicator's lowest */
 	int			order;
 } Reason;
 
@@ -741,8 +763,8 @@ reasons_values(CompiledModel *m, const IndicatorValues *iv, int n)
 	Reason	   *reasons = palloc(sizeof(Reason) * (m->n + 1));
 	Datum	   *elems;
 	int			nreasons = 0;
-	double		sum = 0.0;
-	double		score;
+	int64		sum;
+	int64		total;
 	int			binding;
 
 	if (n < 0)
@@ -750,13 +772,12 @@ reasons_values(CompiledModel *m, const IndicatorValues *iv, int n)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number of reasons must not be negative")));
 
-	score = compute_score(m, iv, detail);
+	total = compute_score_fixed(m, iv, detail, &sum);
 	for (int i = 0; i < m->n; i++)
 	{
 		const CompiledIndicator *ci = &m->ind[i];
-		double		excess = ci->coef * (detail[i].points - ci->min_points);
+		int64		excess = detail[i].contrib - ci->min_contrib;
 
-		sum += ci->coef * detail[i].points;
 		if (excess > 0)
 		{
 			reasons[nreasons].code = ci->code;
@@ -767,10 +788,10 @@ reasons_values(CompiledModel *m, const IndicatorValues *iv, int n)
 	}
 	/* A floor that raised the score is a reason in its own right. */
 	binding = binding_floor(m, iv);
-	if (binding >= 0 && score > sum)
+	if (binding >= 0 && total > sum)
 	{
 		reasons[nreasons].code = m->floors[binding].code;
-		reasons[nreasons].excess = score - sum;
+		reasons[nreasons].excess = total - sum;
 		reasons[nreasons].order = 0;
 		nreasons++;
 	}

@@ -5,7 +5,11 @@
  * GB 32100-2015: 18 characters from the code set 0-9 A-H J-N P-R T U W-Y
  * (31 characters, no I, O, S, V, Z): registration authority (1), entity
  * type (1), administrative division (6), organization code (9), and a check
- * character computed from the first 17 with weights 3^i mod 31.
+ * character computed from the first 17 with weights 3^i mod 31.  The
+ * entity type (character 2) and the division (characters 3-8) are digits:
+ * a letter there is refused, so a random 18-character string is no longer
+ * accepted one time in 31.  uscc_clean() removes spaces and hyphens (and
+ * turns full-width characters into ASCII) before the same validation.
  *
  * Input is case-insensitive; output is upper case.  Storage is 11 bytes
  * (see uscc.h); comparison is byte order, which equals text order, with
@@ -38,6 +42,7 @@ typedef enum UsccStatus
 	USCC_OK,
 	USCC_BAD_LENGTH,
 	USCC_BAD_CHARACTER,
+	USCC_BAD_STRUCTURE,			/* a letter where a digit belongs */
 	USCC_BAD_CHECK
 } UsccStatus;
 
@@ -118,6 +123,17 @@ uscc_parse(const char *str, int len, UsccParse *res)
 		p += clen;
 	}
 
+	/* GB 32100: character 2 (entity type) and 3-8 (division) are digits */
+	for (int i = 1; i < 8; i++)
+		if (res->digits[i] > 9)
+		{
+			res->status = USCC_BAD_STRUCTURE;
+			res->bad_position = i + 1;
+			res->bad_char = str + i;	/* every character is ASCII here */
+			res->bad_char_len = 1;
+			return;
+		}
+
 	res->expected_check = uscc_code_set[check_index(res->digits)];
 	res->status = (uscc_code_set[res->digits[USCC_BODY_LEN]] == res->expected_check)
 		? USCC_OK : USCC_BAD_CHECK;
@@ -143,6 +159,14 @@ report_bad_uscc(const char *str, const UsccParse *res)
 					 errdetail("Character \"%.*s\" at position %d is not in the GB 32100-2015 code set.",
 							   res->bad_char_len, res->bad_char, res->bad_position),
 					 errhint("The code set is the digits and the letters A-Z except I, O, S, V and Z.")));
+			break;
+		case USCC_BAD_STRUCTURE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid unified social credit code \"%s\": letter where a digit belongs", str),
+					 errdetail("Character \"%.*s\" at position %d is a letter; character 2 (entity type) and characters 3-8 (the six-digit administrative division code) are digits.",
+							   res->bad_char_len, res->bad_char, res->bad_position),
+					 errhint("Check for a letter O typed for the digit 0, or I for 1.")));
 			break;
 		case USCC_BAD_CHECK:
 			ereport(ERROR,
@@ -404,4 +428,83 @@ uscc_hash_extended(PG_FUNCTION_ARGS)
 {
 	return hash_any_extended(PG_GETARG_USCC_P(0)->packed, USCC_PACKED_LEN,
 							 PG_GETARG_INT64(1));
+}
+
+/*
+ * uscc_clean(text): a code as typed or pasted -- spaces, tabs, line breaks
+ * and hyphens anywhere, lower case, full-width characters (ＡＢ１２, the
+ * ideographic space, the full-width hyphen) -- cleaned, then validated.  A
+ * text that is still not a valid code is an error, as for uscc input, so
+ * that nothing is dropped silently (test first with
+ * uscc_is_valid(uscc_clean_text(...)) where bad codes are expected); NULL
+ * gives NULL (STRICT).
+ */
+static void
+clean_text(text *t, StringInfo buf)
+{
+	const unsigned char *p = (const unsigned char *) VARDATA_ANY(t);
+	const unsigned char *end = p + VARSIZE_ANY_EXHDR(t);
+	bool		utf8 = GetDatabaseEncoding() == PG_UTF8;
+
+	initStringInfo(buf);
+	while (p < end)
+	{
+		int			clen = pg_mblen((const char *) p);
+
+		if (clen > end - p)
+			clen = end - p;
+		if (clen == 1)
+		{
+			unsigned char c = *p;
+
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '-')
+				;				/* dropped */
+			else if (c >= 'a' && c <= 'z')
+				appendStringInfoChar(buf, (char) (c - 'a' + 'A'));
+			else
+				appendStringInfoChar(buf, (char) c);
+		}
+		else if (utf8 && clen == 3 && p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99)
+			appendStringInfoChar(buf, (char) ('0' + p[2] - 0x90));	/* ０-９ */
+		else if (utf8 && clen == 3 && p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0xA1 && p[2] <= 0xBA)
+			appendStringInfoChar(buf, (char) ('A' + p[2] - 0xA1));	/* Ａ-Ｚ */
+		else if (utf8 && clen == 3 && p[0] == 0xEF && p[1] == 0xBD && p[2] >= 0x81 && p[2] <= 0x9A)
+			appendStringInfoChar(buf, (char) ('A' + p[2] - 0x81));	/* ａ-ｚ */
+		else if (utf8 && clen == 3 &&
+				 ((p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) ||	/* ideographic space */
+				  (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x8D) ||	/* full-width hyphen */
+				  (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x90 && p[2] <= 0x95) ||	/* dashes */
+				  (p[0] == 0xE2 && p[1] == 0x88 && p[2] == 0x92)))	/* minus sign */
+			;					/* dropped */
+		else
+			appendBinaryStringInfo(buf, (const char *) p, clen);
+		p += clen;
+	}
+}
+
+PG_FUNCTION_INFO_V1(uscc_clean_text);
+Datum
+uscc_clean_text(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	clean_text(PG_GETARG_TEXT_PP(0), &buf);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
+}
+
+PG_FUNCTION_INFO_V1(uscc_clean);
+Datum
+uscc_clean(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+	UsccParse	res;
+	Uscc	   *code;
+
+	clean_text(PG_GETARG_TEXT_PP(0), &buf);
+	uscc_parse(buf.data, buf.len, &res);
+	if (res.status != USCC_OK)
+		report_bad_uscc(buf.data, &res);
+	code = palloc(sizeof(Uscc));
+	uscc_pack(res.digits, code);
+	PG_RETURN_USCC_P(code);
 }

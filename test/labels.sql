@@ -18,15 +18,17 @@ SELECT p.oid::regprocedure AS func, p.proname, p.prolang, p.provolatile, p.prois
 SELECT volatility_is('creditrisk', f, a, 'immutable', format('%s is IMMUTABLE', f))
   FROM (VALUES ('classify', ARRAY['double precision']),
                ('classify', ARRAY['double precision', 'double precision[]']),
-               ('min_spot_check_ratio', ARRAY['riskclass']),
                ('class_label', ARRAY['riskclass']),
                ('uscc_region', ARRAY['uscc']),
                ('uscc_entity_type', ARRAY['uscc']),
                ('uscc_is_valid', ARRAY['text'])) v(f, a);
+-- min_spot_check_ratio() reads the supervision measures in force (1.4): STABLE.
+SELECT volatility_is('creditrisk', 'min_spot_check_ratio', ARRAY['riskclass', 'division_code', 'date'], 'stable',
+                     'min_spot_check_ratio reads the measures in force: STABLE');
 SELECT is_strict('creditrisk', f, a, format('%s is STRICT', f))
   FROM (VALUES ('classify', ARRAY['double precision']),
                ('classify', ARRAY['double precision', 'double precision[]']),
-               ('min_spot_check_ratio', ARRAY['riskclass']),
+               ('min_spot_check_ratio', ARRAY['riskclass', 'division_code', 'date']),
                ('class_label', ARRAY['riskclass']),
                ('uscc_region', ARRAY['uscc']),
                ('uscc_entity_type', ARRAY['uscc']),
@@ -138,8 +140,8 @@ SELECT is_empty($$
        AND NOT coalesce(proconfig::text ~ 'search_path=', false) AND NOT bound_body
 $$, 'every SQL and PL/pgSQL function pins search_path or has a body bound at creation');
 SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE bound_body AND proname !~ '_as_known$' $$,
-              ARRAY['is_current', 'in_population', 'register_at'],
-              'the date predicates and the tables as known at a time (<table>_as_known, register_at) have bodies bound at creation, and inline');
+              ARRAY['is_current', 'in_population', 'register_at', 'in_scope'],
+              'the date and population predicates and the tables as known at a time (<table>_as_known, register_at) have bodies bound at creation, and inline');
 SELECT is_empty($$
     SELECT func FROM ext_funcs
      WHERE prosecdef AND NOT coalesce(proconfig::text ~ 'search_path=', false)
