@@ -79,7 +79,8 @@ INSERT INTO related_party_link (from_uscc, to_uscc, kind, valid_from, reported_b
 VALUES ('91411622MA40000A13', '91411622MA40000A13', 'shareholder', '-infinity', 'u'); \echo :LAST_ERROR_SQLSTATE
 INSERT INTO indicator_value (uscc, as_of, code, value, reported_by)
 VALUES ('91411622MA40000A13', 'infinity', 'registered_capital', 1, 'u'); \echo :LAST_ERROR_SQLSTATE
--- every date, timestamp and amount column of the register and the records has one
+-- every date, timestamp and amount column of the register and the records has
+-- one (recorded_at is set by the database: record_arrival() refuses infinity)
 SELECT c.relname, a.attname AS column_without_finite_check
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
  WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
@@ -89,6 +90,7 @@ SELECT c.relname, a.attname AS column_without_finite_check
                      'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                      'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
                      'public_opinion', 'domain_risk_class', 'indicator_value')
+   AND a.attname <> 'recorded_at'
    AND NOT EXISTS (SELECT 1 FROM pg_constraint k
                     WHERE k.conrelid = c.oid AND k.contype = 'c' AND a.attnum = ANY (k.conkey)
                       AND k.conname ~ '_finite$')
@@ -104,17 +106,23 @@ UPDATE serious_dishonesty_listing SET removed_date = current_date;
 -- (an update that leaves a date alone does not check it again)
 UPDATE serious_dishonesty_listing SET reported_by = 'v';
 SELECT count(*) AS listings, count(removed_date) AS removed FROM serious_dishonesty_listing;
+-- (a received_at of one's own does not lift the check: only a recorded_at,
+-- which only the tables' owner may give, marks a restored row)
+INSERT INTO penalty (uscc, decision_number, decision_date, severity, reported_by, received_at)
+VALUES ('91411622MA40000A13', 'N3', current_date + 1, 'minor', 'u', now() + interval '2 days'); \echo :LAST_ERROR_SQLSTATE
+
 \set VERBOSITY default
 INSERT INTO spot_check (uscc, check_date, outcome, reported_by)
 VALUES ('91411622MA40000A13', '2999-01-01', 'pass', 'u');
 
 -- ... not when rows are restored: a dump taken on a server whose clock is
--- ahead of this one (records received tomorrow and in a month) loads with
--- COPY, as pg_restore does; in 1.3 every CHECK (... <= current_date) refused it.
-\copy (SELECT '91411622MA40000A13', 'D' || g, current_date + g, 'minor', 'u', (current_date + g + time '10:00') AT TIME ZONE 'Asia/Shanghai' FROM generate_series(1, 30, 29) g) TO 'results/integrity_values.copy'
-\copy penalty (uscc, decision_number, decision_date, severity, reported_by, received_at) FROM 'results/integrity_values.copy'
-\copy (SELECT '91411622MA40000A13', current_date - 5, current_date + 1, 1, 'u', (current_date + 1 + time '10:00') AT TIME ZONE 'Asia/Shanghai') TO 'results/integrity_values.copy'
-\copy abnormal_listing (uscc, listed_date, removed_date, reason, reported_by, received_at) FROM 'results/integrity_values.copy'
+-- ahead of this one (records known tomorrow and in a month) loads with COPY,
+-- as pg_restore does (as the owner, with each row's recorded_at); in 1.3
+-- every CHECK (... <= current_date) refused it.
+\copy (SELECT '91411622MA40000A13', 'D' || g, current_date + g, 'minor', 'u', (current_date + g + time '10:00') AT TIME ZONE 'Asia/Shanghai', (current_date + g + time '11:00') AT TIME ZONE 'Asia/Shanghai' FROM generate_series(1, 30, 29) g) TO 'results/integrity_values.copy'
+\copy penalty (uscc, decision_number, decision_date, severity, reported_by, received_at, recorded_at) FROM 'results/integrity_values.copy'
+\copy (SELECT '91411622MA40000A13', current_date - 5, current_date + 1, 1, 'u', (current_date + 1 + time '10:00') AT TIME ZONE 'Asia/Shanghai', (current_date + 1 + time '11:00') AT TIME ZONE 'Asia/Shanghai') TO 'results/integrity_values.copy'
+\copy abnormal_listing (uscc, listed_date, removed_date, reason, reported_by, received_at, recorded_at) FROM 'results/integrity_values.copy'
 SELECT decision_number, decision_date - current_date AS days_ahead FROM penalty ORDER BY decision_number;
 SELECT removed_date - current_date AS removed_days_ahead FROM abnormal_listing;
 
