@@ -507,7 +507,16 @@ SELECT ent.label, mi.code, u.c AS c_engine, float8send(u.c) = float8send(u.s) AS
  WHERE mi.code IN ('registered_capital', 'paid_in_ratio', 'unpaid_capital', 'penalty_fines_3y')
    AND ent.label IN ('A', 'B', 'F')
  ORDER BY ent.label, mi.position;
--- NaN is not an amount (numeric(16,4) can store it): a clear error.
+-- NaN is not an amount (numeric(16,4) can store it): the register refuses it
+-- (CHECK enterprise_registered_capital_finite, 1.4) ...
+SAVEPOINT nan;
+\set VERBOSITY terse
+UPDATE enterprise SET registered_capital = 'NaN' WHERE uscc = '91411622MA4RN00F13'; \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+ROLLBACK TO SAVEPOINT nan;
+-- ... and should one be there anyway (a database that predates the CHECK),
+-- the engine stops with a clear error.
+ALTER TABLE enterprise DROP CONSTRAINT enterprise_registered_capital_finite;
 UPDATE enterprise SET registered_capital = 'NaN' WHERE uscc = '91411622MA4RN00F13';
 SELECT count(*) FROM compute_indicators('reference-v1', '2026-06-30'); \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
