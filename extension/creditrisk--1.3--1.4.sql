@@ -2868,30 +2868,6 @@ COMMENT ON FUNCTION creditrisk.share(regrole, text[], text[], date, boolean) IS
 -- it must be security_invoker (its reader's rights and policies apply), and
 -- a materialized view over it is refused (it has no row-level security).
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION creditrisk.protected_relations(view_oid oid) RETURNS SETOF regclass
-LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
-    -- the relations a view reads, through other views outside creditrisk
-    WITH RECURSIVE reads(rel) AS (
-        SELECT d.refobjid FROM pg_catalog.pg_rewrite w
-          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
-                                     AND d.refclassid = 'pg_catalog.pg_class'::regclass
-         WHERE w.ev_class = protected_relations.view_oid AND d.refobjid <> protected_relations.view_oid
-        UNION
-        SELECT d.refobjid FROM reads
-          JOIN pg_catalog.pg_class c ON c.oid = reads.rel AND c.relkind = 'v'
-                                    AND c.relnamespace <> 'creditrisk'::regnamespace
-          JOIN pg_catalog.pg_rewrite w ON w.ev_class = c.oid
-          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
-                                     AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid
-    )
-    SELECT DISTINCT c.oid::regclass
-      FROM reads JOIN pg_catalog.pg_class c ON c.oid = reads.rel
-     WHERE c.relnamespace = 'creditrisk'::regnamespace
-       AND (c.relrowsecurity OR c.relkind IN ('m', 'v'))
-$$;
-COMMENT ON FUNCTION creditrisk.protected_relations(oid) IS
-    'The creditrisk relations holding enterprise data (row-level security, materialized views, scoped views) that a view reads, directly or through other views';
-
 CREATE FUNCTION creditrisk.guard_views() RETURNS event_trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -2905,7 +2881,27 @@ BEGIN
                  JOIN pg_catalog.pg_class c ON c.oid = x.objid AND x.classid = 'pg_catalog.pg_class'::regclass
                 WHERE c.relkind IN ('v', 'm') AND c.relnamespace <> 'creditrisk'::regnamespace
     LOOP
-        SELECT string_agg(p::text, ', ' ORDER BY p::text) INTO over FROM creditrisk.protected_relations(obj.oid) p;
+        -- the creditrisk relations holding enterprise data (row-level security,
+        -- materialized views, scoped views) the view reads, directly or through
+        -- other views outside creditrisk (inline: the trigger runs for roles
+        -- with no right on schema creditrisk too)
+        WITH RECURSIVE reads(rel) AS (
+            SELECT d.refobjid FROM pg_catalog.pg_rewrite w
+              JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
+                                         AND d.refclassid = 'pg_catalog.pg_class'::regclass
+             WHERE w.ev_class = obj.oid AND d.refobjid <> obj.oid
+            UNION
+            SELECT d.refobjid FROM reads
+              JOIN pg_catalog.pg_class c ON c.oid = reads.rel AND c.relkind = 'v'
+                                        AND c.relnamespace <> 'creditrisk'::regnamespace
+              JOIN pg_catalog.pg_rewrite w ON w.ev_class = c.oid
+              JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
+                                         AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> c.oid
+        )
+        SELECT string_agg(DISTINCT c.oid::regclass::text, ', ') INTO over
+          FROM reads JOIN pg_catalog.pg_class c ON c.oid = reads.rel
+         WHERE c.relnamespace = 'creditrisk'::regnamespace
+           AND (c.relrowsecurity OR c.relkind IN ('m', 'v'));
         CONTINUE WHEN over IS NULL;
         IF obj.relkind = 'm' THEN
             RAISE EXCEPTION 'materialized view % would copy creditrisk enterprise data out of reach of its policies', obj.name
@@ -2938,7 +2934,7 @@ REVOKE ALL ON SEQUENCE creditrisk.sharing_agreement_id_seq FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.shared_fields(text), creditrisk.shared_for_aggregates(text),
                        creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole),
                        creditrisk.share(regrole, text[], text[], date, boolean),
-                       creditrisk.protected_relations(oid), creditrisk.guard_views()
+                       creditrisk.guard_views()
     FROM PUBLIC;
 
 -- (audit: the accountability delta of issue 12 follows here)

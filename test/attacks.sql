@@ -393,6 +393,11 @@ SELECT is_empty($$ SELECT p.oid::regprocedure FROM pg_proc p
                     WHERE p.pronamespace = 'creditrisk'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE') $$,
                 'A17 ... nor on any function');
 SELECT ok(NOT has_schema_privilege('public', 'public', 'CREATE'), 'A17 PUBLIC cannot create in schema public (PostgreSQL 15 default)');
+-- (the view guard does not get in the way of roles that never touch creditrisk)
+GRANT CREATE ON SCHEMA public TO regress_cr_nobody;
+SELECT lives_ok('SET LOCAL ROLE regress_cr_nobody; CREATE VIEW public.regress_unrelated AS SELECT 1 AS one',
+                'A17 a role without any creditrisk grant still creates views of its own');
+RESET ROLE;
 
 -- A18 the auditor reads every jurisdiction and agreement, writes nothing.
 SET LOCAL ROLE regress_cr_auditor;
