@@ -30,7 +30,7 @@ SET client_min_messages = warning;
 SELECT e.name, c.score, c.score_class, c.final_class, classify(c.score) = c.score_class AS bands_agree,
        class_label(c.final_class), c.overrides, c.reasons
   FROM classification_current c JOIN enterprise e USING (uscc)
- ORDER BY c.score, e.name;
+ ORDER BY c.score, e.uscc;
 -- The history holds the same, with the model and its revision.
 SELECT r.as_of, r.model_key, r.model_revision = m.revision AS revision_recorded, r.run_by = current_user AS run_by_recorded,
        r.finished_at >= r.started_at AS timed, r.stages ? 'score' AS staged

@@ -53,11 +53,11 @@ SELECT e.name, a.score_class AS aug_score, a.final_class AS aug_final, a.overrid
   FROM enterprise e
   JOIN classification_result a ON a.uscc = e.uscc AND a.as_of = '2025-08-31'
   JOIN classification_result d ON d.uscc = e.uscc AND d.as_of = '2025-12-31'
- ORDER BY e.name;
+ ORDER BY e.uscc;
 -- Why: the detail of every override that applied (the latest run).
 SELECT e.name, c.score_class, c.final_class, jsonb_pretty(c.override_details)
   FROM classification_current c JOIN enterprise e USING (uscc)
- WHERE c.override_details IS NOT NULL ORDER BY e.name;
+ WHERE c.override_details IS NOT NULL ORDER BY e.uscc;
 SELECT as_of, overridden, overrides, final_classes FROM classification_run ORDER BY as_of;
 -- Overrides never lower a class (the history refuses it, too).
 SELECT count(*) AS lowered FROM classification_result WHERE final_class < score_class;

@@ -110,7 +110,7 @@ SELECT pg_temp.pts(1, '2025-12-31', 10), pg_temp.pts(2, '2025-12-31', 60), pg_te
 SELECT enterprises, final_classes FROM refresh_classification('2025-12-31');
 SELECT e.name, m.division_code, m.class, m.min_spot_check_ratio, m.proactive_onsite_inspection, m.key_licensing_review,
        m.key_supervision_target, m.other_measures, m.sources
-  FROM enterprise_measures m JOIN enterprise e USING (uscc) ORDER BY e.name;
+  FROM enterprise_measures m JOIN enterprise e USING (uscc) ORDER BY e.uscc;
 
 -- Leave a fresh extension behind.
 DROP TABLE public.cls_points;

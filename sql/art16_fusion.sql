@@ -24,7 +24,7 @@ SELECT pg_temp.uscc(n, '411622'), d, c::riskclass, a::date, '专业部门'
 SELECT count(*) FROM fusion_rule;
 SELECT domain_results FROM refresh_classification('2025-12-31');
 SELECT e.name, f.domain, f.general_class, f.professional_class, f.assessed_date, f.method, f.fused_class
-  FROM classification_domain_current f JOIN enterprise e USING (uscc) ORDER BY e.name, f.domain;
+  FROM classification_domain_current f JOIN enterprise e USING (uscc) ORDER BY e.uscc, f.domain;
 
 -- A bureau's matrix for drugs: when the general class is A, a professional
 -- class B-D is softened by one step; otherwise the riskier of the two.
@@ -42,7 +42,7 @@ SELECT general_class, string_agg(format('%s→%s', professional_class, fused_cla
 INSERT INTO fusion_rule (domain, method, name) VALUES ('special_equipment', 'riskier', '特种设备');
 SELECT domain_results FROM refresh_classification('2025-12-31');
 SELECT e.name, f.domain, f.general_class, f.professional_class, f.method, f.fused_class
-  FROM classification_domain_current f JOIN enterprise e USING (uscc) ORDER BY e.name, f.domain;
+  FROM classification_domain_current f JOIN enterprise e USING (uscc) ORDER BY e.uscc, f.domain;
 
 -- Incomplete matrices are refused at commit: a deleted cell, a switch to matrix without cells.
 DELETE FROM fusion_matrix WHERE domain = 'drugs' AND general_class = 'B' AND professional_class = 'C'; \echo :LAST_ERROR_SQLSTATE

@@ -51,7 +51,7 @@ SELECT count(*) AS differences
                 WHERE as_of = '2025-06-30' AND version = 2) x;
 SELECT count(*) AS differences FROM (SELECT * FROM december EXCEPT SELECT * FROM classification_current) x;
 SELECT e.name, j.score AS june_score, j.final_class AS june, d.score AS december_score, d.final_class AS december, d.overrides
-  FROM enterprise e JOIN june j USING (uscc) JOIN classification_current d USING (uscc) ORDER BY e.name;
+  FROM enterprise e JOIN june j USING (uscc) JOIN classification_current d USING (uscc) ORDER BY e.uscc;
 
 -- The monthly run is one transaction: a run that fails leaves the history and
 -- the views as they were.

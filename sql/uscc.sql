@@ -113,12 +113,12 @@ INSERT INTO u_names VALUES ('91411622MA9XXXXX04', '西华县示例食品有限�
                            ('91350100M000100Y43', '福州示例公司');
 ANALYZE u_t; ANALYZE u_names;
 SET enable_mergejoin = off; SET enable_nestloop = off;
-EXPLAIN (COSTS OFF) SELECT name, count(*) FROM u_t JOIN u_names USING (code) GROUP BY name;
-SELECT name, count(*) FROM u_t JOIN u_names USING (code) GROUP BY name ORDER BY name;
+EXPLAIN (COSTS OFF) SELECT code, name, count(*) FROM u_t JOIN u_names USING (code) GROUP BY code, name;
+SELECT code, name, count(*) FROM u_t JOIN u_names USING (code) GROUP BY code, name ORDER BY code;
 RESET enable_mergejoin;
 SET enable_hashjoin = off;
-EXPLAIN (COSTS OFF) SELECT name, count(*) FROM u_t JOIN u_names USING (code) GROUP BY name;
-SELECT name, count(*) FROM u_t JOIN u_names USING (code) GROUP BY name ORDER BY name;
+EXPLAIN (COSTS OFF) SELECT code, name, count(*) FROM u_t JOIN u_names USING (code) GROUP BY code, name;
+SELECT code, name, count(*) FROM u_t JOIN u_names USING (code) GROUP BY code, name ORDER BY code;
 RESET enable_hashjoin; RESET enable_nestloop;
 
 -- A large sort (abbreviated keys) agrees with text order
