@@ -59,17 +59,18 @@ DATA = extension/$(EXTENSION)--1.0.sql $(wildcard extension/$(EXTENSION)--*--*.s
 #   make pgtap_installcheck  pgTAP (test/*.sql) with pg_prove, in database
 #                            $(TAP_DB) (dropped and created again)
 #   make prove_installcheck  shell TAP tests (test/shell/*.sh) with prove
-# PGTAP_TESTS / PROVE_TESTS choose files; tools/run-tests runs all three and
+# PGTAP_TESTS and SHELL_TESTS choose files (PROVE* names belong to PGXS);
+# tools/run-tests runs all three and
 # adds up their summaries.
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --no-locale --encoding=UTF8
 TAP_DB ?= creditrisk_tap
-PG_PROVE ?= pg_prove
-PG_PROVE_FLAGS ?= --failures
+PGTAP_PROVE ?= pg_prove
+PGTAP_FLAGS ?= --failures --comments
 PGTAP_TESTS ?= $(sort $(wildcard test/*.sql))
-PROVE ?= prove
-PROVE_FLAGS ?= --failures
-PROVE_TESTS ?= $(sort $(wildcard test/shell/*.sh))
+SHELL_PROVE ?= prove
+SHELL_PROVE_FLAGS ?= --failures --comments
+SHELL_TESTS ?= $(sort $(wildcard test/shell/*.sh))
 
 # make ASSERTS=1: Assert() checks on (USE_ASSERT_CHECKING).  The PostgreSQL
 # 15 headers allow it against a server built without assertions (Debian's):
@@ -101,10 +102,10 @@ pgtap_installcheck:
 	createdb $(TAP_DB)
 	psql -X -q -v ON_ERROR_STOP=1 -d $(TAP_DB) -c 'CREATE SCHEMA tap' \
 	    -c 'CREATE EXTENSION pgtap SCHEMA tap' -c 'CREATE EXTENSION $(EXTENSION)'
-	PGOPTIONS='-c search_path=tap,public' $(PG_PROVE) $(PG_PROVE_FLAGS) -d $(TAP_DB) $(PGTAP_TESTS)
+	PGOPTIONS='-c search_path=tap,public' $(PGTAP_PROVE) $(PGTAP_FLAGS) -d $(TAP_DB) $(PGTAP_TESTS)
 
 prove_installcheck:
-	$(PROVE) $(PROVE_FLAGS) $(PROVE_TESTS)
+	$(SHELL_PROVE) $(SHELL_PROVE_FLAGS) $(SHELL_TESTS)
 
 extension/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SOURCES)
 	cat $^ > $@

@@ -83,15 +83,30 @@ after=$(q $db "SELECT sum(score) FROM creditrisk.classification_current")
 history=$(q $db "SELECT sum(score) FROM creditrisk.classification_result WHERE as_of = '2025-11-30'")
 check "after the commit readers see the new run" "$([ "$after" = "$history" ] && [ "$after" != "$before" ] && echo yes || echo no)" "yes"
 
-# Contrast: a plain REFRESH takes an exclusive lock, and the same reader fails.
+# Contrast: a plain REFRESH takes an exclusive lock, and the same reader has
+# to wait for it.  Seen in pg_stat_activity rather than by a lock timeout, so
+# that it does not depend on timing (nor on timers, which libfaketime upsets).
 psql -X -q -d $db >/dev/null 2>&1 <<'SQL' &
 BEGIN;
 REFRESH MATERIALIZED VIEW creditrisk.classification_current_mv;
-SELECT pg_sleep(1.5);
+SELECT pg_sleep(3);
 COMMIT;
 SQL
 plain_pid=$!
-sleep 0.5
-blocked=$(PGOPTIONS='-c lock_timeout=300ms' psql -X -q -t -A -d $db -c "SELECT count(*) FROM creditrisk.classification_current" 2>&1)
-wait $plain_pid
-check "a plain REFRESH would block the reader (lock timeout)" "$(echo "$blocked" | grep -c 'lock timeout')" "1"
+for _ in $(seq 100); do   # until the refresh holds its lock (at most 10 s)
+    [ "$(q $db "SELECT count(*) FROM pg_locks WHERE relation = 'creditrisk.classification_current_mv'::regclass
+                 AND mode = 'AccessExclusiveLock' AND granted")" = 1 ] && break
+    sleep 0.1
+done
+PGAPPNAME=creditrisk_blocked_reader psql -X -q -t -A -d $db \
+    -c "SELECT count(*) FROM creditrisk.classification_current" >/dev/null 2>&1 &
+reader_pid=$!
+blocked=none
+for _ in $(seq 100); do   # until the reader waits (at most 10 s)
+    blocked=$(q $db "SELECT coalesce(wait_event_type, 'none') FROM pg_stat_activity
+                      WHERE application_name = 'creditrisk_blocked_reader' AND state = 'active'")
+    [ "$blocked" = Lock ] && break
+    sleep 0.1
+done
+wait $plain_pid $reader_pid
+check "a plain REFRESH would block the reader (it waits on a lock)" "$blocked" "Lock"
