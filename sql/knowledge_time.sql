@@ -122,9 +122,9 @@ SELECT count(*) AS domain_differences
 SELECT as_of, version, model_key, enterprises, final_classes, overrides FROM refresh_classification('2025-06-30', 'reference-v1');
 SELECT e.name, r.version, r.division_code, round(r.score::numeric, 2) AS score, r.score_class, r.final_class, r.overrides
   FROM classification_result r JOIN enterprise e USING (uscc)
- WHERE r.as_of = '2025-06-30' ORDER BY r.version, e.name;
+ WHERE r.as_of = '2025-06-30' ORDER BY r.version, r.uscc;
 SELECT e.name, r.version, r.general_class, r.professional_class, r.assessed_date, r.method, r.fused_class
-  FROM classification_domain_result r JOIN enterprise e USING (uscc) WHERE r.as_of = '2025-06-30' ORDER BY r.version, e.name;
+  FROM classification_domain_result r JOIN enterprise e USING (uscc) WHERE r.as_of = '2025-06-30' ORDER BY r.version, r.uscc, r.domain;
 -- Every version stays; the current view shows the latest.
 SELECT as_of, version, model_key, enterprises FROM classification_run ORDER BY as_of, version;
 SELECT count(*) AS differences
