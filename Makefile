@@ -8,7 +8,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
        src/compute.o src/indicator_registry.o src/uscc_index.o src/register_scan.o \
        src/record_scan.o src/indicator_rules.o src/related_parties.o src/sql_indicators.o \
        src/amount.o src/calendar.o src/arrival.o src/scope.o \
-       src/records.o
+       src/records.o src/sampling.o
 
 # Install sources: one file per concept under extension/, each holding the
 # CURRENT definition of what it creates, read top to bottom (nothing is
@@ -32,6 +32,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              security, sharing agreements, the view guard
 #   calendar.sql               working days: holiday schedules, deadlines
 #   divisions.sql              Henan's administrative divisions: names, levels
+#   supervision.sql            spot-check tasks, verifiable draws, inspectors,
+#                              outcomes, licensing review, coverage
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
@@ -43,7 +45,8 @@ INSTALL_SOURCES = \
 	extension/classification.sql \
 	extension/security.sql \
 	extension/calendar.sql \
-	extension/divisions.sql
+	extension/divisions.sql \
+	extension/supervision.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed
