@@ -3522,7 +3522,7 @@ BEGIN
        EXISTS (SELECT 1 FROM creditrisk.classification_result r WHERE r.as_of = cls AND r.version = cls_version) THEN
         RAISE EXCEPTION 'the current classification is not populated'
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'After a restore: REFRESH MATERIALIZED VIEW creditrisk.classification_current; REFRESH MATERIALIZED VIEW creditrisk.classification_domain_current;';
+                  HINT = 'After a restore: SELECT creditrisk.refresh_current_views();';
     END IF;
     -- the ratios against the measures in force (the trigger refuses a ratio
     -- below the minimum), and missing classes at the minimum

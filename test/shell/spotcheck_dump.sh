@@ -95,8 +95,7 @@ check "verify_draw passes on the restored copy (task 1)" "$(q $dst "$(printf "$v
 check "verify_draw passes on the restored copy (food task)" "$(q $dstj "$(printf "$verify" 2)")" "$all_ok"
 
 # The same seed over the restored data: a new task draws the same sample.
-q $dst "REFRESH MATERIALIZED VIEW creditrisk.classification_current" >/dev/null
-q $dst "REFRESH MATERIALIZED VIEW creditrisk.classification_domain_current" >/dev/null
+q $dst "SELECT creditrisk.refresh_current_views()" >/dev/null
 again=$(psql -X -q -t -A -v ON_ERROR_STOP=1 -d $dst 2>&1 <<'SQL'
 SET client_min_messages = warning;
 SELECT creditrisk.create_spot_check_task('again', '411600', '2025-09-01', '2025-12-31',
@@ -114,7 +113,6 @@ check "and the same inspectors" "$(q $dst "${inspectors/TASK/$last}")" "$(q $src
 code=$(psql -X -q -t -A -d $dstj -c "SELECT count(*) FROM creditrisk.draw_spot_check(3, 'later')" \
        -v VERBOSITY=verbose 2>&1 | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\):.*/\1/p')
 check "before the views are refreshed a draw is refused (55000)" "$code" "55000"
-q $dstj "REFRESH MATERIALIZED VIEW creditrisk.classification_current" >/dev/null
-q $dstj "REFRESH MATERIALIZED VIEW creditrisk.classification_domain_current" >/dev/null
+q $dstj "SELECT creditrisk.refresh_current_views()" >/dev/null
 check "after the refresh the planned task is drawn on the restored copy" \
       "$(q $dstj "SELECT count(*) FROM creditrisk.draw_spot_check(3, 'later')" 2>&1 | tail -1)" "4"
