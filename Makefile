@@ -81,6 +81,11 @@ SHELL_TESTS ?= $(sort $(wildcard test/shell/*.sh))
 ifeq ($(ASSERTS),1)
 PG_CPPFLAGS += -DUSE_ASSERT_CHECKING
 endif
+# The module's files call one another through global symbols (the engine's
+# load_register, scan_records, ...).  PostgreSQL loads libraries RTLD_GLOBAL,
+# so the server or another library defining the same name would take those
+# calls (the server's index_build once did): bind them inside the module.
+SHLIB_LINK += -Wl,-Bsymbolic
 # Warnings are errors in CI only (tools/test builds with COPT=-Werror).
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -std=gnu99
 EXTRA_CLEAN = src/build-flags results regression.diffs regression.out extension/reference-v1.sql
