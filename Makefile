@@ -8,7 +8,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
        src/compute.o src/indicator_registry.o src/uscc_index.o src/register_scan.o \
        src/record_scan.o src/indicator_rules.o src/related_parties.o src/sql_indicators.o \
        src/amount.o src/calendar.o src/arrival.o src/scope.o \
-       src/records.o src/sampling.o
+       src/records.o src/sampling.o src/stored_sql.o
 
 # Install sources: one file per concept under extension/, each holding the
 # CURRENT definition of what it creates, read top to bottom (nothing is
@@ -119,14 +119,14 @@ extension/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SOURCES)
 	cat $^ > $@
 
 # The reference model is kept as a model_export() document and installed
-# with model_import(), published; its catalogue entries are marked builtin
-# so that pg_dump leaves them to CREATE EXTENSION.
+# with model_import(), published; its catalogue entries are marked shipped
+# (so that pg_dump leaves them to CREATE EXTENSION) and builtin (computed in C).
 REFERENCE_MODEL ?= models/reference-v1.json
-extension/reference-v1.sql: $(REFERENCE_MODEL)
+extension/reference-v1.sql: $(REFERENCE_MODEL) Makefile
 	{ echo '-- The reference model reference-v1 (generated from models/reference-v1.json)'; \
 	  echo 'SELECT creditrisk.model_import($$reference$$'; \
 	  cat $<; \
 	  echo '$$reference$$::jsonb || '"'"'{"status": "published"}'"'"');'; \
-	  echo 'UPDATE creditrisk.indicator SET builtin = true'; \
+	  echo 'UPDATE creditrisk.indicator SET builtin = true, shipped = true'; \
 	  echo ' WHERE code IN (SELECT code FROM creditrisk.model_indicator WHERE model_key = '"'"'reference-v1'"'"');'; \
 	} > $@

@@ -215,6 +215,7 @@ CREATE TABLE creditrisk.override_rule (
     effective_to   date,
     enabled        boolean NOT NULL DEFAULT true,
     shipped        boolean NOT NULL DEFAULT false,
+    owner          regrole DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
     recorded_at    timestamptz NOT NULL,
     CONSTRAINT override_rule_dates CHECK (effective_to >= effective_from)
 );
@@ -224,28 +225,32 @@ COMMENT ON COLUMN creditrisk.override_rule.rule_sql IS
     'A query over the classification date $1 (date) and the knowledge time $2 (timestamptz) returning columns uscc and class (the class imposed, C or D usually); any further columns are recorded as the override''s detail (jsonb). Rows with a NULL class are ignored. Read records and the register as known at $2 (creditrisk.<table>_as_known($2), creditrisk.register_at($1, $2)) so that a re-run reproduces the run';
 COMMENT ON COLUMN creditrisk.override_rule.effective_to IS 'Last day the rule applies (inclusive); NULL = open';
 COMMENT ON COLUMN creditrisk.override_rule.shipped IS 'Shipped with the extension (Henan art. 10); frozen';
+COMMENT ON COLUMN creditrisk.override_rule.owner IS
+    'Author of rule_sql (the role that wrote it), which it runs as; NULL for shipped rules (they run as the caller) and for SQL of unknown author (not run)';
 
--- A rule must compile to (uscc, class, ...) before it enters the table.
+-- A rule must be one SELECT query compiling to (uscc, class, ...) before it
+-- enters the table: parsed and analysed as its author, never executed.
 CREATE FUNCTION creditrisk.override_rule_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-BEGIN
-    BEGIN
-        EXECUTE format('SELECT q.uscc::creditrisk.uscc, q.class::creditrisk.riskclass, pg_catalog.to_jsonb(q) FROM (%s) q LIMIT 0',
-                       NEW.rule_sql)
-          USING current_date, pg_catalog.now();
-    EXCEPTION WHEN OTHERS THEN
-        RAISE EXCEPTION 'SQL of override rule "%" does not compile', NEW.code
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = SQLERRM,
-                  HINT = 'Write a query over the classification date $1 and the knowledge time $2 with columns uscc and class, e.g. SELECT l.uscc, ''D'' AS class FROM creditrisk.serious_dishonesty_listing_as_known($2) l WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1).';
-    END;
-    RETURN NEW;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'stored_sql_trigger' LANGUAGE C;
 COMMENT ON FUNCTION creditrisk.override_rule_check() IS
-    'Trigger: refuses an override rule (直接定性规则) whose SQL does not compile to columns uscc and class';
-CREATE TRIGGER override_rule_check BEFORE INSERT OR UPDATE OF rule_sql ON creditrisk.override_rule
-    FOR EACH ROW EXECUTE FUNCTION creditrisk.override_rule_check();
+    'Trigger: records the author of an override rule (直接定性规则) and refuses SQL that is not one SELECT query compiling to columns uscc and class (parsed and analysed, never executed)';
+CREATE TRIGGER override_rule_check BEFORE INSERT OR UPDATE ON creditrisk.override_rule
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.override_rule_check('rule', 'rule_sql');
+
+-- The enterprises a rule names on a date, the rule (as entered by the
+-- knowledge time, if one is given) run as its author.
+CREATE FUNCTION creditrisk.override_rule_matches(code text, as_of date, known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (uscc creditrisk.uscc, class creditrisk.riskclass, detail jsonb)
+    AS 'MODULE_PATHNAME', 'override_rule_matches'
+    LANGUAGE C VOLATILE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
+    COST 1000 ROWS 1000;
+COMMENT ON FUNCTION creditrisk.override_rule_matches(text, date, timestamptz) IS
+    'The enterprises an override rule (直接定性规则) names on a date ($1) with what is known at known_at ($2; NULL: now, the rule as it is now), with the class it imposes and the rule''s further columns as detail; the rule runs as its author (a shipped rule as the caller), who must be the caller or a role whose privileges the caller has';
+CREATE FUNCTION creditrisk.override_rule_run_as(code text, known_at timestamptz DEFAULT NULL) RETURNS regrole
+    AS 'MODULE_PATHNAME', 'override_rule_run_as'
+    LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp;
+COMMENT ON FUNCTION creditrisk.override_rule_run_as(text, timestamptz) IS
+    'The role an override rule (as entered by known_at; NULL: now) runs as for the current role: its author, or the current role for a shipped rule; an error (42501) if the current role may not trust the author';
 
 INSERT INTO creditrisk.override_rule (code, name, name_en, basis, rule_sql, shipped, recorded_at) VALUES
 ('serious_dishonesty', '当前被列入严重失信主体名单', 'Currently on the serious-dishonesty list',
@@ -269,6 +274,12 @@ INSERT INTO creditrisk.override_rule (code, name, name_en, basis, rule_sql, ship
                              left(e.industry_code, 4), left(e.industry_code, 5))
  WHERE NOT h.example AND h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
  ORDER BY e.uscc, length(h.industry_prefix) DESC, h.effective_from DESC$rule$, true, '-infinity');
+
+-- The reference catalogue entries, with their SQL definitions (installed
+-- before this point), are frozen like the other shipped rows.
+CREATE TRIGGER indicator_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.indicator
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
+        'Add a catalogue entry of your own with another code.');
 
 CREATE TRIGGER override_rule_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.override_rule
     FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
@@ -825,6 +836,12 @@ BEGIN
                   HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
     END IF;
 
+    -- Stored SQL the runner does not trust is refused before anything runs
+    -- (the definitions are checked by compute_indicators before it reads).
+    PERFORM creditrisk.override_rule_run_as(o.code, known_at)
+       FROM creditrisk.override_rule_as_known(known_at) o
+      WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of);
+
     -- 1. A new version of the date; earlier versions stay.
     SELECT coalesce(max(r.version), 0) + 1 INTO v FROM creditrisk.classification_run r WHERE r.as_of = as_of;
     INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by)
@@ -857,20 +874,15 @@ BEGIN
     LOOP
         ts := clock_timestamp();
         BEGIN
-            EXECUTE format($q$
-                UPDATE creditrisk.classification_result r
-                   SET overrides = r.overrides || %1$L::text,
-                       override_details = coalesce(r.override_details, '{}') || jsonb_build_object(%1$L, q.detail),
-                       final_class = greatest(r.final_class, q.class)
-                  FROM (SELECT q.uscc::creditrisk.uscc AS uscc, max(q.class::creditrisk.riskclass) AS class,
-                               (array_agg(jsonb_build_object('class', q.class::creditrisk.riskclass)
-                                          || (pg_catalog.to_jsonb(q) - 'uscc' - 'class')
-                                          ORDER BY q.class::creditrisk.riskclass DESC))[1] AS detail
-                          FROM (%2$s) q
-                         WHERE q.class IS NOT NULL
-                         GROUP BY 1) q
-                 WHERE r.as_of = $1 AND r.version = %3$s AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql, v)
-              USING as_of, known_at;
+            UPDATE creditrisk.classification_result r
+               SET overrides = r.overrides || rule.code,
+                   override_details = coalesce(r.override_details, '{}') || jsonb_build_object(rule.code, q.detail),
+                   final_class = greatest(r.final_class, q.class)
+              FROM (SELECT x.uscc, max(x.class) AS class,
+                           (array_agg(jsonb_build_object('class', x.class) || x.detail ORDER BY x.class DESC))[1] AS detail
+                      FROM creditrisk.override_rule_matches(rule.code, as_of, known_at) x
+                     GROUP BY x.uscc) q
+             WHERE r.as_of = as_of AND r.version = v AND r.uscc = q.uscc;
             GET DIAGNOSTICS n = ROW_COUNT;
         EXCEPTION WHEN OTHERS THEN
             RAISE EXCEPTION 'override rule "%" failed', rule.code
@@ -1208,7 +1220,8 @@ REVOKE ALL ON FUNCTION creditrisk.division_level(text), creditrisk.division_at(t
                        creditrisk.division_upper(text), creditrisk.scope_from(), creditrisk.scope_to(), creditrisk.refresh_current_views(),
                        creditrisk.shipped_row_guard(), creditrisk.model_activation_check(), creditrisk.active_model(date, timestamptz),
                        creditrisk.classification_run_delete(),
-                       creditrisk.override_rule_check(), creditrisk.fusion_matrix_complete(),
+                       creditrisk.override_rule_check(), creditrisk.override_rule_matches(text, date, timestamptz),
+                       creditrisk.override_rule_run_as(text, timestamptz), creditrisk.fusion_matrix_complete(),
                        creditrisk.measure_loosenings(text), creditrisk.supervision_measure_no_loosening(),
                        creditrisk.measures_in_force(creditrisk.division_code, date), creditrisk.refresh_classification(date, text, timestamptz),
                        creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date),

@@ -590,6 +590,462 @@ ALTER TABLE creditrisk.high_concern_industry ALTER COLUMN class DROP NOT NULL;
 COMMENT ON COLUMN creditrisk.high_concern_industry.industry_prefix IS 'GB/T 4754-2017 code or prefix: section (C), division (C26), group (C267) or class (C2672); among the prefixes in force that an enterprise''s industry starts with, the most specific (longest) applies';
 COMMENT ON COLUMN creditrisk.high_concern_industry.class IS 'C or D; NULL = an exception: the industry is not of high concern, although a shorter prefix is (e.g. C27 C with C2770 NULL)';
 
+-- Stored SQL and its author (§1): the C checks and run-as-author engine
+-- (src/stored_sql.c).  SQL written before 1.4 has no known author (owner
+-- NULL): runs refuse it until a role that reviewed it adopts it.
+
+-- The catalogue: "computed in C" (builtin) and "shipped with the extension"
+-- (shipped) are separate; what 1.3 installed is reference-v1's entries, and
+-- only those may be builtin (a flipped flag is undone here).
+ALTER TABLE creditrisk.indicator ADD COLUMN shipped boolean NOT NULL DEFAULT false;
+UPDATE creditrisk.indicator SET shipped = true
+ WHERE code IN (SELECT code FROM creditrisk.model_indicator WHERE model_key = 'reference-v1');
+UPDATE creditrisk.indicator SET builtin = false WHERE builtin AND NOT shipped;
+ALTER TABLE creditrisk.indicator ADD CONSTRAINT indicator_builtin_shipped CHECK (shipped OR NOT builtin);
+COMMENT ON COLUMN creditrisk.indicator.builtin IS 'Computed by the C engine (compute_indicators) rather than by its SQL definition; only entries shipped with the extension can be';
+COMMENT ON COLUMN creditrisk.indicator.shipped IS 'Installed with the extension (not dumped: CREATE EXTENSION recreates it); frozen';
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.indicator', 'WHERE NOT shipped');
+
+ALTER TABLE creditrisk.indicator ADD COLUMN owner regrole;
+ALTER TABLE creditrisk.indicator ALTER COLUMN owner SET DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
+COMMENT ON COLUMN creditrisk.indicator.owner IS
+    'Author of definition_sql (the role that wrote it), which it runs as; NULL for shipped entries (they run as the caller) and for SQL of unknown author (not run)';
+
+CREATE FUNCTION creditrisk.stored_sql_check(kind text, code text, sql text) RETURNS void
+    AS 'MODULE_PATHNAME', 'stored_sql_check' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED
+    SET search_path = pg_catalog, creditrisk, pg_temp;
+COMMENT ON FUNCTION creditrisk.stored_sql_check(text, text, text) IS
+    'Refuses stored SQL (kind definition: one expression over e, the date $1 and the knowledge time $2; kind rule: one SELECT query over $1 and $2) that is not of its kind or does not compile, by parsing and analysing it without executing it';
+
+-- The trigger (C, src/stored_sql.c) records the author of the SQL and
+-- checks it: a new text is its writer's; naming another role as author
+-- needs membership in it; shipped rows have none.
+CREATE OR REPLACE FUNCTION creditrisk.indicator_definition_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'stored_sql_trigger' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.indicator_definition_check() IS
+    'Trigger: records the author of a catalogue entry''s SQL definition and refuses a definition that is not one expression compiling to a number (parsed and analysed, never executed)';
+DROP TRIGGER indicator_definition_check ON creditrisk.indicator;
+CREATE TRIGGER indicator_definition_check BEFORE INSERT OR UPDATE ON creditrisk.indicator
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.indicator_definition_check('definition', 'definition_sql');
+
+ALTER TABLE creditrisk.override_rule ADD COLUMN owner regrole;
+ALTER TABLE creditrisk.override_rule ALTER COLUMN owner SET DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER));
+COMMENT ON COLUMN creditrisk.override_rule.owner IS
+    'Author of rule_sql (the role that wrote it), which it runs as; NULL for shipped rules (they run as the caller) and for SQL of unknown author (not run)';
+
+CREATE OR REPLACE FUNCTION creditrisk.override_rule_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'stored_sql_trigger' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.override_rule_check() IS
+    'Trigger: records the author of an override rule (直接定性规则) and refuses SQL that is not one SELECT query compiling to columns uscc and class (parsed and analysed, never executed)';
+DROP TRIGGER override_rule_check ON creditrisk.override_rule;
+CREATE TRIGGER override_rule_check BEFORE INSERT OR UPDATE ON creditrisk.override_rule
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.override_rule_check('rule', 'rule_sql');
+
+-- The enterprises a rule names on a date, the rule (as entered by the
+-- knowledge time, if one is given) run as its author.
+CREATE FUNCTION creditrisk.override_rule_matches(code text, as_of date, known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (uscc creditrisk.uscc, class creditrisk.riskclass, detail jsonb)
+    AS 'MODULE_PATHNAME', 'override_rule_matches'
+    LANGUAGE C VOLATILE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
+    COST 1000 ROWS 1000;
+COMMENT ON FUNCTION creditrisk.override_rule_matches(text, date, timestamptz) IS
+    'The enterprises an override rule (直接定性规则) names on a date ($1) with what is known at known_at ($2; NULL: now, the rule as it is now), with the class it imposes and the rule''s further columns as detail; the rule runs as its author (a shipped rule as the caller), who must be the caller or a role whose privileges the caller has';
+CREATE FUNCTION creditrisk.override_rule_run_as(code text, known_at timestamptz DEFAULT NULL) RETURNS regrole
+    AS 'MODULE_PATHNAME', 'override_rule_run_as'
+    LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp;
+COMMENT ON FUNCTION creditrisk.override_rule_run_as(text, timestamptz) IS
+    'The role an override rule (as entered by known_at; NULL: now) runs as for the current role: its author, or the current role for a shipped rule; an error (42501) if the current role may not trust the author';
+
+-- The reference catalogue entries, with their SQL definitions (installed
+-- before this point), are frozen like the other shipped rows.
+CREATE TRIGGER indicator_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.indicator
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
+        'Add a catalogue entry of your own with another code.');
+
+-- (The monthly run, which runs rules through override_rule_matches() after a
+-- trust check, is recreated with the knowledge time in the section of §4.)
+
+
+-- Published models (§2): sealed by content digest, published only by
+-- model_publish(), revisions from the sequence only.
+COMMENT ON COLUMN creditrisk.model.seal IS 'Row counts of the published content by table, and its sha256 digest (model_content_digest()); nothing can be added beyond the counts, and a model whose content is incomplete or differs from its digest cannot be scored';
+COMMENT ON COLUMN creditrisk.model.revision IS 'Changes whenever the content changes, always to the next value of model_revision_seq (it cannot be set by hand); used to keep per-backend caches fresh';
+
+CREATE OR REPLACE FUNCTION creditrisk.model_content_touch() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    key text;
+BEGIN
+    FOR key IN SELECT DISTINCT t.model_key FROM changed_rows t ORDER BY 1 LOOP
+        UPDATE creditrisk.model m SET revision = m.revision WHERE m.model_key = key AND m.status = 'draft';
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION creditrisk.model_content_digest(model text) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, creditrisk, pg_temp SET extra_float_digits = 3 AS $$
+    SELECT encode(sha256(convert_to(concat_ws(E'\n',
+        'model_dimension', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_dimension t WHERE t.model_key = model) x),
+        'model_group', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_group t WHERE t.model_key = model) x),
+        'model_indicator', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_indicator t WHERE t.model_key = model) x),
+        'model_bin', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_bin t WHERE t.model_key = model) x),
+        'model_category', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_category t WHERE t.model_key = model) x),
+        'model_floor', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_floor t WHERE t.model_key = model) x),
+        'model_floor_condition', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_floor_condition t WHERE t.model_key = model) x)
+    ), 'UTF8')), 'hex')
+$$;
+COMMENT ON FUNCTION creditrisk.model_content_digest(text) IS
+    'sha256 (hex) of a model''s content: every row of its dimensions, groups, indicators, bins, categories, floors and floor conditions; sealed on publication and checked before a published model is scored';
+
+-- The seal of a published model: row counts by table and the digest.
+CREATE FUNCTION creditrisk.model_content_seal(model text) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT creditrisk.model_content_counts(model) || jsonb_build_object('sha256', creditrisk.model_content_digest(model))
+$$;
+COMMENT ON FUNCTION creditrisk.model_content_seal(text) IS
+    'The seal of a model''s content: row counts by table (model_content_counts()) and sha256 (model_content_digest())';
+
+CREATE OR REPLACE FUNCTION creditrisk.model_row_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    problems text;
+    n bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.status <> 'draft' THEN
+            RAISE EXCEPTION 'model "%" is % and cannot be deleted', OLD.model_key, OLD.status
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'Published models are kept so that every score they gave can be reproduced.',
+                      HINT = format('Retire it instead: SELECT creditrisk.model_retire(%L).', OLD.model_key);
+        END IF;
+        RETURN OLD;
+    END IF;
+
+    IF TG_OP = 'INSERT' THEN
+        -- A superuser's restore brings published models with their seal;
+        -- anything else starts as a draft, at the next revision.
+        IF NEW.status <> 'draft'
+           AND (NEW.seal IS NULL
+                OR NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)) THEN
+            RAISE EXCEPTION 'a new model must start as a draft'
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'Only creditrisk.model_publish() publishes (validating and sealing the model); rows that are published already come only from a superuser''s restore of a dump.',
+                      HINT = 'Insert it as a draft, fill it in, then publish it with creditrisk.model_publish().';
+        END IF;
+        IF NEW.status = 'draft' OR NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+            NEW.revision := nextval('creditrisk.model_revision_seq');
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    -- UPDATE
+    IF NEW.revision IS DISTINCT FROM OLD.revision THEN
+        RAISE EXCEPTION 'the revision of model "%" cannot be set', OLD.model_key
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Revisions come from creditrisk.model_revision_seq: every change of a model takes the next one, so that no cached compiled model is ever taken for another.',
+                  HINT = 'Change the model''s content instead; its revision follows.';
+    END IF;
+    IF OLD.status <> 'draft' THEN
+        IF NEW.status = 'retired' AND OLD.status = 'published'
+           AND ROW(NEW.model_key, NEW.description, NEW.based_on, NEW.created_at, NEW.published_at, NEW.seal)
+               IS NOT DISTINCT FROM ROW(OLD.model_key, OLD.description, OLD.based_on, OLD.created_at, OLD.published_at, OLD.seal)
+        THEN
+            NEW.revision := nextval('creditrisk.model_revision_seq');
+            RETURN NEW;
+        END IF;
+        -- a new revision alone (content rows restored by pg_dump) is no change
+        IF ROW(NEW.model_key, NEW.description, NEW.status, NEW.based_on, NEW.created_at,
+               NEW.published_at, NEW.retired_at, NEW.seal)
+           IS NOT DISTINCT FROM ROW(OLD.model_key, OLD.description, OLD.status, OLD.based_on, OLD.created_at,
+                                    OLD.published_at, OLD.retired_at, OLD.seal) THEN
+            RETURN NEW;
+        END IF;
+        IF NEW.status <> OLD.status THEN
+            RAISE EXCEPTION 'model "%" cannot go from % to %', OLD.model_key, OLD.status, NEW.status
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = format('A model goes draft -> published -> retired. Copy it to change it: creditrisk.model_copy(%L, ''new-key'').', OLD.model_key);
+        END IF;
+        RAISE EXCEPTION 'model "%" is % and cannot be changed', OLD.model_key, OLD.status
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Copy it to a new draft with creditrisk.model_copy(%L, ''new-key'') and change the copy.', OLD.model_key);
+    END IF;
+
+    IF NEW.status = 'published' THEN
+        SELECT string_agg(v.object || ': ' || v.problem, E'\n'), count(*) INTO problems, n
+          FROM creditrisk.model_validate(OLD.model_key) v;
+        IF n > 0 THEN
+            RAISE EXCEPTION 'model "%" cannot be published: % problem%', OLD.model_key, n, CASE WHEN n > 1 THEN 's' ELSE '' END
+                USING ERRCODE = 'invalid_object_definition',
+                      DETAIL = problems,
+                      HINT = format('SELECT * FROM creditrisk.model_validate(%L) lists the problems.', OLD.model_key);
+        END IF;
+        NEW.published_at := now();
+        NEW.seal := creditrisk.model_content_seal(OLD.model_key);
+    ELSIF NEW.status = 'retired' THEN
+        RAISE EXCEPTION 'model "%" is a draft and cannot be retired', OLD.model_key
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Delete a draft you no longer need, or publish it first.';
+    END IF;
+    NEW.revision := nextval('creditrisk.model_revision_seq');
+    RETURN NEW;
+END
+$$;
+
+
+-- References within a model's content become triggers (pg_restore -j).
+ALTER TABLE creditrisk.model_dimension DROP CONSTRAINT model_dimension_model_key_fkey;
+ALTER TABLE creditrisk.model_group DROP CONSTRAINT model_group_model_key_dimension_code_fkey;
+ALTER TABLE creditrisk.model_indicator DROP CONSTRAINT model_indicator_code_fkey;
+ALTER TABLE creditrisk.model_indicator DROP CONSTRAINT model_indicator_model_key_group_code_fkey;
+ALTER TABLE creditrisk.model_bin DROP CONSTRAINT model_bin_model_key_indicator_code_fkey;
+ALTER TABLE creditrisk.model_category DROP CONSTRAINT model_category_model_key_indicator_code_fkey;
+ALTER TABLE creditrisk.model_floor DROP CONSTRAINT model_floor_model_key_fkey;
+ALTER TABLE creditrisk.model_floor_condition DROP CONSTRAINT model_floor_condition_model_key_floor_code_fkey;
+ALTER TABLE creditrisk.model_floor_condition DROP CONSTRAINT model_floor_condition_model_key_indicator_code_fkey;
+CREATE FUNCTION creditrisk.model_content_reference_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    mine text[] := string_to_array(TG_ARGV[1], ',');
+    theirs text[] := string_to_array(TG_ARGV[2], ',');
+    vals text[];
+    cond text;
+    found_it boolean;
+    loaded boolean;
+BEGIN
+    SELECT array_agg(to_jsonb(NEW) ->> c ORDER BY n) INTO vals FROM unnest(mine) WITH ORDINALITY u(c, n);
+    IF TG_OP = 'UPDATE' THEN
+        IF vals IS NOT DISTINCT FROM (SELECT array_agg(to_jsonb(OLD) ->> c ORDER BY n) FROM unnest(mine) WITH ORDINALITY u(c, n)) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    SELECT string_agg(format('t.%I = $1[%s]', c, n), ' AND ') INTO cond FROM unnest(theirs) WITH ORDINALITY u(c, n);
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM creditrisk.%I t WHERE %s), EXISTS (SELECT 1 FROM creditrisk.%I t WHERE %s)',
+                   TG_ARGV[0], cond, TG_ARGV[0], TG_ARGV[3])
+       INTO found_it, loaded USING vals;
+    IF NOT found_it AND loaded THEN
+        RAISE EXCEPTION 'insert or update on table "%" refers to a row of "%" that does not exist', TG_TABLE_NAME, TG_ARGV[0]
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table "%s".', replace(TG_ARGV[1], ',', ', '), array_to_string(vals, ', '), TG_ARGV[0]),
+                  HINT = 'Add the row it refers to first.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_content_reference_check() IS
+    'Trigger: a row of a model''s content must refer to an existing row of the level above (checked once that level has rows for the model; dangling rows are problems for model_validate())';
+
+-- On the table referred to.  TG_ARGV: 0 the referring table, 1 its
+-- columns, 2 this table's columns, 3 cascade (delete the referring rows)
+-- or restrict (refuse while they exist).  A key that changes is refused
+-- while rows refer to it.
+CREATE FUNCTION creditrisk.model_content_reference_cascade() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    theirs text[] := string_to_array(TG_ARGV[1], ',');
+    mine text[] := string_to_array(TG_ARGV[2], ',');
+    vals text[];
+    cond text;
+    referred boolean;
+BEGIN
+    SELECT array_agg(to_jsonb(OLD) ->> c ORDER BY n) INTO vals FROM unnest(mine) WITH ORDINALITY u(c, n);
+    IF TG_OP = 'UPDATE' THEN
+        IF vals IS NOT DISTINCT FROM (SELECT array_agg(to_jsonb(NEW) ->> c ORDER BY n) FROM unnest(mine) WITH ORDINALITY u(c, n)) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    SELECT string_agg(format('r.%I = $1[%s]', c, n), ' AND ') INTO cond FROM unnest(theirs) WITH ORDINALITY u(c, n);
+    IF TG_OP = 'DELETE' AND TG_ARGV[3] = 'cascade' THEN
+        EXECUTE format('DELETE FROM creditrisk.%I r WHERE %s', TG_ARGV[0], cond) USING vals;
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM creditrisk.%I r WHERE %s)', TG_ARGV[0], cond) INTO referred USING vals;
+    IF referred THEN
+        RAISE EXCEPTION 'update or delete on table "%" would leave rows of "%" referring to nothing', TG_TABLE_NAME, TG_ARGV[0]
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is still referenced from table "%s".', replace(TG_ARGV[2], ',', ', '), array_to_string(vals, ', '), TG_ARGV[0]),
+                  HINT = 'Delete or change the rows that refer to it first.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_content_reference_cascade() IS
+    'Trigger: deleting a row of a model''s content deletes the rows that refer to it; a catalogue entry or key still referred to cannot be deleted or changed';
+
+DO $references$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT * FROM (VALUES
+        ('model_dimension', 'model_dimension_model_key_ref', 'model', 'model_key', 'model_key', 'cascade',
+         $c$t.model_key <> 'reference-v1'$c$),
+        ('model_group', 'model_group_dimension_ref', 'model_dimension', 'model_key,dimension_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_indicator', 'model_indicator_code_ref', 'indicator', 'code', 'code', 'restrict', $c$NOT t.shipped$c$),
+        ('model_indicator', 'model_indicator_group_ref', 'model_group', 'model_key,group_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_bin', 'model_bin_indicator_ref', 'model_indicator', 'model_key,indicator_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_category', 'model_category_indicator_ref', 'model_indicator', 'model_key,indicator_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_floor', 'model_floor_model_key_ref', 'model', 'model_key', 'model_key', 'cascade',
+         $c$t.model_key <> 'reference-v1'$c$),
+        ('model_floor_condition', 'model_floor_condition_floor_ref', 'model_floor', 'model_key,floor_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_floor_condition', 'model_floor_condition_indicator_ref', 'model_indicator', 'model_key,indicator_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$))
+        v(child, name, parent, child_cols, parent_cols, on_delete, loaded)
+    LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON creditrisk.%I FOR EACH ROW
+                        EXECUTE FUNCTION creditrisk.model_content_reference_check(%L, %L, %L, %L)',
+                       r.name, r.child, r.parent, r.child_cols, r.parent_cols, r.loaded);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OR DELETE ON creditrisk.%I FOR EACH ROW
+                        EXECUTE FUNCTION creditrisk.model_content_reference_cascade(%L, %L, %L, %L)',
+                       r.name, r.parent, r.child, r.child_cols, r.parent_cols, r.on_delete);
+    END LOOP;
+END
+$references$;
+
+CREATE OR REPLACE FUNCTION creditrisk.model_validate(model text)
+RETURNS TABLE (object text, problem text)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    tolerance CONSTANT double precision := 1e-9;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.model m WHERE m.model_key = model) THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+
+    RETURN QUERY
+    WITH dims AS (SELECT * FROM creditrisk.model_dimension d WHERE d.model_key = model),
+         grps AS (SELECT * FROM creditrisk.model_group g WHERE g.model_key = model),
+         inds AS (SELECT * FROM creditrisk.model_indicator i WHERE i.model_key = model),
+         bins AS (SELECT b.*, lag(b.upper) OVER w AS prev_upper,
+                         row_number() OVER w AS n, count(*) OVER (PARTITION BY b.indicator_code) AS total
+                    FROM creditrisk.model_bin b WHERE b.model_key = model
+                  WINDOW w AS (PARTITION BY b.indicator_code ORDER BY b.lower NULLS FIRST)),
+         cats AS (SELECT * FROM creditrisk.model_category c WHERE c.model_key = model),
+         problems(object, problem, ord) AS (
+        -- the tree
+        SELECT 'model ' || model, 'has no level-1 dimensions', 1
+         WHERE NOT EXISTS (SELECT 1 FROM dims)
+        UNION ALL
+        SELECT 'model ' || model, format('level-1 weights sum to %s, not 1', trim_scale(round(sum(weight)::numeric, 9))), 2
+          FROM dims HAVING count(*) > 0 AND abs(sum(weight) - 1) > tolerance
+        UNION ALL
+        SELECT 'dimension ' || d.code, 'has no level-2 groups', 3
+          FROM dims d WHERE NOT EXISTS (SELECT 1 FROM grps g WHERE g.dimension_code = d.code)
+        UNION ALL
+        SELECT 'dimension ' || g.dimension_code, format('level-2 weights sum to %s, not 1', trim_scale(round(sum(g.weight)::numeric, 9))), 4
+          FROM grps g GROUP BY g.dimension_code HAVING abs(sum(g.weight) - 1) > tolerance
+        UNION ALL
+        SELECT 'group ' || g.code, 'has no level-3 indicators', 5
+          FROM grps g WHERE NOT EXISTS (SELECT 1 FROM inds i WHERE i.group_code = g.code)
+        UNION ALL
+        SELECT 'group ' || i.group_code, format('level-3 weights sum to %s, not 1', trim_scale(round(sum(i.weight)::numeric, 9))), 6
+          FROM inds i GROUP BY i.group_code HAVING abs(sum(i.weight) - 1) > tolerance
+        UNION ALL
+        SELECT 'model ' || model, format('indicator positions are not 1..%s without gaps', count(*)), 7
+          FROM inds HAVING count(*) > 0 AND max(position) <> count(*)
+        -- the range, exactly (numeric): the highest contribution of every
+        -- indicator together must not exceed 1000 (the lowest is never below
+        -- 0: weights are positive and points lie in [0, 100])
+        UNION ALL
+        SELECT 'model ' || model,
+               format('the highest possible score is %s, above 1000 (the weights multiply out to more than 1)', trim_scale(sum(x.top))), 8
+          FROM (SELECT round(d.weight::numeric * g.weight::numeric * i.weight::numeric * 10
+                             * GREATEST(i.missing_points, i.default_points, i.true_points, i.false_points,
+                                        (SELECT max(b.points) FROM bins b WHERE b.indicator_code = i.code),
+                                        (SELECT max(c.points) FROM cats c WHERE c.indicator_code = i.code))::numeric,
+                             12) AS top
+                  FROM inds i
+                  JOIN grps g ON g.code = i.group_code
+                  JOIN dims d ON d.code = g.dimension_code) x
+        HAVING sum(x.top) > 1000
+        -- scoring rules
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'bins rule has no bins', 10
+          FROM inds i WHERE i.rule = 'bins' AND NOT EXISTS (SELECT 1 FROM bins b WHERE b.indicator_code = i.code)
+        UNION ALL
+        SELECT 'indicator ' || b.indicator_code, 'first bin must start at -infinity (lower NULL)', 11
+          FROM bins b WHERE b.n = 1 AND b.lower IS NOT NULL
+        UNION ALL
+        SELECT 'indicator ' || b.indicator_code, 'last bin must end at +infinity (upper NULL)', 12
+          FROM bins b WHERE b.n = b.total AND b.upper IS NOT NULL
+        UNION ALL
+        SELECT 'indicator ' || b.indicator_code,
+               format('bin [%s, %s) is empty or reversed', coalesce(b.lower::text, '-inf'), coalesce(b.upper::text, '+inf')), 13
+          FROM bins b WHERE b.lower >= b.upper
+        UNION ALL
+        SELECT 'indicator ' || b.indicator_code,
+               CASE WHEN b.prev_upper IS NULL THEN format('bin starting at %s overlaps the bin that extends to +infinity', b.lower)
+                    WHEN b.lower > b.prev_upper THEN format('gap between %s and %s is not covered by any bin', b.prev_upper, b.lower)
+                    ELSE format('bins overlap between %s and %s', b.lower, b.prev_upper) END, 14
+          FROM bins b WHERE b.n > 1 AND b.lower IS DISTINCT FROM b.prev_upper
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'categories rule has no categories', 15
+          FROM inds i WHERE i.rule = 'categories' AND NOT EXISTS (SELECT 1 FROM cats c WHERE c.indicator_code = i.code)
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'categories rule has no default points (for values not listed)', 16
+          FROM inds i WHERE i.rule = 'categories' AND i.default_points IS NULL
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'boolean rule needs both true_points and false_points', 17
+          FROM inds i WHERE i.rule = 'boolean' AND (i.true_points IS NULL OR i.false_points IS NULL)
+        UNION ALL
+        SELECT 'indicator ' || i.code, format('%s rule must not have bins', i.rule), 18
+          FROM inds i WHERE i.rule <> 'bins' AND EXISTS (SELECT 1 FROM bins b WHERE b.indicator_code = i.code)
+        UNION ALL
+        SELECT 'indicator ' || i.code, format('%s rule must not have categories', i.rule), 19
+          FROM inds i WHERE i.rule <> 'categories' AND EXISTS (SELECT 1 FROM cats c WHERE c.indicator_code = i.code)
+        -- floors
+        UNION ALL
+        SELECT 'floor ' || f.code, 'has no conditions', 20
+          FROM creditrisk.model_floor f
+         WHERE f.model_key = model
+           AND NOT EXISTS (SELECT 1 FROM creditrisk.model_floor_condition c
+                            WHERE c.model_key = model AND c.floor_code = f.code)
+        -- dangling references (rows written while the level above had none)
+        UNION ALL
+        SELECT 'group ' || g.code, format('belongs to dimension %s, which does not exist', g.dimension_code), 21
+          FROM grps g WHERE NOT EXISTS (SELECT 1 FROM dims d WHERE d.code = g.dimension_code)
+        UNION ALL
+        SELECT 'indicator ' || i.code, format('belongs to group %s, which does not exist', i.group_code), 22
+          FROM inds i WHERE NOT EXISTS (SELECT 1 FROM grps g WHERE g.code = i.group_code)
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'is not in the indicator catalogue (creditrisk.indicator)', 23
+          FROM inds i WHERE NOT EXISTS (SELECT 1 FROM creditrisk.indicator c WHERE c.code = i.code)
+        UNION ALL
+        SELECT 'indicator ' || x.indicator_code, 'has bins or categories but is not an indicator of the model', 24
+          FROM (SELECT b.indicator_code FROM bins b UNION SELECT c.indicator_code FROM cats c) x
+         WHERE NOT EXISTS (SELECT 1 FROM inds i WHERE i.code = x.indicator_code)
+        UNION ALL
+        SELECT 'floor ' || c.floor_code, format('has a condition on %s, which is not an indicator of the model', c.indicator_code), 25
+          FROM creditrisk.model_floor_condition c
+         WHERE c.model_key = model AND NOT EXISTS (SELECT 1 FROM inds i WHERE i.code = c.indicator_code)
+        UNION ALL
+        SELECT 'floor ' || c.floor_code, 'has conditions but does not exist', 26
+          FROM (SELECT DISTINCT c.floor_code FROM creditrisk.model_floor_condition c WHERE c.model_key = model) c
+         WHERE NOT EXISTS (SELECT 1 FROM creditrisk.model_floor f WHERE f.model_key = model AND f.code = c.floor_code)
+    )
+    SELECT p.object, p.problem FROM problems p ORDER BY p.ord, p.object, p.problem;
+END
+$$;
+
+
+-- Seal the published models of 1.3 (complete ones) with their digest.
+ALTER TABLE creditrisk.model DISABLE TRIGGER model_row_guard;
+UPDATE creditrisk.model m SET seal = creditrisk.model_content_seal(m.model_key)
+ WHERE m.status <> 'draft' AND m.seal = creditrisk.model_content_counts(m.model_key);
+ALTER TABLE creditrisk.model ENABLE TRIGGER model_row_guard;
+
+REVOKE ALL ON FUNCTION creditrisk.stored_sql_check(text, text, text),
+                       creditrisk.override_rule_matches(text, date, timestamptz), creditrisk.override_rule_run_as(text, timestamptz),
+                       creditrisk.model_content_digest(text), creditrisk.model_content_seal(text),
+                       creditrisk.model_content_reference_check(), creditrisk.model_content_reference_cascade()
+    FROM PUBLIC;
+
 -- ===========================================================================
 -- Integrity: one snapshot per run, bitemporal records and register (issue 11 §4)
 -- ===========================================================================
@@ -862,24 +1318,6 @@ SELECT creditrisk.keep_history('creditrisk.supervision_measure');
 
 -- Override rules get the knowledge time as $2; the shipped rules read the
 -- records and the register as known then.
-CREATE OR REPLACE FUNCTION creditrisk.override_rule_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-BEGIN
-    BEGIN
-        EXECUTE format('SELECT q.uscc::creditrisk.uscc, q.class::creditrisk.riskclass, pg_catalog.to_jsonb(q) FROM (%s) q LIMIT 0',
-                       NEW.rule_sql)
-          USING current_date, pg_catalog.now();
-    EXCEPTION WHEN OTHERS THEN
-        RAISE EXCEPTION 'SQL of override rule "%" does not compile', NEW.code
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = SQLERRM,
-                  HINT = 'Write a query over the classification date $1 and the knowledge time $2 with columns uscc and class, e.g. SELECT l.uscc, ''D'' AS class FROM creditrisk.serious_dishonesty_listing_as_known($2) l WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1).';
-    END;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION creditrisk.override_rule_check() IS
-    'Trigger: refuses an override rule (直接定性规则) whose SQL does not compile to columns uscc and class';
 COMMENT ON COLUMN creditrisk.override_rule.rule_sql IS
     'A query over the classification date $1 (date) and the knowledge time $2 (timestamptz) returning columns uscc and class (the class imposed, C or D usually); any further columns are recorded as the override''s detail (jsonb). Rows with a NULL class are ignored. Read records and the register as known at $2 (creditrisk.<table>_as_known($2), creditrisk.register_at($1, $2)) so that a re-run reproduces the run';
 ALTER TABLE creditrisk.override_rule DISABLE TRIGGER override_rule_shipped;
@@ -1098,6 +1536,12 @@ BEGIN
                   HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
     END IF;
 
+    -- Stored SQL the runner does not trust is refused before anything runs
+    -- (the definitions are checked by compute_indicators before it reads).
+    PERFORM creditrisk.override_rule_run_as(o.code, known_at)
+       FROM creditrisk.override_rule_as_known(known_at) o
+      WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of);
+
     -- 1. A new version of the date; earlier versions stay.
     SELECT coalesce(max(r.version), 0) + 1 INTO v FROM creditrisk.classification_run r WHERE r.as_of = as_of;
     INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by)
@@ -1106,14 +1550,16 @@ BEGIN
         RAISE NOTICE '%: version % (earlier versions stay in the history)', label, v;
     END IF;
 
-    -- 2. Indicators and scores, on the register version valid on the date.
+    -- 2. Indicators and scores, on the register version valid on the date, of
+    --    the population of art. 3.
     ts := clock_timestamp();
     INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
     SELECT as_of, v, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
            creditrisk.score_reasons(model, i.indicators, 3)
       FROM creditrisk.compute_indicators(model, as_of, known_at) i
       JOIN creditrisk.register_at(as_of, known_at) e ON e.uscc = i.uscc
-     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s;
+     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s
+     WHERE creditrisk.in_scope(e.uscc, e.division_code, as_of, known_at);   -- art. 3
     GET DIAGNOSTICS n = ROW_COUNT;
     stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
     RAISE NOTICE '%: indicators and scores: % enterprises', label, n
@@ -1128,20 +1574,15 @@ BEGIN
     LOOP
         ts := clock_timestamp();
         BEGIN
-            EXECUTE format($q$
-                UPDATE creditrisk.classification_result r
-                   SET overrides = r.overrides || %1$L::text,
-                       override_details = coalesce(r.override_details, '{}') || jsonb_build_object(%1$L, q.detail),
-                       final_class = greatest(r.final_class, q.class)
-                  FROM (SELECT q.uscc::creditrisk.uscc AS uscc, max(q.class::creditrisk.riskclass) AS class,
-                               (array_agg(jsonb_build_object('class', q.class::creditrisk.riskclass)
-                                          || (pg_catalog.to_jsonb(q) - 'uscc' - 'class')
-                                          ORDER BY q.class::creditrisk.riskclass DESC))[1] AS detail
-                          FROM (%2$s) q
-                         WHERE q.class IS NOT NULL
-                         GROUP BY 1) q
-                 WHERE r.as_of = $1 AND r.version = %3$s AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql, v)
-              USING as_of, known_at;
+            UPDATE creditrisk.classification_result r
+               SET overrides = r.overrides || rule.code,
+                   override_details = coalesce(r.override_details, '{}') || jsonb_build_object(rule.code, q.detail),
+                   final_class = greatest(r.final_class, q.class)
+              FROM (SELECT x.uscc, max(x.class) AS class,
+                           (array_agg(jsonb_build_object('class', x.class) || x.detail ORDER BY x.class DESC))[1] AS detail
+                      FROM creditrisk.override_rule_matches(rule.code, as_of, known_at) x
+                     GROUP BY x.uscc) q
+             WHERE r.as_of = as_of AND r.version = v AND r.uscc = q.uscc;
             GET DIAGNOSTICS n = ROW_COUNT;
         EXCEPTION WHEN OTHERS THEN
             RAISE EXCEPTION 'override rule "%" failed', rule.code
@@ -1156,12 +1597,19 @@ BEGIN
     END LOOP;
 
     -- 4. Fusion (art. 16) with the latest professional class on or before the date.
+    --    A matrix fuses the general and professional classes, but never below
+    --    the class an override imposed (art. 10: a serious-dishonesty D stays D
+    --    in every domain); the fused class is the one the domain's measures use.
     ts := clock_timestamp();
     INSERT INTO creditrisk.classification_domain_result
            (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
     SELECT as_of, v, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
            coalesce(f.method, 'riskier'),
-           CASE WHEN f.method = 'matrix' THEN fm.fused_class ELSE greatest(r.final_class, d.class) END
+           -- never below the art. 10 override class, whatever the matrix says
+           CASE WHEN f.method = 'matrix'
+                THEN greatest(fm.fused_class, (SELECT max((o.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass)
+                                                 FROM pg_catalog.jsonb_each(r.override_details) o))
+                ELSE greatest(r.final_class, d.class) END
       FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
               FROM creditrisk.domain_risk_class_as_known(known_at) x
              WHERE x.assessed_date <= as_of
@@ -1197,8 +1645,7 @@ BEGIN
     ts := clock_timestamp();
     SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
     IF latest.as_of = as_of THEN
-        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current;
-        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current;
+        PERFORM creditrisk.refresh_current_views();
         stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
         RAISE NOTICE '%: refreshed the current classification', label
             USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
@@ -1343,25 +1790,6 @@ END
 $$;
 COMMENT ON FUNCTION creditrisk.score_psi(date, date, double precision) IS
     'PSI of the score distribution between two runs (default: the latest and the one before), per score bin of bin_width points: counts, shares (floored at 0.0001) and each bin''s contribution';
-CREATE OR REPLACE FUNCTION creditrisk.indicator_definition_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-BEGIN
-    IF NEW.definition_sql IS NOT NULL THEN
-        BEGIN
-            EXECUTE format('SELECT (%s)::double precision FROM creditrisk.enterprise e LIMIT 0', NEW.definition_sql)
-              USING current_date, pg_catalog.now();
-        EXCEPTION WHEN OTHERS THEN
-            RAISE EXCEPTION 'SQL definition of indicator "%" does not compile', NEW.code
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = SQLERRM,
-                      HINT = 'Write a scalar expression over the enterprise row e and the as-of date $1, e.g. (SELECT count(*) FROM creditrisk.penalty p WHERE p.uscc = e.uscc AND p.decision_date <= $1).';
-        END;
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION creditrisk.indicator_definition_check() IS
-    'Trigger: refuses a catalogue entry whose SQL definition does not compile to a number';
 CREATE OR REPLACE FUNCTION creditrisk.indicators_to_sql(model text) RETURNS text
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 #variable_conflict use_variable
@@ -1406,6 +1834,7 @@ REVOKE ALL ON FUNCTION creditrisk.active_model(date, timestamptz), creditrisk.re
 -- are frozen by indicator_guard; their meaning on current knowledge is
 -- unchanged.)
 ALTER TABLE creditrisk.indicator DISABLE TRIGGER indicator_guard;
+ALTER TABLE creditrisk.indicator DISABLE TRIGGER indicator_shipped;
 UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN e.parent_uscc IS NULL THEN e.registered_capital
      ELSE (SELECT pe.registered_capital FROM creditrisk.register_at($1, $2) pe WHERE pe.uscc = e.parent_uscc)
@@ -1992,6 +2421,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
     AND o.published_date > ($1 - interval '1 year')::date AND o.published_date <= $1)
 $d$ WHERE code = 'negative_opinion_share_1y';
 ALTER TABLE creditrisk.indicator ENABLE TRIGGER indicator_guard;
+ALTER TABLE creditrisk.indicator ENABLE TRIGGER indicator_shipped;
 
 -- The grants kept above.
 DO $grants$
@@ -2289,6 +2719,12 @@ BEGIN
                   HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
     END IF;
 
+    -- Stored SQL the runner does not trust is refused before anything runs
+    -- (the definitions are checked by compute_indicators before it reads).
+    PERFORM creditrisk.override_rule_run_as(o.code, known_at)
+       FROM creditrisk.override_rule_as_known(known_at) o
+      WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of);
+
     -- 1. A new version of the date; earlier versions stay.
     SELECT coalesce(max(r.version), 0) + 1 INTO v FROM creditrisk.classification_run r WHERE r.as_of = as_of;
     INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by)
@@ -2321,20 +2757,15 @@ BEGIN
     LOOP
         ts := clock_timestamp();
         BEGIN
-            EXECUTE format($q$
-                UPDATE creditrisk.classification_result r
-                   SET overrides = r.overrides || %1$L::text,
-                       override_details = coalesce(r.override_details, '{}') || jsonb_build_object(%1$L, q.detail),
-                       final_class = greatest(r.final_class, q.class)
-                  FROM (SELECT q.uscc::creditrisk.uscc AS uscc, max(q.class::creditrisk.riskclass) AS class,
-                               (array_agg(jsonb_build_object('class', q.class::creditrisk.riskclass)
-                                          || (pg_catalog.to_jsonb(q) - 'uscc' - 'class')
-                                          ORDER BY q.class::creditrisk.riskclass DESC))[1] AS detail
-                          FROM (%2$s) q
-                         WHERE q.class IS NOT NULL
-                         GROUP BY 1) q
-                 WHERE r.as_of = $1 AND r.version = %3$s AND r.uscc = q.uscc$q$, rule.code, rule.rule_sql, v)
-              USING as_of, known_at;
+            UPDATE creditrisk.classification_result r
+               SET overrides = r.overrides || rule.code,
+                   override_details = coalesce(r.override_details, '{}') || jsonb_build_object(rule.code, q.detail),
+                   final_class = greatest(r.final_class, q.class)
+              FROM (SELECT x.uscc, max(x.class) AS class,
+                           (array_agg(jsonb_build_object('class', x.class) || x.detail ORDER BY x.class DESC))[1] AS detail
+                      FROM creditrisk.override_rule_matches(rule.code, as_of, known_at) x
+                     GROUP BY x.uscc) q
+             WHERE r.as_of = as_of AND r.version = v AND r.uscc = q.uscc;
             GET DIAGNOSTICS n = ROW_COUNT;
         EXCEPTION WHEN OTHERS THEN
             RAISE EXCEPTION 'override rule "%" failed', rule.code

@@ -16,28 +16,29 @@
 -- not cancelled (注销) on or before D.  Revoked ones are included.
 -- ===========================================================================
 
--- A definition must compile to a number before it enters the catalogue.
+-- ---------------------------------------------------------------------------
+-- Stored SQL and its author (1.4, issue 11).  SQL stored as data is code:
+-- it runs with its author's rights, never with those of whoever runs it
+-- (src/stored_sql.c).  Each row records its author; the C functions parse
+-- it (a definition must be one expression, a rule one SELECT query) and
+-- analyse it, never executing it, on insert, on update and during a
+-- restore.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.stored_sql_check(kind text, code text, sql text) RETURNS void
+    AS 'MODULE_PATHNAME', 'stored_sql_check' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED
+    SET search_path = pg_catalog, creditrisk, pg_temp;
+COMMENT ON FUNCTION creditrisk.stored_sql_check(text, text, text) IS
+    'Refuses stored SQL (kind definition: one expression over e, the date $1 and the knowledge time $2; kind rule: one SELECT query over $1 and $2) that is not of its kind or does not compile, by parsing and analysing it without executing it';
+
+-- The trigger (C, src/stored_sql.c) records the author of the SQL and
+-- checks it: a new text is its writer's; naming another role as author
+-- needs membership in it; shipped rows have none.
 CREATE FUNCTION creditrisk.indicator_definition_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-BEGIN
-    IF NEW.definition_sql IS NOT NULL THEN
-        BEGIN
-            EXECUTE format('SELECT (%s)::double precision FROM creditrisk.enterprise e LIMIT 0', NEW.definition_sql)
-              USING current_date, pg_catalog.now();
-        EXCEPTION WHEN OTHERS THEN
-            RAISE EXCEPTION 'SQL definition of indicator "%" does not compile', NEW.code
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = SQLERRM,
-                      HINT = 'Write a scalar expression over the enterprise row e and the as-of date $1, e.g. (SELECT count(*) FROM creditrisk.penalty p WHERE p.uscc = e.uscc AND p.decision_date <= $1).';
-        END;
-    END IF;
-    RETURN NEW;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'stored_sql_trigger' LANGUAGE C;
 COMMENT ON FUNCTION creditrisk.indicator_definition_check() IS
-    'Trigger: refuses a catalogue entry whose SQL definition does not compile to a number';
-CREATE TRIGGER indicator_definition_check BEFORE INSERT OR UPDATE OF definition_sql ON creditrisk.indicator
-    FOR EACH ROW EXECUTE FUNCTION creditrisk.indicator_definition_check();
+    'Trigger: records the author of a catalogue entry''s SQL definition and refuses a definition that is not one expression compiling to a number (parsed and analysed, never executed)';
+CREATE TRIGGER indicator_definition_check BEFORE INSERT OR UPDATE ON creditrisk.indicator
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.indicator_definition_check('definition', 'definition_sql');
 
 -- The population scored on a date.  A SQL-standard body, like
 -- is_current()'s (see collection.sql): inlined by the planner, immune to the
@@ -104,6 +105,7 @@ COMMENT ON FUNCTION creditrisk.engine_indicator_codes() IS
     'Codes of the catalogue entries that compute_indicators() computes in C (内置指标), in the order of its registry; every other entry is computed by its SQL definition';
 
 REVOKE ALL ON FUNCTION creditrisk.indicator_definition_check() FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.stored_sql_check(text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.in_population(date, text, date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.indicators_to_sql(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) FROM PUBLIC;

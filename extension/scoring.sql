@@ -24,17 +24,23 @@ CREATE TABLE creditrisk.indicator (
     definition  text NOT NULL DEFAULT '',
     source      text NOT NULL DEFAULT '',
     builtin     boolean NOT NULL DEFAULT false,
+    shipped     boolean NOT NULL DEFAULT false,
     definition_sql text
-                CONSTRAINT indicator_definition_sql_nonempty CHECK (definition_sql <> '')
+                CONSTRAINT indicator_definition_sql_nonempty CHECK (definition_sql <> ''),
+    owner       regrole DEFAULT pg_catalog.to_regrole(pg_catalog.quote_ident(CURRENT_USER)),
+    CONSTRAINT indicator_builtin_shipped CHECK (shipped OR NOT builtin)
 );
 COMMENT ON TABLE creditrisk.indicator IS
     'Indicator catalogue (指标目录): code, name, unit and definition of every level-3 indicator a model can use';
 COMMENT ON COLUMN creditrisk.indicator.code IS 'Stable identifier: lower-case letters, digits and _, at most 40 characters';
 COMMENT ON COLUMN creditrisk.indicator.definition IS 'What fact the indicator measures and how it is computed as of a date';
 COMMENT ON COLUMN creditrisk.indicator.source IS 'The credit records it is computed from';
-COMMENT ON COLUMN creditrisk.indicator.builtin IS 'Installed with the extension (not dumped: CREATE EXTENSION recreates it)';
+COMMENT ON COLUMN creditrisk.indicator.builtin IS 'Computed by the C engine (compute_indicators) rather than by its SQL definition; only entries shipped with the extension can be';
+COMMENT ON COLUMN creditrisk.indicator.shipped IS 'Installed with the extension (not dumped: CREATE EXTENSION recreates it); frozen';
 COMMENT ON COLUMN creditrisk.indicator.definition_sql IS
     'The indicator as SQL: a scalar expression over the enterprise row e (creditrisk.enterprise) and the as-of date $1, giving a number or NULL (missing)';
+COMMENT ON COLUMN creditrisk.indicator.owner IS
+    'Author of definition_sql (the role that wrote it), which it runs as; NULL for shipped entries (they run as the caller) and for SQL of unknown author (not run)';
 
 -- ---------------------------------------------------------------------------
 -- Models and their three-level tree.
@@ -59,11 +65,11 @@ COMMENT ON TABLE creditrisk.model IS
     'Risk-scoring models (信用风险分类指标体系), versioned: a draft can be edited; published and retired models are frozen';
 COMMENT ON COLUMN creditrisk.model.status IS 'draft (editable) -> published (frozen, scored by score()) -> retired (frozen, still scorable for history)';
 COMMENT ON COLUMN creditrisk.model.based_on IS 'The model this one was copied from, if any';
-COMMENT ON COLUMN creditrisk.model.revision IS 'Changes whenever the content changes; used to keep per-backend caches fresh';
-COMMENT ON COLUMN creditrisk.model.seal IS 'Row counts of the published content; nothing can be added beyond them, and an incomplete (partly restored) model cannot be scored';
+COMMENT ON COLUMN creditrisk.model.revision IS 'Changes whenever the content changes, always to the next value of model_revision_seq (it cannot be set by hand); used to keep per-backend caches fresh';
+COMMENT ON COLUMN creditrisk.model.seal IS 'Row counts of the published content by table, and its sha256 digest (model_content_digest()); nothing can be added beyond the counts, and a model whose content is incomplete or differs from its digest cannot be scored';
 
 CREATE TABLE creditrisk.model_dimension (
-    model_key  text NOT NULL REFERENCES creditrisk.model ON DELETE CASCADE,
+    model_key  text NOT NULL,
     code       text NOT NULL CONSTRAINT dimension_code_format CHECK (code ~ '^[A-Za-z0-9_.-]{1,40}$'),
     name       text NOT NULL,
     name_en    text NOT NULL DEFAULT '',
@@ -85,15 +91,14 @@ CREATE TABLE creditrisk.model_group (
                    CONSTRAINT group_weight_positive CHECK (weight > 0 AND weight <= 1),
     position       integer NOT NULL,
     PRIMARY KEY (model_key, code),
-    UNIQUE (model_key, dimension_code, position),
-    FOREIGN KEY (model_key, dimension_code) REFERENCES creditrisk.model_dimension ON DELETE CASCADE
+    UNIQUE (model_key, dimension_code, position)
 );
 COMMENT ON TABLE creditrisk.model_group IS 'Level-2 indicators (二级指标) of a model, weighted within their dimension';
 
 CREATE TABLE creditrisk.model_indicator (
     model_key      text NOT NULL,
     group_code     text NOT NULL,
-    code           text NOT NULL REFERENCES creditrisk.indicator,
+    code           text NOT NULL,
     weight         double precision NOT NULL
                    CONSTRAINT indicator_weight_positive CHECK (weight > 0 AND weight <= 1),
     position       integer NOT NULL CONSTRAINT indicator_position_positive CHECK (position >= 1),
@@ -108,8 +113,7 @@ CREATE TABLE creditrisk.model_indicator (
                    CONSTRAINT indicator_false_points_range CHECK (false_points BETWEEN 0 AND 100),
     rationale      text NOT NULL DEFAULT '',
     PRIMARY KEY (model_key, code),
-    UNIQUE (model_key, position),
-    FOREIGN KEY (model_key, group_code) REFERENCES creditrisk.model_group ON DELETE CASCADE
+    UNIQUE (model_key, position)
 );
 CREATE INDEX model_indicator_code_idx ON creditrisk.model_indicator (code);
 COMMENT ON TABLE creditrisk.model_indicator IS
@@ -127,8 +131,7 @@ CREATE TABLE creditrisk.model_bin (
                    CONSTRAINT bin_points_range CHECK (points BETWEEN 0 AND 100),
     label          text NOT NULL DEFAULT '',
     CONSTRAINT bin_bounds_finite CHECK (lower <> 'NaN' AND lower > '-Infinity' AND lower < 'Infinity'
-                                        AND upper <> 'NaN' AND upper > '-Infinity' AND upper < 'Infinity'),
-    FOREIGN KEY (model_key, indicator_code) REFERENCES creditrisk.model_indicator ON DELETE CASCADE
+                                        AND upper <> 'NaN' AND upper > '-Infinity' AND upper < 'Infinity')
 );
 CREATE UNIQUE INDEX model_bin_key ON creditrisk.model_bin
     (model_key, indicator_code, coalesce(lower, '-Infinity'::double precision));
@@ -143,13 +146,12 @@ CREATE TABLE creditrisk.model_category (
     points         double precision NOT NULL
                    CONSTRAINT category_points_range CHECK (points BETWEEN 0 AND 100),
     label          text NOT NULL DEFAULT '',
-    PRIMARY KEY (model_key, indicator_code, value),
-    FOREIGN KEY (model_key, indicator_code) REFERENCES creditrisk.model_indicator ON DELETE CASCADE
+    PRIMARY KEY (model_key, indicator_code, value)
 );
 COMMENT ON TABLE creditrisk.model_category IS 'Category codes of a categories indicator and their risk points; other values get the default points';
 
 CREATE TABLE creditrisk.model_floor (
-    model_key  text NOT NULL REFERENCES creditrisk.model ON DELETE CASCADE,
+    model_key  text NOT NULL,
     code       text NOT NULL CONSTRAINT floor_code_format CHECK (code ~ '^[a-z][a-z0-9_]{0,39}$'),
     name       text NOT NULL,
     name_en    text NOT NULL DEFAULT '',
@@ -168,12 +170,129 @@ CREATE TABLE creditrisk.model_floor_condition (
     op             text NOT NULL CONSTRAINT condition_op_valid CHECK (op IN ('<', '<=', '=', '>=', '>', '<>')),
     value          double precision NOT NULL
                    CONSTRAINT condition_value_finite CHECK (value <> 'NaN' AND value > '-Infinity' AND value < 'Infinity'),
-    PRIMARY KEY (model_key, floor_code, position),
-    FOREIGN KEY (model_key, floor_code) REFERENCES creditrisk.model_floor ON DELETE CASCADE,
-    FOREIGN KEY (model_key, indicator_code) REFERENCES creditrisk.model_indicator ON DELETE CASCADE
+    PRIMARY KEY (model_key, floor_code, position)
 );
 COMMENT ON TABLE creditrisk.model_floor_condition IS
     'Conditions of a floor rule, all of which must hold; a missing indicator value makes its condition false';
+
+-- ---------------------------------------------------------------------------
+-- References within a model's content (1.4).  They are triggers, not
+-- foreign keys: pg_restore -j loads the tables' data in parallel, in no
+-- order, and an extension's foreign keys exist while it does (pg_dump
+-- records no order between the data of extension tables).  A reference is
+-- checked when the level it points to has rows for the model (the parent
+-- table's data is then all there, restored or not); otherwise
+-- model_validate() reports the dangling row, and a published model's seal
+-- (row counts and content digest) refuses anything that differs from what
+-- was published.  Deleting a row deletes the rows that refer to it, as ON
+-- DELETE CASCADE did; a catalogue entry in use cannot be deleted.
+-- ---------------------------------------------------------------------------
+
+-- On the referring table.  TG_ARGV: 0 the table referred to, 1 this
+-- table's columns, 2 its columns (comma-separated, text), 3 the condition
+-- (over t, $1 = this row's values) under which that table is "loaded".
+CREATE FUNCTION creditrisk.model_content_reference_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    mine text[] := string_to_array(TG_ARGV[1], ',');
+    theirs text[] := string_to_array(TG_ARGV[2], ',');
+    vals text[];
+    cond text;
+    found_it boolean;
+    loaded boolean;
+BEGIN
+    SELECT array_agg(to_jsonb(NEW) ->> c ORDER BY n) INTO vals FROM unnest(mine) WITH ORDINALITY u(c, n);
+    IF TG_OP = 'UPDATE' THEN
+        IF vals IS NOT DISTINCT FROM (SELECT array_agg(to_jsonb(OLD) ->> c ORDER BY n) FROM unnest(mine) WITH ORDINALITY u(c, n)) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    SELECT string_agg(format('t.%I = $1[%s]', c, n), ' AND ') INTO cond FROM unnest(theirs) WITH ORDINALITY u(c, n);
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM creditrisk.%I t WHERE %s), EXISTS (SELECT 1 FROM creditrisk.%I t WHERE %s)',
+                   TG_ARGV[0], cond, TG_ARGV[0], TG_ARGV[3])
+       INTO found_it, loaded USING vals;
+    IF NOT found_it AND loaded THEN
+        RAISE EXCEPTION 'insert or update on table "%" refers to a row of "%" that does not exist', TG_TABLE_NAME, TG_ARGV[0]
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table "%s".', replace(TG_ARGV[1], ',', ', '), array_to_string(vals, ', '), TG_ARGV[0]),
+                  HINT = 'Add the row it refers to first.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_content_reference_check() IS
+    'Trigger: a row of a model''s content must refer to an existing row of the level above (checked once that level has rows for the model; dangling rows are problems for model_validate())';
+
+-- On the table referred to.  TG_ARGV: 0 the referring table, 1 its
+-- columns, 2 this table's columns, 3 cascade (delete the referring rows)
+-- or restrict (refuse while they exist).  A key that changes is refused
+-- while rows refer to it.
+CREATE FUNCTION creditrisk.model_content_reference_cascade() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    theirs text[] := string_to_array(TG_ARGV[1], ',');
+    mine text[] := string_to_array(TG_ARGV[2], ',');
+    vals text[];
+    cond text;
+    referred boolean;
+BEGIN
+    SELECT array_agg(to_jsonb(OLD) ->> c ORDER BY n) INTO vals FROM unnest(mine) WITH ORDINALITY u(c, n);
+    IF TG_OP = 'UPDATE' THEN
+        IF vals IS NOT DISTINCT FROM (SELECT array_agg(to_jsonb(NEW) ->> c ORDER BY n) FROM unnest(mine) WITH ORDINALITY u(c, n)) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    SELECT string_agg(format('r.%I = $1[%s]', c, n), ' AND ') INTO cond FROM unnest(theirs) WITH ORDINALITY u(c, n);
+    IF TG_OP = 'DELETE' AND TG_ARGV[3] = 'cascade' THEN
+        EXECUTE format('DELETE FROM creditrisk.%I r WHERE %s', TG_ARGV[0], cond) USING vals;
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM creditrisk.%I r WHERE %s)', TG_ARGV[0], cond) INTO referred USING vals;
+    IF referred THEN
+        RAISE EXCEPTION 'update or delete on table "%" would leave rows of "%" referring to nothing', TG_TABLE_NAME, TG_ARGV[0]
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is still referenced from table "%s".', replace(TG_ARGV[2], ',', ', '), array_to_string(vals, ', '), TG_ARGV[0]),
+                  HINT = 'Delete or change the rows that refer to it first.';
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.model_content_reference_cascade() IS
+    'Trigger: deleting a row of a model''s content deletes the rows that refer to it; a catalogue entry or key still referred to cannot be deleted or changed';
+
+DO $references$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT * FROM (VALUES
+        ('model_dimension', 'model_dimension_model_key_ref', 'model', 'model_key', 'model_key', 'cascade',
+         $c$t.model_key <> 'reference-v1'$c$),
+        ('model_group', 'model_group_dimension_ref', 'model_dimension', 'model_key,dimension_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_indicator', 'model_indicator_code_ref', 'indicator', 'code', 'code', 'restrict', $c$NOT t.shipped$c$),
+        ('model_indicator', 'model_indicator_group_ref', 'model_group', 'model_key,group_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_bin', 'model_bin_indicator_ref', 'model_indicator', 'model_key,indicator_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_category', 'model_category_indicator_ref', 'model_indicator', 'model_key,indicator_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_floor', 'model_floor_model_key_ref', 'model', 'model_key', 'model_key', 'cascade',
+         $c$t.model_key <> 'reference-v1'$c$),
+        ('model_floor_condition', 'model_floor_condition_floor_ref', 'model_floor', 'model_key,floor_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$),
+        ('model_floor_condition', 'model_floor_condition_indicator_ref', 'model_indicator', 'model_key,indicator_code', 'model_key,code', 'cascade',
+         $c$t.model_key = $1[1]$c$))
+        v(child, name, parent, child_cols, parent_cols, on_delete, loaded)
+    LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON creditrisk.%I FOR EACH ROW
+                        EXECUTE FUNCTION creditrisk.model_content_reference_check(%L, %L, %L, %L)',
+                       r.name, r.child, r.parent, r.child_cols, r.parent_cols, r.loaded);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OR DELETE ON creditrisk.%I FOR EACH ROW
+                        EXECUTE FUNCTION creditrisk.model_content_reference_cascade(%L, %L, %L, %L)',
+                       r.name, r.parent, r.child, r.child_cols, r.parent_cols, r.on_delete);
+    END LOOP;
+END
+$references$;
 
 -- ---------------------------------------------------------------------------
 -- Freezing published models.
@@ -228,11 +347,20 @@ $$;
 COMMENT ON FUNCTION creditrisk.model_content_truncate_guard() IS 'Trigger: refuses TRUNCATE of model tables while any model is published';
 
 -- Any change to a model's content gives the model a new revision.
+-- (The row guard gives every updated model row the next revision.)  Only
+-- drafts change: rows of a published model arrive only while a restore
+-- completes it, and no backend has compiled it before (an incomplete model
+-- does not compile).  The model rows are locked in key order, so that
+-- restores loading several content tables at once (pg_restore -j) wait for
+-- each other instead of deadlocking.
 CREATE FUNCTION creditrisk.model_content_touch() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    key text;
 BEGIN
-    UPDATE creditrisk.model m SET revision = nextval('creditrisk.model_revision_seq')
-     WHERE m.model_key IN (SELECT t.model_key FROM changed_rows t);
+    FOR key IN SELECT DISTINCT t.model_key FROM changed_rows t ORDER BY 1 LOOP
+        UPDATE creditrisk.model m SET revision = m.revision WHERE m.model_key = key AND m.status = 'draft';
+    END LOOP;
     RETURN NULL;
 END
 $$;
@@ -392,6 +520,28 @@ BEGIN
          WHERE f.model_key = model
            AND NOT EXISTS (SELECT 1 FROM creditrisk.model_floor_condition c
                             WHERE c.model_key = model AND c.floor_code = f.code)
+        -- dangling references (rows written while the level above had none)
+        UNION ALL
+        SELECT 'group ' || g.code, format('belongs to dimension %s, which does not exist', g.dimension_code), 21
+          FROM grps g WHERE NOT EXISTS (SELECT 1 FROM dims d WHERE d.code = g.dimension_code)
+        UNION ALL
+        SELECT 'indicator ' || i.code, format('belongs to group %s, which does not exist', i.group_code), 22
+          FROM inds i WHERE NOT EXISTS (SELECT 1 FROM grps g WHERE g.code = i.group_code)
+        UNION ALL
+        SELECT 'indicator ' || i.code, 'is not in the indicator catalogue (creditrisk.indicator)', 23
+          FROM inds i WHERE NOT EXISTS (SELECT 1 FROM creditrisk.indicator c WHERE c.code = i.code)
+        UNION ALL
+        SELECT 'indicator ' || x.indicator_code, 'has bins or categories but is not an indicator of the model', 24
+          FROM (SELECT b.indicator_code FROM bins b UNION SELECT c.indicator_code FROM cats c) x
+         WHERE NOT EXISTS (SELECT 1 FROM inds i WHERE i.code = x.indicator_code)
+        UNION ALL
+        SELECT 'floor ' || c.floor_code, format('has a condition on %s, which is not an indicator of the model', c.indicator_code), 25
+          FROM creditrisk.model_floor_condition c
+         WHERE c.model_key = model AND NOT EXISTS (SELECT 1 FROM inds i WHERE i.code = c.indicator_code)
+        UNION ALL
+        SELECT 'floor ' || c.floor_code, 'has conditions but does not exist', 26
+          FROM (SELECT DISTINCT c.floor_code FROM creditrisk.model_floor_condition c WHERE c.model_key = model) c
+         WHERE NOT EXISTS (SELECT 1 FROM creditrisk.model_floor f WHERE f.model_key = model AND f.code = c.floor_code)
     )
     SELECT p.object, p.problem FROM problems p ORDER BY p.ord, p.object, p.problem;
 END
@@ -426,7 +576,38 @@ $$;
 COMMENT ON FUNCTION creditrisk.model_content_counts(text) IS
     'Row counts of a model''s content by table; a published model''s seal must equal them before it is scored';
 
+-- The digest of a model's content: sha256 over every row of its content
+-- tables (each as JSON without the model key, floats in shortest exact
+-- form, sorted bytewise), table by table.  Everything that affects a score
+-- or its explanation is in it.
+CREATE FUNCTION creditrisk.model_content_digest(model text) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, creditrisk, pg_temp SET extra_float_digits = 3 AS $$
+    SELECT encode(sha256(convert_to(concat_ws(E'\n',
+        'model_dimension', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_dimension t WHERE t.model_key = model) x),
+        'model_group', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_group t WHERE t.model_key = model) x),
+        'model_indicator', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_indicator t WHERE t.model_key = model) x),
+        'model_bin', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_bin t WHERE t.model_key = model) x),
+        'model_category', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_category t WHERE t.model_key = model) x),
+        'model_floor', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_floor t WHERE t.model_key = model) x),
+        'model_floor_condition', (SELECT string_agg(r, E'\n' ORDER BY r COLLATE "C") FROM (SELECT (to_jsonb(t) - 'model_key')::text AS r FROM creditrisk.model_floor_condition t WHERE t.model_key = model) x)
+    ), 'UTF8')), 'hex')
+$$;
+COMMENT ON FUNCTION creditrisk.model_content_digest(text) IS
+    'sha256 (hex) of a model''s content: every row of its dimensions, groups, indicators, bins, categories, floors and floor conditions; sealed on publication and checked before a published model is scored';
+
+-- The seal of a published model: row counts by table and the digest.
+CREATE FUNCTION creditrisk.model_content_seal(model text) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT creditrisk.model_content_counts(model) || jsonb_build_object('sha256', creditrisk.model_content_digest(model))
+$$;
+COMMENT ON FUNCTION creditrisk.model_content_seal(text) IS
+    'The seal of a model''s content: row counts by table (model_content_counts()) and sha256 (model_content_digest())';
+
 -- Status transitions, freezing and revisions of the model row itself.
+-- Only model_publish() (or the equivalent UPDATE of status, validated and
+-- sealed here) publishes; a superuser's restore is the one writer of rows
+-- that are published already.  Revisions come from the sequence only.
 CREATE FUNCTION creditrisk.model_row_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 DECLARE
@@ -444,16 +625,29 @@ BEGIN
     END IF;
 
     IF TG_OP = 'INSERT' THEN
-        -- pg_dump restores published models with their seal; anything else starts as a draft.
-        IF NEW.status <> 'draft' AND NEW.seal IS NULL THEN
+        -- A superuser's restore brings published models with their seal;
+        -- anything else starts as a draft, at the next revision.
+        IF NEW.status <> 'draft'
+           AND (NEW.seal IS NULL
+                OR NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)) THEN
             RAISE EXCEPTION 'a new model must start as a draft'
                 USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'Only creditrisk.model_publish() publishes (validating and sealing the model); rows that are published already come only from a superuser''s restore of a dump.',
                       HINT = 'Insert it as a draft, fill it in, then publish it with creditrisk.model_publish().';
+        END IF;
+        IF NEW.status = 'draft' OR NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+            NEW.revision := nextval('creditrisk.model_revision_seq');
         END IF;
         RETURN NEW;
     END IF;
 
     -- UPDATE
+    IF NEW.revision IS DISTINCT FROM OLD.revision THEN
+        RAISE EXCEPTION 'the revision of model "%" cannot be set', OLD.model_key
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Revisions come from creditrisk.model_revision_seq: every change of a model takes the next one, so that no cached compiled model is ever taken for another.',
+                  HINT = 'Change the model''s content instead; its revision follows.';
+    END IF;
     IF OLD.status <> 'draft' THEN
         IF NEW.status = 'retired' AND OLD.status = 'published'
            AND ROW(NEW.model_key, NEW.description, NEW.based_on, NEW.created_at, NEW.published_at, NEW.seal)
@@ -488,8 +682,8 @@ BEGIN
                       DETAIL = problems,
                       HINT = format('SELECT * FROM creditrisk.model_validate(%L) lists the problems.', OLD.model_key);
         END IF;
-        NEW.published_at := coalesce(NEW.published_at, now());
-        NEW.seal := creditrisk.model_content_counts(OLD.model_key);
+        NEW.published_at := now();
+        NEW.seal := creditrisk.model_content_seal(OLD.model_key);
     ELSIF NEW.status = 'retired' THEN
         RAISE EXCEPTION 'model "%" is a draft and cannot be retired', OLD.model_key
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -920,7 +1114,7 @@ COMMENT ON FUNCTION creditrisk.score_reasons(text, double precision[], integer) 
 -- User data survives pg_dump: models and catalogue entries that are not
 -- installed by the extension itself.
 -- ---------------------------------------------------------------------------
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.indicator', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.indicator', 'WHERE NOT shipped');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.model', 'WHERE model_key <> ''reference-v1''');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_dimension', 'WHERE model_key <> ''reference-v1''');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_group', 'WHERE model_key <> ''reference-v1''');

@@ -71,14 +71,18 @@ SELECT overrides FROM refresh_classification('2025-12-31');
 
 -- Rules are checked when written, and fail clearly when run.
 INSERT INTO override_rule (code, name, rule_sql) VALUES ('bad_sql', '错误', 'SELECT uscc FROM creditrisk.enterprise'); \echo :LAST_ERROR_SQLSTATE
+-- (the check parses and analyses a rule, never runs it: a class that is not
+-- one is found when the rule runs, and the run stops there)
 INSERT INTO override_rule (code, name, rule_sql) VALUES ('bad_class', '错误', $$SELECT uscc, 'E' AS class FROM creditrisk.enterprise$$); \echo :LAST_ERROR_SQLSTATE
+SELECT refresh_classification('2025-12-31'); \echo :LAST_ERROR_SQLSTATE
+DELETE FROM override_rule WHERE code = 'bad_class';
 INSERT INTO override_rule (code, name, rule_sql) VALUES ('fails_in_2025', '运行出错',
     $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise WHERE 1 / (extract(year FROM $1)::int - 2025) = 0$$);
 SELECT refresh_classification('2025-12-31'); \echo :LAST_ERROR_SQLSTATE
 SELECT version, final_classes FROM classification_run WHERE as_of = '2025-12-31' ORDER BY version;  -- the failed run left nothing
 DELETE FROM override_rule WHERE code = 'fails_in_2025';
 \set VERBOSITY terse
--- (Terse: a failing row would show its recorded_at, the clock's time.)
+-- (Terse: a failing row would show its recorded_at, the clock's time, and its author.)
 INSERT INTO override_rule (code, name, rule_sql) VALUES ('Bad', '错误', $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise$$); \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
 UPDATE override_rule SET enabled = false WHERE code = 'judgment_debtor'; \echo :LAST_ERROR_SQLSTATE

@@ -276,7 +276,7 @@ compute_indicators(PG_FUNCTION_ARGS)
 
 	if (!direct_read_allowed(&st, tables))
 	{
-		compute_by_sql(model, as_of, st.known_given, st.known_at, rsinfo->setResult);
+		compute_by_sql(model, &mc, as_of, st.known_given, st.known_at, rsinfo->setResult);
 		SPI_finish();
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextDelete(callcxt);

@@ -461,13 +461,15 @@ typedef struct ModelColumns
 	int		   *builtin;		/* built-in id, or -1: SQL-defined */
 	char	  **code;
 	char	  **definition;		/* SQL definition, or NULL */
+	bool	   *shipped;		/* shipped with the extension */
+	Oid		   *run_as;			/* role its SQL definition runs as */
 	int			ncustom;
 	int		   *custom_pos;		/* model positions of the SQL-defined ones */
 } ModelColumns;
 
 extern void load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer);
 extern void compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *custom_null);
-extern void compute_by_sql(const char *model, DateADT as_of, bool known_given, TimestampTz known_at,
-						   Tuplestorestate *ts);
+extern void compute_by_sql(const char *model, const ModelColumns *mc, DateADT as_of, bool known_given,
+						   TimestampTz known_at, Tuplestorestate *ts);
 
 #endif							/* CREDITRISK_ENGINE_H */

@@ -494,8 +494,9 @@ build_blocks(CompiledModel *m)
 
 /*
  * Compile a model (SPI must be connected).  Drafts are validated first;
- * published models were validated when published, and must be complete
- * (a partly restored model has fewer rows than its seal).
+ * published models were validated when published, and must be what was
+ * sealed then: complete (a partly restored model has fewer rows than its
+ * seal) and with the same content digest (not refilled with other rows).
  */
 static CompiledModel *
 compile_model(const char *key, int64 revision, bool published)
@@ -505,7 +506,8 @@ compile_model(const char *key, int64 revision, bool published)
 
 	if (published)
 	{
-		run_query("SELECT m.seal = creditrisk.model_content_counts(m.model_key) "
+		run_query("SELECT (m.seal - 'sha256') = creditrisk.model_content_counts(m.model_key),"
+				  "       NOT m.seal ? 'sha256' OR m.seal ->> 'sha256' = creditrisk.model_content_digest(m.model_key)"
 				  "  FROM creditrisk.model m WHERE m.model_key = $1", key);
 		if (SPI_processed != 1 || !get_bool(0, 1))
 			ereport(ERROR,
@@ -513,6 +515,12 @@ compile_model(const char *key, int64 revision, bool published)
 					 errmsg("published model \"%s\" is incomplete", key),
 					 errdetail("Its content has fewer rows than were sealed when it was published."),
 					 errhint("Restore the model tables completely before scoring.")));
+		if (!get_bool(0, 2))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("published model \"%s\" differs from its seal", key),
+					 errdetail("The sha256 digest of its content is not the one sealed when it was published: its rows were replaced (for example refilled after a partial restore)."),
+					 errhint("Restore the model tables from the dump the model came from; a published model cannot be changed, only copied (creditrisk.model_copy).")));
 	}
 	else
 	{

@@ -3,20 +3,26 @@
  *		The indicators computed by their SQL definitions
  *		(creditrisk.indicator.definition_sql): which of a model's entries
  *		are built in and which are not, the values of the SQL-defined
- *		entries in one query, and the whole computation through the SQL
- *		definitions where row-level security applies to the caller.
+ *		entries (one query per role they run as: their author's, in a
+ *		security-restricted operation, see stored_sql.c), and the whole
+ *		computation through the SQL definitions where row-level security
+ *		applies to the caller.
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parser.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "indicator_registry.h"
 #include "model.h"
+#include "stored_sql.h"
 
 /*
  * The model's entries in its order: code, whether built in (registry id),
@@ -37,7 +43,7 @@ load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer)
 	if (SPI_processed == 0)
 		report_model_not_found(model);
 
-	if (SPI_execute_with_args("SELECT mi.code, i.builtin, i.definition_sql"
+	if (SPI_execute_with_args("SELECT mi.code, i.builtin AND i.shipped, i.definition_sql, i.shipped, i.owner"
 							  "  FROM creditrisk.model_indicator mi"
 							  "  JOIN creditrisk.indicator i ON i.code = mi.code"
 							  " WHERE mi.model_key = $1 ORDER BY mi.position",
@@ -49,6 +55,8 @@ load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer)
 	mc->code = MemoryContextAlloc(outer, sizeof(char *) * (mc->n + 1));
 	mc->definition = MemoryContextAlloc(outer, sizeof(char *) * (mc->n + 1));
 	mc->custom_pos = MemoryContextAlloc(outer, sizeof(int) * (mc->n + 1));
+	mc->shipped = MemoryContextAlloc(outer, sizeof(bool) * (mc->n + 1));
+	mc->run_as = MemoryContextAlloc(outer, sizeof(Oid) * (mc->n + 1));
 	mc->ncustom = 0;
 	initStringInfo(&missing);
 	for (int i = 0; i < mc->n; i++)
@@ -62,12 +70,25 @@ load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer)
 		mc->code[i] = MemoryContextStrdup(outer, SPI_getvalue(tup, desc, 1));
 		mc->definition[i] = def ? MemoryContextStrdup(outer, def) : NULL;
 		mc->builtin[i] = builtin ? builtin_find(mc->code[i]) : -1;
+		mc->shipped[i] = DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull));
+		mc->run_as[i] = InvalidOid;
 		if (mc->builtin[i] < 0)
 		{
 			if (def == NULL)
 				appendStringInfo(&missing, "%s%s", missing.len ? ", " : "", mc->code[i]);
 			mc->custom_pos[mc->ncustom++] = i;
 		}
+	}
+	/* Who each SQL definition runs as; refused before anything runs. */
+	for (int i = 0; i < mc->n; i++)
+	{
+		bool		owner_isnull;
+		Oid			owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+														   5, &owner_isnull));
+
+		if (mc->builtin[i] < 0 && mc->definition[i] != NULL)
+			mc->run_as[i] = stored_sql_run_as(psprintf("SQL definition of indicator \"%s\"", mc->code[i]),
+											  mc->shipped[i], owner_isnull, owner);
 	}
 	if (missing.len > 0)
 		ereport(ERROR,
@@ -77,96 +98,160 @@ load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer)
 				 errhint("Set creditrisk.indicator.definition_sql, or load their values into creditrisk.indicator_value and score those.")));
 }
 
-/* Called with each row of a query run by for_each_row(). */
-typedef void (*RowCallback) (HeapTuple tup, TupleDesc desc, void *arg);
-
-/* Run a query with parameters $1 (date) and $2 (timestamptz), row by row through a cursor. */
-static void
-for_each_row(const char *sql, const char *what, Datum *args, const char *nulls, RowCallback fn, void *arg)
+/*
+ * Values of the SQL-defined entries, custom[slot * ncustom + k]: one query
+ * per role they run as (their author's, or the caller's for shipped ones),
+ * each run as that role in a security-restricted operation.
+ */
+void
+compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *custom_null)
 {
-	Oid			argtypes[2] = {DATEOID, TIMESTAMPTZOID};
-	SPIPlanPtr	plan = SPI_prepare(sql, 2, argtypes);
+	bool	   *done = palloc0(sizeof(bool) * (mc->ncustom + 1));
+	int		   *ks = palloc(sizeof(int) * (mc->ncustom + 1));
+
+	for (int first = 0; first < mc->ncustom; first++)
+	{
+		Oid			role = mc->run_as[mc->custom_pos[first]];
+		StringInfoData sql;
+		Oid			argtypes[2] = {DATEOID, TIMESTAMPTZOID};
+		Datum		args[2] = {DateADTGetDatum(st->w.d), TimestampTzGetDatum(st->known_at)};
+		char		argnulls[2] = {' ', st->known_given ? ' ' : 'n'};
+		List	   *exprs = NIL;
+		int			nk = 0;
+		SPIPlanPtr	plan;
+		Portal		portal;
+		StoredSqlContext ctx;
+
+		if (done[first])
+			continue;
+		initStringInfo(&sql);
+		appendStringInfoString(&sql, "SELECT e.uscc");
+		for (int k = first; k < mc->ncustom; k++)
+		{
+			int			pos = mc->custom_pos[k];
+
+			if (done[k] || mc->run_as[pos] != role)
+				continue;
+			done[k] = true;
+			ks[nk++] = k;
+			exprs = lappend(exprs, stored_sql_parse(STORED_SQL_DEFINITION, mc->code[pos], mc->definition[pos]));
+			appendStringInfo(&sql, ",\n " STORED_SQL_DEFINITION_OPEN "%s" STORED_SQL_DEFINITION_CLOSE,
+							 mc->definition[pos]);
+		}
+		appendStringInfoString(&sql, "\n FROM creditrisk.register_at($1, $2) e"
+							   " WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, $1)");
+		stored_sql_verify_definitions(mc->code[mc->custom_pos[first]], sql.data, exprs, 1);
+
+		stored_sql_enter(&ctx, role);
+		plan = SPI_prepare(sql.data, 2, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "creditrisk: SPI_prepare failed for the SQL-defined indicators: %s",
+				 SPI_result_code_string(SPI_result));
+		portal = SPI_cursor_open(NULL, plan, args, argnulls, true);
+		for (;;)
+		{
+			SPI_cursor_fetch(portal, true, 10000);
+			if (SPI_processed == 0)
+				break;
+			for (uint64 r = 0; r < SPI_processed; r++)
+			{
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				TupleDesc	desc = SPI_tuptable->tupdesc;
+				bool		isnull;
+				int32		s = index_lookup(st, DatumGetUsccP(SPI_getbinval(tup, desc, 1, &isnull)));
+
+				if (s < 0)
+					continue;
+				for (int j = 0; j < nk; j++)
+				{
+					int			k = ks[j];
+					Datum		d = SPI_getbinval(tup, desc, j + 2, &isnull);
+
+					custom_null[(Size) s * mc->ncustom + k] = isnull;
+					custom[(Size) s * mc->ncustom + k] = isnull ? 0 : DatumGetFloat8(d);
+				}
+			}
+			SPI_freetuptable(SPI_tuptable);
+		}
+		SPI_cursor_close(portal);
+		stored_sql_leave(&ctx);
+	}
+}
+
+/*
+ * The whole computation through the SQL definitions (honours policies), as
+ * the caller: allowed only while every SQL definition in it runs as the
+ * caller (shipped ones, or written by the caller), and only if the
+ * assembled query holds each definition exactly as parsed alone.
+ */
+static void
+verify_assembled(const ModelColumns *mc, const char *sql)
+{
+	List	   *stmts = raw_parser(sql, RAW_PARSE_DEFAULT);
+	SelectStmt *s;
+	ResTarget  *rt;
+	A_ArrayExpr *arr;
+
+	for (int i = 0; i < mc->n; i++)
+		if (mc->builtin[i] < 0 && mc->definition[i] != NULL && mc->run_as[i] != GetUserId())
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("indicator \"%s\" cannot be computed under row-level security as role \"%s\"",
+							mc->code[i], GetUserNameFromId(GetUserId(), false)),
+					 errdetail("Its SQL definition runs as its author, role \"%s\"; under row-level security every definition runs as the caller.",
+							   GetUserNameFromId(mc->run_as[i], false)),
+					 errhint("Compute it as a role exempt from the policies, or as its author.")));
+	if (list_length(stmts) != 1 || !IsA(linitial_node(RawStmt, stmts)->stmt, SelectStmt))
+		elog(ERROR, "creditrisk: indicators_to_sql() gave more than one statement");
+	s = (SelectStmt *) linitial_node(RawStmt, stmts)->stmt;
+	if (list_length(s->targetList) != 2)
+		elog(ERROR, "creditrisk: indicators_to_sql() gave an unexpected query");
+	rt = lsecond_node(ResTarget, s->targetList);
+	if (!IsA(rt->val, A_ArrayExpr) || list_length(((A_ArrayExpr *) rt->val)->elements) != mc->n)
+		elog(ERROR, "creditrisk: indicators_to_sql() gave an unexpected query");
+	arr = (A_ArrayExpr *) rt->val;
+	for (int i = 0; i < mc->n; i++)
+	{
+		Node	   *el = list_nth(arr->elements, i);
+		Node	   *alone = stored_sql_parse(STORED_SQL_DEFINITION, mc->code[i], mc->definition[i]);
+
+		if (!IsA(el, TypeCast) || !equal(((TypeCast *) el)->arg, alone))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("SQL definition of indicator \"%s\" is not a single expression", mc->code[i]),
+					 errdetail("It does not stay inside the statement that runs it.")));
+	}
+}
+
+void
+compute_by_sql(const char *model, const ModelColumns *mc, DateADT as_of, bool known_given, TimestampTz known_at,
+			   Tuplestorestate *ts)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(model)};
+	Oid			dargtypes[2] = {DATEOID, TIMESTAMPTZOID};
+	Datum		dargs[2] = {DateADTGetDatum(as_of), TimestampTzGetDatum(known_at)};
+	char		dnulls[2] = {' ', known_given ? ' ' : 'n'};
+	char	   *sql;
+	SPIPlanPtr	plan;
 	Portal		portal;
 
+	if (SPI_execute_with_args("SELECT creditrisk.indicators_to_sql($1)", 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "creditrisk: indicators_to_sql failed");
+	sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	verify_assembled(mc, sql);
+	plan = SPI_prepare(sql, 2, dargtypes);
 	if (plan == NULL)
-		elog(ERROR, "creditrisk: SPI_prepare failed for %s: %s", what, SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, args, nulls, true);
+		elog(ERROR, "creditrisk: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, dargs, dnulls, true);
 	for (;;)
 	{
 		SPI_cursor_fetch(portal, true, 10000);
 		if (SPI_processed == 0)
 			break;
 		for (uint64 r = 0; r < SPI_processed; r++)
-			fn(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, arg);
+			tuplestore_puttuple(ts, SPI_tuptable->vals[r]);
 		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
-}
-
-typedef struct CustomValues
-{
-	ComputeState *st;
-	const ModelColumns *mc;
-	double	   *custom;
-	bool	   *custom_null;
-} CustomValues;
-
-static void
-store_custom_row(HeapTuple tup, TupleDesc desc, void *arg)
-{
-	CustomValues *cv = arg;
-	int			ncustom = cv->mc->ncustom;
-	bool		isnull;
-	int32		s = index_lookup(cv->st, DatumGetUsccP(SPI_getbinval(tup, desc, 1, &isnull)));
-
-	if (s < 0)
-		return;
-	for (int k = 0; k < ncustom; k++)
-	{
-		Datum		d = SPI_getbinval(tup, desc, k + 2, &isnull);
-
-		cv->custom_null[(Size) s * ncustom + k] = isnull;
-		cv->custom[(Size) s * ncustom + k] = isnull ? 0 : DatumGetFloat8(d);
-	}
-}
-
-/*
- * Values of the SQL-defined entries, in one query: custom[slot * ncustom + k].
- */
-void
-compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *custom_null)
-{
-	StringInfoData sql;
-	Datum		args[2] = {DateADTGetDatum(st->w.d), TimestampTzGetDatum(st->known_at)};
-	char		argnulls[2] = {' ', st->known_given ? ' ' : 'n'};
-	CustomValues cv = {st, mc, custom, custom_null};
-
-	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT e.uscc");
-	for (int k = 0; k < mc->ncustom; k++)
-		appendStringInfo(&sql, ",\n (%s)::double precision", mc->definition[mc->custom_pos[k]]);
-	appendStringInfoString(&sql, "\n FROM creditrisk.register_at($1, $2) e"
-						   " WHERE creditrisk.in_population(e.established_date, e.status, e.status_date, $1)");
-	for_each_row(sql.data, "the SQL-defined indicators", args, argnulls, store_custom_row, &cv);
-}
-
-static void
-store_result_row(HeapTuple tup, TupleDesc desc, void *arg)
-{
-	tuplestore_puttuple((Tuplestorestate *) arg, tup);
-}
-
-/* The whole computation through the SQL definitions (honours policies). */
-void
-compute_by_sql(const char *model, DateADT as_of, bool known_given, TimestampTz known_at, Tuplestorestate *ts)
-{
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1] = {CStringGetTextDatum(model)};
-	Datum		dargs[2] = {DateADTGetDatum(as_of), TimestampTzGetDatum(known_at)};
-	char		dnulls[2] = {' ', known_given ? ' ' : 'n'};
-
-	if (SPI_execute_with_args("SELECT creditrisk.indicators_to_sql($1)", 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "creditrisk: indicators_to_sql failed");
-	for_each_row(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "indicators_to_sql()",
-				 dargs, dnulls, store_result_row, ts);
 }
