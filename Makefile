@@ -8,7 +8,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
        src/compute.o src/indicator_registry.o src/uscc_index.o src/register_scan.o \
        src/record_scan.o src/indicator_rules.o src/related_parties.o src/sql_indicators.o \
        src/amount.o src/calendar.o src/arrival.o src/scope.o \
-       src/records.o src/sampling.o src/stored_sql.o
+       src/records.o src/sampling.o src/stored_sql.o src/audit.o
 
 # Install sources: one file per concept under extension/, each holding the
 # CURRENT definition of what it creates, read top to bottom (nothing is
@@ -34,6 +34,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #   divisions.sql              Henan's administrative divisions: names, levels
 #   supervision.sql            spot-check tasks, verifiable draws, inspectors,
 #                              outcomes, licensing review, coverage
+#   audit.sql                  accountability: change log, append-only history,
+#                              hash chain over the runs, verify_history()
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
@@ -46,7 +48,8 @@ INSTALL_SOURCES = \
 	extension/security.sql \
 	extension/calendar.sql \
 	extension/divisions.sql \
-	extension/supervision.sql
+	extension/supervision.sql \
+	extension/audit.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed

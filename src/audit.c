@@ -1,0 +1,584 @@
+/*
+ * audit.c
+ *		Accountability (问责, issue 12): the tamper-evident hash chain over
+ *		the classification history and the change log's trigger.
+ *
+ * Row hashes.  A row's canonical serialisation is the row as one tuple of
+ * PostgreSQL's binary COPY format without the header: a 16-bit big-endian
+ * field count, then for each field a 32-bit big-endian length (-1 for NULL)
+ * followed by the bytes of the type's binary output (send) function.  Binary
+ * output does not depend on DateStyle, extra_float_digits, the locale or the
+ * platform, and anyone can reproduce it with COPY ... (FORMAT binary).  The
+ * row hash is SHA-256 of that serialisation.  The columns and their order are
+ * fixed by the queries in extension/audit.sql (documented in doc/AUDIT.md).
+ *
+ * Chains.  Rows are chained in key order: link(0) = seed, link(i) =
+ * SHA-256(link(i-1) || hash(i)).  history_blocks() returns the keys, row
+ * hashes and the link at the end of every block of rows; history_link()
+ * recomputes a chain over stored hashes; history_row_hashes() recomputes
+ * the row hashes of the rows as they are now.
+ *
+ * The change log.  log_change() is a C trigger so that it can record the
+ * current user of the statement that changed the row (a SECURITY DEFINER
+ * function would only see its owner) and still write to a log that no
+ * user may write to: it inserts as the log table's owner, and the log's
+ * own guard, change_log_guard(), lets in only those inserts (and a
+ * superuser's, which is what pg_restore does).
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/tuplestore.h"
+
+#define HASH_LEN PG_SHA256_DIGEST_LENGTH
+
+/* ---------------------------------------------------------------------
+ * SHA-256 helpers
+ * --------------------------------------------------------------------- */
+static pg_cryptohash_ctx *
+sha_begin(pg_cryptohash_ctx *ctx)
+{
+	if (ctx == NULL)
+		ctx = pg_cryptohash_create(PG_SHA256);
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0)
+		elog(ERROR, "creditrisk: could not initialise SHA-256: %s", pg_cryptohash_error(ctx));
+	return ctx;
+}
+
+static void
+sha_update(pg_cryptohash_ctx *ctx, const void *data, size_t len)
+{
+	if (pg_cryptohash_update(ctx, (const uint8 *) data, len) < 0)
+		elog(ERROR, "creditrisk: SHA-256 failed: %s", pg_cryptohash_error(ctx));
+}
+
+static void
+sha_final(pg_cryptohash_ctx *ctx, uint8 *out)
+{
+	if (pg_cryptohash_final(ctx, out, HASH_LEN) < 0)
+		elog(ERROR, "creditrisk: SHA-256 failed: %s", pg_cryptohash_error(ctx));
+}
+
+/* link = SHA-256(link || hash), in place */
+static void
+chain_step(pg_cryptohash_ctx *ctx, uint8 *link, const uint8 *hash)
+{
+	sha_begin(ctx);
+	sha_update(ctx, link, HASH_LEN);
+	sha_update(ctx, hash, HASH_LEN);
+	sha_final(ctx, link);
+}
+
+static void
+check_seed(bytea *seed)
+{
+	if (VARSIZE_ANY_EXHDR(seed) != HASH_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a chain's seed must be a SHA-256 digest of %d bytes", HASH_LEN),
+				 errdetail("The seed has %d bytes.", (int) VARSIZE_ANY_EXHDR(seed))));
+}
+
+/* ---------------------------------------------------------------------
+ * Row serialisation
+ * --------------------------------------------------------------------- */
+typedef struct RowHasher
+{
+	int			natts;
+	FmgrInfo   *send;			/* per column from 2 (column 1 is the key) */
+	Oid		   *typid;
+	pg_cryptohash_ctx *ctx;
+	MemoryContext rowcxt;
+} RowHasher;
+
+static void
+row_hasher_init(RowHasher *rh, TupleDesc desc, pg_cryptohash_ctx *ctx)
+{
+	int			i;
+
+	if (desc->natts < 2)
+		elog(ERROR, "creditrisk: a hashed query needs a key column and at least one row column");
+	if (TupleDescAttr(desc, 0)->atttypid != TEXTOID)
+		elog(ERROR, "creditrisk: a hashed query's first column (the row key) must be text");
+	rh->natts = desc->natts;
+	rh->send = palloc0(sizeof(FmgrInfo) * desc->natts);
+	rh->typid = palloc0(sizeof(Oid) * desc->natts);
+	for (i = 1; i < desc->natts; i++)
+	{
+		Oid			sendfn;
+		bool		isvarlena;
+
+		rh->typid[i] = TupleDescAttr(desc, i)->atttypid;
+		getTypeBinaryOutputInfo(rh->typid[i], &sendfn, &isvarlena);
+		fmgr_info(sendfn, &rh->send[i]);
+	}
+	rh->ctx = ctx;
+	rh->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk row hash",
+									   ALLOCSET_DEFAULT_SIZES);
+}
+
+/* Hashes columns 2..n of the tuple; returns the key (column 1) as text. */
+static text *
+row_hash(RowHasher *rh, HeapTuple tup, TupleDesc desc, uint8 *out, MemoryContext keycxt)
+{
+	MemoryContext old;
+	uint16		n16 = pg_hton16((uint16) (rh->natts - 1));
+	bool		isnull;
+	Datum		key;
+	text	   *result;
+	int			i;
+
+	key = SPI_getbinval(tup, desc, 1, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a row of the classification history has no key")));
+	old = MemoryContextSwitchTo(keycxt);
+	result = DatumGetTextPCopy(key);
+	MemoryContextSwitchTo(rh->rowcxt);
+
+	sha_begin(rh->ctx);
+	sha_update(rh->ctx, &n16, sizeof(n16));
+	for (i = 1; i < rh->natts; i++)
+	{
+		Datum		d = SPI_getbinval(tup, desc, i + 1, &isnull);
+
+		if (isnull)
+		{
+			uint32		len = pg_hton32((uint32) -1);
+
+			sha_update(rh->ctx, &len, sizeof(len));
+		}
+		else
+		{
+			bytea	   *b = SendFunctionCall(&rh->send[i], d);
+			uint32		len = pg_hton32((uint32) VARSIZE(b) - VARHDRSZ);
+
+			sha_update(rh->ctx, &len, sizeof(len));
+			sha_update(rh->ctx, VARDATA(b), VARSIZE(b) - VARHDRSZ);
+		}
+	}
+	sha_final(rh->ctx, out);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(rh->rowcxt);
+	return result;
+}
+
+static Portal
+open_query(text *query)
+{
+	char	   *sql = text_to_cstring(query);
+	Portal		portal;
+
+	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, CURSOR_OPT_NO_SCROLL);
+	if (portal == NULL)
+		elog(ERROR, "creditrisk: could not open a cursor for the history query: %s",
+			 SPI_result_code_string(SPI_result));
+	return portal;
+}
+
+/*
+ * history_row_hashes(query text) RETURNS TABLE (row_key text, row_hash bytea)
+ */
+PG_FUNCTION_INFO_V1(history_row_hashes);
+Datum
+history_row_hashes(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext percall = CurrentMemoryContext;
+	Portal		portal;
+	RowHasher	rh;
+	bool		ready = false;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+	portal = open_query(PG_GETARG_TEXT_PP(0));
+	for (;;)
+	{
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		if (!ready)
+		{
+			MemoryContext old = MemoryContextSwitchTo(percall);
+
+			row_hasher_init(&rh, SPI_tuptable->tupdesc, sha_begin(NULL));
+			MemoryContextSwitchTo(old);
+			ready = true;
+		}
+		for (i = 0; i < SPI_processed; i++)
+		{
+			uint8		h[HASH_LEN];
+			bytea	   *hb;
+			Datum		values[2];
+			bool		nulls[2] = {false, false};
+
+			values[0] = PointerGetDatum(row_hash(&rh, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, h, rh.rowcxt));
+			hb = palloc(VARHDRSZ + HASH_LEN);
+			SET_VARSIZE(hb, VARHDRSZ + HASH_LEN);
+			memcpy(VARDATA(hb), h, HASH_LEN);
+			values[1] = PointerGetDatum(hb);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			MemoryContextReset(rh.rowcxt);
+			pfree(hb);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	if (ready)
+		pg_cryptohash_free(rh.ctx);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * history_blocks(query text, seed bytea, block_rows integer)
+ *	 RETURNS TABLE (block integer, row_keys text[], row_hashes bytea, link bytea)
+ *
+ * The query's rows must come in key order (its ORDER BY); each block holds
+ * block_rows rows (the last one fewer), their keys, their row hashes
+ * concatenated, and the chain's link after its last row.
+ */
+PG_FUNCTION_INFO_V1(history_blocks);
+Datum
+history_blocks(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext percall = CurrentMemoryContext;
+	text	   *query = PG_GETARG_TEXT_PP(0);
+	bytea	   *seed = PG_GETARG_BYTEA_PP(1);
+	int32		block_rows = PG_GETARG_INT32(2);
+	uint8		link[HASH_LEN];
+	Portal		portal;
+	RowHasher	rh;
+	bool		ready = false;
+	MemoryContext blockcxt;
+	Datum	   *keys;
+	bytea	   *hashes;
+	int			inblock = 0;
+	int32		block = 0;
+	pg_cryptohash_ctx *linkctx;
+
+	check_seed(seed);
+	if (block_rows < 1 || block_rows > 100000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("block size %d is not between 1 and 100000 rows", block_rows)));
+	memcpy(link, VARDATA_ANY(seed), HASH_LEN);
+	InitMaterializedSRF(fcinfo, 0);
+	blockcxt = AllocSetContextCreate(percall, "creditrisk history block", ALLOCSET_DEFAULT_SIZES);
+	keys = MemoryContextAlloc(percall, sizeof(Datum) * block_rows);
+	hashes = MemoryContextAlloc(percall, VARHDRSZ + (Size) HASH_LEN * block_rows);
+	linkctx = sha_begin(NULL);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+	portal = open_query(query);
+	for (;;)
+	{
+		uint64		i;
+		bool		last = false;
+
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			last = true;
+		else if (!ready)
+		{
+			MemoryContext old = MemoryContextSwitchTo(percall);
+
+			row_hasher_init(&rh, SPI_tuptable->tupdesc, sha_begin(NULL));
+			MemoryContextSwitchTo(old);
+			ready = true;
+		}
+		for (i = 0; i <= SPI_processed; i++)
+		{
+			if (i < SPI_processed)
+			{
+				uint8	   *h = (uint8 *) VARDATA(hashes) + (Size) HASH_LEN * inblock;
+
+				keys[inblock] = PointerGetDatum(row_hash(&rh, SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+														 h, blockcxt));
+				chain_step(linkctx, link, h);
+				inblock++;
+			}
+			if (inblock > 0 && (inblock == block_rows || (last && i == SPI_processed)))
+			{
+				Datum		values[4];
+				bool		nulls[4] = {false, false, false, false};
+				bytea	   *lb = palloc(VARHDRSZ + HASH_LEN);
+
+				SET_VARSIZE(hashes, VARHDRSZ + (Size) HASH_LEN * inblock);
+				SET_VARSIZE(lb, VARHDRSZ + HASH_LEN);
+				memcpy(VARDATA(lb), link, HASH_LEN);
+				values[0] = Int32GetDatum(block);
+				values[1] = PointerGetDatum(construct_array(keys, inblock, TEXTOID, -1, false, TYPALIGN_INT));
+				values[2] = PointerGetDatum(hashes);
+				values[3] = PointerGetDatum(lb);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+				pfree(lb);
+				MemoryContextReset(blockcxt);
+				inblock = 0;
+				block++;
+			}
+			if (i == SPI_processed)
+				break;
+		}
+		if (last)
+			break;
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	if (ready)
+		pg_cryptohash_free(rh.ctx);
+	pg_cryptohash_free(linkctx);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * history_link(seed bytea, row_hashes bytea) RETURNS bytea
+ *	 The chain's link after the concatenated row hashes, from the seed.
+ */
+PG_FUNCTION_INFO_V1(history_link);
+Datum
+history_link(PG_FUNCTION_ARGS)
+{
+	bytea	   *seed = PG_GETARG_BYTEA_PP(0);
+	bytea	   *hashes = PG_GETARG_BYTEA_PP(1);
+	Size		len = VARSIZE_ANY_EXHDR(hashes);
+	const uint8 *p = (const uint8 *) VARDATA_ANY(hashes);
+	bytea	   *result;
+	pg_cryptohash_ctx *ctx;
+	Size		off;
+
+	check_seed(seed);
+	if (len % HASH_LEN != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("row hashes must be a multiple of %d bytes long", HASH_LEN),
+				 errdetail("They are %zu bytes long.", len)));
+	result = palloc(VARHDRSZ + HASH_LEN);
+	SET_VARSIZE(result, VARHDRSZ + HASH_LEN);
+	memcpy(VARDATA(result), VARDATA_ANY(seed), HASH_LEN);
+	ctx = sha_begin(NULL);
+	for (off = 0; off < len; off += HASH_LEN)
+		chain_step(ctx, (uint8 *) VARDATA(result), p + off);
+	pg_cryptohash_free(ctx);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* ---------------------------------------------------------------------
+ * The change log
+ * --------------------------------------------------------------------- */
+
+/* True while log_change() inserts into the log: the guard lets that in. */
+static bool logging_change = false;
+
+static Datum
+row_as_record(Relation rel, HeapTuple tup)
+{
+	return heap_copy_tuple_as_datum(tup, RelationGetDescr(rel));
+}
+
+/*
+ * log_change() -- AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW, or AFTER
+ * TRUNCATE FOR EACH STATEMENT: appends one entry to creditrisk.change_log
+ * with the session user and the current user of the change.
+ */
+PG_FUNCTION_INFO_V1(log_change);
+Datum
+log_change(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	const char *op;
+	Datum		old_row = (Datum) 0;
+	Datum		new_row = (Datum) 0;
+	bool		has_old = false;
+	bool		has_new = false;
+	char	   *session_name;
+	char	   *current_name;
+	char	   *table_name;
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			log_owner;
+	Oid			argtypes[7];
+	Datum		args[7];
+	char		nulls[7];
+	bool		saved_flag = logging_change;
+	Oid			rowtype;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "creditrisk: log_change() must be called as a trigger");
+	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		elog(ERROR, "creditrisk: log_change() must be an AFTER trigger");
+	rel = trigdata->tg_relation;
+	rowtype = rel->rd_rel->reltype;
+
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		op = "TRUNCATE";
+	else
+	{
+		if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+			elog(ERROR, "creditrisk: log_change() logs rows (and TRUNCATE per statement)");
+		if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		{
+			op = "INSERT";
+			new_row = row_as_record(rel, trigdata->tg_trigtuple);
+			has_new = true;
+		}
+		else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		{
+			op = "UPDATE";
+			old_row = row_as_record(rel, trigdata->tg_trigtuple);
+			new_row = row_as_record(rel, trigdata->tg_newtuple);
+			has_old = has_new = true;
+		}
+		else
+		{
+			op = "DELETE";
+			old_row = row_as_record(rel, trigdata->tg_trigtuple);
+			has_old = true;
+		}
+	}
+
+	session_name = GetUserNameFromId(GetSessionUserId(), false);
+	current_name = GetUserNameFromId(GetUserId(), false);
+	table_name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+											RelationGetRelationName(rel));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+
+	/* Write as the log's owner: nobody else may insert into it. */
+	if (SPI_execute("SELECT c.relowner FROM pg_catalog.pg_class c"
+					" WHERE c.oid = 'creditrisk.change_log'::pg_catalog.regclass",
+					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "creditrisk: the change log creditrisk.change_log is missing");
+	{
+		bool		isnull;
+
+		log_owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+
+	argtypes[0] = NAMEOID;
+	argtypes[1] = NAMEOID;
+	argtypes[2] = TEXTOID;
+	argtypes[3] = TEXTOID;
+	argtypes[4] = rowtype;
+	argtypes[5] = rowtype;
+	argtypes[6] = TEXTOID;
+	args[0] = DirectFunctionCall1(namein, CStringGetDatum(session_name));
+	args[1] = DirectFunctionCall1(namein, CStringGetDatum(current_name));
+	args[2] = CStringGetTextDatum(table_name);
+	args[3] = CStringGetTextDatum(op);
+	args[4] = old_row;
+	args[5] = new_row;
+	args[6] = CStringGetTextDatum(trigdata->tg_trigger->tgname);
+	memset(nulls, ' ', sizeof(nulls));
+	if (!has_old)
+		nulls[4] = 'n';
+	if (!has_new)
+		nulls[5] = 'n';
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(log_owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	logging_change = true;
+	PG_TRY();
+	{
+		if (SPI_execute_with_args("INSERT INTO creditrisk.change_log"
+								  " (session_user_name, current_user_name, table_name, operation, old_value, new_value)"
+								  " VALUES ($1, $2, $3, $4, pg_catalog.to_jsonb($5), pg_catalog.to_jsonb($6))",
+								  6, argtypes, args, nulls, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "creditrisk: could not write to the change log");
+	}
+	PG_FINALLY();
+	{
+		logging_change = saved_flag;
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * change_log_guard() -- BEFORE INSERT FOR EACH ROW on creditrisk.change_log:
+ * only log_change() writes the log; a superuser may load it (pg_restore).
+ */
+PG_FUNCTION_INFO_V1(change_log_guard);
+Datum
+change_log_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_INSERT(trigdata->tg_event)
+		|| !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
+		elog(ERROR, "creditrisk: change_log_guard() must be a BEFORE INSERT row trigger");
+	if (!logging_change && !superuser_arg(GetSessionUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the change log is written only by creditrisk's logging triggers"),
+				 errdetail("Entries cannot be added, changed or deleted by hand, not even by the owner."),
+				 errhint("Change the configuration table itself; the change is logged.")));
+	return PointerGetDatum(trigdata->tg_trigtuple);
+}
+
+/*
+ * history_unnest(row_keys text[], row_hashes bytea)
+ *	 RETURNS TABLE (row_key text, row_hash bytea)
+ *	 A stored block as rows (the hashes read once, not once per row).
+ */
+PG_FUNCTION_INFO_V1(history_unnest);
+Datum
+history_unnest(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ArrayType  *keys = PG_GETARG_ARRAYTYPE_P(0);
+	bytea	   *hashes = PG_GETARG_BYTEA_PP(1);
+	Size		len = VARSIZE_ANY_EXHDR(hashes);
+	Datum	   *elems;
+	bool	   *enulls;
+	int			n;
+	int			i;
+	bytea	   *hb = palloc(VARHDRSZ + HASH_LEN);
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (ARR_NDIM(keys) > 1)
+		ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR), errmsg("row keys must be a one-dimensional array")));
+	deconstruct_array(keys, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &n);
+	SET_VARSIZE(hb, VARHDRSZ + HASH_LEN);
+	for (i = 0; i < n; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {enulls[i], false};
+
+		values[0] = elems[i];
+		if ((Size) (i + 1) * HASH_LEN <= len)
+		{
+			memcpy(VARDATA(hb), (const uint8 *) VARDATA_ANY(hashes) + (Size) i * HASH_LEN, HASH_LEN);
+			values[1] = PointerGetDatum(hb);
+		}
+		else
+			nulls[1] = true;	/* a block whose hashes were cut short */
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
