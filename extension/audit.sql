@@ -232,9 +232,10 @@ CREATE TRIGGER classification_seal_block_no_truncate BEFORE TRUNCATE ON creditri
     FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.append_only();
 SELECT creditrisk.log_changes_of('creditrisk.classification_seal');
 
--- Seals a finished run: fired when the run's finished_at is set.
-CREATE FUNCTION creditrisk.seal_run() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+-- Seals a finished run (the trigger below calls it when the run finishes;
+-- ALTER EXTENSION ... UPDATE calls it for the runs of earlier versions).
+CREATE FUNCTION creditrisk.seal_run(run date) RETURNS creditrisk.classification_seal
+LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 DECLARE
     s creditrisk.classification_seal;
     prev creditrisk.classification_seal;
@@ -245,17 +246,26 @@ DECLARE
 BEGIN
     -- Runs are sealed one at a time, in order.
     LOCK TABLE creditrisk.classification_seal IN EXCLUSIVE MODE;
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.classification_run r WHERE r.as_of = run AND r.finished_at IS NOT NULL) THEN
+        RAISE EXCEPTION 'there is no finished classification run on %', run
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Runs are sealed when refresh_classification() finishes them.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM creditrisk.classification_seal x WHERE x.as_of = run) THEN
+        RAISE EXCEPTION 'the classification run of % is already sealed', run
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     SELECT * INTO prev FROM creditrisk.classification_seal x ORDER BY x.seq DESC LIMIT 1;
     s.seq := coalesce(prev.seq, 0) + 1;
-    s.as_of := NEW.as_of;
+    s.as_of := run;
     s.hash_format := 1;
     s.prev_digest := coalesce(prev.digest, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
-    SELECT h.row_hash INTO s.run_hash FROM creditrisk.history_row_hashes(creditrisk.history_query('classification_run', NEW.as_of)) h;
+    SELECT h.row_hash INTO s.run_hash FROM creditrisk.history_row_hashes(creditrisk.history_query('classification_run', run)) h;
     link := creditrisk.history_link(s.prev_digest, s.run_hash);
     FOREACH t IN ARRAY ARRAY['classification_result', 'classification_domain_result'] LOOP
         INSERT INTO creditrisk.classification_seal_block (seq, table_name, block, row_keys, row_hashes, link)
         SELECT s.seq, t, b.block, b.row_keys, b.row_hashes, b.link
-          FROM creditrisk.history_blocks(creditrisk.history_query(t, NEW.as_of), link, 1000) b;
+          FROM creditrisk.history_blocks(creditrisk.history_query(t, run), link, 1000) b;
         SELECT b.link INTO last_link
           FROM creditrisk.classification_seal_block b WHERE b.seq = s.seq AND b.table_name = t
          ORDER BY b.block DESC LIMIT 1;
@@ -270,14 +280,24 @@ BEGIN
     s.sealed_at := clock_timestamp();
     s.sealed_by := session_user;
     INSERT INTO creditrisk.classification_seal SELECT s.*;
+    RETURN s;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.seal_run(date) IS
+    'Seals a finished classification run (分类批次封存): hashes its rows, chains them to the run sealed before and records the seal; from then on the run is frozen. Called when a run finishes';
+
+CREATE FUNCTION creditrisk.seal_finished_run() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    PERFORM creditrisk.seal_run(NEW.as_of);
     RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION creditrisk.seal_run() IS
-    'Trigger: seals a classification run (分类批次封存) when it finishes: hashes its rows, chains them to the run sealed before and records the seal; from then on the run is frozen';
+COMMENT ON FUNCTION creditrisk.seal_finished_run() IS
+    'Trigger: seals a classification run when its finished_at is set (creditrisk.seal_run)';
 CREATE TRIGGER classification_run_seal AFTER UPDATE OF finished_at ON creditrisk.classification_run
     FOR EACH ROW WHEN (OLD.finished_at IS NULL AND NEW.finished_at IS NOT NULL)
-    EXECUTE FUNCTION creditrisk.seal_run();
+    EXECUTE FUNCTION creditrisk.seal_finished_run();
 
 CREATE FUNCTION creditrisk.history_unnest(row_keys text[], row_hashes bytea)
 RETURNS TABLE (row_key text, row_hash bytea)
@@ -458,6 +478,6 @@ REVOKE ALL ON FUNCTION creditrisk.append_only(), creditrisk.log_change(), credit
                        creditrisk.log_changes_of(regclass), creditrisk.history_guard(),
                        creditrisk.history_row_hashes(text), creditrisk.history_blocks(text, bytea, integer),
                        creditrisk.history_link(bytea, bytea), creditrisk.history_query(text, date),
-                       creditrisk.history_unnest(text[], bytea), creditrisk.seal_run(),
+                       creditrisk.history_unnest(text[], bytea), creditrisk.seal_run(date), creditrisk.seal_finished_run(),
                        creditrisk.verify_history(bytea, boolean), creditrisk.history_head()
     FROM PUBLIC;

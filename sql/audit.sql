@@ -1,0 +1,111 @@
+-- Accountability (issue 12): the append-only history, its hash chain and
+-- seals, the change log.  (Tampering past the triggers: test/shell/
+-- history_tamper.sh; reads audited by pgaudit: test/shell/pgaudit_reads.sh.)
+\i sql/include/classification_setup.psql
+SELECT pg_temp.ent(1, '企业 甲'), pg_temp.ent(2, '企业 乙'), pg_temp.ent(3, '企业 丙', '411600', 'H6210') \gset
+SELECT pg_temp.pts(n, d, p)
+  FROM (VALUES (1, 10), (2, 55), (3, 80)) v(n, p), (VALUES (date '2025-11-30'), (date '2025-12-31')) d(d);
+INSERT INTO domain_risk_class (uscc, domain, class, assessed_date, reported_by)
+VALUES (pg_temp.uscc(1, '411622'), 'food', 'C', '2025-06-01', 'test');
+SELECT as_of, enterprises FROM refresh_classification('2025-11-30');
+
+-- 1. A finished run is sealed: its rows hashed and chained to the previous seal.
+SELECT seq, as_of, hash_format, prev_digest = ('\x' || repeat('00', 32))::bytea AS first_in_chain,
+       result_rows, domain_rows, octet_length(digest) AS digest_bytes, sealed_by = session_user AS sealed_by_me
+  FROM classification_seal ORDER BY seq;
+SELECT table_name, block, cardinality(row_keys) AS rows, octet_length(row_hashes) AS hash_bytes, row_keys
+  FROM classification_seal_block ORDER BY seq, table_name, block;
+SELECT as_of, enterprises FROM refresh_classification('2025-12-31');
+SELECT s.seq, s.as_of, s.prev_digest = p.digest AS chained_to_previous
+  FROM classification_seal s JOIN classification_seal p ON p.seq = s.seq - 1;
+SELECT * FROM verify_history();
+SELECT seq, run, digest = (SELECT encode(digest, 'hex') FROM classification_seal WHERE seq = 2) AS head_is_last_seal
+  FROM history_head();
+SELECT * FROM verify_history(decode((SELECT digest FROM history_head()), 'hex'));
+
+-- 2. The canonical serialisation (doc/AUDIT.md), recomputed by hand: a row is
+-- one binary COPY tuple (int16 field count; per field int32 length, -1 for
+-- NULL, then the type's send() bytes), hashed with SHA-256.
+CREATE FUNCTION pg_temp.f(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE
+    AS $$ SELECT CASE WHEN b IS NULL THEN '\xffffffff'::bytea ELSE int4send(length(b)) || b END $$;
+SELECT r.uscc, sha256(int2send(9::int2) || pg_temp.f(date_send(r.as_of)) || pg_temp.f(creditrisk.uscc_send(r.uscc))
+              || pg_temp.f(textsend(r.division_code)) || pg_temp.f(float8send(r.score))
+              || pg_temp.f(creditrisk.riskclass_send(r.score_class)) || pg_temp.f(creditrisk.riskclass_send(r.final_class))
+              || pg_temp.f(array_send(r.overrides)) || pg_temp.f(jsonb_send(r.override_details)) || pg_temp.f(array_send(r.reasons)))
+       = h.row_hash AS hash_as_documented
+  FROM classification_result r
+  JOIN history_row_hashes(history_query('classification_result', '2025-12-31')) h ON h.row_key = r.uscc::text
+ WHERE r.as_of = '2025-12-31' ORDER BY r.uscc::text COLLATE "C";
+-- The chain: link = SHA-256(link || row hash), from the previous digest
+-- through the run row, the result rows, the fused-class rows.
+SELECT history_link(s.prev_digest, s.run_hash || string_agg(b.row_hashes, '' ORDER BY b.table_name DESC, b.block)) = s.digest
+           AS digest_recomputed,
+       history_link(sha256('a'), sha256('b')) = sha256(sha256('a') || sha256('b')) AS one_link
+  FROM classification_seal s JOIN classification_seal_block b USING (seq) WHERE s.seq = 2 GROUP BY s.seq, s.prev_digest, s.run_hash, s.digest;
+SELECT history_link('\x00', '\x'); \echo :LAST_ERROR_SQLSTATE
+SELECT history_link(sha256(''), '\x0102'); \echo :LAST_ERROR_SQLSTATE
+
+-- 3. Append-only for everyone, superuser and owner included.
+UPDATE classification_result SET final_class = 'D' WHERE as_of = '2025-11-30'; \echo :LAST_ERROR_SQLSTATE
+DELETE FROM classification_result WHERE as_of = '2025-11-30'; \echo :LAST_ERROR_SQLSTATE
+DELETE FROM classification_domain_result; \echo :LAST_ERROR_SQLSTATE
+UPDATE classification_run SET run_by = 'someone else'; \echo :LAST_ERROR_SQLSTATE
+DELETE FROM classification_run WHERE as_of = '2025-11-30'; \echo :LAST_ERROR_SQLSTATE
+TRUNCATE classification_result; \echo :LAST_ERROR_SQLSTATE
+TRUNCATE classification_run CASCADE; \echo :LAST_ERROR_SQLSTATE
+UPDATE classification_seal SET digest = sha256('forged'); \echo :LAST_ERROR_SQLSTATE
+DELETE FROM classification_seal_block; \echo :LAST_ERROR_SQLSTATE
+TRUNCATE classification_seal, classification_seal_block; \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS results_kept FROM classification_result;
+-- Rows added to a sealed run are not refused (pg_restore adds rows) but are
+-- named by verify_history().
+INSERT INTO classification_result (as_of, uscc, division_code, score, score_class, final_class)
+VALUES ('2025-11-30', pg_temp.ent(4, '企业 丁'), '411622', 10, 'A', 'A');
+SELECT run, seal_seq, table_name, row_key, problem FROM verify_history();
+
+-- 4. The change log: every change to the configuration, who and when, old
+-- and new rows; written only by the logging trigger.
+CREATE ROLE audit_test_admin;
+GRANT USAGE ON SCHEMA creditrisk TO audit_test_admin;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO audit_test_admin;
+GRANT SELECT, INSERT, UPDATE, DELETE ON override_rule, high_concern_industry, supervision_measure TO audit_test_admin;
+SET ROLE audit_test_admin;
+INSERT INTO override_rule (code, name, rule_sql) VALUES ('audit_test', '测试规则', $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise WHERE false$$);
+UPDATE override_rule SET enabled = false WHERE code = 'audit_test';
+DELETE FROM override_rule WHERE code = 'audit_test';
+INSERT INTO high_concern_industry (industry_prefix, effective_from, class, name) VALUES ('C26', '2025-01-01', 'D', '化学原料');
+RESET ROLE;
+SELECT seq > 0 AS numbered, session_user_name = session_user AS by_login, current_user_name, table_name, operation,
+       old_value ->> 'code' AS old_code, old_value ->> 'enabled' AS old_enabled,
+       new_value ->> 'code' AS new_code, new_value ->> 'enabled' AS new_enabled, new_value ->> 'industry_prefix' AS new_prefix
+  FROM change_log WHERE table_name <> 'creditrisk.classification_seal' ORDER BY logged_at, seq;
+-- every change of a logged table is logged, TRUNCATE too
+SELECT t.tgrelid::regclass AS logged_table
+  FROM pg_trigger t WHERE t.tgname = 'zz_log_change' ORDER BY t.tgrelid::regclass::text COLLATE "C";
+CREATE TEMP TABLE t_fusion AS SELECT * FROM fusion_matrix;
+TRUNCATE fusion_matrix;
+SELECT table_name, operation, old_value, new_value FROM change_log WHERE operation = 'TRUNCATE';
+-- the seals are logged as they are made
+SELECT new_value ->> 'seq' AS seq, new_value ->> 'as_of' AS as_of, (new_value ->> 'digest')::bytea = s.digest AS same_digest
+  FROM change_log l JOIN classification_seal s ON s.seq = (l.new_value ->> 'seq')::bigint
+ WHERE l.table_name = 'creditrisk.classification_seal' ORDER BY 1;
+-- Nobody writes the log by hand: not the owner, not a role granted INSERT.
+UPDATE change_log SET current_user_name = 'nobody'; \echo :LAST_ERROR_SQLSTATE
+DELETE FROM change_log; \echo :LAST_ERROR_SQLSTATE
+TRUNCATE change_log; \echo :LAST_ERROR_SQLSTATE
+GRANT INSERT ON change_log TO audit_test_admin;
+SET ROLE audit_test_admin;
+INSERT INTO change_log (session_user_name, current_user_name, table_name, operation) VALUES ('x', 'y', 'z', 'INSERT'); \echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+-- log_changes_of() attaches the logging triggers to another table (idempotent)
+CREATE TABLE public.audit_other (k int PRIMARY KEY, v text);
+SELECT log_changes_of('public.audit_other'), log_changes_of('public.audit_other');
+INSERT INTO public.audit_other VALUES (1, 'a');
+UPDATE public.audit_other SET v = 'b';
+SELECT table_name, operation, old_value, new_value FROM change_log WHERE table_name = 'public.audit_other' ORDER BY logged_at, seq;
+DROP TABLE public.audit_other;
+REVOKE ALL ON change_log FROM audit_test_admin;
+REVOKE ALL ON override_rule, high_concern_industry, supervision_measure FROM audit_test_admin;
+REVOKE ALL ON SCHEMA creditrisk FROM audit_test_admin;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM audit_test_admin;
+DROP ROLE audit_test_admin;
