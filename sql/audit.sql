@@ -69,6 +69,8 @@ CREATE ROLE audit_test_admin;
 GRANT USAGE ON SCHEMA creditrisk TO audit_test_admin;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO audit_test_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON override_rule, high_concern_industry, supervision_measure TO audit_test_admin;
+GRANT SELECT ON enterprise TO audit_test_admin;
+SELECT max(seq) AS mark FROM change_log \gset
 SET ROLE audit_test_admin;
 INSERT INTO override_rule (code, name, rule_sql) VALUES ('audit_test', '测试规则', $$SELECT uscc, 'C' AS class FROM creditrisk.enterprise WHERE false$$);
 UPDATE override_rule SET enabled = false WHERE code = 'audit_test';
@@ -78,7 +80,7 @@ RESET ROLE;
 SELECT seq > 0 AS numbered, session_user_name = session_user AS by_login, current_user_name, table_name, operation,
        old_value ->> 'code' AS old_code, old_value ->> 'enabled' AS old_enabled,
        new_value ->> 'code' AS new_code, new_value ->> 'enabled' AS new_enabled, new_value ->> 'industry_prefix' AS new_prefix
-  FROM change_log WHERE table_name <> 'creditrisk.classification_seal' ORDER BY logged_at, seq;
+  FROM change_log WHERE seq > :mark ORDER BY logged_at, seq;
 -- every change of a logged table is logged, TRUNCATE too
 SELECT t.tgrelid::regclass AS logged_table
   FROM pg_trigger t WHERE t.tgname = 'zz_log_change' ORDER BY t.tgrelid::regclass::text COLLATE "C";
@@ -89,14 +91,36 @@ SELECT table_name, operation, old_value, new_value FROM change_log WHERE operati
 SELECT new_value ->> 'seq' AS seq, new_value ->> 'as_of' AS as_of, (new_value ->> 'digest')::bytea = s.digest AS same_digest
   FROM change_log l JOIN classification_seal s ON s.seq = (l.new_value ->> 'seq')::bigint
  WHERE l.table_name = 'creditrisk.classification_seal' ORDER BY 1;
--- Nobody writes the log by hand: not the owner, not a role granted INSERT.
+-- Nobody writes the log by hand: not a superuser's UPDATE, DELETE or
+-- TRUNCATE, not a role granted INSERT, not the log's owner.
 UPDATE change_log SET current_user_name = 'nobody'; \echo :LAST_ERROR_SQLSTATE
 DELETE FROM change_log; \echo :LAST_ERROR_SQLSTATE
 TRUNCATE change_log; \echo :LAST_ERROR_SQLSTATE
 GRANT INSERT ON change_log TO audit_test_admin;
+GRANT USAGE ON SEQUENCE change_log_seq TO audit_test_admin;
 SET ROLE audit_test_admin;
 INSERT INTO change_log (session_user_name, current_user_name, table_name, operation) VALUES ('x', 'y', 'z', 'INSERT'); \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
+CREATE ROLE audit_test_owner;
+GRANT USAGE ON SCHEMA creditrisk TO audit_test_owner;
+SELECT relowner::regrole AS log_owner FROM pg_class WHERE oid = 'change_log'::regclass \gset
+ALTER TABLE change_log OWNER TO audit_test_owner;
+ALTER SEQUENCE change_log_seq OWNER TO audit_test_owner;
+SET ROLE audit_test_owner;
+INSERT INTO change_log (session_user_name, current_user_name, table_name, operation) VALUES ('x', 'y', 'z', 'INSERT'); \echo :LAST_ERROR_SQLSTATE
+UPDATE change_log SET current_user_name = 'nobody'; \echo :LAST_ERROR_SQLSTATE
+DELETE FROM change_log; \echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+-- ... while changes still get logged, written as the (new) owner
+SET ROLE audit_test_admin;
+UPDATE high_concern_industry SET name = '化学原料和化学制品制造业' WHERE industry_prefix = 'C26';
+RESET ROLE;
+SELECT current_user_name, operation, old_value ->> 'name' AS old_name, new_value ->> 'name' AS new_name
+  FROM change_log WHERE seq > :mark AND table_name = 'creditrisk.high_concern_industry' ORDER BY logged_at, seq;
+ALTER TABLE change_log OWNER TO :"log_owner";
+ALTER SEQUENCE change_log_seq OWNER TO :"log_owner";
+REVOKE ALL ON SCHEMA creditrisk FROM audit_test_owner;
+DROP ROLE audit_test_owner;
 -- log_changes_of() attaches the logging triggers to another table (idempotent)
 CREATE TABLE public.audit_other (k int PRIMARY KEY, v text);
 SELECT log_changes_of('public.audit_other'), log_changes_of('public.audit_other');
@@ -105,7 +129,8 @@ UPDATE public.audit_other SET v = 'b';
 SELECT table_name, operation, old_value, new_value FROM change_log WHERE table_name = 'public.audit_other' ORDER BY logged_at, seq;
 DROP TABLE public.audit_other;
 REVOKE ALL ON change_log FROM audit_test_admin;
-REVOKE ALL ON override_rule, high_concern_industry, supervision_measure FROM audit_test_admin;
+REVOKE ALL ON SEQUENCE change_log_seq FROM audit_test_admin;
+REVOKE ALL ON override_rule, high_concern_industry, supervision_measure, enterprise FROM audit_test_admin;
 REVOKE ALL ON SCHEMA creditrisk FROM audit_test_admin;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM audit_test_admin;
 DROP ROLE audit_test_admin;

@@ -522,6 +522,8 @@ log_change(PG_FUNCTION_ARGS)
 /*
  * change_log_guard() -- BEFORE INSERT FOR EACH ROW on creditrisk.change_log:
  * only log_change() writes the log; a superuser may load it (pg_restore).
+ * (The current user is checked: a superuser's session after SET ROLE to
+ * another role is refused like that role.)
  */
 PG_FUNCTION_INFO_V1(change_log_guard);
 Datum
@@ -532,7 +534,7 @@ change_log_guard(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_INSERT(trigdata->tg_event)
 		|| !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
 		elog(ERROR, "creditrisk: change_log_guard() must be a BEFORE INSERT row trigger");
-	if (!logging_change && !superuser_arg(GetSessionUserId()))
+	if (!logging_change && !superuser())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("the change log is written only by creditrisk's logging triggers"),
