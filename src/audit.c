@@ -103,6 +103,8 @@ typedef struct RowHasher
 	Oid		   *typid;
 	pg_cryptohash_ctx *ctx;
 	MemoryContext rowcxt;
+	Datum	   *values;			/* the deformed row */
+	bool	   *nulls;
 } RowHasher;
 
 static void
@@ -117,6 +119,8 @@ row_hasher_init(RowHasher *rh, TupleDesc desc, pg_cryptohash_ctx *ctx)
 	rh->natts = desc->natts;
 	rh->send = palloc0(sizeof(FmgrInfo) * desc->natts);
 	rh->typid = palloc0(sizeof(Oid) * desc->natts);
+	rh->values = palloc0(sizeof(Datum) * desc->natts);
+	rh->nulls = palloc0(sizeof(bool) * desc->natts);
 	for (i = 1; i < desc->natts; i++)
 	{
 		Oid			sendfn;
@@ -131,33 +135,34 @@ row_hasher_init(RowHasher *rh, TupleDesc desc, pg_cryptohash_ctx *ctx)
 									   ALLOCSET_DEFAULT_SIZES);
 }
 
-/* Hashes columns 2..n of the tuple; returns the key (column 1) as text. */
+/* Hashes columns 2..n of the tuple into out; returns the key (column 1) as
+ * text, copied into keycxt.  Works in rh->rowcxt, which the caller resets. */
 static text *
 row_hash(RowHasher *rh, HeapTuple tup, TupleDesc desc, uint8 *out, MemoryContext keycxt)
 {
 	MemoryContext old;
 	uint16		n16 = pg_hton16((uint16) (rh->natts - 1));
-	bool		isnull;
-	Datum		key;
+	Datum	   *values = rh->values;
+	bool	   *nulls = rh->nulls;
 	text	   *result;
 	int			i;
 
-	key = SPI_getbinval(tup, desc, 1, &isnull);
-	if (isnull)
+	heap_deform_tuple(tup, desc, values, nulls);
+	if (nulls[0])
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("a row of the classification history has no key")));
 	old = MemoryContextSwitchTo(keycxt);
-	result = DatumGetTextPCopy(key);
+	result = DatumGetTextPCopy(values[0]);
 	MemoryContextSwitchTo(rh->rowcxt);
 
 	sha_begin(rh->ctx);
 	sha_update(rh->ctx, &n16, sizeof(n16));
 	for (i = 1; i < rh->natts; i++)
 	{
-		Datum		d = SPI_getbinval(tup, desc, i + 1, &isnull);
+		Datum		d = values[i];
 
-		if (isnull)
+		if (nulls[i])
 		{
 			uint32		len = pg_hton32((uint32) -1);
 
@@ -174,8 +179,7 @@ row_hash(RowHasher *rh, HeapTuple tup, TupleDesc desc, uint8 *out, MemoryContext
 	}
 	sha_final(rh->ctx, out);
 	MemoryContextSwitchTo(old);
-	MemoryContextReset(rh->rowcxt);
-	return result;
+	return result;			/* the caller resets rowcxt when done with the row */
 }
 
 static Portal
@@ -315,6 +319,7 @@ history_blocks(PG_FUNCTION_ARGS)
 
 				keys[inblock] = PointerGetDatum(row_hash(&rh, SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
 														 h, blockcxt));
+				MemoryContextReset(rh.rowcxt);
 				chain_step(linkctx, link, h);
 				inblock++;
 			}
