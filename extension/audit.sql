@@ -159,7 +159,7 @@ CREATE FUNCTION creditrisk.history_blocks(query text, seed bytea, block_rows int
 RETURNS TABLE (block integer, row_keys text[], row_hashes bytea, link bytea)
     AS 'MODULE_PATHNAME', 'history_blocks' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION creditrisk.history_blocks(text, bytea, integer) IS
-    'Internal: the rows of a query (in key order) chained from a seed, link = SHA-256(link || row hash), in blocks: keys, row hashes and the link after each block';
+    'Internal: the rows of a query chained from a seed in the order of their keys (the query''s first column, C collation), link = SHA-256(link || row hash), in blocks: keys, row hashes and the link after each block';
 
 CREATE FUNCTION creditrisk.history_link(seed bytea, row_hashes bytea) RETURNS bytea
     AS 'MODULE_PATHNAME', 'history_link' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -167,7 +167,9 @@ COMMENT ON FUNCTION creditrisk.history_link(bytea, bytea) IS
     'The hash chain''s link after a sequence of 32-byte SHA-256 row hashes: link = SHA-256(link || hash) for each, from the seed';
 
 -- The canonical serialisation of each history table: the columns hashed,
--- in this order (doc/AUDIT.md).  The first column is the row's key.
+-- in this order (doc/AUDIT.md).  The first column is the row's key; rows are
+-- chained in the order of their keys' bytes (C collation), whatever order
+-- the query returns them in.
 CREATE FUNCTION creditrisk.history_query(tab text, run date) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE tab
@@ -178,11 +180,11 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_tem
     WHEN 'classification_result' THEN format(
         'SELECT r.uscc::text, r.as_of, r.uscc, r.division_code, r.score, r.score_class, r.final_class,'
         ' r.overrides, r.override_details, r.reasons'
-        ' FROM creditrisk.classification_result r WHERE r.as_of = %L ORDER BY r.uscc', run)
+        ' FROM creditrisk.classification_result r WHERE r.as_of = %L', run)
     WHEN 'classification_domain_result' THEN format(
         'SELECT r.uscc::text || ''/'' || r.domain, r.as_of, r.uscc, r.domain, r.division_code, r.general_class,'
         ' r.professional_class, r.assessed_date, r.method, r.fused_class'
-        ' FROM creditrisk.classification_domain_result r WHERE r.as_of = %L ORDER BY r.uscc, r.domain COLLATE "C"', run)
+        ' FROM creditrisk.classification_domain_result r WHERE r.as_of = %L', run)
     END
 $$;
 COMMENT ON FUNCTION creditrisk.history_query(text, date) IS

@@ -12,7 +12,8 @@
  * row hash is SHA-256 of that serialisation.  The columns and their order are
  * fixed by the queries in extension/audit.sql (documented in doc/AUDIT.md).
  *
- * Chains.  Rows are chained in key order: link(0) = seed, link(i) =
+ * Chains.  Rows are chained in key order (the keys' bytes, as the C
+ * collation orders text): link(0) = seed, link(i) =
  * SHA-256(link(i-1) || hash(i)).  history_blocks() returns the keys, row
  * hashes and the link at the end of every block of rows; history_link()
  * recomputes a chain over stored hashes; history_row_hashes() recomputes
@@ -256,10 +257,32 @@ history_row_hashes(PG_FUNCTION_ARGS)
  * history_blocks(query text, seed bytea, block_rows integer)
  *	 RETURNS TABLE (block integer, row_keys text[], row_hashes bytea, link bytea)
  *
- * The query's rows must come in key order (its ORDER BY); each block holds
+ * Hashes the query's rows, puts them in key order (the keys' bytes, as in
+ * the C collation) and chains them from the seed; each block holds
  * block_rows rows (the last one fewer), their keys, their row hashes
- * concatenated, and the chain's link after its last row.
+ * concatenated, and the chain's link after its last row.  The rows are read
+ * in any order and only (key, hash) pairs are sorted, in memory (about 90
+ * bytes a row): cheaper than sorting the rows themselves.  Keys must be
+ * unique.
  */
+typedef struct HashedRow
+{
+	text	   *key;
+	uint8		hash[HASH_LEN];
+} HashedRow;
+
+static int
+hashed_row_cmp(const void *a, const void *b)
+{
+	const text *ka = ((const HashedRow *) a)->key;
+	const text *kb = ((const HashedRow *) b)->key;
+	int			la = VARSIZE_ANY_EXHDR(ka);
+	int			lb = VARSIZE_ANY_EXHDR(kb);
+	int			c = memcmp(VARDATA_ANY(ka), VARDATA_ANY(kb), Min(la, lb));
+
+	return c != 0 ? c : (la > lb) - (la < lb);
+}
+
 PG_FUNCTION_INFO_V1(history_blocks);
 Datum
 history_blocks(PG_FUNCTION_ARGS)
@@ -273,11 +296,14 @@ history_blocks(PG_FUNCTION_ARGS)
 	Portal		portal;
 	RowHasher	rh;
 	bool		ready = false;
-	MemoryContext blockcxt;
+	MemoryContext rowscxt;
+	HashedRow  *rows;
+	Size		nrows = 0;
+	Size		maxrows = 1024;
+	Size		i;
 	Datum	   *keys;
 	bytea	   *hashes;
-	int			inblock = 0;
-	int32		block = 0;
+	bytea	   *lb;
 	pg_cryptohash_ctx *linkctx;
 
 	check_seed(seed);
@@ -287,23 +313,21 @@ history_blocks(PG_FUNCTION_ARGS)
 				 errmsg("block size %d is not between 1 and 100000 rows", block_rows)));
 	memcpy(link, VARDATA_ANY(seed), HASH_LEN);
 	InitMaterializedSRF(fcinfo, 0);
-	blockcxt = AllocSetContextCreate(percall, "creditrisk history block", ALLOCSET_DEFAULT_SIZES);
-	keys = MemoryContextAlloc(percall, sizeof(Datum) * block_rows);
-	hashes = MemoryContextAlloc(percall, VARHDRSZ + (Size) HASH_LEN * block_rows);
-	linkctx = sha_begin(NULL);
+	rowscxt = AllocSetContextCreate(percall, "creditrisk history rows", ALLOCSET_DEFAULT_SIZES);
+	rows = MemoryContextAllocHuge(rowscxt, sizeof(HashedRow) * maxrows);
 
+	/* 1. Hash every row. */
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");
 	portal = open_query(query);
 	for (;;)
 	{
-		uint64		i;
-		bool		last = false;
+		uint64		j;
 
 		SPI_cursor_fetch(portal, true, 10000);
 		if (SPI_processed == 0)
-			last = true;
-		else if (!ready)
+			break;
+		if (!ready)
 		{
 			MemoryContext old = MemoryContextSwitchTo(percall);
 
@@ -311,49 +335,66 @@ history_blocks(PG_FUNCTION_ARGS)
 			MemoryContextSwitchTo(old);
 			ready = true;
 		}
-		for (i = 0; i <= SPI_processed; i++)
+		if (nrows + SPI_processed > maxrows)
 		{
-			if (i < SPI_processed)
-			{
-				uint8	   *h = (uint8 *) VARDATA(hashes) + (Size) HASH_LEN * inblock;
-
-				keys[inblock] = PointerGetDatum(row_hash(&rh, SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-														 h, blockcxt));
-				MemoryContextReset(rh.rowcxt);
-				chain_step(linkctx, link, h);
-				inblock++;
-			}
-			if (inblock > 0 && (inblock == block_rows || (last && i == SPI_processed)))
-			{
-				Datum		values[4];
-				bool		nulls[4] = {false, false, false, false};
-				bytea	   *lb = palloc(VARHDRSZ + HASH_LEN);
-
-				SET_VARSIZE(hashes, VARHDRSZ + (Size) HASH_LEN * inblock);
-				SET_VARSIZE(lb, VARHDRSZ + HASH_LEN);
-				memcpy(VARDATA(lb), link, HASH_LEN);
-				values[0] = Int32GetDatum(block);
-				values[1] = PointerGetDatum(construct_array(keys, inblock, TEXTOID, -1, false, TYPALIGN_INT));
-				values[2] = PointerGetDatum(hashes);
-				values[3] = PointerGetDatum(lb);
-				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-				pfree(lb);
-				MemoryContextReset(blockcxt);
-				inblock = 0;
-				block++;
-			}
-			if (i == SPI_processed)
-				break;
+			while (nrows + SPI_processed > maxrows)
+				maxrows *= 2;
+			rows = repalloc_huge(rows, sizeof(HashedRow) * maxrows);
 		}
-		if (last)
-			break;
+		for (j = 0; j < SPI_processed; j++)
+		{
+			rows[nrows].key = row_hash(&rh, SPI_tuptable->vals[j], SPI_tuptable->tupdesc, rows[nrows].hash, rowscxt);
+			MemoryContextReset(rh.rowcxt);
+			nrows++;
+		}
 		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
 	}
 	SPI_cursor_close(portal);
 	if (ready)
 		pg_cryptohash_free(rh.ctx);
-	pg_cryptohash_free(linkctx);
 	SPI_finish();
+
+	/* 2. Key order; a key twice would make the chain ambiguous. */
+	qsort(rows, nrows, sizeof(HashedRow), hashed_row_cmp);
+	for (i = 1; i < nrows; i++)
+		if (hashed_row_cmp(&rows[i - 1], &rows[i]) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("the history has two rows with the key \"%s\"", text_to_cstring(rows[i].key))));
+
+	/* 3. Chain, in blocks. */
+	keys = palloc(sizeof(Datum) * block_rows);
+	hashes = palloc(VARHDRSZ + (Size) HASH_LEN * block_rows);
+	lb = palloc(VARHDRSZ + HASH_LEN);
+	SET_VARSIZE(lb, VARHDRSZ + HASH_LEN);
+	linkctx = sha_begin(NULL);
+	for (i = 0; i < nrows; i += block_rows)
+	{
+		Size		n = Min((Size) block_rows, nrows - i);
+		Size		k;
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+		ArrayType  *karr;
+
+		for (k = 0; k < n; k++)
+		{
+			keys[k] = PointerGetDatum(rows[i + k].key);
+			memcpy((uint8 *) VARDATA(hashes) + HASH_LEN * k, rows[i + k].hash, HASH_LEN);
+			chain_step(linkctx, link, rows[i + k].hash);
+		}
+		SET_VARSIZE(hashes, VARHDRSZ + (Size) HASH_LEN * n);
+		memcpy(VARDATA(lb), link, HASH_LEN);
+		karr = construct_array(keys, (int) n, TEXTOID, -1, false, TYPALIGN_INT);
+		values[0] = Int32GetDatum((int32) (i / block_rows));
+		values[1] = PointerGetDatum(karr);
+		values[2] = PointerGetDatum(hashes);
+		values[3] = PointerGetDatum(lb);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(karr);
+	}
+	pg_cryptohash_free(linkctx);
+	MemoryContextDelete(rowscxt);
 	return (Datum) 0;
 }
 

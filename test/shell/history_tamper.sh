@@ -70,7 +70,7 @@ check "an inserted row is named" "$(q $db "$verify")" "2026-08-31 1 classificati
 # A fused-class row altered.
 fresh
 key=$(q $db "SELECT min(uscc::text || '/' || domain COLLATE \"C\") FROM creditrisk.classification_domain_result WHERE as_of = '2026-10-31'")
-tamper "UPDATE creditrisk.classification_domain_result SET fused_class = CASE WHEN fused_class = 'D' THEN 'A' ELSE 'D' END WHERE as_of = '2026-10-31' AND uscc::text || '/' || domain = '$key'"
+tamper "UPDATE creditrisk.classification_domain_result SET fused_class = CASE WHEN fused_class = 'D' THEN 'A' ELSE 'D' END::creditrisk.riskclass WHERE as_of = '2026-10-31' AND uscc::text || '/' || domain = '$key'"
 check "an altered fused class is named" "$(q $db "$verify")" "2026-10-31 3 classification_domain_result $key altered"
 
 # A whole run deleted (its seal left).
