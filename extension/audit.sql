@@ -234,10 +234,11 @@ CREATE TRIGGER classification_seal_block_no_truncate BEFORE TRUNCATE ON creditri
     FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.append_only();
 SELECT creditrisk.log_changes_of('creditrisk.classification_seal');
 
--- Seals a finished run (the trigger below calls it when the run finishes;
--- ALTER EXTENSION ... UPDATE calls it for the runs of earlier versions).
+-- Seals a finished run (the trigger below calls it when the run finishes,
+-- with its owner's rights; ALTER EXTENSION ... UPDATE calls it for the runs
+-- of earlier versions).  Nobody else needs it.
 CREATE FUNCTION creditrisk.seal_run(run date) RETURNS creditrisk.classification_seal
-LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 DECLARE
     s creditrisk.classification_seal;
     prev creditrisk.classification_seal;
@@ -288,6 +289,9 @@ $$;
 COMMENT ON FUNCTION creditrisk.seal_run(date) IS
     'Seals a finished classification run (分类批次封存): hashes its rows, chains them to the run sealed before and records the seal; from then on the run is frozen. Called when a run finishes';
 
+-- SECURITY DEFINER: the seal covers every row of the run whatever the row-
+-- level security of the role running it, and is written to tables nobody
+-- else may write; a trigger function cannot be called directly.
 CREATE FUNCTION creditrisk.seal_finished_run() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 BEGIN
@@ -310,6 +314,9 @@ COMMENT ON FUNCTION creditrisk.history_unnest(text[], bytea) IS
 -- ---------------------------------------------------------------------------
 -- Verification (核验)
 -- ---------------------------------------------------------------------------
+-- SECURITY DEFINER: it must see every row of the history, whatever the
+-- row-level security of the auditor running it; it returns only keys and
+-- what happened to them.
 CREATE FUNCTION creditrisk.verify_history(anchor bytea DEFAULT NULL, all_problems boolean DEFAULT false)
 RETURNS TABLE (run date, seal_seq bigint, table_name text, row_key text, problem text, detail text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
@@ -459,7 +466,7 @@ COMMENT ON FUNCTION creditrisk.verify_history(bytea, boolean) IS
     'Verifies the classification history (历史核验) against its hash chain: returns the first run and row that was altered, inserted or deleted behind the triggers'' back (all of them with all_problems), nothing when intact; anchor: a digest from creditrisk.history_head() kept elsewhere, which must still be in the chain';
 
 CREATE FUNCTION creditrisk.history_head(OUT seq bigint, OUT run date, OUT sealed_at timestamptz, OUT digest text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
     SELECT s.seq, s.as_of, s.sealed_at, pg_catalog.encode(s.digest, 'hex')
       FROM creditrisk.classification_seal s ORDER BY s.seq DESC LIMIT 1
 $$;

@@ -7,6 +7,9 @@ SELECT pg_temp.pts(n, d, p)
   FROM (VALUES (1, 10), (2, 55), (3, 80)) v(n, p), (VALUES (date '2025-11-30'), (date '2025-12-31')) d(d);
 INSERT INTO domain_risk_class (uscc, domain, class, assessed_date, reported_by)
 VALUES (pg_temp.uscc(1, '411622'), 'food', 'C', '2025-06-01', 'test');
+-- an override whose detail is Chinese text (jsonb), so that the hashes cover non-ASCII
+INSERT INTO override_rule (code, name, rule_sql) VALUES ('audit_note', '审计测试',
+    $$SELECT e.uscc, 'C' AS class, '依据：测试说明'::text AS note FROM creditrisk.enterprise e WHERE e.name = '企业 乙'$$);
 SELECT as_of, enterprises FROM refresh_classification('2025-11-30');
 
 -- 1. A finished run is sealed: its rows hashed and chained to the previous seal.
@@ -22,6 +25,10 @@ SELECT * FROM verify_history();
 SELECT seq, run, digest = (SELECT encode(digest, 'hex') FROM classification_seal WHERE seq = 2) AS head_is_last_seal
   FROM history_head();
 SELECT * FROM verify_history(decode((SELECT digest FROM history_head()), 'hex'));
+-- The hashes do not depend on the session's client encoding.
+SET client_encoding = 'GBK';
+SELECT count(*) AS problems_seen_from_gbk FROM verify_history();
+RESET client_encoding;
 
 -- 2. The canonical serialisation (doc/AUDIT.md), recomputed by hand: a row is
 -- one binary COPY tuple (int16 field count; per field int32 length, -1 for
@@ -32,7 +39,7 @@ SELECT r.uscc, sha256(int2send(9::int2) || pg_temp.f(date_send(r.as_of)) || pg_t
               || pg_temp.f(textsend(r.division_code)) || pg_temp.f(float8send(r.score))
               || pg_temp.f(creditrisk.riskclass_send(r.score_class)) || pg_temp.f(creditrisk.riskclass_send(r.final_class))
               || pg_temp.f(array_send(r.overrides)) || pg_temp.f(jsonb_send(r.override_details)) || pg_temp.f(array_send(r.reasons)))
-       = h.row_hash AS hash_as_documented
+       = h.row_hash AS hash_as_documented, r.override_details
   FROM classification_result r
   JOIN history_row_hashes(history_query('classification_result', '2025-12-31')) h ON h.row_key = r.uscc::text
  WHERE r.as_of = '2025-12-31' ORDER BY r.uscc::text COLLATE "C";

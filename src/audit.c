@@ -38,12 +38,16 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
+#include "utils/jsonb.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
+#include "libpq/pqformat.h"
+#include "access/tupmacs.h"
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 
@@ -97,9 +101,18 @@ check_seed(bytea *seed)
 /* ---------------------------------------------------------------------
  * Row serialisation
  * --------------------------------------------------------------------- */
+typedef enum ColumnKind
+{
+	COL_SEND,					/* the type's send function */
+	COL_TEXT,					/* text, varchar (and domains over them) */
+	COL_TEXT_ARRAY,				/* text[] */
+	COL_JSONB					/* jsonb */
+} ColumnKind;
+
 typedef struct RowHasher
 {
 	int			natts;
+	ColumnKind *kind;
 	FmgrInfo   *send;			/* per column from 2 (column 1 is the key) */
 	Oid		   *typid;
 	pg_cryptohash_ctx *ctx;
@@ -120,6 +133,7 @@ row_hasher_init(RowHasher *rh, TupleDesc desc, pg_cryptohash_ctx *ctx)
 	rh->natts = desc->natts;
 	rh->send = palloc0(sizeof(FmgrInfo) * desc->natts);
 	rh->typid = palloc0(sizeof(Oid) * desc->natts);
+	rh->kind = palloc0(sizeof(ColumnKind) * desc->natts);
 	rh->values = palloc0(sizeof(Datum) * desc->natts);
 	rh->nulls = palloc0(sizeof(bool) * desc->natts);
 	for (i = 1; i < desc->natts; i++)
@@ -127,13 +141,126 @@ row_hasher_init(RowHasher *rh, TupleDesc desc, pg_cryptohash_ctx *ctx)
 		Oid			sendfn;
 		bool		isvarlena;
 
+		Oid			base;
+
 		rh->typid[i] = TupleDescAttr(desc, i)->atttypid;
 		getTypeBinaryOutputInfo(rh->typid[i], &sendfn, &isvarlena);
 		fmgr_info(sendfn, &rh->send[i]);
+		base = getBaseType(rh->typid[i]);
+		rh->kind[i] = (base == TEXTOID || base == VARCHAROID) ? COL_TEXT
+			: base == TEXTARRAYOID ? COL_TEXT_ARRAY
+			: base == JSONBOID ? COL_JSONB : COL_SEND;
 	}
 	rh->ctx = ctx;
 	rh->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk row hash",
 									   ALLOCSET_DEFAULT_SIZES);
+}
+
+
+/*
+ * Serialisation of text-like values without calling send(): their bytes in
+ * UTF-8 (textsend converts to the client encoding; the serialisation is
+ * defined with client_encoding UTF8, so that it is the same in every
+ * session and on every server encoding).  Appends to buf.
+ */
+static void
+put_text_bytes(StringInfo buf, const char *p, int len)
+{
+	const char *u = p;
+	int			n = len;
+
+	if (GetDatabaseEncoding() != PG_UTF8 && GetDatabaseEncoding() != PG_SQL_ASCII)
+	{
+		u = pg_server_to_any(p, len, PG_UTF8);
+		if (u != p)
+			n = strlen(u);
+	}
+	pq_sendint32(buf, n);
+	pq_sendbytes(buf, u, n);
+}
+
+/* array_send()'s output for a text[], its elements as put_text_bytes(). */
+static void
+put_text_array(StringInfo buf, Datum d)
+{
+	ArrayType  *a = DatumGetArrayTypeP(d);
+	int			ndim = ARR_NDIM(a);
+	int		   *dims = ARR_DIMS(a);
+	int		   *lbs = ARR_LBOUND(a);
+	int			nitems = ArrayGetNItems(ndim, dims);
+	char	   *ptr = ARR_DATA_PTR(a);
+	bits8	   *bitmap = ARR_NULLBITMAP(a);
+	int			bitmask = 1;
+	int			lenpos = buf->len;
+	int			i;
+
+	pq_sendint32(buf, 0);		/* the field's length, filled in below */
+	pq_sendint32(buf, ndim);
+	pq_sendint32(buf, ARR_HASNULL(a) ? 1 : 0);
+	pq_sendint32(buf, ARR_ELEMTYPE(a));
+	for (i = 0; i < ndim; i++)
+	{
+		pq_sendint32(buf, dims[i]);
+		pq_sendint32(buf, lbs[i]);
+	}
+	for (i = 0; i < nitems; i++)
+	{
+		if (bitmap && (*bitmap & bitmask) == 0)
+			pq_sendint32(buf, -1);
+		else
+		{
+			text	   *t = (text *) ptr;
+
+			put_text_bytes(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+			ptr = att_addlength_pointer(ptr, -1, ptr);
+			ptr = (char *) att_align_nominal(ptr, TYPALIGN_INT);
+		}
+		if (bitmap)
+		{
+			bitmask <<= 1;
+			if (bitmask == 0x100)
+			{
+				bitmap++;
+				bitmask = 1;
+			}
+		}
+	}
+	{
+		uint32		n = pg_hton32((uint32) (buf->len - lenpos - 4));
+
+		memcpy(buf->data + lenpos, &n, 4);
+	}
+}
+
+/* jsonb_send()'s output: version 1, then the text form. */
+static void
+put_jsonb(StringInfo buf, Datum d)
+{
+	Jsonb	   *jb = DatumGetJsonbP(d);
+	StringInfoData j;
+	int			lenpos = buf->len;
+
+	initStringInfo(&j);
+	(void) JsonbToCString(&j, &jb->root, VARSIZE(jb));
+	pq_sendint32(buf, 0);		/* filled in below */
+	pq_sendbyte(buf, 1);
+	{
+		const char *u = j.data;
+		int			n = j.len;
+
+		if (GetDatabaseEncoding() != PG_UTF8 && GetDatabaseEncoding() != PG_SQL_ASCII)
+		{
+			u = pg_server_to_any(j.data, j.len, PG_UTF8);
+			if (u != j.data)
+				n = strlen(u);
+		}
+		pq_sendbytes(buf, u, n);
+	}
+	{
+		uint32		n = pg_hton32((uint32) (buf->len - lenpos - 4));
+
+		memcpy(buf->data + lenpos, &n, 4);
+	}
 }
 
 /* Hashes columns 2..n of the tuple into out; returns the key (column 1) as
@@ -142,9 +269,9 @@ static text *
 row_hash(RowHasher *rh, HeapTuple tup, TupleDesc desc, uint8 *out, MemoryContext keycxt)
 {
 	MemoryContext old;
-	uint16		n16 = pg_hton16((uint16) (rh->natts - 1));
 	Datum	   *values = rh->values;
 	bool	   *nulls = rh->nulls;
+	StringInfoData buf;
 	text	   *result;
 	int			i;
 
@@ -157,27 +284,43 @@ row_hash(RowHasher *rh, HeapTuple tup, TupleDesc desc, uint8 *out, MemoryContext
 	result = DatumGetTextPCopy(values[0]);
 	MemoryContextSwitchTo(rh->rowcxt);
 
-	sha_begin(rh->ctx);
-	sha_update(rh->ctx, &n16, sizeof(n16));
+	/* The row as one binary COPY tuple, then SHA-256 of it in one call. */
+	initStringInfo(&buf);
+	pq_sendint16(&buf, (uint16) (rh->natts - 1));
 	for (i = 1; i < rh->natts; i++)
 	{
-		Datum		d = values[i];
-
 		if (nulls[i])
 		{
-			uint32		len = pg_hton32((uint32) -1);
-
-			sha_update(rh->ctx, &len, sizeof(len));
+			pq_sendint32(&buf, -1);
+			continue;
 		}
-		else
+		switch (rh->kind[i])
 		{
-			bytea	   *b = SendFunctionCall(&rh->send[i], d);
-			uint32		len = pg_hton32((uint32) VARSIZE(b) - VARHDRSZ);
+			case COL_TEXT:
+				{
+					text	   *t = DatumGetTextPP(values[i]);
 
-			sha_update(rh->ctx, &len, sizeof(len));
-			sha_update(rh->ctx, VARDATA(b), VARSIZE(b) - VARHDRSZ);
+					put_text_bytes(&buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+					break;
+				}
+			case COL_TEXT_ARRAY:
+				put_text_array(&buf, values[i]);
+				break;
+			case COL_JSONB:
+				put_jsonb(&buf, values[i]);
+				break;
+			case COL_SEND:
+				{
+					bytea	   *b = SendFunctionCall(&rh->send[i], values[i]);
+
+					pq_sendint32(&buf, VARSIZE(b) - VARHDRSZ);
+					pq_sendbytes(&buf, VARDATA(b), VARSIZE(b) - VARHDRSZ);
+					break;
+				}
 		}
 	}
+	sha_begin(rh->ctx);
+	sha_update(rh->ctx, buf.data, buf.len);
 	sha_final(rh->ctx, out);
 	MemoryContextSwitchTo(old);
 	return result;			/* the caller resets rowcxt when done with the row */

@@ -86,13 +86,16 @@ SELECT is_empty($$
 $$, 'model writers are VOLATILE and PARALLEL UNSAFE');
 SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'score_explain(text, jsonb)'::regprocedure),
           85::real, 'score_explain estimates one row per reference indicator plus floors');
--- One SECURITY DEFINER function (1.4): refreshing the current views needs
--- their owner's rights; it takes no argument, returns nothing and pins a
--- search_path with pg_temp last (test/attacks.sql tries to capture it).
-SELECT set_eq($$ SELECT func::text FROM ext_funcs WHERE prosecdef $$,
-              ARRAY['refresh_current_views()'],
-              'the only SECURITY DEFINER function is refresh_current_views()');
-SELECT is((SELECT proconfig FROM ext_funcs WHERE prosecdef),
+-- SECURITY DEFINER functions (1.4): refreshing the current views needs
+-- their owner's rights (it takes no argument, returns nothing and pins a
+-- search_path with pg_temp last; test/attacks.sql tries to capture it); the
+-- seal of a finished run (a trigger function) and its verification must see
+-- every row of the history whatever the caller's row-level security (both
+-- pin search_path, checked below).
+SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE prosecdef $$,
+              ARRAY['refresh_current_views', 'seal_finished_run', 'verify_history'],
+              'the SECURITY DEFINER functions are refresh_current_views(), the history''s seal and its verification');
+SELECT is((SELECT proconfig FROM ext_funcs WHERE prosecdef AND proname = 'refresh_current_views'),
           ARRAY['search_path=pg_catalog, pg_temp'],
           'refresh_current_views() pins search_path to pg_catalog, then pg_temp');
 SELECT is_empty($$
