@@ -121,8 +121,9 @@ SELECT creditrisk.log_changes_of(t::regclass)
 CREATE FUNCTION creditrisk.history_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM creditrisk.classification_seal s WHERE s.as_of = OLD.as_of) THEN
-        RAISE EXCEPTION '% on %.% refused: the run of % is sealed', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME, OLD.as_of
+    IF EXISTS (SELECT 1 FROM creditrisk.classification_seal s WHERE s.as_of = OLD.as_of AND s.version = OLD.version) THEN
+        RAISE EXCEPTION '% on %.% refused: the run of % (version %) is sealed', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME,
+                        OLD.as_of, OLD.version
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = 'The classification history (分类结果历史) is append-only: a finished run is never updated or deleted, not even by its owner.',
                   HINT = 'Correct a result with creditrisk.correct_result(run, uscc, new_class, reason); it is logged as a new version.';
@@ -170,29 +171,31 @@ COMMENT ON FUNCTION creditrisk.history_link(bytea, bytea) IS
 -- in this order (doc/AUDIT.md).  The first column is the row's key; rows are
 -- chained in the order of their keys' bytes (C collation), whatever order
 -- the query returns them in.
-CREATE FUNCTION creditrisk.history_query(tab text, run date) RETURNS text
+CREATE FUNCTION creditrisk.history_query(tab text, run date, version integer) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE tab
     WHEN 'classification_run' THEN format(
-        'SELECT r.as_of::text, r.as_of, r.model_key, r.model_revision, r.started_at, r.finished_at, r.run_by, r.attempt,'
-        ' r.enterprises, r.score_classes, r.final_classes, r.overridden, r.overrides, r.domain_results, r.stages'
-        ' FROM creditrisk.classification_run r WHERE r.as_of = %L', run)
+        'SELECT r.as_of::text || ''/'' || r.version, r.as_of, r.version, r.known_at, r.model_key, r.model_revision,'
+        ' r.started_at, r.finished_at, r.run_by, r.enterprises, r.score_classes, r.final_classes, r.overridden,'
+        ' r.overrides, r.domain_results, r.stages'
+        ' FROM creditrisk.classification_run r WHERE r.as_of = %L AND r.version = %s', run, version)
     WHEN 'classification_result' THEN format(
-        'SELECT r.uscc::text, r.as_of, r.uscc, r.division_code, r.score, r.score_class, r.final_class,'
+        'SELECT r.uscc::text, r.as_of, r.version, r.uscc, r.division_code, r.score, r.score_class, r.final_class,'
         ' r.overrides, r.override_details, r.reasons'
-        ' FROM creditrisk.classification_result r WHERE r.as_of = %L', run)
+        ' FROM creditrisk.classification_result r WHERE r.as_of = %L AND r.version = %s', run, version)
     WHEN 'classification_domain_result' THEN format(
-        'SELECT r.uscc::text || ''/'' || r.domain, r.as_of, r.uscc, r.domain, r.division_code, r.general_class,'
+        'SELECT r.uscc::text || ''/'' || r.domain, r.as_of, r.version, r.uscc, r.domain, r.division_code, r.general_class,'
         ' r.professional_class, r.assessed_date, r.method, r.fused_class'
-        ' FROM creditrisk.classification_domain_result r WHERE r.as_of = %L', run)
+        ' FROM creditrisk.classification_domain_result r WHERE r.as_of = %L AND r.version = %s', run, version)
     END
 $$;
-COMMENT ON FUNCTION creditrisk.history_query(text, date) IS
-    'Internal: the query whose rows are hashed for a history table and run (the canonical column list and order, format 1)';
+COMMENT ON FUNCTION creditrisk.history_query(text, date, integer) IS
+    'Internal: the query whose rows are hashed for a history table and run version (the canonical column list and order, format 1)';
 
 CREATE TABLE creditrisk.classification_seal (
     seq          bigint PRIMARY KEY CONSTRAINT classification_seal_seq_positive CHECK (seq > 0),
-    as_of        date NOT NULL CONSTRAINT classification_seal_run UNIQUE,
+    as_of        date NOT NULL,
+    version      integer NOT NULL,
     hash_format  smallint NOT NULL DEFAULT 1,
     prev_digest  bytea NOT NULL,
     run_hash     bytea NOT NULL,
@@ -200,10 +203,12 @@ CREATE TABLE creditrisk.classification_seal (
     domain_rows  bigint NOT NULL,
     digest       bytea NOT NULL,
     sealed_at    timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
-    sealed_by    name NOT NULL DEFAULT session_user
+    sealed_by    name NOT NULL DEFAULT session_user,
+    CONSTRAINT classification_seal_run UNIQUE (as_of, version)
 );
 COMMENT ON TABLE creditrisk.classification_seal IS
     'Seals of finished classification runs (分类批次封存), in the order they were sealed: each run''s digest chains the previous run''s digest, the run row and every result and fused-class row in key order (SHA-256)';
+COMMENT ON COLUMN creditrisk.classification_seal.version IS 'The run sealed: as_of and version (creditrisk.classification_run)';
 COMMENT ON COLUMN creditrisk.classification_seal.seq IS 'Order of sealing: 1, 2, ... without gaps';
 COMMENT ON COLUMN creditrisk.classification_seal.prev_digest IS 'Digest of the run sealed before (seq - 1); 32 zero bytes for the first';
 COMMENT ON COLUMN creditrisk.classification_seal.run_hash IS 'SHA-256 of the run row (classification_run) in the canonical serialisation';
@@ -237,7 +242,7 @@ SELECT creditrisk.log_changes_of('creditrisk.classification_seal');
 -- Seals a finished run (the trigger below calls it when the run finishes,
 -- with its owner's rights; ALTER EXTENSION ... UPDATE calls it for the runs
 -- of earlier versions).  Nobody else needs it.
-CREATE FUNCTION creditrisk.seal_run(run date) RETURNS creditrisk.classification_seal
+CREATE FUNCTION creditrisk.seal_run(run date, version integer) RETURNS creditrisk.classification_seal
 LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 DECLARE
     s creditrisk.classification_seal;
@@ -249,26 +254,28 @@ DECLARE
 BEGIN
     -- Runs are sealed one at a time, in order.
     LOCK TABLE creditrisk.classification_seal IN EXCLUSIVE MODE;
-    IF NOT EXISTS (SELECT 1 FROM creditrisk.classification_run r WHERE r.as_of = run AND r.finished_at IS NOT NULL) THEN
-        RAISE EXCEPTION 'there is no finished classification run on %', run
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.classification_run r
+                    WHERE r.as_of = run AND r.version = seal_run.version AND r.finished_at IS NOT NULL) THEN
+        RAISE EXCEPTION 'there is no finished classification run on % (version %)', run, version
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Runs are sealed when refresh_classification() finishes them.';
     END IF;
-    IF EXISTS (SELECT 1 FROM creditrisk.classification_seal x WHERE x.as_of = run) THEN
-        RAISE EXCEPTION 'the classification run of % is already sealed', run
+    IF EXISTS (SELECT 1 FROM creditrisk.classification_seal x WHERE x.as_of = run AND x.version = seal_run.version) THEN
+        RAISE EXCEPTION 'the classification run of % (version %) is already sealed', run, version
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     SELECT * INTO prev FROM creditrisk.classification_seal x ORDER BY x.seq DESC LIMIT 1;
     s.seq := coalesce(prev.seq, 0) + 1;
     s.as_of := run;
+    s.version := version;
     s.hash_format := 1;
     s.prev_digest := coalesce(prev.digest, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
-    SELECT h.row_hash INTO s.run_hash FROM creditrisk.history_row_hashes(creditrisk.history_query('classification_run', run)) h;
+    SELECT h.row_hash INTO s.run_hash FROM creditrisk.history_row_hashes(creditrisk.history_query('classification_run', run, version)) h;
     link := creditrisk.history_link(s.prev_digest, s.run_hash);
     FOREACH t IN ARRAY ARRAY['classification_result', 'classification_domain_result'] LOOP
         INSERT INTO creditrisk.classification_seal_block (seq, table_name, block, row_keys, row_hashes, link)
         SELECT s.seq, t, b.block, b.row_keys, b.row_hashes, b.link
-          FROM creditrisk.history_blocks(creditrisk.history_query(t, run), link, 1000) b;
+          FROM creditrisk.history_blocks(creditrisk.history_query(t, run, version), link, 1000) b;
         SELECT b.link INTO last_link
           FROM creditrisk.classification_seal_block b WHERE b.seq = s.seq AND b.table_name = t
          ORDER BY b.block DESC LIMIT 1;
@@ -286,7 +293,7 @@ BEGIN
     RETURN s;
 END
 $$;
-COMMENT ON FUNCTION creditrisk.seal_run(date) IS
+COMMENT ON FUNCTION creditrisk.seal_run(date, integer) IS
     'Seals a finished classification run (分类批次封存): hashes its rows, chains them to the run sealed before and records the seal; from then on the run is frozen. Called when a run finishes';
 
 -- SECURITY DEFINER: the seal covers every row of the run whatever the row-
@@ -295,7 +302,7 @@ COMMENT ON FUNCTION creditrisk.seal_run(date) IS
 CREATE FUNCTION creditrisk.seal_finished_run() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 BEGIN
-    PERFORM creditrisk.seal_run(NEW.as_of);
+    PERFORM creditrisk.seal_run(NEW.as_of, NEW.version);
     RETURN NULL;
 END
 $$;
@@ -304,6 +311,140 @@ COMMENT ON FUNCTION creditrisk.seal_finished_run() IS
 CREATE TRIGGER classification_run_seal AFTER UPDATE OF finished_at ON creditrisk.classification_run
     FOR EACH ROW WHEN (OLD.finished_at IS NULL AND NEW.finished_at IS NOT NULL)
     EXECUTE FUNCTION creditrisk.seal_finished_run();
+
+-- ---------------------------------------------------------------------------
+-- Corrections (更正): a new, logged version of the run, never an UPDATE
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.classification_correction (
+    as_of             date NOT NULL,
+    version           integer NOT NULL,
+    corrected_version integer NOT NULL,
+    uscc              creditrisk.uscc NOT NULL,
+    previous_class    creditrisk.riskclass NOT NULL,
+    new_class         creditrisk.riskclass NOT NULL,
+    reason            text NOT NULL CONSTRAINT classification_correction_reason CHECK (btrim(reason) <> ''),
+    corrected_at      timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    session_user_name name NOT NULL DEFAULT session_user,
+    current_user_name name NOT NULL DEFAULT current_user,
+    PRIMARY KEY (as_of, version, uscc)
+);
+COMMENT ON TABLE creditrisk.classification_correction IS
+    'Corrections of results (分类结果更正): each correction made a new version of the run (version) from the version corrected, with the enterprise''s new final class, why, who and when; append-only and logged';
+COMMENT ON COLUMN creditrisk.classification_correction.version IS 'The version of the run the correction created (creditrisk.classification_run)';
+COMMENT ON COLUMN creditrisk.classification_correction.corrected_version IS 'The version it corrected (stays in the history)';
+COMMENT ON COLUMN creditrisk.classification_correction.reason IS 'Why (更正理由): the decision, document or error it rests on';
+CREATE TRIGGER classification_correction_append_only BEFORE UPDATE OR DELETE ON creditrisk.classification_correction
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.append_only();
+CREATE TRIGGER classification_correction_no_truncate BEFORE TRUNCATE ON creditrisk.classification_correction
+    FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.append_only();
+SELECT creditrisk.log_changes_of('creditrisk.classification_correction');
+
+CREATE FUNCTION creditrisk.correct_result(run date, uscc creditrisk.uscc, new_class creditrisk.riskclass, reason text)
+RETURNS creditrisk.classification_run
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    v integer;
+    nv integer;
+    r creditrisk.classification_result;
+    src creditrisk.classification_run;
+    result creditrisk.classification_run;
+    latest record;
+BEGIN
+    IF run IS NULL OR uscc IS NULL OR new_class IS NULL THEN
+        RAISE EXCEPTION 'correct_result needs a run date, a USCC and the new class'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        RAISE EXCEPTION 'a correction needs a reason'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Corrections are traceable: who, when and why (更正理由).',
+                  HINT = 'Name the decision, document or error the correction rests on.';
+    END IF;
+    -- One writer of the history at a time (as the monthly run).
+    LOCK TABLE creditrisk.classification_run IN EXCLUSIVE MODE;
+    SELECT * INTO src FROM creditrisk.classification_run x WHERE x.as_of = run ORDER BY x.version DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'there is no classification run on %', run
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'SELECT as_of, version FROM creditrisk.classification_run ORDER BY as_of lists the runs.';
+    END IF;
+    v := src.version;
+    SELECT * INTO r FROM creditrisk.classification_result x WHERE x.as_of = run AND x.version = v AND x.uscc = uscc;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'enterprise % is not in the run of % (version %)', uscc, run, v
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF new_class = r.final_class THEN
+        RAISE EXCEPTION 'enterprise % already has class % in the run of % (version %)', uscc, new_class, run, v
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF new_class < r.score_class THEN
+        RAISE EXCEPTION 'class % is below the class of the score (%)', new_class, r.score_class
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('Enterprise %s scored %s (class %s); a correction, like an override, can set the final class from the score class up.', uscc, r.score, r.score_class),
+                  HINT = 'If the score itself is wrong, correct the records and re-run the date (a new version).';
+    END IF;
+    nv := (SELECT max(x.version) FROM creditrisk.classification_run x WHERE x.as_of = run) + 1;
+
+    -- The new version: the run copied, the one result corrected.
+    INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by,
+                                               enterprises, score_classes, overrides, domain_results, stages)
+    VALUES (run, nv, src.known_at, src.model_key, src.model_revision, clock_timestamp(), current_user,
+            src.enterprises, src.score_classes, src.overrides, src.domain_results,
+            jsonb_build_object('correction_of_version', v, 'uscc', uscc::text));
+    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class,
+                                                  overrides, override_details, reasons)
+    SELECT x.as_of, nv, x.uscc, x.division_code, x.score, x.score_class,
+           CASE WHEN x.uscc = uscc THEN new_class ELSE x.final_class END,
+           CASE WHEN x.uscc = uscc THEN x.overrides || 'correction'::text ELSE x.overrides END,
+           CASE WHEN x.uscc = uscc
+                THEN coalesce(x.override_details, '{}') || jsonb_build_object('correction',
+                         jsonb_build_object('class', new_class, 'previous_class', x.final_class, 'reason', reason,
+                                            'corrected_by', session_user::text))
+                ELSE x.override_details END,
+           x.reasons
+      FROM creditrisk.classification_result x WHERE x.as_of = run AND x.version = v;
+    -- Fused classes (art. 16): the corrected enterprise's refused with its new
+    -- general class and the fusion configuration of the run.
+    INSERT INTO creditrisk.classification_domain_result (as_of, version, uscc, domain, division_code, general_class,
+                                                         professional_class, assessed_date, method, fused_class)
+    SELECT x.as_of, nv, x.uscc, x.domain, x.division_code,
+           CASE WHEN x.uscc = uscc THEN new_class ELSE x.general_class END,
+           x.professional_class, x.assessed_date, x.method,
+           CASE WHEN x.uscc <> uscc THEN x.fused_class
+                WHEN x.method = 'matrix' THEN coalesce(
+                    (SELECT fm.fused_class
+                       FROM (SELECT DISTINCT ON (f.domain) f.* FROM creditrisk.fusion_rule_as_known(src.known_at) f
+                              WHERE f.domain = x.domain AND f.effective_from <= run ORDER BY f.domain, f.effective_from DESC) f
+                       JOIN creditrisk.fusion_matrix_as_known(src.known_at) fm
+                         ON fm.domain = f.domain AND fm.effective_from = f.effective_from
+                        AND fm.general_class = new_class AND fm.professional_class = x.professional_class),
+                    greatest(new_class, x.professional_class))
+                ELSE greatest(new_class, x.professional_class) END
+      FROM creditrisk.classification_domain_result x WHERE x.as_of = run AND x.version = v;
+    INSERT INTO creditrisk.classification_correction (as_of, version, corrected_version, uscc, previous_class, new_class, reason)
+    VALUES (run, nv, v, uscc, r.final_class, new_class, reason);
+    -- The summary, and finished: the new version is sealed.
+    UPDATE creditrisk.classification_run x
+       SET final_classes = s.final_classes, overridden = s.overridden, finished_at = clock_timestamp()
+      FROM (SELECT jsonb_build_object('A', count(*) FILTER (WHERE y.final_class = 'A'), 'B', count(*) FILTER (WHERE y.final_class = 'B'),
+                                      'C', count(*) FILTER (WHERE y.final_class = 'C'), 'D', count(*) FILTER (WHERE y.final_class = 'D')) AS final_classes,
+                   count(*) FILTER (WHERE y.final_class > y.score_class) AS overridden
+              FROM creditrisk.classification_result y WHERE y.as_of = run AND y.version = nv) s
+     WHERE x.as_of = run AND x.version = nv
+    RETURNING x.* INTO result;
+    -- The current views show the latest version of the latest date.
+    SELECT x.as_of, x.version INTO latest FROM creditrisk.classification_run x ORDER BY x.as_of DESC, x.version DESC LIMIT 1;
+    IF latest.as_of = run AND latest.version = nv THEN
+        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current;
+        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current;
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text) IS
+    'Corrects one enterprise''s final class (分类结果更正) in the run of a date: adds a new version of the run with that result changed (override "correction", with the reason and who) and its fused classes recomputed, records the correction (who, when, why) in creditrisk.classification_correction and the change log, seals the version and refreshes the current views if it is the latest; earlier versions stay. Returns the new version';
 
 CREATE FUNCTION creditrisk.history_unnest(row_keys text[], row_hashes bytea)
 RETURNS TABLE (row_key text, row_hash bytea)
@@ -318,7 +459,7 @@ COMMENT ON FUNCTION creditrisk.history_unnest(text[], bytea) IS
 -- row-level security of the auditor running it; it returns only keys and
 -- what happened to them.
 CREATE FUNCTION creditrisk.verify_history(anchor bytea DEFAULT NULL, all_problems boolean DEFAULT false)
-RETURNS TABLE (run date, seal_seq bigint, table_name text, row_key text, problem text, detail text)
+RETURNS TABLE (run date, version integer, seal_seq bigint, table_name text, row_key text, problem text, detail text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
@@ -336,12 +477,13 @@ BEGIN
     FOR s IN SELECT * FROM creditrisk.classification_seal x ORDER BY x.seq LOOP
         -- 1. The chain of runs.
         IF s.seq <> expected THEN
-            RETURN QUERY SELECT NULL::date, expected, 'classification_run'::text, NULL::text, 'run deleted'::text,
+            RETURN QUERY SELECT NULL::date, NULL::integer, expected, 'classification_run'::text, NULL::text, 'run deleted'::text,
                 format('seals %s to %s are missing: the runs sealed between %s and %s were deleted', expected, s.seq - 1,
-                       coalesce((SELECT p.as_of::text FROM creditrisk.classification_seal p WHERE p.seq = expected - 1), 'the start'), s.as_of);
+                       coalesce((SELECT p.as_of || ' (version ' || p.version || ')' FROM creditrisk.classification_seal p WHERE p.seq = expected - 1), 'the start'),
+                       s.as_of || ' (version ' || s.version || ')');
             problems := problems + 1;
         ELSIF s.prev_digest IS DISTINCT FROM prev THEN
-            RETURN QUERY SELECT s.as_of, s.seq, 'classification_seal'::text, NULL::text, 'seal altered'::text,
+            RETURN QUERY SELECT s.as_of, s.version, s.seq, 'classification_seal'::text, NULL::text, 'seal altered'::text,
                 format('the seal''s predecessor digest is not the digest of seal %s', s.seq - 1);
             problems := problems + 1;
         END IF;
@@ -353,7 +495,7 @@ BEGIN
                   ORDER BY CASE x.table_name WHEN 'classification_result' THEN 1 ELSE 2 END, x.block LOOP
             IF octet_length(b.row_hashes) <> 32 * cardinality(b.row_keys)
                OR creditrisk.history_link(link, b.row_hashes) IS DISTINCT FROM b.link THEN
-                RETURN QUERY SELECT s.as_of, s.seq, b.table_name, b.row_keys[1], 'seal altered'::text,
+                RETURN QUERY SELECT s.as_of, s.version, s.seq, b.table_name, b.row_keys[1], 'seal altered'::text,
                     format('the stored hashes of block %s (from row %s) no longer chain to the block''s link', b.block, b.row_keys[1]);
                 problems := problems + 1;
                 IF NOT all_problems THEN RETURN; END IF;
@@ -365,20 +507,20 @@ BEGIN
                 WHERE x.seq = s.seq AND x.table_name = 'classification_result') <> s.result_rows
            OR (SELECT coalesce(sum(cardinality(x.row_keys)), 0) FROM creditrisk.classification_seal_block x
                 WHERE x.seq = s.seq AND x.table_name = 'classification_domain_result') <> s.domain_rows THEN
-            RETURN QUERY SELECT s.as_of, s.seq, 'classification_seal'::text, NULL::text, 'seal altered'::text,
+            RETURN QUERY SELECT s.as_of, s.version, s.seq, 'classification_seal'::text, NULL::text, 'seal altered'::text,
                 'the seal''s blocks do not chain to its digest (a block was deleted or added, or the digest rewritten)'::text;
             problems := problems + 1;
             IF NOT all_problems THEN RETURN; END IF;
         END IF;
 
         -- 3. The run row.
-        SELECT x.row_hash INTO h FROM creditrisk.history_row_hashes(creditrisk.history_query('classification_run', s.as_of)) x;
+        SELECT x.row_hash INTO h FROM creditrisk.history_row_hashes(creditrisk.history_query('classification_run', s.as_of, s.version)) x;
         IF NOT FOUND THEN
-            RETURN QUERY SELECT s.as_of, s.seq, 'classification_run'::text, NULL::text, 'run deleted'::text,
+            RETURN QUERY SELECT s.as_of, s.version, s.seq, 'classification_run'::text, NULL::text, 'run deleted'::text,
                 format('the run sealed as %s is gone from creditrisk.classification_run', s.seq);
             problems := problems + 1;
         ELSIF h IS DISTINCT FROM s.run_hash THEN
-            RETURN QUERY SELECT s.as_of, s.seq, 'classification_run'::text, s.as_of::text, 'altered'::text,
+            RETURN QUERY SELECT s.as_of, s.version, s.seq, 'classification_run'::text, s.as_of || '/' || s.version, 'altered'::text,
                 'the run row differs from the row sealed'::text;
             problems := problems + 1;
         END IF;
@@ -393,9 +535,9 @@ BEGIN
                  CROSS JOIN LATERAL creditrisk.history_unnest(x.row_keys, x.row_hashes) u
                  WHERE x.seq = s.seq AND x.table_name = t
             ), actual AS (
-                SELECT a.row_key AS k, a.row_hash AS h FROM creditrisk.history_row_hashes(creditrisk.history_query(t, s.as_of)) a
+                SELECT a.row_key AS k, a.row_hash AS h FROM creditrisk.history_row_hashes(creditrisk.history_query(t, s.as_of, s.version)) a
             )
-            SELECT s.as_of, s.seq, t, coalesce(st.k, ac.k),
+            SELECT s.as_of, s.version, s.seq, t, coalesce(st.k, ac.k),
                    CASE WHEN ac.k IS NULL THEN 'deleted' WHEN st.k IS NULL THEN 'inserted' ELSE 'altered' END,
                    CASE WHEN ac.k IS NULL THEN 'a row sealed with the run is gone'
                         WHEN st.k IS NULL THEN 'a row that was not in the run when it was sealed'
@@ -415,23 +557,27 @@ BEGIN
     -- 5. History that no seal covers: runs and rows inserted behind the
     -- triggers' back (the run in progress in this transaction is skipped).
     RETURN QUERY
-    SELECT x.as_of, NULL::bigint, x.tab, x.k, 'inserted'::text, x.why
-      FROM (SELECT r.as_of, 'classification_run'::text AS tab, NULL::text AS k, 'a run that was never sealed'::text AS why
+    SELECT x.as_of, x.version, NULL::bigint, x.tab, x.k, 'inserted'::text, x.why
+      FROM (SELECT r.as_of, r.version, 'classification_run'::text AS tab, NULL::text AS k, 'a run that was never sealed'::text AS why
               FROM creditrisk.classification_run r
-             WHERE r.finished_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_seal z WHERE z.as_of = r.as_of)
+             WHERE r.finished_at IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_seal z WHERE z.as_of = r.as_of AND z.version = r.version)
             UNION ALL
-            SELECT r.as_of, 'classification_result', min(r.uscc::text COLLATE "C"), 'rows of a run that was never sealed'
+            SELECT r.as_of, r.version, 'classification_result', min(r.uscc::text COLLATE "C"), 'rows of a run that was never sealed'
               FROM creditrisk.classification_result r
-             WHERE NOT EXISTS (SELECT 1 FROM creditrisk.classification_seal z WHERE z.as_of = r.as_of)
-               AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_run q WHERE q.as_of = r.as_of AND q.finished_at IS NULL)
-             GROUP BY r.as_of
+             WHERE NOT EXISTS (SELECT 1 FROM creditrisk.classification_seal z WHERE z.as_of = r.as_of AND z.version = r.version)
+               AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_run q
+                                WHERE q.as_of = r.as_of AND q.version = r.version AND q.finished_at IS NULL)
+             GROUP BY r.as_of, r.version
             UNION ALL
-            SELECT r.as_of, 'classification_domain_result', min(r.uscc::text COLLATE "C"), 'rows of a run that was never sealed'
+            SELECT r.as_of, r.version, 'classification_domain_result', min(r.uscc::text || '/' || r.domain COLLATE "C"),
+                   'rows of a run that was never sealed'
               FROM creditrisk.classification_domain_result r
-             WHERE NOT EXISTS (SELECT 1 FROM creditrisk.classification_seal z WHERE z.as_of = r.as_of)
-               AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_run q WHERE q.as_of = r.as_of AND q.finished_at IS NULL)
-             GROUP BY r.as_of) x
-     ORDER BY x.as_of, x.tab
+             WHERE NOT EXISTS (SELECT 1 FROM creditrisk.classification_seal z WHERE z.as_of = r.as_of AND z.version = r.version)
+               AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_run q
+                                WHERE q.as_of = r.as_of AND q.version = r.version AND q.finished_at IS NULL)
+             GROUP BY r.as_of, r.version) x
+     ORDER BY x.as_of, x.version, x.tab
      LIMIT CASE WHEN all_problems OR problems = 0 THEN NULL ELSE 0 END;
     GET DIAGNOSTICS n = ROW_COUNT;
     problems := problems + n;
@@ -441,7 +587,8 @@ BEGIN
     -- deleted with its seal) or rewritten shows here.
     RETURN QUERY
     SELECT DISTINCT ON ((l.new_value ->> 'seq')::bigint)
-           (l.new_value ->> 'as_of')::date, (l.new_value ->> 'seq')::bigint, 'classification_seal'::text, NULL::text,
+           (l.new_value ->> 'as_of')::date, (l.new_value ->> 'version')::integer, (l.new_value ->> 'seq')::bigint,
+           'classification_seal'::text, NULL::text,
            'run deleted'::text,
            format('the change log records seal %s (sealed %s by %s), which is gone or differs',
                   l.new_value ->> 'seq', l.new_value ->> 'sealed_at', l.session_user_name)
@@ -457,7 +604,7 @@ BEGIN
 
     -- 7. An anchor written down earlier must still be in the chain.
     IF anchor IS NOT NULL AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_seal z WHERE z.digest = anchor) THEN
-        RETURN QUERY SELECT NULL::date, NULL::bigint, 'classification_seal'::text, NULL::text, 'anchor missing'::text,
+        RETURN QUERY SELECT NULL::date, NULL::integer, NULL::bigint, 'classification_seal'::text, NULL::text, 'anchor missing'::text,
             format('no sealed run has the digest %s: the chain was rewritten or cut back since it was written down', anchor);
     END IF;
 END
@@ -465,9 +612,9 @@ $$;
 COMMENT ON FUNCTION creditrisk.verify_history(bytea, boolean) IS
     'Verifies the classification history (历史核验) against its hash chain: returns the first run and row that was altered, inserted or deleted behind the triggers'' back (all of them with all_problems), nothing when intact; anchor: a digest from creditrisk.history_head() kept elsewhere, which must still be in the chain';
 
-CREATE FUNCTION creditrisk.history_head(OUT seq bigint, OUT run date, OUT sealed_at timestamptz, OUT digest text)
+CREATE FUNCTION creditrisk.history_head(OUT seq bigint, OUT run date, OUT version integer, OUT sealed_at timestamptz, OUT digest text)
 LANGUAGE sql STABLE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-    SELECT s.seq, s.as_of, s.sealed_at, pg_catalog.encode(s.digest, 'hex')
+    SELECT s.seq, s.as_of, s.version, s.sealed_at, pg_catalog.encode(s.digest, 'hex')
       FROM creditrisk.classification_seal s ORDER BY s.seq DESC LIMIT 1
 $$;
 COMMENT ON FUNCTION creditrisk.history_head() IS
@@ -480,13 +627,16 @@ SELECT pg_catalog.pg_extension_config_dump('creditrisk.change_log', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.change_log_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_seal', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_seal_block', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_correction', '');
 
-REVOKE ALL ON TABLE creditrisk.change_log, creditrisk.classification_seal, creditrisk.classification_seal_block FROM PUBLIC;
+REVOKE ALL ON TABLE creditrisk.change_log, creditrisk.classification_seal, creditrisk.classification_seal_block,
+                    creditrisk.classification_correction FROM PUBLIC;
 REVOKE ALL ON SEQUENCE creditrisk.change_log_seq FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.append_only(), creditrisk.log_change(), creditrisk.change_log_guard(),
                        creditrisk.log_changes_of(regclass), creditrisk.history_guard(),
                        creditrisk.history_row_hashes(text), creditrisk.history_blocks(text, bytea, integer),
-                       creditrisk.history_link(bytea, bytea), creditrisk.history_query(text, date),
-                       creditrisk.history_unnest(text[], bytea), creditrisk.seal_run(date), creditrisk.seal_finished_run(),
-                       creditrisk.verify_history(bytea, boolean), creditrisk.history_head()
+                       creditrisk.history_link(bytea, bytea), creditrisk.history_query(text, date, integer),
+                       creditrisk.history_unnest(text[], bytea), creditrisk.seal_run(date, integer), creditrisk.seal_finished_run(),
+                       creditrisk.verify_history(bytea, boolean), creditrisk.history_head(),
+                       creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text)
     FROM PUBLIC;

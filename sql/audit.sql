@@ -13,16 +13,16 @@ INSERT INTO override_rule (code, name, rule_sql) VALUES ('audit_note', '审计�
 SELECT as_of, enterprises FROM refresh_classification('2025-11-30');
 
 -- 1. A finished run is sealed: its rows hashed and chained to the previous seal.
-SELECT seq, as_of, hash_format, prev_digest = ('\x' || repeat('00', 32))::bytea AS first_in_chain,
+SELECT seq, as_of, version, hash_format, prev_digest = ('\x' || repeat('00', 32))::bytea AS first_in_chain,
        result_rows, domain_rows, octet_length(digest) AS digest_bytes, sealed_by = session_user AS sealed_by_me
   FROM classification_seal ORDER BY seq;
 SELECT table_name, block, cardinality(row_keys) AS rows, octet_length(row_hashes) AS hash_bytes, row_keys
   FROM classification_seal_block ORDER BY seq, table_name, block;
 SELECT as_of, enterprises FROM refresh_classification('2025-12-31');
-SELECT s.seq, s.as_of, s.prev_digest = p.digest AS chained_to_previous
+SELECT s.seq, s.as_of, s.version, s.prev_digest = p.digest AS chained_to_previous
   FROM classification_seal s JOIN classification_seal p ON p.seq = s.seq - 1;
 SELECT * FROM verify_history();
-SELECT seq, run, digest = (SELECT encode(digest, 'hex') FROM classification_seal WHERE seq = 2) AS head_is_last_seal
+SELECT seq, run, version, digest = (SELECT encode(digest, 'hex') FROM classification_seal WHERE seq = 2) AS head_is_last_seal
   FROM history_head();
 SELECT * FROM verify_history(decode((SELECT digest FROM history_head()), 'hex'));
 -- The hashes do not depend on the session's client encoding.
@@ -35,13 +35,14 @@ RESET client_encoding;
 -- NULL, then the type's send() bytes), hashed with SHA-256.
 CREATE FUNCTION pg_temp.f(b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE
     AS $$ SELECT CASE WHEN b IS NULL THEN '\xffffffff'::bytea ELSE int4send(length(b)) || b END $$;
-SELECT r.uscc, sha256(int2send(9::int2) || pg_temp.f(date_send(r.as_of)) || pg_temp.f(creditrisk.uscc_send(r.uscc))
+SELECT r.uscc, sha256(int2send(10::int2) || pg_temp.f(date_send(r.as_of)) || pg_temp.f(int4send(r.version))
+              || pg_temp.f(creditrisk.uscc_send(r.uscc))
               || pg_temp.f(textsend(r.division_code)) || pg_temp.f(float8send(r.score))
               || pg_temp.f(creditrisk.riskclass_send(r.score_class)) || pg_temp.f(creditrisk.riskclass_send(r.final_class))
               || pg_temp.f(array_send(r.overrides)) || pg_temp.f(jsonb_send(r.override_details)) || pg_temp.f(array_send(r.reasons)))
        = h.row_hash AS hash_as_documented, r.override_details
   FROM classification_result r
-  JOIN history_row_hashes(history_query('classification_result', '2025-12-31')) h ON h.row_key = r.uscc::text
+  JOIN history_row_hashes(history_query('classification_result', '2025-12-31', 1)) h ON h.row_key = r.uscc::text
  WHERE r.as_of = '2025-12-31' ORDER BY r.uscc::text COLLATE "C";
 -- The chain: link = SHA-256(link || row hash), from the previous digest
 -- through the run row, the result rows, the fused-class rows.
@@ -66,9 +67,9 @@ TRUNCATE classification_seal, classification_seal_block; \echo :LAST_ERROR_SQLST
 SELECT count(*) AS results_kept FROM classification_result;
 -- Rows added to a sealed run are not refused (pg_restore adds rows) but are
 -- named by verify_history().
-INSERT INTO classification_result (as_of, uscc, division_code, score, score_class, final_class)
-VALUES ('2025-11-30', pg_temp.ent(4, '企业 丁'), '411622', 10, 'A', 'A');
-SELECT run, seal_seq, table_name, row_key, problem FROM verify_history();
+INSERT INTO classification_result (as_of, version, uscc, division_code, score, score_class, final_class)
+VALUES ('2025-11-30', 1, pg_temp.ent(4, '企业 丁'), '411622', 10, 'A', 'A');
+SELECT run, version, seal_seq, table_name, row_key, problem FROM verify_history();
 
 -- 4. The change log: every change to the configuration, who and when, old
 -- and new rows; written only by the logging trigger.
@@ -141,3 +142,27 @@ REVOKE ALL ON override_rule, high_concern_industry, supervision_measure, enterpr
 REVOKE ALL ON SCHEMA creditrisk FROM audit_test_admin;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM audit_test_admin;
 DROP ROLE audit_test_admin;
+
+-- 5. A correction is a new, logged version of the run, never an UPDATE.
+SELECT max(seq) AS mark FROM change_log \gset
+SELECT correct_result('2025-12-31', pg_temp.uscc(1, '411622'), 'D', ''); \echo :LAST_ERROR_SQLSTATE
+SELECT correct_result('2025-12-31', pg_temp.uscc(1, '411622'), 'D', NULL); \echo :LAST_ERROR_SQLSTATE
+SELECT correct_result('2025-10-31', pg_temp.uscc(1, '411622'), 'D', 'x'); \echo :LAST_ERROR_SQLSTATE
+SELECT correct_result('2025-12-31', pg_temp.uscc(9, '411622'), 'D', 'x'); \echo :LAST_ERROR_SQLSTATE
+SELECT correct_result('2025-12-31', pg_temp.uscc(2, '411622'), 'C', 'x'); \echo :LAST_ERROR_SQLSTATE
+SELECT correct_result('2025-12-31', pg_temp.uscc(2, '411622'), 'A', 'x'); \echo :LAST_ERROR_SQLSTATE
+SELECT as_of, version, final_classes, overridden, finished_at IS NOT NULL AS finished
+  FROM correct_result('2025-12-31', pg_temp.uscc(1, '411622'), 'D', '行政处罚决定书（西市监罚〔2025〕12号）认定虚假登记');
+SELECT as_of, version, corrected_version, uscc, previous_class, new_class, reason, session_user_name = session_user AS by_me
+  FROM classification_correction;
+SELECT r.version, r.uscc, r.score_class, r.final_class, r.overrides, r.override_details -> 'correction' ->> 'previous_class' AS was
+  FROM classification_result r WHERE r.as_of = '2025-12-31' ORDER BY r.version, r.uscc::text COLLATE "C";
+SELECT version, uscc, general_class, professional_class, fused_class FROM classification_domain_result
+ WHERE as_of = '2025-12-31' ORDER BY version, uscc::text COLLATE "C";
+SELECT uscc, final_class FROM classification_current ORDER BY uscc::text COLLATE "C";
+SELECT seq, as_of, version FROM classification_seal ORDER BY seq;
+SELECT table_name, operation, new_value ->> 'reason' AS reason FROM change_log WHERE seq > :mark
+   AND table_name = 'creditrisk.classification_correction';
+UPDATE classification_correction SET reason = 'nothing'; \echo :LAST_ERROR_SQLSTATE
+-- the only problem is still the row inserted in section 3
+SELECT run, version, seal_seq, table_name, row_key, problem FROM verify_history(all_problems => true);

@@ -266,16 +266,13 @@ put_jsonb(StringInfo buf, Datum d)
 /* Hashes columns 2..n of the tuple into out; returns the key (column 1) as
  * text, copied into keycxt.  Works in rh->rowcxt, which the caller resets. */
 static text *
-row_hash(RowHasher *rh, HeapTuple tup, TupleDesc desc, uint8 *out, MemoryContext keycxt)
+row_hash(RowHasher *rh, Datum *values, bool *nulls, uint8 *out, MemoryContext keycxt)
 {
 	MemoryContext old;
-	Datum	   *values = rh->values;
-	bool	   *nulls = rh->nulls;
 	StringInfoData buf;
 	text	   *result;
 	int			i;
 
-	heap_deform_tuple(tup, desc, values, nulls);
 	if (nulls[0])
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -326,73 +323,121 @@ row_hash(RowHasher *rh, HeapTuple tup, TupleDesc desc, uint8 *out, MemoryContext
 	return result;			/* the caller resets rowcxt when done with the row */
 }
 
-static Portal
-open_query(text *query)
-{
-	char	   *sql = text_to_cstring(query);
-	Portal		portal;
+/*
+ * Running a history query: its rows go straight from the executor to a
+ * DestReceiver that hashes them (no copy of each row into an SPI tuple
+ * table), each as (key, hash) to a callback.
+ */
+typedef void (*HashedRowFn) (void *arg, text *key, const uint8 *hash);
 
-	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, CURSOR_OPT_NO_SCROLL);
-	if (portal == NULL)
-		elog(ERROR, "creditrisk: could not open a cursor for the history query: %s",
-			 SPI_result_code_string(SPI_result));
-	return portal;
+typedef struct HashReceiver
+{
+	DestReceiver pub;
+	RowHasher	rh;
+	bool		ready;
+	MemoryContext cxt;			/* where the hasher lives */
+	MemoryContext keycxt;		/* where the keys are copied */
+	HashedRowFn fn;
+	void	   *arg;
+} HashReceiver;
+
+static void
+hash_receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	HashReceiver *r = (HashReceiver *) self;
+	MemoryContext old = MemoryContextSwitchTo(r->cxt);
+
+	row_hasher_init(&r->rh, typeinfo, sha_begin(NULL));
+	r->ready = true;
+	MemoryContextSwitchTo(old);
+}
+
+static bool
+hash_receiver_slot(TupleTableSlot *slot, DestReceiver *self)
+{
+	HashReceiver *r = (HashReceiver *) self;
+	uint8		h[HASH_LEN];
+	text	   *key;
+
+	slot_getallattrs(slot);
+	key = row_hash(&r->rh, slot->tts_values, slot->tts_isnull, h, r->keycxt);
+	r->fn(r->arg, key, h);
+	MemoryContextReset(r->rh.rowcxt);
+	return true;
+}
+
+static void
+hash_receiver_noop(DestReceiver *self)
+{
+}
+
+static void
+run_hashed_query(text *query, MemoryContext keycxt, HashedRowFn fn, void *arg)
+{
+	HashReceiver r;
+	SPIExecuteOptions opts;
+	char	   *sql = text_to_cstring(query);
+	int			rc;
+
+	memset(&r, 0, sizeof(r));
+	r.pub.receiveSlot = hash_receiver_slot;
+	r.pub.rStartup = hash_receiver_startup;
+	r.pub.rShutdown = hash_receiver_noop;
+	r.pub.rDestroy = hash_receiver_noop;
+	r.pub.mydest = DestNone;
+	r.cxt = CurrentMemoryContext;
+	r.keycxt = keycxt;
+	r.fn = fn;
+	r.arg = arg;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+	memset(&opts, 0, sizeof(opts));
+	opts.read_only = true;
+	opts.dest = (DestReceiver *) &r;
+	rc = SPI_execute_extended(sql, &opts);
+	/* (a SELECT whose rows go to a receiver of our own reports SPI_OK_UTILITY) */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "creditrisk: the history query failed: %s", SPI_result_code_string(rc));
+	SPI_finish();
+	if (r.ready)
+		pg_cryptohash_free(r.rh.ctx);
 }
 
 /*
  * history_row_hashes(query text) RETURNS TABLE (row_key text, row_hash bytea)
  */
+typedef struct RowHashesOut
+{
+	ReturnSetInfo *rsinfo;
+	bytea	   *hb;
+} RowHashesOut;
+
+static void
+row_hashes_out(void *arg, text *key, const uint8 *hash)
+{
+	RowHashesOut *o = (RowHashesOut *) arg;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	memcpy(VARDATA(o->hb), hash, HASH_LEN);
+	values[0] = PointerGetDatum(key);
+	values[1] = PointerGetDatum(o->hb);
+	tuplestore_putvalues(o->rsinfo->setResult, o->rsinfo->setDesc, values, nulls);
+	pfree(key);
+}
+
 PG_FUNCTION_INFO_V1(history_row_hashes);
 Datum
 history_row_hashes(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext percall = CurrentMemoryContext;
-	Portal		portal;
-	RowHasher	rh;
-	bool		ready = false;
+	RowHashesOut o;
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "creditrisk: SPI_connect failed");
-	portal = open_query(PG_GETARG_TEXT_PP(0));
-	for (;;)
-	{
-		uint64		i;
-
-		SPI_cursor_fetch(portal, true, 10000);
-		if (SPI_processed == 0)
-			break;
-		if (!ready)
-		{
-			MemoryContext old = MemoryContextSwitchTo(percall);
-
-			row_hasher_init(&rh, SPI_tuptable->tupdesc, sha_begin(NULL));
-			MemoryContextSwitchTo(old);
-			ready = true;
-		}
-		for (i = 0; i < SPI_processed; i++)
-		{
-			uint8		h[HASH_LEN];
-			bytea	   *hb;
-			Datum		values[2];
-			bool		nulls[2] = {false, false};
-
-			values[0] = PointerGetDatum(row_hash(&rh, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, h, rh.rowcxt));
-			hb = palloc(VARHDRSZ + HASH_LEN);
-			SET_VARSIZE(hb, VARHDRSZ + HASH_LEN);
-			memcpy(VARDATA(hb), h, HASH_LEN);
-			values[1] = PointerGetDatum(hb);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			MemoryContextReset(rh.rowcxt);
-			pfree(hb);
-		}
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
-	if (ready)
-		pg_cryptohash_free(rh.ctx);
-	SPI_finish();
+	o.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	o.hb = palloc(VARHDRSZ + HASH_LEN);
+	SET_VARSIZE(o.hb, VARHDRSZ + HASH_LEN);
+	run_hashed_query(PG_GETARG_TEXT_PP(0), CurrentMemoryContext, row_hashes_out, &o);
 	return (Datum) 0;
 }
 
@@ -426,6 +471,28 @@ hashed_row_cmp(const void *a, const void *b)
 	return c != 0 ? c : (la > lb) - (la < lb);
 }
 
+typedef struct BlockRows
+{
+	HashedRow  *rows;
+	Size		n;
+	Size		max;
+} BlockRows;
+
+static void
+block_rows_add(void *arg, text *key, const uint8 *hash)
+{
+	BlockRows  *b = (BlockRows *) arg;
+
+	if (b->n == b->max)
+	{
+		b->max *= 2;
+		b->rows = repalloc_huge(b->rows, sizeof(HashedRow) * b->max);
+	}
+	b->rows[b->n].key = key;
+	memcpy(b->rows[b->n].hash, hash, HASH_LEN);
+	b->n++;
+}
+
 PG_FUNCTION_INFO_V1(history_blocks);
 Datum
 history_blocks(PG_FUNCTION_ARGS)
@@ -436,9 +503,6 @@ history_blocks(PG_FUNCTION_ARGS)
 	bytea	   *seed = PG_GETARG_BYTEA_PP(1);
 	int32		block_rows = PG_GETARG_INT32(2);
 	uint8		link[HASH_LEN];
-	Portal		portal;
-	RowHasher	rh;
-	bool		ready = false;
 	MemoryContext rowscxt;
 	HashedRow  *rows;
 	Size		nrows = 0;
@@ -460,46 +524,21 @@ history_blocks(PG_FUNCTION_ARGS)
 	rows = MemoryContextAllocHuge(rowscxt, sizeof(HashedRow) * maxrows);
 
 	/* 1. Hash every row. */
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "creditrisk: SPI_connect failed");
-	portal = open_query(query);
-	for (;;)
 	{
-		uint64		j;
+		BlockRows	br = {rows, 0, maxrows};
 
-		SPI_cursor_fetch(portal, true, 10000);
-		if (SPI_processed == 0)
-			break;
-		if (!ready)
-		{
-			MemoryContext old = MemoryContextSwitchTo(percall);
-
-			row_hasher_init(&rh, SPI_tuptable->tupdesc, sha_begin(NULL));
-			MemoryContextSwitchTo(old);
-			ready = true;
-		}
-		if (nrows + SPI_processed > maxrows)
-		{
-			while (nrows + SPI_processed > maxrows)
-				maxrows *= 2;
-			rows = repalloc_huge(rows, sizeof(HashedRow) * maxrows);
-		}
-		for (j = 0; j < SPI_processed; j++)
-		{
-			rows[nrows].key = row_hash(&rh, SPI_tuptable->vals[j], SPI_tuptable->tupdesc, rows[nrows].hash, rowscxt);
-			MemoryContextReset(rh.rowcxt);
-			nrows++;
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
+		run_hashed_query(query, rowscxt, block_rows_add, &br);
+		rows = br.rows;
+		nrows = br.n;
 	}
-	SPI_cursor_close(portal);
-	if (ready)
-		pg_cryptohash_free(rh.ctx);
-	SPI_finish();
 
-	/* 2. Key order; a key twice would make the chain ambiguous. */
-	qsort(rows, nrows, sizeof(HashedRow), hashed_row_cmp);
+	/* Often in key order already (an index scan): then no sort. */
+	for (i = 1; i < nrows; i++)
+		if (hashed_row_cmp(&rows[i - 1], &rows[i]) > 0)
+			break;
+	if (i < nrows)
+		qsort(rows, nrows, sizeof(HashedRow), hashed_row_cmp);
+	/* 2. A key twice would make the chain ambiguous. */
 	for (i = 1; i < nrows; i++)
 		if (hashed_row_cmp(&rows[i - 1], &rows[i]) == 0)
 			ereport(ERROR,

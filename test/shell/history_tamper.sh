@@ -12,13 +12,13 @@ cd "$(dirname "$0")/../.."
 src=creditrisk_tamper_src
 db=creditrisk_tamper
 dump=$(mktemp)
-trap 'rm -f "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $db >/dev/null 2>&1' EXIT
+trap 'rm -rf "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $db >/dev/null 2>&1' EXIT
 
 . test/shell/lib/tap.bash
 # (the types' operators live in schema creditrisk)
 export PGOPTIONS="-c search_path=creditrisk,public"
 
-echo "1..15"
+echo "1..19"
 dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $db >/dev/null 2>&1
 createdb $src
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null 2>&1 <<'SQL'
@@ -33,7 +33,7 @@ SELECT creditrisk.refresh_classification('2026-09-30');
 SELECT creditrisk.refresh_classification('2026-10-31');
 SQL
 
-verify="SELECT coalesce(string_agg(concat_ws(' ', run, seal_seq, table_name, row_key, problem), '; '), 'intact')
+verify="SELECT coalesce(string_agg(concat_ws(' ', run, version, seal_seq, table_name, row_key, problem), '; '), 'intact')
           FROM creditrisk.verify_history()"
 # fresh DB: a copy of the source, then SQL run as a superuser with triggers off
 fresh() { dropdb --if-exists $db >/dev/null 2>&1; createdb -T $src $db; }
@@ -49,36 +49,36 @@ check "each run is chained to the run sealed before it" \
 fresh
 key=$(q $db "SELECT min(uscc::text COLLATE \"C\") FROM creditrisk.classification_result WHERE as_of = '2026-09-30' AND final_class = 'D'")
 tamper "UPDATE creditrisk.classification_result SET final_class = 'A', score_class = 'A' WHERE as_of = '2026-09-30' AND uscc = '$key'"
-check "an updated class is named" "$(q $db "$verify")" "2026-09-30 2 classification_result $key altered"
+check "an updated class is named" "$(q $db "$verify")" "2026-09-30 1 2 classification_result $key altered"
 
 # A row deleted.
 fresh
 key=$(q $db "SELECT uscc FROM creditrisk.classification_result WHERE as_of = '2026-10-31' ORDER BY uscc::text COLLATE \"C\" OFFSET 10 LIMIT 1")
 tamper "DELETE FROM creditrisk.classification_result WHERE as_of = '2026-10-31' AND uscc = '$key'"
-check "a deleted row is named" "$(q $db "$verify")" "2026-10-31 3 classification_result $key deleted"
+check "a deleted row is named" "$(q $db "$verify")" "2026-10-31 1 3 classification_result $key deleted"
 
 # A row inserted: an enterprise of the register that the first run left out
 # (or, if none, one re-dated from the last run).
 fresh
 key=$(q $db "SELECT min(uscc::text COLLATE \"C\") FROM creditrisk.classification_result r WHERE as_of = '2026-10-31'
               AND NOT EXISTS (SELECT 1 FROM creditrisk.classification_result x WHERE x.as_of = '2026-08-31' AND x.uscc = r.uscc)")
-tamper "INSERT INTO creditrisk.classification_result (as_of, uscc, division_code, score, score_class, final_class)
-        SELECT '2026-08-31', uscc, division_code, 10, 'A', 'A' FROM creditrisk.classification_result
+tamper "INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class)
+        SELECT '2026-08-31', 1, uscc, division_code, 10, 'A', 'A' FROM creditrisk.classification_result
          WHERE as_of = '2026-10-31' AND uscc = '$key'"
-check "an inserted row is named" "$(q $db "$verify")" "2026-08-31 1 classification_result $key inserted"
+check "an inserted row is named" "$(q $db "$verify")" "2026-08-31 1 1 classification_result $key inserted"
 
 # A fused-class row altered.
 fresh
 key=$(q $db "SELECT min(uscc::text || '/' || domain COLLATE \"C\") FROM creditrisk.classification_domain_result WHERE as_of = '2026-10-31'")
 tamper "UPDATE creditrisk.classification_domain_result SET fused_class = CASE WHEN fused_class = 'D' THEN 'A' ELSE 'D' END::creditrisk.riskclass WHERE as_of = '2026-10-31' AND uscc::text || '/' || domain = '$key'"
-check "an altered fused class is named" "$(q $db "$verify")" "2026-10-31 3 classification_domain_result $key altered"
+check "an altered fused class is named" "$(q $db "$verify")" "2026-10-31 1 3 classification_domain_result $key altered"
 
 # A whole run deleted (its seal left).
 fresh
 tamper "DELETE FROM creditrisk.classification_domain_result WHERE as_of = '2026-09-30';
         DELETE FROM creditrisk.classification_result WHERE as_of = '2026-09-30';
         DELETE FROM creditrisk.classification_run WHERE as_of = '2026-09-30'"
-check "a deleted run is named" "$(q $db "$verify")" "2026-09-30 2 classification_run run deleted"
+check "a deleted run is named" "$(q $db "$verify")" "2026-09-30 1 2 classification_run run deleted"
 
 # A whole run deleted with its seal: the chain of runs breaks.
 fresh
@@ -97,7 +97,7 @@ tamper "DELETE FROM creditrisk.classification_domain_result WHERE as_of = '2026-
         DELETE FROM creditrisk.classification_seal_block WHERE seq = 3;
         DELETE FROM creditrisk.classification_seal WHERE seq = 3"
 check "the last run deleted with its seal is named from the change log" "$(q $db "$verify")" \
-      "2026-10-31 3 classification_seal run deleted"
+      "2026-10-31 1 3 classification_seal run deleted"
 
 # ... and with its change-log entry too: only an anchor kept elsewhere sees it.
 fresh
@@ -118,7 +118,7 @@ key=$(q $db "SELECT row_keys[5] FROM creditrisk.classification_seal_block WHERE 
 tamper "UPDATE creditrisk.classification_seal_block SET row_hashes = overlay(row_hashes placing sha256('forged') from 129 for 32)
          WHERE seq = 1 AND table_name = 'classification_result' AND block = 0"
 first=$(q $db "SELECT row_keys[1] FROM creditrisk.classification_seal_block WHERE seq = 1 AND table_name = 'classification_result' AND block = 0")
-check "a rewritten stored hash is noticed" "$(q $db "$verify")" "2026-08-31 1 classification_result $first seal altered"
+check "a rewritten stored hash is noticed" "$(q $db "$verify")" "2026-08-31 1 1 classification_result $first seal altered"
 
 # Several problems at once, all listed.
 fresh
@@ -126,6 +126,20 @@ tamper "UPDATE creditrisk.classification_result SET score = score + 1 WHERE as_o
           (SELECT uscc FROM creditrisk.classification_result WHERE as_of = '2026-08-31' ORDER BY uscc LIMIT 3)"
 check "all_problems lists every altered row" \
       "$(q $db "SELECT count(*) FROM creditrisk.verify_history(all_problems => true) WHERE problem = 'altered'")" "3"
+
+# Re-running a date and correcting a result add versions; still intact.
+fresh
+key=$(q $db "SELECT uscc FROM creditrisk.classification_result WHERE as_of = '2026-10-31' AND final_class < 'D' ORDER BY uscc::text COLLATE \"C\" LIMIT 1")
+q $db "SELECT creditrisk.refresh_classification('2026-10-31')" >/dev/null 2>&1
+q $db "SELECT creditrisk.correct_result('2026-10-31', '$key', 'D', '测试：行政处罚决定书 2026-001 认定')" >/dev/null
+check "a re-run and a correction add sealed versions, the history still intact" \
+      "$(q $db "SELECT string_agg(as_of || '/' || version, ' ' ORDER BY seq) FROM creditrisk.classification_seal WHERE as_of = '2026-10-31'") $(q $db "$verify")" \
+      "2026-10-31/1 2026-10-31/2 2026-10-31/3 intact"
+check "the correction is recorded: who, when, why, from which version" \
+      "$(q $db "SELECT version || ' ' || corrected_version || ' ' || uscc || ' ' || new_class || ' ' || (session_user_name = current_user) || ' ' || reason FROM creditrisk.classification_correction")" \
+      "3 2 $key D true 测试：行政处罚决定书 2026-001 认定"
+tamper "UPDATE creditrisk.classification_result SET final_class = 'A' WHERE as_of = '2026-10-31' AND version = 3 AND uscc = '$key'"
+check "undoing the correction behind the triggers' back is named" "$(q $db "$verify")" "2026-10-31 3 5 classification_result $key altered"
 
 # pg_dump and restore keep the history verifiable.
 dropdb --if-exists $db >/dev/null 2>&1; createdb $db
@@ -135,3 +149,8 @@ check "the dump restores without error" "$?" "0"
 check "the restored history verifies intact, same head" \
       "$(q $db "$verify") $(q $db "SELECT digest FROM creditrisk.history_head()")" \
       "intact $(q $src "SELECT digest FROM creditrisk.history_head()")"
+# ... also a directory dump restored in parallel (pg_restore -j)
+dropdb --if-exists $db >/dev/null 2>&1; createdb $db
+rm -f "$dump"; pg_dump -Fd -f "$dump" -d $src 2>/dev/null
+pg_restore -j 2 -d $db "$dump" >/dev/null 2>&1
+check "a parallel restore (pg_restore -j 2) verifies intact" "$(q $db "$verify")" "intact"
