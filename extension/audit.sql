@@ -320,6 +320,7 @@ CREATE TABLE creditrisk.classification_correction (
     version           integer NOT NULL,
     corrected_version integer NOT NULL,
     uscc              creditrisk.uscc NOT NULL,
+    division_code     creditrisk.division_code NOT NULL,
     previous_class    creditrisk.riskclass NOT NULL,
     new_class         creditrisk.riskclass NOT NULL,
     reason            text NOT NULL CONSTRAINT classification_correction_reason CHECK (btrim(reason) <> ''),
@@ -329,15 +330,17 @@ CREATE TABLE creditrisk.classification_correction (
     PRIMARY KEY (as_of, version, uscc)
 );
 COMMENT ON TABLE creditrisk.classification_correction IS
-    'Corrections of results (分类结果更正): each correction made a new version of the run (version) from the version corrected, with the enterprise''s new final class, why, who and when; append-only and logged';
+    'Corrections of results (分类结果更正): each correction made a new version of the run (version) from the version corrected, with the enterprise''s new final class, why, who and when; append-only';
 COMMENT ON COLUMN creditrisk.classification_correction.version IS 'The version of the run the correction created (creditrisk.classification_run)';
 COMMENT ON COLUMN creditrisk.classification_correction.corrected_version IS 'The version it corrected (stays in the history)';
+COMMENT ON COLUMN creditrisk.classification_correction.division_code IS 'The enterprise''s division in the run (for division-scoped access, as the results)';
 COMMENT ON COLUMN creditrisk.classification_correction.reason IS 'Why (更正理由): the decision, document or error it rests on';
 CREATE TRIGGER classification_correction_append_only BEFORE UPDATE OR DELETE ON creditrisk.classification_correction
     FOR EACH ROW EXECUTE FUNCTION creditrisk.append_only();
 CREATE TRIGGER classification_correction_no_truncate BEFORE TRUNCATE ON creditrisk.classification_correction
     FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.append_only();
-SELECT creditrisk.log_changes_of('creditrisk.classification_correction');
+-- (Not in the change log, which holds no enterprise data: the correction is
+-- this row, scoped like the results, and the sealed version it made.)
 
 CREATE FUNCTION creditrisk.correct_result(run date, uscc creditrisk.uscc, new_class creditrisk.riskclass, reason text)
 RETURNS creditrisk.classification_run
@@ -423,8 +426,9 @@ BEGIN
                     greatest(new_class, x.professional_class))
                 ELSE greatest(new_class, x.professional_class) END
       FROM creditrisk.classification_domain_result x WHERE x.as_of = run AND x.version = v;
-    INSERT INTO creditrisk.classification_correction (as_of, version, corrected_version, uscc, previous_class, new_class, reason)
-    VALUES (run, nv, v, uscc, r.final_class, new_class, reason);
+    INSERT INTO creditrisk.classification_correction (as_of, version, corrected_version, uscc, division_code,
+                                                      previous_class, new_class, reason)
+    VALUES (run, nv, v, uscc, r.division_code, r.final_class, new_class, reason);
     -- The summary, and finished: the new version is sealed.
     UPDATE creditrisk.classification_run x
        SET final_classes = s.final_classes, overridden = s.overridden, finished_at = clock_timestamp()
@@ -444,7 +448,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text) IS
-    'Corrects one enterprise''s final class (分类结果更正) in the run of a date: adds a new version of the run with that result changed (override "correction", with the reason and who) and its fused classes recomputed, records the correction (who, when, why) in creditrisk.classification_correction and the change log, seals the version and refreshes the current views if it is the latest; earlier versions stay. Returns the new version';
+    'Corrects one enterprise''s final class (分类结果更正) in the run of a date: adds a new version of the run with that result changed (override "correction", with the reason and who) and its fused classes recomputed, records the correction (who, when, why) in creditrisk.classification_correction, seals the version and refreshes the current views if it is the latest; earlier versions stay. Returns the new version';
 
 CREATE FUNCTION creditrisk.history_unnest(row_keys text[], row_hashes bytea)
 RETURNS TABLE (row_key text, row_hash bytea)

@@ -62,6 +62,9 @@ SELECT as_of, overridden, overrides, final_classes FROM classification_run ORDER
 -- Overrides never lower a class (the history refuses it, too).
 SELECT count(*) AS lowered FROM classification_result WHERE final_class < score_class;
 UPDATE classification_result SET final_class = 'A' WHERE score_class = 'D'; \echo :LAST_ERROR_SQLSTATE
+INSERT INTO classification_result (as_of, version, uscc, division_code, score, score_class, final_class)
+SELECT '2025-08-31', 99, uscc, division_code, score, score_class, 'A' FROM classification_result
+ WHERE score_class = 'D' ORDER BY as_of, uscc::text COLLATE "C" LIMIT 1; \echo :LAST_ERROR_SQLSTATE
 
 -- A disabled rule, and a rule dated out of the run, do not apply.
 UPDATE override_rule SET enabled = false WHERE code = 'unreachable_address';

@@ -161,8 +161,14 @@ SELECT version, uscc, general_class, professional_class, fused_class FROM classi
  WHERE as_of = '2025-12-31' ORDER BY version, uscc::text COLLATE "C";
 SELECT uscc, final_class FROM classification_current ORDER BY uscc::text COLLATE "C";
 SELECT seq, as_of, version FROM classification_seal ORDER BY seq;
-SELECT table_name, operation, new_value ->> 'reason' AS reason FROM change_log WHERE seq > :mark
-   AND table_name = 'creditrisk.classification_correction';
+SELECT count(*) AS corrections_in_change_log FROM change_log WHERE seq > :mark AND table_name <> 'creditrisk.classification_seal';
 UPDATE classification_correction SET reason = 'nothing'; \echo :LAST_ERROR_SQLSTATE
 -- the only problem is still the row inserted in section 3
 SELECT run, version, seal_seq, table_name, row_key, problem FROM verify_history(all_problems => true);
+
+-- Leave a fresh extension behind.
+DROP TABLE public.cls_points;
+SET client_min_messages = warning;
+DROP EXTENSION creditrisk CASCADE;
+CREATE EXTENSION creditrisk;
+RESET client_min_messages;

@@ -62,8 +62,8 @@ DELETE FROM override_rule WHERE code = 'fails_in_2025';
 SELECT as_of, version FROM classification_run ORDER BY as_of, version;
 SELECT count(*) AS differences FROM (SELECT * FROM december EXCEPT SELECT * FROM classification_current) x;
 
--- Deleting a run deletes its results.
-DELETE FROM classification_run WHERE as_of = '2025-06-30';
+-- A finished run cannot be deleted: the history is append-only (doc/AUDIT.md).
+DELETE FROM classification_run WHERE as_of = '2025-06-30'; \echo :LAST_ERROR_SQLSTATE
 SELECT as_of, version, count(*) FROM classification_result GROUP BY as_of, version ORDER BY as_of, version;
 
 -- The current views have a unique index on NOT NULL columns (REFRESH ... CONCURRENTLY).

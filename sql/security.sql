@@ -92,7 +92,7 @@ SELECT count(*) FROM creditrisk.enterprise e
 SET client_min_messages = warning;
 SELECT enterprises, overridden FROM creditrisk.refresh_classification('2026-06-30');
 RESET client_min_messages;
-DELETE FROM creditrisk.classification_run;
+-- (the run stays: the history is append-only, doc/AUDIT.md)
 DELETE FROM creditrisk.model WHERE model_key OPERATOR(pg_catalog.=) 'sec-v1';
 DELETE FROM creditrisk.indicator WHERE code OPERATOR(pg_catalog.=) 'sec_complaints';
 DELETE FROM creditrisk.complaint;

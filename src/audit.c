@@ -696,8 +696,9 @@ log_change(PG_FUNCTION_ARGS)
 		elog(ERROR, "creditrisk: SPI_connect failed");
 
 	/* Write as the log's owner: nobody else may insert into it. */
+	/* (every name and operator qualified: this runs on the caller's search_path) */
 	if (SPI_execute("SELECT c.relowner FROM pg_catalog.pg_class c"
-					" WHERE c.oid = 'creditrisk.change_log'::pg_catalog.regclass",
+					" WHERE c.oid OPERATOR(pg_catalog.=) 'creditrisk.change_log'::pg_catalog.regclass",
 					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "creditrisk: the change log creditrisk.change_log is missing");
 	{
