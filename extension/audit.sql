@@ -106,7 +106,7 @@ COMMENT ON FUNCTION creditrisk.log_changes_of(regclass) IS
     'Attaches creditrisk.log_change() to a table (triggers zz_log_change and zz_log_truncate, fired after the table''s other triggers); idempotent';
 
 SELECT creditrisk.log_changes_of(t::regclass)
-  FROM unnest(ARRAY['creditrisk.indicator', 'creditrisk.model', 'creditrisk.model_dimension', 'creditrisk.model_group',
+  FROM unnest(ARRAY['creditrisk.jurisdiction', 'creditrisk.sharing_agreement', 'creditrisk.indicator', 'creditrisk.model', 'creditrisk.model_dimension', 'creditrisk.model_group',
                     'creditrisk.model_indicator', 'creditrisk.model_bin', 'creditrisk.model_category',
                     'creditrisk.model_floor', 'creditrisk.model_floor_condition',
                     'creditrisk.model_activation', 'creditrisk.override_rule', 'creditrisk.high_concern_industry',
@@ -340,7 +340,10 @@ CREATE TRIGGER classification_correction_append_only BEFORE UPDATE OR DELETE ON 
 CREATE TRIGGER classification_correction_no_truncate BEFORE TRUNCATE ON creditrisk.classification_correction
     FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.append_only();
 -- (Not in the change log, which holds no enterprise data: the correction is
--- this row, scoped like the results, and the sealed version it made.)
+-- this row, scoped like the results (row-level security; the policy comes
+-- from create_roles()), and the sealed version it made.)
+ALTER TABLE creditrisk.classification_correction ENABLE ROW LEVEL SECURITY;
+ALTER TABLE creditrisk.classification_correction FORCE ROW LEVEL SECURITY;
 
 CREATE FUNCTION creditrisk.correct_result(run date, uscc creditrisk.uscc, new_class creditrisk.riskclass, reason text)
 RETURNS creditrisk.classification_run
@@ -441,8 +444,7 @@ BEGIN
     -- The current views show the latest version of the latest date.
     SELECT x.as_of, x.version INTO latest FROM creditrisk.classification_run x ORDER BY x.as_of DESC, x.version DESC LIMIT 1;
     IF latest.as_of = run AND latest.version = nv THEN
-        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current;
-        REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current;
+        PERFORM creditrisk.refresh_current_views();
     END IF;
     RETURN result;
 END

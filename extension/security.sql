@@ -166,7 +166,8 @@ DECLARE
                                            'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                                            'registration_change', 'equity_pledge_freeze', 'lawsuit',
                                            'public_opinion', 'domain_risk_class', 'indicator_value'];
-    result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result'];
+    result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
+                                           'classification_correction'];
     -- superseded versions, written only by the trigger record_arrival as the owner
     config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
                                             'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
@@ -247,8 +248,13 @@ BEGIN
         EXECUTE format('GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code TO %I', t);
         EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO %I', t);
         EXECUTE format('REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole), '
-                       'creditrisk.share(regrole, text[], text[], date, boolean), creditrisk.refresh_current_views() FROM %I', t);
+                       'creditrisk.share(regrole, text[], text[], date, boolean), creditrisk.refresh_current_views(), '
+                       'creditrisk.seal_run(date, integer), creditrisk.log_changes_of(regclass) FROM %I', t);
     END LOOP;
+    -- the history's verification is the auditor's and the admin's; corrections the admin's
+    REVOKE EXECUTE ON FUNCTION creditrisk.verify_history(bytea, boolean) FROM creditrisk_analyst, creditrisk_partner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text)
+        FROM creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
     GRANT EXECUTE ON FUNCTION creditrisk.refresh_current_views() TO creditrisk_admin;
     -- the owner evaluates the policies when it refreshes the views
     GRANT USAGE ON SCHEMA creditrisk TO creditrisk_owner;
@@ -294,8 +300,10 @@ BEGIN
     -- partner: the two shared views, nothing else
     GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
 
-    -- (audit: the change log and the history's hash chain are granted to
-    -- creditrisk_auditor for SELECT, to nobody for writing; see doc/SECURITY.md)
+    -- audit (doc/AUDIT.md): the change log and the seals are the auditor's to
+    -- read, nobody's to write; the seals' blocks (every USCC of every run) are
+    -- read only through verify_history()
+    GRANT SELECT ON creditrisk.change_log, creditrisk.classification_seal TO creditrisk_auditor;
 
     -- 4. Policies (TO PUBLIC: the grants decide who may do what, the policies
     -- which rows).  A range on division_code, whose bounds are computed once
