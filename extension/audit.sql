@@ -242,8 +242,11 @@ SELECT creditrisk.log_changes_of('creditrisk.classification_seal');
 -- Seals a finished run (the trigger below calls it when the run finishes,
 -- with its owner's rights; ALTER EXTENSION ... UPDATE calls it for the runs
 -- of earlier versions).  Nobody else needs it.
+-- (enable_indexscan off: inside the run's transaction the statistics do not
+-- know the run's rows yet, and an index scan of a run bigger than
+-- shared_buffers reads the heap at random; the rows are sorted in memory.)
 CREATE FUNCTION creditrisk.seal_run(run date, version integer) RETURNS creditrisk.classification_seal
-LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, creditrisk, pg_temp SET enable_indexscan = off AS $$
 DECLARE
     s creditrisk.classification_seal;
     prev creditrisk.classification_seal;
