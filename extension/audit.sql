@@ -118,8 +118,10 @@ SELECT creditrisk.log_changes_of(t::regclass)
 -- A run's rows may change while the run is in progress (the monthly run
 -- applies the overrides to the rows it has just inserted); once the run is
 -- finished it is sealed, and its rows are frozen.
+-- SECURITY DEFINER so that it reads the seals whatever the rights of the
+-- role whose change it judges (a trigger function cannot be called directly).
 CREATE FUNCTION creditrisk.history_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM creditrisk.classification_seal s WHERE s.as_of = OLD.as_of AND s.version = OLD.version) THEN
         RAISE EXCEPTION '% on %.% refused: the run of % (version %) is sealed', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME,

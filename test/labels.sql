@@ -89,12 +89,12 @@ SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'score_explain(text, jsonb)':
 -- SECURITY DEFINER functions (1.4): refreshing the current views needs
 -- their owner's rights (it takes no argument, returns nothing and pins a
 -- search_path with pg_temp last; test/attacks.sql tries to capture it); the
--- seal of a finished run (a trigger function) and its verification must see
--- every row of the history whatever the caller's row-level security (both
--- pin search_path, checked below).
+-- history's guard and the seal of a finished run (trigger functions) and its
+-- verification must see the seals and every row of the history whatever the
+-- caller's rights (all pin search_path, checked below).
 SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE prosecdef $$,
-              ARRAY['refresh_current_views', 'seal_finished_run', 'verify_history'],
-              'the SECURITY DEFINER functions are refresh_current_views(), the history''s seal and its verification');
+              ARRAY['refresh_current_views', 'history_guard', 'seal_finished_run', 'verify_history'],
+              'the SECURITY DEFINER functions are refresh_current_views(), the history''s guard and seal (triggers) and its verification');
 SELECT is((SELECT proconfig FROM ext_funcs WHERE prosecdef AND proname = 'refresh_current_views'),
           ARRAY['search_path=pg_catalog, pg_temp'],
           'refresh_current_views() pins search_path to pg_catalog, then pg_temp');
