@@ -473,17 +473,18 @@ CREATE TRIGGER history_truncate AFTER TRUNCATE ON creditrisk.enterprise
     FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.history_truncate();
 
 -- The register as it was on a date, as known at a moment.
+-- (The branches of the UNION ALL carry no WHERE clause, so that the planner
+-- flattens it and a join on uscc reaches both tables' indexes.)
 CREATE FUNCTION creditrisk.register_at(as_of date, known_at timestamptz DEFAULT NULL)
 RETURNS SETOF creditrisk.enterprise
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT * FROM creditrisk.enterprise e
-     WHERE e.valid_from <= as_of AND (known_at IS NULL OR e.recorded_at <= known_at)
-    UNION ALL
     SELECT h.uscc, h.name, h.division_code, h.industry_code, h.entity_type, h.established_date, h.registered_capital,
            h.paid_in_capital, h.status, h.status_date, h.parent_uscc, h.reported_by, h.received_at, h.valid_from,
            h.recorded_at
-      FROM creditrisk.enterprise_history h
+      FROM (SELECT e.*, NULL::date AS valid_to, NULL::timestamptz AS superseded_at FROM creditrisk.enterprise e
+            UNION ALL
+            SELECT h.* FROM creditrisk.enterprise_history h) h
      WHERE h.valid_from <= as_of AND (h.valid_to IS NULL OR h.valid_to > as_of)
        AND CASE WHEN known_at IS NULL THEN h.superseded_at IS NULL
                 ELSE h.recorded_at <= known_at AND (h.superseded_at IS NULL OR h.superseded_at > known_at) END;

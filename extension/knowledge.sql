@@ -59,13 +59,21 @@ BEGIN
     EXECUTE format('COMMENT ON TABLE creditrisk.%I IS %L', hist,
                    format('Superseded versions of creditrisk.%s (历史版本), kept by the trigger record_history: each row was known from recorded_at until superseded_at (updated or deleted then); written only by the trigger', name));
     EXECUTE format('COMMENT ON COLUMN creditrisk.%I.superseded_at IS %L', hist, 'When this version stopped being the known one (the update or delete)');
+    -- The branches of the UNION ALL carry no WHERE clause, so that the planner
+    -- flattens it (an append relation) and a caller's join on uscc reaches
+    -- both tables' indexes; the knowledge condition is applied above them.
+    -- (A column added to the table later must be added to its history, at
+    -- the same place.)
     EXECUTE format($f$CREATE FUNCTION creditrisk.%I(known_at timestamptz) RETURNS SETOF creditrisk.%I
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT * FROM creditrisk.%I x WHERE known_at IS NULL OR x.recorded_at <= known_at
-    UNION ALL
-    SELECT %s FROM creditrisk.%I h WHERE h.recorded_at <= known_at AND h.superseded_at > known_at;
-END$f$, name || '_as_known', name, name, cols, hist);
+    SELECT %s
+      FROM (SELECT x.*, NULL::timestamptz AS superseded_at FROM creditrisk.%I x
+            UNION ALL
+            SELECT h.* FROM creditrisk.%I h) h
+     WHERE CASE WHEN known_at IS NULL THEN h.superseded_at IS NULL
+                ELSE h.recorded_at <= known_at AND (h.superseded_at IS NULL OR h.superseded_at > known_at) END;
+END$f$, name || '_as_known', name, cols, name, hist);
     EXECUTE format('COMMENT ON FUNCTION creditrisk.%I(timestamptz) IS %L', name || '_as_known',
                    format('creditrisk.%s as it was known at known_at (已知时点): the rows recorded by then, in the version known then; NULL = as known now', name));
     EXECUTE format('CREATE TRIGGER record_arrival BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.record_arrival()', name);
