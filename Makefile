@@ -21,6 +21,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              C scorer
 #   knowledge.sql              knowledge time: recorded_at, history tables,
 #                              the run fence (with src/arrival.c)
+#   units.sql                  reporting units (报送单位): the register every
+#                              record's reported_by references
 #   collection.sql             the enterprise register and the credit records
 #   indicators.sql             indicator derivation: compute_indicators() and
 #                              the SQL view of it
@@ -40,6 +42,7 @@ INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
 	extension/knowledge.sql \
+	extension/units.sql \
 	extension/collection.sql \
 	extension/indicators.sql \
 	extension/reference-v1.sql \

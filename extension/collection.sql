@@ -3,19 +3,14 @@
 -- enterprise register and one table per kind of credit record.
 --
 -- Every record names the enterprise (uscc, which must be on the register),
--- the department that reported it (reported_by) and when it arrived
+-- the reporting unit that reported it (reported_by, a code of the register
+-- creditrisk.reporting_unit, since 1.5) and when it arrived
 -- (received_at), so that collection timeliness can be measured.
 --
 -- Time semantics: a window "in the N before D" is (D - N, D]; a listing is
 -- *current* on D when it was listed on or before D and not removed by D
 -- (removed_date IS NULL OR removed_date > D).  creditrisk.is_current() says so.
 -- ===========================================================================
-
-CREATE DOMAIN creditrisk.division_code AS text
-    CONSTRAINT division_code_format
-    CHECK (VALUE ~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$');
-COMMENT ON DOMAIN creditrisk.division_code IS
-    'Administrative division code (行政区划代码, GB/T 2260): 6 digits starting with a province code, e.g. 411622 西华县';
 
 CREATE DOMAIN creditrisk.industry_code AS text
     CONSTRAINT industry_code_format
@@ -62,7 +57,8 @@ CREATE TABLE creditrisk.enterprise (
                        CONSTRAINT enterprise_status_valid CHECK (status IN ('in_business', 'revoked', 'cancelled')),
     status_date        date,
     parent_uscc        creditrisk.uscc REFERENCES creditrisk.enterprise,
-    reported_by        text NOT NULL CONSTRAINT enterprise_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by        text NOT NULL CONSTRAINT enterprise_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT enterprise_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
     valid_from         date NOT NULL DEFAULT '-infinity'
                        CONSTRAINT enterprise_valid_from_finite CHECK (valid_from < 'infinity'),
@@ -88,7 +84,7 @@ COMMENT ON COLUMN creditrisk.enterprise.registered_capital IS 'Registered capita
 COMMENT ON COLUMN creditrisk.enterprise.paid_in_capital IS 'Paid-in capital (实缴资本), 10,000 CNY';
 COMMENT ON COLUMN creditrisk.enterprise.status IS 'in_business (存续), revoked (吊销), cancelled (注销); status_date is when it became revoked or cancelled';
 COMMENT ON COLUMN creditrisk.enterprise.parent_uscc IS 'For a branch (分支机构): the enterprise it belongs to';
-COMMENT ON COLUMN creditrisk.enterprise.reported_by IS 'The department (unit) that reported the record';
+COMMENT ON COLUMN creditrisk.enterprise.reported_by IS 'The reporting unit (报送单位) that reported the entry: a code of creditrisk.reporting_unit';
 COMMENT ON COLUMN creditrisk.enterprise.received_at IS 'When the record arrived';
 COMMENT ON COLUMN creditrisk.enterprise.valid_from IS
     'Valid time: the day from which this version of the register entry is true (a move, a change of industry); -infinity = always. An UPDATE that leaves it unchanged corrects the version; one that sets a later day records a change, and the earlier facts stay valid before it (creditrisk.enterprise_history)';
@@ -108,7 +104,8 @@ CREATE TABLE creditrisk.licence (
     valid_from    date NOT NULL,
     valid_to      date,
     revoked_date  date,
-    reported_by   text NOT NULL CONSTRAINT licence_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by   text NOT NULL CONSTRAINT licence_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT licence_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT licence_valid_to_after_from CHECK (valid_to >= valid_from),
@@ -136,7 +133,8 @@ CREATE TABLE creditrisk.penalty (
     publicity_end_date date,
     field              text NOT NULL DEFAULT 'other'
                        CONSTRAINT penalty_field_valid CHECK (field IN ('food', 'drugs', 'special_equipment', 'other')),
-    reported_by        text NOT NULL CONSTRAINT penalty_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by        text NOT NULL CONSTRAINT penalty_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT penalty_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at        timestamptz NOT NULL,
     CONSTRAINT penalty_publicity_after_decision CHECK (publicity_end_date >= decision_date),
@@ -159,7 +157,8 @@ CREATE TABLE creditrisk.spot_check (
                  CONSTRAINT spot_check_outcome_valid
                  CHECK (outcome IN ('pass', 'problems_found', 'rectification_ordered', 'not_found_at_address')),
     refused      boolean NOT NULL DEFAULT false,
-    reported_by  text NOT NULL CONSTRAINT spot_check_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by  text NOT NULL CONSTRAINT spot_check_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT spot_check_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT spot_check_check_date_finite CHECK (pg_catalog.isfinite(check_date)),
@@ -174,7 +173,8 @@ CREATE TABLE creditrisk.complaint (
     received_date  date NOT NULL,
     kind           text NOT NULL CONSTRAINT complaint_kind_valid CHECK (kind IN ('complaint', 'report')),
     substantiated  boolean,
-    reported_by    text NOT NULL CONSTRAINT complaint_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by    text NOT NULL CONSTRAINT complaint_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT complaint_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at    timestamptz NOT NULL,
     CONSTRAINT complaint_received_date_finite CHECK (pg_catalog.isfinite(received_date)),
@@ -190,7 +190,8 @@ CREATE TABLE creditrisk.abnormal_listing (
     removed_date  date,
     reason        smallint NOT NULL
                   CONSTRAINT abnormal_listing_reason_code CHECK (reason IN (1, 2, 3, 4, 9)),
-    reported_by   text NOT NULL CONSTRAINT abnormal_listing_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by   text NOT NULL CONSTRAINT abnormal_listing_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT abnormal_listing_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT abnormal_listing_removed_after_listed CHECK (removed_date >= listed_date),
@@ -208,7 +209,8 @@ CREATE TABLE creditrisk.serious_dishonesty_listing (
     uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
     listed_date   date NOT NULL,
     removed_date  date,
-    reported_by   text NOT NULL CONSTRAINT serious_dishonesty_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by   text NOT NULL CONSTRAINT serious_dishonesty_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT serious_dishonesty_listing_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT serious_dishonesty_removed_after_listed CHECK (removed_date >= listed_date),
@@ -225,7 +227,8 @@ CREATE TABLE creditrisk.judgment_debtor_listing (
     uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
     listed_date   date NOT NULL,
     removed_date  date,
-    reported_by   text NOT NULL CONSTRAINT judgment_debtor_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by   text NOT NULL CONSTRAINT judgment_debtor_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT judgment_debtor_listing_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT judgment_debtor_removed_after_listed CHECK (removed_date >= listed_date),
@@ -243,7 +246,8 @@ CREATE TABLE creditrisk.annual_report (
     year         smallint NOT NULL CONSTRAINT annual_report_year_range CHECK (year BETWEEN 2013 AND 2100),
     filed_on     date NOT NULL,
     on_time      boolean NOT NULL GENERATED ALWAYS AS (filed_on <= make_date(year + 1, 6, 30)) STORED,
-    reported_by  text NOT NULL CONSTRAINT annual_report_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by  text NOT NULL CONSTRAINT annual_report_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT annual_report_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT annual_report_filed_after_year CHECK (filed_on > make_date(year, 12, 31)),
@@ -263,7 +267,8 @@ CREATE TABLE creditrisk.registration_change (
                  CHECK (kind IN ('legal_representative', 'name', 'address', 'scope', 'capital')),
     old_value    text,
     new_value    text,
-    reported_by  text NOT NULL CONSTRAINT registration_change_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by  text NOT NULL CONSTRAINT registration_change_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT registration_change_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT registration_change_change_date_finite CHECK (pg_catalog.isfinite(change_date)),
@@ -282,7 +287,8 @@ CREATE TABLE creditrisk.related_party_link (
                  CHECK (kind IN ('shareholder', 'common_legal_representative', 'branch')),
     valid_from   date,
     valid_to     date,
-    reported_by  text NOT NULL CONSTRAINT related_party_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by  text NOT NULL CONSTRAINT related_party_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT related_party_link_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT related_party_not_self CHECK (from_uscc <> to_uscc),
@@ -303,7 +309,8 @@ CREATE TABLE creditrisk.equity_pledge_freeze (
     start_date   date NOT NULL,
     end_date     date,
     amount       numeric(16, 4) CONSTRAINT equity_amount_nonnegative CHECK (amount >= 0),
-    reported_by  text NOT NULL CONSTRAINT equity_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by  text NOT NULL CONSTRAINT equity_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT equity_pledge_freeze_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT equity_end_after_start CHECK (end_date >= start_date),
@@ -323,7 +330,8 @@ CREATE TABLE creditrisk.lawsuit (
     role         text NOT NULL CONSTRAINT lawsuit_role_valid CHECK (role IN ('plaintiff', 'defendant', 'third_party')),
     kind         text NOT NULL
                  CONSTRAINT lawsuit_kind_valid CHECK (kind IN ('civil', 'labour', 'administrative', 'criminal', 'other')),
-    reported_by  text NOT NULL CONSTRAINT lawsuit_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by  text NOT NULL CONSTRAINT lawsuit_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT lawsuit_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT lawsuit_filed_date_finite CHECK (pg_catalog.isfinite(filed_date)),
@@ -339,7 +347,8 @@ CREATE TABLE creditrisk.public_opinion (
     sentiment       text NOT NULL
                     CONSTRAINT public_opinion_sentiment_valid CHECK (sentiment IN ('negative', 'neutral', 'positive')),
     source          text NOT NULL DEFAULT '',
-    reported_by     text NOT NULL CONSTRAINT public_opinion_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by     text NOT NULL CONSTRAINT public_opinion_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT public_opinion_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at     timestamptz NOT NULL,
     CONSTRAINT public_opinion_published_date_finite CHECK (pg_catalog.isfinite(published_date)),
@@ -354,7 +363,8 @@ CREATE TABLE creditrisk.domain_risk_class (
     domain         text NOT NULL CONSTRAINT domain_risk_class_domain_format CHECK (domain ~ '^[a-z][a-z_]{1,39}$'),
     class          creditrisk.riskclass NOT NULL,
     assessed_date  date NOT NULL,
-    reported_by    text NOT NULL CONSTRAINT domain_risk_class_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by    text NOT NULL CONSTRAINT domain_risk_class_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT domain_risk_class_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at    timestamptz NOT NULL,
     CONSTRAINT domain_risk_class_once_a_day UNIQUE (uscc, domain, assessed_date),
@@ -374,7 +384,8 @@ CREATE TABLE creditrisk.indicator_value (
     code         text NOT NULL REFERENCES creditrisk.indicator,
     value        double precision
                  CONSTRAINT indicator_value_finite CHECK (value <> 'NaN' AND value > '-Infinity' AND value < 'Infinity'),
-    reported_by  text NOT NULL CONSTRAINT indicator_value_reported_by_nonempty CHECK (reported_by <> ''),
+    reported_by  text NOT NULL CONSTRAINT indicator_value_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT indicator_value_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     PRIMARY KEY (as_of, uscc, code),
@@ -553,6 +564,38 @@ BEGIN
 END
 $triggers$;
 
+-- Every record names a reporting unit on the register (foreign key), active
+-- on the record's date (the date below, as an expression over the new row n);
+-- a loader reports only as its own unit (extension/units.sql).  The register
+-- entry's date is the day it was reported (in China Standard Time).
+DO $units$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        SELECT t, day
+          FROM (VALUES ('enterprise', '(n.received_at AT TIME ZONE ''Asia/Shanghai'')::date'),
+                       ('licence', 'n.valid_from'), ('penalty', 'n.decision_date'), ('spot_check', 'n.check_date'),
+                       ('complaint', 'n.received_date'), ('abnormal_listing', 'n.listed_date'),
+                       ('serious_dishonesty_listing', 'n.listed_date'), ('judgment_debtor_listing', 'n.listed_date'),
+                       ('annual_report', 'n.filed_on'), ('registration_change', 'n.change_date'),
+                       ('related_party_link', 'coalesce(n.valid_from, (n.received_at AT TIME ZONE ''Asia/Shanghai'')::date)'),
+                       ('equity_pledge_freeze', 'n.start_date'), ('lawsuit', 'n.filed_date'),
+                       ('public_opinion', 'n.published_date'), ('domain_risk_class', 'n.assessed_date'),
+                       ('indicator_value', 'n.as_of')) v(t, day)
+    LOOP
+        EXECUTE format('CREATE TRIGGER reporting_unit_insert AFTER INSERT ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
+        EXECUTE format('CREATE TRIGGER reporting_unit_update AFTER UPDATE ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
+        IF c.t <> 'enterprise' THEN
+            EXECUTE format('COMMENT ON COLUMN creditrisk.%I.reported_by IS %L', c.t,
+                           'The reporting unit (报送单位) that reported the record: a code of creditrisk.reporting_unit, active on the record''s date');
+        END IF;
+    END LOOP;
+END
+$units$;
+
 -- User data survives pg_dump (one call per statement: each updates pg_extension).
 DO $dump$
 DECLARE
@@ -575,7 +618,6 @@ $dump$;
 REVOKE ALL ON ALL TABLES IN SCHEMA creditrisk FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA creditrisk FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM PUBLIC;
-REVOKE ALL ON DOMAIN creditrisk.division_code FROM PUBLIC;
 REVOKE ALL ON DOMAIN creditrisk.industry_code FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.register_history_write(creditrisk.enterprise, creditrisk.enterprise, timestamptz),
                        creditrisk.register_at(date, timestamptz) FROM PUBLIC;

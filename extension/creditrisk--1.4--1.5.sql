@@ -23,6 +23,651 @@
 -- Reporting units, 双公示, new record kinds (issue 14)
 -- ===========================================================================
 
+-- --- Reporting units (extension/units.sql): the register, its history, the
+-- check trigger and the helpers, as a fresh install has them.
+CREATE TABLE creditrisk.reporting_unit (
+    code          text PRIMARY KEY
+                  CONSTRAINT reporting_unit_code_format
+                  CHECK (code <> '' AND code !~ '[[:cntrl:]]' AND length(code) <= 200),
+    name          text NOT NULL CONSTRAINT reporting_unit_name_nonempty CHECK (name <> ''),
+    bureau        text NOT NULL CONSTRAINT reporting_unit_bureau_nonempty CHECK (bureau <> ''),
+    division_code creditrisk.division_code NOT NULL,
+    kind          text NOT NULL
+                  CONSTRAINT reporting_unit_kind_valid
+                  CHECK (kind IN ('market_regulation', 'other_department', 'court', 'platform', 'unknown')),
+    active_from   date NOT NULL DEFAULT '-infinity'
+                  CONSTRAINT reporting_unit_active_from_finite CHECK (active_from < 'infinity'),
+    active_to     date
+                  CONSTRAINT reporting_unit_active_to_finite CHECK (pg_catalog.isfinite(active_to)),
+    reporter_role name,
+    needs_review  boolean NOT NULL DEFAULT false,
+    note          text NOT NULL DEFAULT '',
+    recorded_at   timestamptz NOT NULL,
+    CONSTRAINT reporting_unit_active_period CHECK (active_to > active_from)
+);
+CREATE INDEX reporting_unit_division_idx ON creditrisk.reporting_unit (division_code);
+COMMENT ON TABLE creditrisk.reporting_unit IS
+    'Reporting units (报送单位): the departments and platforms that report credit records, each with its bureau, division, kind, active period and the role whose members may report as it; every record''s reported_by is a code of this register';
+COMMENT ON COLUMN creditrisk.reporting_unit.code IS
+    'The unit''s code, as records name it in reported_by (e.g. 411622-scjgj): not empty, no control characters, at most 200 characters (a spelling registered by the 1.5 update is kept as it was, blanks included)';
+COMMENT ON COLUMN creditrisk.reporting_unit.name IS 'The unit''s name (单位名称), e.g. 西华县市场监督管理局登记注册股';
+COMMENT ON COLUMN creditrisk.reporting_unit.bureau IS 'The bureau or department the unit belongs to (所属部门), e.g. 西华县市场监督管理局';
+COMMENT ON COLUMN creditrisk.reporting_unit.division_code IS
+    'The division (行政区划) the unit belongs to: its jurisdiction decides who may register or change it';
+COMMENT ON COLUMN creditrisk.reporting_unit.kind IS
+    'market_regulation (市场监管部门), other_department (其他行政机关), court (人民法院), platform (信用平台、热线、公示系统、舆情监测), unknown (registered from a spelling, to review)';
+COMMENT ON COLUMN creditrisk.reporting_unit.active_from IS
+    'First day the unit exists and may report (-infinity: always); a record dated before it is refused';
+COMMENT ON COLUMN creditrisk.reporting_unit.active_to IS
+    'First day the unit no longer exists (merged or abolished; exclusive; NULL: still active); a record dated on or after it is refused';
+COMMENT ON COLUMN creditrisk.reporting_unit.reporter_role IS
+    'The role whose members may report as this unit when enrolled as loaders (报送人员): a login or a group role; NULL: no loader may (administrators and superusers still can)';
+COMMENT ON COLUMN creditrisk.reporting_unit.needs_review IS
+    'Registered automatically from a spelling found in the records (the 1.5 update, reporting_units_from_records()): name, bureau, division and kind are guesses to review';
+COMMENT ON COLUMN creditrisk.reporting_unit.note IS 'Free note (e.g. what a merged spelling became)';
+
+SELECT creditrisk.keep_history('creditrisk.reporting_unit');
+
+-- ---------------------------------------------------------------------------
+-- The check on every record table: the unit is active on the record's date,
+-- and a loader reports only as its own unit.  One query per statement over
+-- the statement's new rows (a transition table), so a bulk load pays one
+-- hash join, not a lookup per row.  TG_ARGV[0] is the record's date as an
+-- expression over the new row n (fixed when the trigger is created by the
+-- install script).  A row whose unit is not on the register is left to the
+-- foreign key (which a bulk load may defer to its commit).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.reporting_unit_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+DECLARE
+    bad record;
+BEGIN
+    -- a loader reports only as a unit whose reporter role it is a member of
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+       AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles g
+                    WHERE g.rolname = 'creditrisk_loader' AND pg_catalog.pg_has_role(g.oid, 'MEMBER')) THEN
+        SELECT n.reported_by AS unit, u.reporter_role INTO bad
+          FROM new_rows n
+          LEFT JOIN creditrisk.reporting_unit u ON u.code = n.reported_by
+         WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                            WHERE r.rolname = u.reporter_role AND pg_catalog.pg_has_role(r.oid, 'MEMBER'))
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'role "%" may not report as unit "%"', current_user, bad.unit
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = CASE WHEN bad.reporter_role IS NULL
+                                    THEN format('A loader reports only as its own unit; no loader may report as "%s" (its reporter_role is not set).', bad.unit)
+                                    ELSE format('A loader reports only as its own unit; the members of role "%s" may report as "%s".', bad.reporter_role, bad.unit) END,
+                      HINT = 'Give your own unit''s code in reported_by; a unit''s reporter_role is set in creditrisk.reporting_unit by an administrator of its jurisdiction.',
+                      TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
+        END IF;
+    END IF;
+    -- the unit is active on the record's date
+    EXECUTE format($q$
+        SELECT n.reported_by AS unit, (%1$s) AS day, u.active_from, u.active_to, u.name
+          FROM new_rows n
+          JOIN creditrisk.reporting_unit u ON u.code OPERATOR(pg_catalog.=) n.reported_by
+         WHERE (%1$s) OPERATOR(pg_catalog.<) u.active_from OR (%1$s) OPERATOR(pg_catalog.>=) u.active_to
+         LIMIT 1$q$, TG_ARGV[0]) INTO bad;
+    IF bad.unit IS NOT NULL THEN
+        RAISE EXCEPTION 'reporting unit "%" was not active on %', bad.unit, bad.day
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('%s (%s) is active from %s%s; the record of %s.%s is dated %s (%s).',
+                                  bad.unit, bad.name, bad.active_from,
+                                  CASE WHEN bad.active_to IS NULL THEN ' on' ELSE ' until the day before ' || bad.active_to END,
+                                  TG_TABLE_SCHEMA, TG_TABLE_NAME, bad.day, TG_ARGV[0]),
+                  HINT = 'Report the record as the unit that existed on that date (its predecessor or successor), or correct the unit''s active period in creditrisk.reporting_unit.',
+                  TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_check() IS
+    'Trigger (per statement, over its new rows): each record''s reporting unit (报送单位) is active on the record''s date (the argument: the date as an expression over the row n), and a loader reports only as a unit whose reporter_role it is a member of';
+
+-- ---------------------------------------------------------------------------
+-- Registering the spellings of free text as units (the 1.5 update; a bulk
+-- load of legacy data with its foreign keys deferred).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.reporting_units_from_records() RETURNS bigint
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+DECLARE
+    t text;
+    q text := '';
+    n bigint;
+BEGIN
+    -- every table whose reported_by references the register
+    FOR t IN SELECT r.relname
+               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
+              WHERE c.contype = 'f' AND c.confrelid = 'creditrisk.reporting_unit'::regclass
+              ORDER BY 1
+    LOOP
+        q := q || CASE WHEN q = '' THEN '' ELSE ' UNION ALL ' END
+               || CASE WHEN t = 'enterprise' THEN
+                      'SELECT x.reported_by, x.division_code FROM creditrisk.enterprise x'
+                  WHEN t = 'related_party_link' THEN
+                      'SELECT x.reported_by, e.division_code FROM creditrisk.related_party_link x '
+                      'LEFT JOIN creditrisk.enterprise e ON e.uscc = x.from_uscc'
+                  ELSE
+                      format('SELECT x.reported_by, e.division_code FROM creditrisk.%I x '
+                             'LEFT JOIN creditrisk.enterprise e ON e.uscc = x.uscc', t) END;
+    END LOOP;
+    IF q = '' THEN
+        RETURN 0;
+    END IF;
+    -- the unit's division: the narrowest division holding every enterprise it
+    -- reported on (a county, a city, else the province); kind from its name
+    EXECUTE format($q$
+        INSERT INTO creditrisk.reporting_unit (code, name, bureau, division_code, kind, needs_review, note)
+        SELECT s.reported_by, s.reported_by, s.reported_by,
+               CASE WHEN s.lo IS NULL THEN '410000'
+                    WHEN s.lo = s.hi THEN s.lo
+                    WHEN left(s.lo, 4) = left(s.hi, 4) THEN left(s.lo, 4) || '00'
+                    ELSE left(s.lo, 2) || '0000' END,
+               CASE WHEN s.reported_by ~ '(市场监督管理局|市场监管局|市监局|工商行政管理局|工商局|质量技术监督局)' THEN 'market_regulation'
+                    WHEN s.reported_by ~ '法院' THEN 'court'
+                    WHEN s.reported_by ~ '(平台|热线|系统|中心|监测|网站)' THEN 'platform'
+                    WHEN s.reported_by ~ '(局|厅|委员会|办公室|政府|部)$' THEN 'other_department'
+                    ELSE 'unknown' END,
+               true, 'registered from the spelling found in the records'
+          FROM (SELECT r.reported_by, min(r.division_code) AS lo, max(r.division_code) AS hi
+                  FROM (%s) r
+                 WHERE r.reported_by IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM creditrisk.reporting_unit u WHERE u.code = r.reported_by)
+                 GROUP BY r.reported_by) s
+        ON CONFLICT (code) DO NOTHING$q$, q);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_units_from_records() IS
+    'Registers every reported_by spelling found in the records and not yet on the register as a reporting unit (报送单位) flagged needs_review: its code, name and bureau the spelling, its division the narrowest holding every enterprise it reported on, its kind guessed from the name; returns how many. Used by the 1.5 update; after a bulk load with SET CONSTRAINTS ALL DEFERRED, before COMMIT';
+
+-- Merging the spellings of one unit: the records of unit "spelling" are
+-- reported by "target" from now on (each change keeps the old version in the
+-- table's history), and the spelling's unit ends.
+CREATE FUNCTION creditrisk.reporting_unit_merge(spelling text, target text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+#variable_conflict use_variable
+DECLARE
+    t text;
+    n bigint;
+    total bigint := 0;
+BEGIN
+    IF spelling IS NULL OR target IS NULL OR spelling = target THEN
+        RAISE EXCEPTION 'reporting_unit_merge() needs two different unit codes'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'For example SELECT creditrisk.reporting_unit_merge(''西华县市监局'', ''411622-scjgj'');';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.reporting_unit u WHERE u.code = spelling) THEN
+        RAISE EXCEPTION 'reporting unit "%" is not on the register', spelling
+            USING ERRCODE = 'undefined_object', HINT = 'SELECT code, name FROM creditrisk.reporting_unit WHERE needs_review ORDER BY code;';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.reporting_unit u WHERE u.code = target) THEN
+        RAISE EXCEPTION 'reporting unit "%" is not on the register', target
+            USING ERRCODE = 'undefined_object', HINT = 'Register the unit first: INSERT INTO creditrisk.reporting_unit (code, name, bureau, division_code, kind) VALUES (...);';
+    END IF;
+    FOR t IN SELECT r.relname
+               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
+              WHERE c.contype = 'f' AND c.confrelid = 'creditrisk.reporting_unit'::regclass
+              ORDER BY 1
+    LOOP
+        EXECUTE format('UPDATE creditrisk.%I SET reported_by = $1 WHERE reported_by = $2', t) USING target, spelling;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        total := total + n;
+    END LOOP;
+    UPDATE creditrisk.reporting_unit u
+       SET needs_review = false,
+           note = pg_catalog.btrim(u.note || CASE WHEN u.note = '' THEN '' ELSE '; ' END || 'merged into ' || target || ' (' || total || ' records)')
+     WHERE u.code = spelling;
+    RETURN total;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_merge(text, text) IS
+    'Moves every record reported as unit "spelling" to unit "target" (a spelling of the same unit; the replaced versions stay in the histories) and notes the merge on the spelling''s unit; returns how many records moved; the caller needs UPDATE on the record tables (row-level security applies)';
+
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.reporting_unit', '');
+
+REVOKE ALL ON TABLE creditrisk.reporting_unit FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.reporting_unit_check(), creditrisk.reporting_units_from_records(),
+                       creditrisk.reporting_unit_merge(text, text) FROM PUBLIC;
+
+-- Existing data: one unit per distinct spelling of reported_by, flagged
+-- needs_review (README, "Reporting units"), before the foreign keys are
+-- validated.
+ALTER TABLE creditrisk.enterprise ADD CONSTRAINT enterprise_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.licence ADD CONSTRAINT licence_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.penalty ADD CONSTRAINT penalty_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.spot_check ADD CONSTRAINT spot_check_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.complaint ADD CONSTRAINT complaint_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.abnormal_listing ADD CONSTRAINT abnormal_listing_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.serious_dishonesty_listing ADD CONSTRAINT serious_dishonesty_listing_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.judgment_debtor_listing ADD CONSTRAINT judgment_debtor_listing_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.annual_report ADD CONSTRAINT annual_report_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.registration_change ADD CONSTRAINT registration_change_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.related_party_link ADD CONSTRAINT related_party_link_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.equity_pledge_freeze ADD CONSTRAINT equity_pledge_freeze_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.lawsuit ADD CONSTRAINT lawsuit_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.public_opinion ADD CONSTRAINT public_opinion_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.domain_risk_class ADD CONSTRAINT domain_risk_class_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+ALTER TABLE creditrisk.indicator_value ADD CONSTRAINT indicator_value_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
+SELECT creditrisk.reporting_units_from_records();
+ALTER TABLE creditrisk.enterprise VALIDATE CONSTRAINT enterprise_reported_by_unit;
+ALTER TABLE creditrisk.licence VALIDATE CONSTRAINT licence_reported_by_unit;
+ALTER TABLE creditrisk.penalty VALIDATE CONSTRAINT penalty_reported_by_unit;
+ALTER TABLE creditrisk.spot_check VALIDATE CONSTRAINT spot_check_reported_by_unit;
+ALTER TABLE creditrisk.complaint VALIDATE CONSTRAINT complaint_reported_by_unit;
+ALTER TABLE creditrisk.abnormal_listing VALIDATE CONSTRAINT abnormal_listing_reported_by_unit;
+ALTER TABLE creditrisk.serious_dishonesty_listing VALIDATE CONSTRAINT serious_dishonesty_listing_reported_by_unit;
+ALTER TABLE creditrisk.judgment_debtor_listing VALIDATE CONSTRAINT judgment_debtor_listing_reported_by_unit;
+ALTER TABLE creditrisk.annual_report VALIDATE CONSTRAINT annual_report_reported_by_unit;
+ALTER TABLE creditrisk.registration_change VALIDATE CONSTRAINT registration_change_reported_by_unit;
+ALTER TABLE creditrisk.related_party_link VALIDATE CONSTRAINT related_party_link_reported_by_unit;
+ALTER TABLE creditrisk.equity_pledge_freeze VALIDATE CONSTRAINT equity_pledge_freeze_reported_by_unit;
+ALTER TABLE creditrisk.lawsuit VALIDATE CONSTRAINT lawsuit_reported_by_unit;
+ALTER TABLE creditrisk.public_opinion VALIDATE CONSTRAINT public_opinion_reported_by_unit;
+ALTER TABLE creditrisk.domain_risk_class VALIDATE CONSTRAINT domain_risk_class_reported_by_unit;
+ALTER TABLE creditrisk.indicator_value VALIDATE CONSTRAINT indicator_value_reported_by_unit;
+COMMENT ON COLUMN creditrisk.enterprise.reported_by IS 'The reporting unit (报送单位) that reported the entry: a code of creditrisk.reporting_unit';
+
+-- Every record table: the unit is active on the record's date; loaders.
+DO $units$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        SELECT t, day
+          FROM (VALUES ('enterprise', '(n.received_at AT TIME ZONE ''Asia/Shanghai'')::date'),
+                       ('licence', 'n.valid_from'), ('penalty', 'n.decision_date'), ('spot_check', 'n.check_date'),
+                       ('complaint', 'n.received_date'), ('abnormal_listing', 'n.listed_date'),
+                       ('serious_dishonesty_listing', 'n.listed_date'), ('judgment_debtor_listing', 'n.listed_date'),
+                       ('annual_report', 'n.filed_on'), ('registration_change', 'n.change_date'),
+                       ('related_party_link', 'coalesce(n.valid_from, (n.received_at AT TIME ZONE ''Asia/Shanghai'')::date)'),
+                       ('equity_pledge_freeze', 'n.start_date'), ('lawsuit', 'n.filed_date'),
+                       ('public_opinion', 'n.published_date'), ('domain_risk_class', 'n.assessed_date'),
+                       ('indicator_value', 'n.as_of')) v(t, day)
+    LOOP
+        EXECUTE format('CREATE TRIGGER reporting_unit_insert AFTER INSERT ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
+        EXECUTE format('CREATE TRIGGER reporting_unit_update AFTER UPDATE ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
+        IF c.t <> 'enterprise' THEN
+            EXECUTE format('COMMENT ON COLUMN creditrisk.%I.reported_by IS %L', c.t,
+                           'The reporting unit (报送单位) that reported the record: a code of creditrisk.reporting_unit, active on the record''s date');
+        END IF;
+    END LOOP;
+END
+$units$;
+
+-- Loaders (报送人员): a fifth kind of enrolled role.
+ALTER TABLE creditrisk.jurisdiction DROP CONSTRAINT jurisdiction_kind_valid;
+ALTER TABLE creditrisk.jurisdiction ADD CONSTRAINT jurisdiction_kind_valid
+    CHECK (kind IN ('admin', 'analyst', 'partner', 'auditor', 'loader'));
+COMMENT ON TABLE creditrisk.jurisdiction IS
+    'Jurisdiction (管辖范围) of each enrolled role: its kind (admin, analyst, partner, auditor, loader) and division (410000 province, 411600 city, 411622 county); it sees the enterprises of that division and below. Written by creditrisk.enrol() only';
+ALTER TABLE creditrisk.reporting_unit ENABLE ROW LEVEL SECURITY;
+ALTER TABLE creditrisk.reporting_unit FORCE ROW LEVEL SECURITY;
+CREATE OR REPLACE FUNCTION creditrisk.create_roles() RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp SET client_min_messages = warning AS $fn$
+DECLARE
+    r record;
+    t text;
+    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor',
+                                   'creditrisk_loader'];
+    model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
+                                          'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
+    config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
+                                           'fusion_rule', 'fusion_matrix', 'supervision_measure', 'population_opt_in'];
+    register_tables constant text[] := ARRAY['enterprise'];
+    record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                                           'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                                           'registration_change', 'equity_pledge_freeze', 'lawsuit',
+                                           'public_opinion', 'domain_risk_class', 'indicator_value'];
+    result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
+                                           'classification_correction'];
+    -- superseded versions, written only by the trigger record_arrival as the owner
+    config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
+                                            'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
+                                            'supervision_measure_history', 'population_opt_in_history'];
+    record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
+                                            'complaint_history', 'abnormal_listing_history',
+                                            'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
+                                            'annual_report_history', 'registration_change_history',
+                                            'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
+                                            'domain_risk_class_history', 'indicator_value_history'];
+    views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
+                                   'enterprise_domain_measures',
+                                   'classification_worsened', 'class_transition_latest', 'class_distribution_current',
+                                   'score_stability_latest'];
+    in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';
+    -- the reporting units whose reporter role the current user is a member of
+    own_unit constant text := 'reported_by IN (SELECT u.code FROM creditrisk.reporting_unit u JOIN pg_catalog.pg_roles r '
+                              'ON r.rolname = u.reporter_role WHERE pg_catalog.pg_has_role(r.oid, ''MEMBER''))';
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        RAISE EXCEPTION 'creditrisk.create_roles() must be run by a superuser'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'It creates roles, changes the owner of the extension''s tables and creates their policies.';
+    END IF;
+
+    -- 1. The group roles, NOLOGIN.  A pre-existing role of the same name is
+    -- used only if it is as harmless as the one we would create.
+    FOR r IN SELECT * FROM unnest(ARRAY['creditrisk_owner'] || kinds,
+                                  ARRAY['owns the data and views of creditrisk (NOLOGIN, no member)',
+                                        'creditrisk administrators: models, rules, measures, records, the monthly run, within their jurisdiction',
+                                        'creditrisk analysts: read the enterprises, records and results of their jurisdiction',
+                                        'partner departments: read what their unexpired sharing agreements grant',
+                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction',
+                                        'creditrisk loaders (报送人员): report the credit records of their own reporting unit, within their jurisdiction'])
+                     AS x(name, note)
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', r.name);
+        ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_roles
+                       WHERE rolname = r.name AND (rolcanlogin OR rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb)) THEN
+            RAISE EXCEPTION 'role "%" exists with privileges creditrisk would not give it', r.name
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A creditrisk group role is NOLOGIN, without SUPERUSER, BYPASSRLS, CREATEROLE or CREATEDB.',
+                      HINT = format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB, then run creditrisk.create_roles() again.', r.name);
+        END IF;
+        EXECUTE format('COMMENT ON ROLE %I IS %L', r.name, r.note);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                WHERE m.roleid = 'creditrisk_owner'::regrole) THEN
+        RAISE EXCEPTION 'role creditrisk_owner has members'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its members would see every enterprise and could change the policies.',
+                  HINT = 'REVOKE creditrisk_owner FROM them; a DBA uses a superuser role.';
+    END IF;
+
+    -- 2. The owner owns the tables, views and materialized views (so FORCEd
+    -- row-level security applies to it as to anyone) and the one SECURITY
+    -- DEFINER function, which then runs without superuser rights.
+    FOR r IN SELECT c.oid::regclass AS rel, c.relkind
+               FROM pg_catalog.pg_class c
+               JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                                          AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+               JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'creditrisk'
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                -- (an identity column's sequence follows its table)
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend s
+                                 WHERE s.classid = 'pg_catalog.pg_class'::regclass AND s.objid = c.oid
+                                   AND s.deptype IN ('a', 'i'))
+              ORDER BY c.oid
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO creditrisk_owner',
+                       CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                      WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.rel);
+    END LOOP;
+    ALTER FUNCTION creditrisk.refresh_current_views() OWNER TO creditrisk_owner;
+
+    -- 3. Grants: every kind uses the schema, the types and the functions (the
+    -- comparison operators of uscc and riskclass are functions; every function
+    -- but one runs with its caller's rights).  Tables and views narrowly.
+    FOREACH t IN ARRAY kinds LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA creditrisk TO %I', t);
+        EXECUTE format('GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code TO %I', t);
+        EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO %I', t);
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole), '
+                       'creditrisk.share(regrole, text[], text[], date, boolean), creditrisk.refresh_current_views(), '
+                       'creditrisk.seal_run(date, integer), creditrisk.log_changes_of(regclass) FROM %I', t);
+    END LOOP;
+    -- the history's verification is the auditor's and the admin's; corrections the admin's
+    REVOKE EXECUTE ON FUNCTION creditrisk.verify_history(bytea, boolean) FROM creditrisk_analyst, creditrisk_partner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text)
+        FROM creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+    GRANT EXECUTE ON FUNCTION creditrisk.refresh_current_views() TO creditrisk_admin;
+    -- the owner evaluates the policies when it refreshes the views
+    GRANT USAGE ON SCHEMA creditrisk TO creditrisk_owner;
+    GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code
+        TO creditrisk_owner;
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO creditrisk_owner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole),
+                               creditrisk.share(regrole, text[], text[], date, boolean) FROM creditrisk_owner;
+
+    -- admin: writes models, configuration, the register, records and results
+    -- (rows of its jurisdiction; the run itself only province-wide)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link', 'classification_run'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_admin', t);
+    END LOOP;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA creditrisk TO creditrisk_admin;
+    REVOKE ALL ON SEQUENCE creditrisk.sharing_agreement_id_seq FROM creditrisk_admin;
+    FOREACH t IN ARRAY views LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+
+    -- analyst and auditor: read models, configuration, register, records and
+    -- results (rows of their jurisdiction); of the runs, what identifies them
+    -- (the province-wide counts are the admin's and the auditor's)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    -- the histories: read (a run or compute_indicators as known at a past time
+    -- reads them), never written but by the trigger
+    FOREACH t IN ARRAY config_history || record_history || ARRAY['enterprise_history', 'related_party_link_history'] LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT SELECT (as_of, version, known_at, model_key, model_revision, started_at, finished_at, run_by)
+        ON creditrisk.classification_run TO creditrisk_analyst;
+    GRANT SELECT ON creditrisk.classification_run TO creditrisk_auditor;
+
+    -- everyone enrolled reads its own jurisdiction and agreements (the scope
+    -- functions do); the auditor reads all of them
+    GRANT SELECT ON creditrisk.jurisdiction, creditrisk.sharing_agreement
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor, creditrisk_loader;
+
+    -- reporting units (报送单位): everyone enrolled reads the register (it names
+    -- government units, not enterprises); the admin writes those of its
+    -- jurisdiction
+    GRANT SELECT ON creditrisk.reporting_unit, creditrisk.reporting_unit_history
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
+    GRANT INSERT, UPDATE, DELETE ON creditrisk.reporting_unit TO creditrisk_admin;
+
+    -- loader (报送人员): reads the register of its jurisdiction, and reads,
+    -- reports, corrects and withdraws the records of its own reporting unit
+    -- (the policies own_unit below; reporting_unit_check() refuses a record
+    -- reported as another unit)
+    GRANT SELECT ON creditrisk.enterprise TO creditrisk_loader;
+    FOREACH t IN ARRAY record_tables || ARRAY['related_party_link'] LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_loader', t);
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = format('creditrisk.%I', t)::regclass AND a.attname = 'id' AND a.attidentity <> '') THEN
+            EXECUTE format('GRANT USAGE ON SEQUENCE %s TO creditrisk_loader',
+                           pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', t), 'id'));
+        END IF;
+    END LOOP;
+
+    -- partner: the two shared views, nothing else
+    GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
+
+    -- audit (doc/AUDIT.md): the change log and the seals are the auditor's to
+    -- read, nobody's to write; the seals' blocks (every USCC of every run) are
+    -- read only through verify_history()
+    GRANT SELECT ON creditrisk.change_log, creditrisk.classification_seal TO creditrisk_auditor;
+
+    -- 4. Policies (TO PUBLIC: the grants decide who may do what, the policies
+    -- which rows).  A range on division_code, whose bounds are computed once
+    -- per query, served by the index on division_code.
+    FOREACH t IN ARRAY register_tables || result_tables || ARRAY['enterprise_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
+    END LOOP;
+    -- records: of enterprises the caller sees on the register (a hashed
+    -- semi-join on the USCC; the register's policy applies inside)
+    FOREACH t IN ARRAY record_tables || record_history LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['related_party_link', 'related_party_link_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I '
+                       'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    -- a loader sees, corrects and withdraws only its own unit's records (its
+    -- new rows are checked by reporting_unit_check(), with a clear error)
+    FOREACH t IN ARRAY record_tables || ARRAY['related_party_link'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_read ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_update ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_delete ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY own_unit_read ON creditrisk.%I AS RESTRICTIVE FOR SELECT TO creditrisk_loader USING (%s)', t, own_unit);
+        EXECUTE format('CREATE POLICY own_unit_update ON creditrisk.%I AS RESTRICTIVE FOR UPDATE TO creditrisk_loader USING (%s) WITH CHECK (true)', t, own_unit);
+        EXECUTE format('CREATE POLICY own_unit_delete ON creditrisk.%I AS RESTRICTIVE FOR DELETE TO creditrisk_loader USING (%s)', t, own_unit);
+    END LOOP;
+    -- reporting units: everyone reads the register; each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.reporting_unit;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.reporting_unit;
+    CREATE POLICY read ON creditrisk.reporting_unit FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.reporting_unit USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- runs: readable by all who may read the table; written (the monthly run)
+    -- only by a role whose jurisdiction is a whole province or more
+    DROP POLICY IF EXISTS read ON creditrisk.classification_run;
+    DROP POLICY IF EXISTS province_wide ON creditrisk.classification_run;
+    CREATE POLICY read ON creditrisk.classification_run FOR SELECT USING (true);
+    CREATE POLICY province_wide ON creditrisk.classification_run
+        USING ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$')
+        WITH CHECK ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$');
+    -- measures: everyone reads every level (an enterprise's measures combine
+    -- the province's, the city's and the county's); each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.supervision_measure;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.supervision_measure;
+    CREATE POLICY read ON creditrisk.supervision_measure FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.supervision_measure USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- jurisdictions and agreements: one's own; the auditor all
+    DROP POLICY IF EXISTS own ON creditrisk.jurisdiction;
+    DROP POLICY IF EXISTS auditor ON creditrisk.jurisdiction;
+    CREATE POLICY own ON creditrisk.jurisdiction FOR SELECT USING (role_name = current_user);
+    CREATE POLICY auditor ON creditrisk.jurisdiction FOR SELECT TO creditrisk_auditor USING (true);
+    DROP POLICY IF EXISTS own ON creditrisk.sharing_agreement;
+    DROP POLICY IF EXISTS auditor ON creditrisk.sharing_agreement;
+    CREATE POLICY own ON creditrisk.sharing_agreement FOR SELECT USING (partner = current_user);
+    CREATE POLICY auditor ON creditrisk.sharing_agreement FOR SELECT TO creditrisk_auditor USING (true);
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.create_roles() IS
+    'Creates (if absent) the group roles creditrisk_owner, _admin, _analyst, _partner, _auditor, _loader, gives each exactly the grants its job needs, makes creditrisk_owner own the data and views, and (re)creates the row-level security policies; idempotent, for a superuser; run again after ALTER EXTENSION UPDATE and after a restore';
+CREATE OR REPLACE FUNCTION creditrisk.enrol(login regrole, kind text, division text) RETURNS creditrisk.jurisdiction
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+#variable_conflict use_variable
+DECLARE
+    role_rec record;
+    previous text;
+    result creditrisk.jurisdiction;
+BEGIN
+    IF login IS NULL OR kind IS NULL OR division IS NULL THEN
+        RAISE EXCEPTION 'enrol() needs a role, a kind and a division'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'For example SELECT creditrisk.enrol(''xihua_analyst'', ''analyst'', ''411622'');';
+    END IF;
+    IF kind NOT IN ('admin', 'analyst', 'partner', 'auditor', 'loader') THEN
+        RAISE EXCEPTION 'unknown kind of creditrisk role "%"', kind
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'The kinds are admin, analyst, partner, auditor and loader.';
+    END IF;
+    IF division !~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$' THEN
+        RAISE EXCEPTION 'invalid division code "%"', division
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A division code (行政区划代码) has 6 digits starting with a province code.',
+                  HINT = '410000 is province-wide, 411600 a city, 411622 a county.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'creditrisk_' || kind) THEN
+        RAISE EXCEPTION 'role creditrisk_% does not exist', kind
+            USING ERRCODE = 'undefined_object', HINT = 'Run SELECT creditrisk.create_roles(); first.';
+    END IF;
+    SELECT * INTO role_rec FROM pg_catalog.pg_roles r WHERE r.oid = login;
+    IF role_rec.rolsuper OR role_rec.rolbypassrls OR role_rec.rolname LIKE 'creditrisk\_%' THEN
+        RAISE EXCEPTION 'role "%" cannot be enrolled', role_rec.rolname
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Superusers and roles with BYPASSRLS see everything anyway; the creditrisk_ roles are groups.',
+                  HINT = 'Enrol a login role of a person or an application.';
+    END IF;
+    SELECT j.kind INTO previous FROM creditrisk.jurisdiction j WHERE j.role_name = role_rec.rolname;
+    IF previous IS NOT NULL AND previous <> kind THEN
+        EXECUTE format('REVOKE %I FROM %I', 'creditrisk_' || previous, role_rec.rolname);
+    END IF;
+    EXECUTE format('GRANT %I TO %I', 'creditrisk_' || kind, role_rec.rolname);
+    -- The types' operators live in schema creditrisk; with the default path
+    -- ("$user", public) WHERE final_class = 'D' finds no operator.
+    EXECUTE format('ALTER ROLE %I IN DATABASE %I SET search_path = "$user", creditrisk, public',
+                   role_rec.rolname, current_database());
+    INSERT INTO creditrisk.jurisdiction AS j (role_name, kind, division_code)
+    VALUES (role_rec.rolname, kind, division)
+    ON CONFLICT (role_name) DO UPDATE
+       SET kind = EXCLUDED.kind, division_code = EXCLUDED.division_code,
+           enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at
+    RETURNING * INTO result;
+    RETURN result;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.enrol(regrole, text, text) IS
+    'Makes a role a creditrisk admin, analyst, partner, auditor or loader (报送人员: reports as the reporting units whose reporter_role it is a member of) of a division (410000 province-wide, 411600 a city, 411622 a county) and sets its search_path in this database so that the types'' operators resolve; re-enrolling changes kind and division; for a superuser (or a role with CREATEROLE and the rights on jurisdiction)';
+
+-- Spot-check outcomes are reported by a unit on the register.
+CREATE OR REPLACE FUNCTION creditrisk.record_spot_check_outcome(task bigint, uscc creditrisk.uscc, check_end date, outcome text,
+                                                     refused boolean DEFAULT false, reported_by text DEFAULT NULL)
+RETURNS creditrisk.spot_check_draw
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    t creditrisk.spot_check_task;
+    d creditrisk.spot_check_draw;
+    sc bigint;
+    n bigint;
+BEGIN
+    IF task IS NULL OR uscc IS NULL OR check_end IS NULL OR outcome IS NULL OR refused IS NULL THEN
+        RAISE EXCEPTION 'task, uscc, check_end, outcome and refused are required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO t FROM creditrisk.spot_check_task x WHERE x.id = task;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'spot-check task % does not exist', task USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT * INTO d FROM creditrisk.spot_check_draw x WHERE x.task_id = task AND x.uscc = uscc FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'enterprise % was not drawn in spot-check task %', uscc, task
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Record checks outside a draw (complaints, referrals) in creditrisk.spot_check directly.';
+    END IF;
+    IF d.spot_check_id IS NOT NULL THEN
+        RAISE EXCEPTION 'the outcome of % in task % is already recorded', uscc, task
+            USING ERRCODE = 'unique_violation', DETAIL = format('spot_check id %s, check ended %s.', d.spot_check_id, d.check_end);
+    END IF;
+    IF check_end < t.period_start THEN
+        RAISE EXCEPTION 'check end % is before the task''s period (from %)', check_end, t.period_start
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- the reporting unit: the one given, else the organising division's
+    -- market-regulation unit active on the day (when there is exactly one)
+    IF reported_by IS NULL THEN
+        SELECT min(u.code), count(*) INTO reported_by, n
+          FROM creditrisk.reporting_unit u
+         WHERE u.division_code = t.division_code AND u.kind = 'market_regulation'
+           AND u.active_from <= check_end AND (u.active_to IS NULL OR u.active_to > check_end);
+        IF n <> 1 THEN
+            RAISE EXCEPTION 'no single reporting unit for the outcomes of spot-check task %', task
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = format('%s market-regulation units of division %s are active on %s.', n, t.division_code, check_end),
+                      HINT = 'Give the unit that reports the outcome: record_spot_check_outcome(..., reported_by => ''<unit code>'').';
+        END IF;
+    END IF;
+    INSERT INTO creditrisk.spot_check (uscc, check_date, outcome, refused, reported_by)
+    VALUES (uscc, check_end, outcome, refused, reported_by)
+    RETURNING id INTO sc;
+    UPDATE creditrisk.spot_check_draw x
+       SET check_end = record_spot_check_outcome.check_end, outcome = record_spot_check_outcome.outcome,
+           refused = record_spot_check_outcome.refused, spot_check_id = sc,
+           publication_deadline = creditrisk.add_working_days(check_end, t.publication_working_days),
+           publication_deadline_provisional =
+               creditrisk.is_provisional(check_end, creditrisk.add_working_days(check_end, t.publication_working_days))
+     WHERE x.task_id = task AND x.uscc = uscc
+    RETURNING * INTO d;
+    RETURN d;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.record_spot_check_outcome(bigint, creditrisk.uscc, date, text, boolean, text) IS
+    'Records a drawn enterprise''s inspection outcome (录入检查结果): creates the spot_check record the indicators read (reported by reported_by, by default the organising division''s one market-regulation reporting unit) and sets the publication deadline, publication_working_days working days after the check (add_working_days; provisional for a year whose schedule is not loaded)';
+
 -- ===========================================================================
 -- Credit repair and commitments (issue 14)
 -- ===========================================================================

@@ -363,3 +363,12 @@ COMMENT ON OPERATOR creditrisk.>= (creditrisk.uscc, creditrisk.uscc) IS 'greater
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM PUBLIC;
 REVOKE ALL ON TYPE creditrisk.riskclass FROM PUBLIC;
 REVOKE ALL ON TYPE creditrisk.uscc FROM PUBLIC;
+
+-- The division code (行政区划代码) is a type of the whole extension: the
+-- register, the reporting units and the jurisdictions use it.
+CREATE DOMAIN creditrisk.division_code AS text
+    CONSTRAINT division_code_format
+    CHECK (VALUE ~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$');
+COMMENT ON DOMAIN creditrisk.division_code IS
+    'Administrative division code (行政区划代码, GB/T 2260): 6 digits starting with a province code, e.g. 411622 西华县';
+REVOKE ALL ON DOMAIN creditrisk.division_code FROM PUBLIC;

@@ -32,13 +32,13 @@
 CREATE TABLE creditrisk.jurisdiction (
     role_name     name PRIMARY KEY,
     kind          text NOT NULL
-                  CONSTRAINT jurisdiction_kind_valid CHECK (kind IN ('admin', 'analyst', 'partner', 'auditor')),
+                  CONSTRAINT jurisdiction_kind_valid CHECK (kind IN ('admin', 'analyst', 'partner', 'auditor', 'loader')),
     division_code creditrisk.division_code NOT NULL,
     enrolled_by   name NOT NULL DEFAULT current_user,
     enrolled_at   timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE creditrisk.jurisdiction IS
-    'Jurisdiction (管辖范围) of each enrolled role: its kind (admin, analyst, partner, auditor) and division (410000 province, 411600 city, 411622 county); it sees the enterprises of that division and below. Written by creditrisk.enrol() only';
+    'Jurisdiction (管辖范围) of each enrolled role: its kind (admin, analyst, partner, auditor, loader) and division (410000 province, 411600 city, 411622 county); it sees the enterprises of that division and below. Written by creditrisk.enrol() only';
 COMMENT ON COLUMN creditrisk.jurisdiction.role_name IS
     'The enrolled role (a login, normally); a role renamed or dropped loses its jurisdiction, and one of the same name created later has none until enrolled';
 COMMENT ON COLUMN creditrisk.jurisdiction.division_code IS
@@ -134,7 +134,7 @@ BEGIN
                              'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
                              'public_opinion', 'domain_risk_class', 'indicator_value',
                              'classification_run', 'classification_result', 'classification_domain_result',
-                             'supervision_measure', 'jurisdiction', 'sharing_agreement',
+                             'supervision_measure', 'jurisdiction', 'sharing_agreement', 'reporting_unit',
                              -- superseded versions (extension/knowledge.sql)
                              'enterprise_history', 'licence_history', 'penalty_history', 'spot_check_history',
                              'complaint_history', 'abnormal_listing_history', 'serious_dishonesty_listing_history',
@@ -156,7 +156,8 @@ LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp SET 
 DECLARE
     r record;
     t text;
-    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor'];
+    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor',
+                                   'creditrisk_loader'];
     model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
                                           'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
     config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
@@ -183,6 +184,9 @@ DECLARE
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
                                    'score_stability_latest'];
     in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';
+    -- the reporting units whose reporter role the current user is a member of
+    own_unit constant text := 'reported_by IN (SELECT u.code FROM creditrisk.reporting_unit u JOIN pg_catalog.pg_roles r '
+                              'ON r.rolname = u.reporter_role WHERE pg_catalog.pg_has_role(r.oid, ''MEMBER''))';
 BEGIN
     IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
         RAISE EXCEPTION 'creditrisk.create_roles() must be run by a superuser'
@@ -197,7 +201,8 @@ BEGIN
                                         'creditrisk administrators: models, rules, measures, records, the monthly run, within their jurisdiction',
                                         'creditrisk analysts: read the enterprises, records and results of their jurisdiction',
                                         'partner departments: read what their unexpired sharing agreements grant',
-                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction'])
+                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction',
+                                        'creditrisk loaders (报送人员): report the credit records of their own reporting unit, within their jurisdiction'])
                      AS x(name, note)
     LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
@@ -295,7 +300,28 @@ BEGIN
     -- everyone enrolled reads its own jurisdiction and agreements (the scope
     -- functions do); the auditor reads all of them
     GRANT SELECT ON creditrisk.jurisdiction, creditrisk.sharing_agreement
-        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor, creditrisk_loader;
+
+    -- reporting units (报送单位): everyone enrolled reads the register (it names
+    -- government units, not enterprises); the admin writes those of its
+    -- jurisdiction
+    GRANT SELECT ON creditrisk.reporting_unit, creditrisk.reporting_unit_history
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
+    GRANT INSERT, UPDATE, DELETE ON creditrisk.reporting_unit TO creditrisk_admin;
+
+    -- loader (报送人员): reads the register of its jurisdiction, and reads,
+    -- reports, corrects and withdraws the records of its own reporting unit
+    -- (the policies own_unit below; reporting_unit_check() refuses a record
+    -- reported as another unit)
+    GRANT SELECT ON creditrisk.enterprise TO creditrisk_loader;
+    FOREACH t IN ARRAY record_tables || ARRAY['related_party_link'] LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_loader', t);
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = format('creditrisk.%I', t)::regclass AND a.attname = 'id' AND a.attidentity <> '') THEN
+            EXECUTE format('GRANT USAGE ON SEQUENCE %s TO creditrisk_loader',
+                           pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', t), 'id'));
+        END IF;
+    END LOOP;
 
     -- partner: the two shared views, nothing else
     GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
@@ -325,6 +351,21 @@ BEGIN
                        'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
                        'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
     END LOOP;
+    -- a loader sees, corrects and withdraws only its own unit's records (its
+    -- new rows are checked by reporting_unit_check(), with a clear error)
+    FOREACH t IN ARRAY record_tables || ARRAY['related_party_link'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_read ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_update ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_delete ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY own_unit_read ON creditrisk.%I AS RESTRICTIVE FOR SELECT TO creditrisk_loader USING (%s)', t, own_unit);
+        EXECUTE format('CREATE POLICY own_unit_update ON creditrisk.%I AS RESTRICTIVE FOR UPDATE TO creditrisk_loader USING (%s) WITH CHECK (true)', t, own_unit);
+        EXECUTE format('CREATE POLICY own_unit_delete ON creditrisk.%I AS RESTRICTIVE FOR DELETE TO creditrisk_loader USING (%s)', t, own_unit);
+    END LOOP;
+    -- reporting units: everyone reads the register; each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.reporting_unit;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.reporting_unit;
+    CREATE POLICY read ON creditrisk.reporting_unit FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.reporting_unit USING (%s) WITH CHECK (%s)', in_scope, in_scope);
     -- runs: readable by all who may read the table; written (the monthly run)
     -- only by a role whose jurisdiction is a whole province or more
     DROP POLICY IF EXISTS read ON creditrisk.classification_run;
@@ -351,7 +392,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION creditrisk.create_roles() IS
-    'Creates (if absent) the group roles creditrisk_owner, _admin, _analyst, _partner, _auditor, gives each exactly the grants its job needs, makes creditrisk_owner own the data and views, and (re)creates the row-level security policies; idempotent, for a superuser; run again after ALTER EXTENSION UPDATE and after a restore';
+    'Creates (if absent) the group roles creditrisk_owner, _admin, _analyst, _partner, _auditor, _loader, gives each exactly the grants its job needs, makes creditrisk_owner own the data and views, and (re)creates the row-level security policies; idempotent, for a superuser; run again after ALTER EXTENSION UPDATE and after a restore';
 
 -- ---------------------------------------------------------------------------
 -- Enrolment
@@ -369,9 +410,9 @@ BEGIN
             USING ERRCODE = 'null_value_not_allowed',
                   HINT = 'For example SELECT creditrisk.enrol(''xihua_analyst'', ''analyst'', ''411622'');';
     END IF;
-    IF kind NOT IN ('admin', 'analyst', 'partner', 'auditor') THEN
+    IF kind NOT IN ('admin', 'analyst', 'partner', 'auditor', 'loader') THEN
         RAISE EXCEPTION 'unknown kind of creditrisk role "%"', kind
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'The kinds are admin, analyst, partner and auditor.';
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'The kinds are admin, analyst, partner, auditor and loader.';
     END IF;
     IF division !~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$' THEN
         RAISE EXCEPTION 'invalid division code "%"', division
@@ -409,7 +450,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION creditrisk.enrol(regrole, text, text) IS
-    'Makes a role a creditrisk admin, analyst, partner or auditor of a division (410000 province-wide, 411600 a city, 411622 a county) and sets its search_path in this database so that the types'' operators resolve; re-enrolling changes kind and division; for a superuser (or a role with CREATEROLE and the rights on jurisdiction)';
+    'Makes a role a creditrisk admin, analyst, partner, auditor or loader (报送人员: reports as the reporting units whose reporter_role it is a member of) of a division (410000 province-wide, 411600 a city, 411622 a county) and sets its search_path in this database so that the types'' operators resolve; re-enrolling changes kind and division; for a superuser (or a role with CREATEROLE and the rights on jurisdiction)';
 
 CREATE FUNCTION creditrisk.unenrol(login regrole) RETURNS void
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$

@@ -879,6 +879,7 @@ DECLARE
     t creditrisk.spot_check_task;
     d creditrisk.spot_check_draw;
     sc bigint;
+    n bigint;
 BEGIN
     IF task IS NULL OR uscc IS NULL OR check_end IS NULL OR outcome IS NULL OR refused IS NULL THEN
         RAISE EXCEPTION 'task, uscc, check_end, outcome and refused are required' USING ERRCODE = 'null_value_not_allowed';
@@ -901,8 +902,22 @@ BEGIN
         RAISE EXCEPTION 'check end % is before the task''s period (from %)', check_end, t.period_start
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- the reporting unit: the one given, else the organising division's
+    -- market-regulation unit active on the day (when there is exactly one)
+    IF reported_by IS NULL THEN
+        SELECT min(u.code), count(*) INTO reported_by, n
+          FROM creditrisk.reporting_unit u
+         WHERE u.division_code = t.division_code AND u.kind = 'market_regulation'
+           AND u.active_from <= check_end AND (u.active_to IS NULL OR u.active_to > check_end);
+        IF n <> 1 THEN
+            RAISE EXCEPTION 'no single reporting unit for the outcomes of spot-check task %', task
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = format('%s market-regulation units of division %s are active on %s.', n, t.division_code, check_end),
+                      HINT = 'Give the unit that reports the outcome: record_spot_check_outcome(..., reported_by => ''<unit code>'').';
+        END IF;
+    END IF;
     INSERT INTO creditrisk.spot_check (uscc, check_date, outcome, refused, reported_by)
-    VALUES (uscc, check_end, outcome, refused, coalesce(reported_by, t.division_code || ' spot-check task ' || t.id))
+    VALUES (uscc, check_end, outcome, refused, reported_by)
     RETURNING id INTO sc;
     UPDATE creditrisk.spot_check_draw x
        SET check_end = record_spot_check_outcome.check_end, outcome = record_spot_check_outcome.outcome,
@@ -916,7 +931,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION creditrisk.record_spot_check_outcome(bigint, creditrisk.uscc, date, text, boolean, text) IS
-    'Records a drawn enterprise''s inspection outcome (录入检查结果): creates the spot_check record the indicators read and sets the publication deadline, publication_working_days working days after the check (add_working_days; provisional for a year whose schedule is not loaded)';
+    'Records a drawn enterprise''s inspection outcome (录入检查结果): creates the spot_check record the indicators read (reported by reported_by, by default the organising division''s one market-regulation reporting unit) and sets the publication deadline, publication_working_days working days after the check (add_working_days; provisional for a year whose schedule is not loaded)';
 
 -- ---------------------------------------------------------------------------
 -- Reports

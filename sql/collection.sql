@@ -2,6 +2,7 @@
 -- a valid insert each and every rejected form with its exact error; a batch
 -- with one bad row loads nothing.
 SET search_path = creditrisk, public;
+\i sql/include/units.psql
 \set SHOW_CONTEXT never
 SET datestyle = 'ISO, YMD';
 SET timezone = 'Asia/Shanghai';

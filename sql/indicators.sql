@@ -4,6 +4,7 @@
 -- extension/indicator-definitions.sql; reproducibility of a past date;
 -- indicators_to_sql() and its errors.
 SET search_path = creditrisk, public;
+\i sql/include/units.psql
 \set SHOW_CONTEXT never
 SET datestyle = 'ISO, YMD';
 SET timezone = 'Asia/Shanghai';

@@ -8,6 +8,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS creditrisk CASCADE;
 CREATE EXTENSION creditrisk;
 RESET client_min_messages;
+\i sql/include/units.psql
 SET search_path = creditrisk, public;
 -- (BYPASSRLS: the tables are closed by row-level security until roles are enrolled;
 -- stored SQL runs with its author's rights, policies included)

@@ -2,6 +2,7 @@
 -- data; "not in the future" is checked when a record is entered, not when a
 -- dump is restored.
 SET search_path = creditrisk, public;
+\i sql/include/units.psql
 \set SHOW_CONTEXT never
 SET datestyle = 'ISO, YMD';
 SET timezone = 'Asia/Shanghai';

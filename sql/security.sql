@@ -67,6 +67,7 @@ SELECT creditrisk.score('reference-v1', '{}'::jsonb) > 0 AS scored,
        (SELECT count(*) > 0 FROM creditrisk.score_explain('reference-v1', '{}'::jsonb)) AS explained;
 -- ... nor for the indicator engine and the monthly run, whose SQL (the
 -- catalogue's definitions, the override rules) compares text with text
+\i sql/include/units.psql
 INSERT INTO creditrisk.enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
 VALUES ('91411622MA40000A13', '西华县示例食品有限公司', '411622', 'C1391', 3, '2015-03-02', 'u');
 INSERT INTO creditrisk.complaint (uscc, received_date, kind, reported_by)

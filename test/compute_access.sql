@@ -5,6 +5,7 @@
 BEGIN;
 SELECT plan(8);
 SET LOCAL search_path = creditrisk, tap, public;
+\ir ../sql/include/units.psql
 
 INSERT INTO enterprise (uscc, name, division_code, industry_code, entity_type, established_date,
                         registered_capital, paid_in_capital, reported_by)

@@ -18,8 +18,8 @@ SELECT lives_ok('SELECT creditrisk.create_roles()', 'create_roles() creates the 
 SELECT lives_ok('SELECT creditrisk.create_roles()', 'create_roles() again changes nothing and fails on nothing');
 SELECT is((SELECT array_agg(rolname::text ORDER BY rolname) FROM pg_roles
             WHERE rolname LIKE 'creditrisk\_%' AND NOT rolcanlogin AND NOT rolsuper AND NOT rolbypassrls),
-          '{creditrisk_admin,creditrisk_analyst,creditrisk_auditor,creditrisk_owner,creditrisk_partner}',
-          'five NOLOGIN group roles, none SUPERUSER or BYPASSRLS');
+          '{creditrisk_admin,creditrisk_analyst,creditrisk_auditor,creditrisk_loader,creditrisk_owner,creditrisk_partner}',
+          'six NOLOGIN group roles, none SUPERUSER or BYPASSRLS');
 SELECT is_empty($$ SELECT c.oid::regclass FROM pg_class c
                     WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind IN ('r', 'v', 'm')
                       AND c.relowner <> 'creditrisk_owner'::regrole $$,

@@ -25,6 +25,7 @@ createdb $src && createdb $dst
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 SET search_path = creditrisk;
 SELECT model_copy('reference-v1', 'dump-cls');
 SELECT model_publish('dump-cls');

@@ -21,6 +21,7 @@ createdb $db
 psql -X -q -v ON_ERROR_STOP=1 -d $db -v n=$n_ent >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 -- A one-indicator model whose value depends on the enterprise and the date,
 -- so that every month changes many rows.
 SELECT creditrisk.model_import(jsonb_build_object('format', 'creditrisk-model/1', 'key', 'concurrent-test', 'status', 'published',

@@ -19,6 +19,7 @@ createdb $src && createdb $dst
 tiny=$(cat test/fixtures/tiny-model.json)
 psql -X -q -v ON_ERROR_STOP=1 -d $src -v tiny="$tiny" >/dev/null <<'SQL'
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 SET search_path = creditrisk;
 SELECT model_import(:'tiny'::jsonb, 'dump-v1');
 SELECT model_publish('dump-v1');

@@ -24,6 +24,7 @@ createdb $src
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null 2>&1 <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 \set n 300
 \set as_of 2026-10-31
 \i sample/generate.sql

@@ -25,6 +25,7 @@ createdb $src
 tiny=$(cat test/fixtures/tiny-model.json)
 setup=$(psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d $src -v tiny="$tiny" 2>&1 <<'SQL'
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 SET search_path = creditrisk;
 SELECT model_import(:'tiny'::jsonb, 'par-v1');
 SELECT model_publish('par-v1');

@@ -58,6 +58,7 @@ psql -X -q -v ON_ERROR_STOP=1 >/dev/null 2>"$dir/setup.err" <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION pgaudit;
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 -- The group roles: creditrisk.create_roles() when the extension has it.
 DO $$
 BEGIN

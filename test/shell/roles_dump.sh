@@ -33,6 +33,7 @@ createdb $src && createdb $dst
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 SET search_path = creditrisk;
 INSERT INTO enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
 VALUES ('91411622MA40000A13', '西华县示例食品有限公司', '411622', 'C1391', 3, '2015-03-02', 'u'),

@@ -23,6 +23,7 @@ createdb $db
 psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 INSERT INTO creditrisk.enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
 SELECT (b || c)::creditrisk.uscc, '企业 ' || i, '411622', 'F5211', 3, '2015-01-01', 'test'
   FROM generate_series(1, 2) i

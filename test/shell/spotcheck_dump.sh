@@ -27,6 +27,7 @@ for d in $src $dst $dstj; do dropdb --if-exists $d >/dev/null 2>&1; createdb $d;
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 SET search_path = creditrisk;
 CREATE FUNCTION pg_temp.uscc(n integer, division text) RETURNS creditrisk.uscc LANGUAGE sql AS $$
     SELECT (b || c)::creditrisk.uscc

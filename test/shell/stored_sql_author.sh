@@ -32,6 +32,7 @@ createdb $src && createdb $dst && createdb $dst2
 tiny=$(cat test/fixtures/tiny-model.json)
 setup_out=$(psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d $src -v tiny="$tiny" 2>&1 <<'SQL'
 CREATE EXTENSION creditrisk;
+\i sql/include/units.psql
 CREATE SCHEMA ma AUTHORIZATION regress_ma;
 GRANT USAGE ON SCHEMA creditrisk TO regress_ma;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO regress_ma;

@@ -1,0 +1,229 @@
+-- ===========================================================================
+-- Reporting units (报送单位, issue 14; since 1.5): the register of the units
+-- that report credit records, referenced by every record instead of free
+-- text.
+--
+-- Every record's reported_by is the code of a unit on this register (a
+-- foreign key, DEFERRABLE so that a bulk load can register the units it
+-- meets before it commits); the unit must be active on the record's date
+-- (the trigger reporting_unit_check, attached to every record table in
+-- collection.sql, with the table's date); a loader (enrolled with kind
+-- 'loader', see security.sql) reports only as a unit whose reporter_role it
+-- is a member of, and sees and changes only that unit's records.
+--
+-- A unit has a division (行政区划), so that it falls in a jurisdiction like
+-- everything else: every enrolled role reads the whole register (it names
+-- government units, not enterprises), each writes the units of its own
+-- jurisdiction (create_roles()).
+--
+-- The 1.4 -> 1.5 update registers one unit per distinct spelling found in
+-- the records (reporting_units_from_records()), flagged needs_review; a
+-- bureau then merges the spellings of one unit (reporting_unit_merge()).
+-- ===========================================================================
+
+CREATE TABLE creditrisk.reporting_unit (
+    code          text PRIMARY KEY
+                  CONSTRAINT reporting_unit_code_format
+                  CHECK (code <> '' AND code !~ '[[:cntrl:]]' AND length(code) <= 200),
+    name          text NOT NULL CONSTRAINT reporting_unit_name_nonempty CHECK (name <> ''),
+    bureau        text NOT NULL CONSTRAINT reporting_unit_bureau_nonempty CHECK (bureau <> ''),
+    division_code creditrisk.division_code NOT NULL,
+    kind          text NOT NULL
+                  CONSTRAINT reporting_unit_kind_valid
+                  CHECK (kind IN ('market_regulation', 'other_department', 'court', 'platform', 'unknown')),
+    active_from   date NOT NULL DEFAULT '-infinity'
+                  CONSTRAINT reporting_unit_active_from_finite CHECK (active_from < 'infinity'),
+    active_to     date
+                  CONSTRAINT reporting_unit_active_to_finite CHECK (pg_catalog.isfinite(active_to)),
+    reporter_role name,
+    needs_review  boolean NOT NULL DEFAULT false,
+    note          text NOT NULL DEFAULT '',
+    recorded_at   timestamptz NOT NULL,
+    CONSTRAINT reporting_unit_active_period CHECK (active_to > active_from)
+);
+CREATE INDEX reporting_unit_division_idx ON creditrisk.reporting_unit (division_code);
+COMMENT ON TABLE creditrisk.reporting_unit IS
+    'Reporting units (报送单位): the departments and platforms that report credit records, each with its bureau, division, kind, active period and the role whose members may report as it; every record''s reported_by is a code of this register';
+COMMENT ON COLUMN creditrisk.reporting_unit.code IS
+    'The unit''s code, as records name it in reported_by (e.g. 411622-scjgj): not empty, no control characters, at most 200 characters (a spelling registered by the 1.5 update is kept as it was, blanks included)';
+COMMENT ON COLUMN creditrisk.reporting_unit.name IS 'The unit''s name (单位名称), e.g. 西华县市场监督管理局登记注册股';
+COMMENT ON COLUMN creditrisk.reporting_unit.bureau IS 'The bureau or department the unit belongs to (所属部门), e.g. 西华县市场监督管理局';
+COMMENT ON COLUMN creditrisk.reporting_unit.division_code IS
+    'The division (行政区划) the unit belongs to: its jurisdiction decides who may register or change it';
+COMMENT ON COLUMN creditrisk.reporting_unit.kind IS
+    'market_regulation (市场监管部门), other_department (其他行政机关), court (人民法院), platform (信用平台、热线、公示系统、舆情监测), unknown (registered from a spelling, to review)';
+COMMENT ON COLUMN creditrisk.reporting_unit.active_from IS
+    'First day the unit exists and may report (-infinity: always); a record dated before it is refused';
+COMMENT ON COLUMN creditrisk.reporting_unit.active_to IS
+    'First day the unit no longer exists (merged or abolished; exclusive; NULL: still active); a record dated on or after it is refused';
+COMMENT ON COLUMN creditrisk.reporting_unit.reporter_role IS
+    'The role whose members may report as this unit when enrolled as loaders (报送人员): a login or a group role; NULL: no loader may (administrators and superusers still can)';
+COMMENT ON COLUMN creditrisk.reporting_unit.needs_review IS
+    'Registered automatically from a spelling found in the records (the 1.5 update, reporting_units_from_records()): name, bureau, division and kind are guesses to review';
+COMMENT ON COLUMN creditrisk.reporting_unit.note IS 'Free note (e.g. what a merged spelling became)';
+
+SELECT creditrisk.keep_history('creditrisk.reporting_unit');
+
+-- ---------------------------------------------------------------------------
+-- The check on every record table: the unit is active on the record's date,
+-- and a loader reports only as its own unit.  One query per statement over
+-- the statement's new rows (a transition table), so a bulk load pays one
+-- hash join, not a lookup per row.  TG_ARGV[0] is the record's date as an
+-- expression over the new row n (fixed when the trigger is created by the
+-- install script).  A row whose unit is not on the register is left to the
+-- foreign key (which a bulk load may defer to its commit).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.reporting_unit_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+DECLARE
+    bad record;
+BEGIN
+    -- a loader reports only as a unit whose reporter role it is a member of
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+       AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles g
+                    WHERE g.rolname = 'creditrisk_loader' AND pg_catalog.pg_has_role(g.oid, 'MEMBER')) THEN
+        SELECT n.reported_by AS unit, u.reporter_role INTO bad
+          FROM new_rows n
+          LEFT JOIN creditrisk.reporting_unit u ON u.code = n.reported_by
+         WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                            WHERE r.rolname = u.reporter_role AND pg_catalog.pg_has_role(r.oid, 'MEMBER'))
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'role "%" may not report as unit "%"', current_user, bad.unit
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = CASE WHEN bad.reporter_role IS NULL
+                                    THEN format('A loader reports only as its own unit; no loader may report as "%s" (its reporter_role is not set).', bad.unit)
+                                    ELSE format('A loader reports only as its own unit; the members of role "%s" may report as "%s".', bad.reporter_role, bad.unit) END,
+                      HINT = 'Give your own unit''s code in reported_by; a unit''s reporter_role is set in creditrisk.reporting_unit by an administrator of its jurisdiction.',
+                      TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
+        END IF;
+    END IF;
+    -- the unit is active on the record's date
+    EXECUTE format($q$
+        SELECT n.reported_by AS unit, (%1$s) AS day, u.active_from, u.active_to, u.name
+          FROM new_rows n
+          JOIN creditrisk.reporting_unit u ON u.code OPERATOR(pg_catalog.=) n.reported_by
+         WHERE (%1$s) OPERATOR(pg_catalog.<) u.active_from OR (%1$s) OPERATOR(pg_catalog.>=) u.active_to
+         LIMIT 1$q$, TG_ARGV[0]) INTO bad;
+    IF bad.unit IS NOT NULL THEN
+        RAISE EXCEPTION 'reporting unit "%" was not active on %', bad.unit, bad.day
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('%s (%s) is active from %s%s; the record of %s.%s is dated %s (%s).',
+                                  bad.unit, bad.name, bad.active_from,
+                                  CASE WHEN bad.active_to IS NULL THEN ' on' ELSE ' until the day before ' || bad.active_to END,
+                                  TG_TABLE_SCHEMA, TG_TABLE_NAME, bad.day, TG_ARGV[0]),
+                  HINT = 'Report the record as the unit that existed on that date (its predecessor or successor), or correct the unit''s active period in creditrisk.reporting_unit.',
+                  TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_check() IS
+    'Trigger (per statement, over its new rows): each record''s reporting unit (报送单位) is active on the record''s date (the argument: the date as an expression over the row n), and a loader reports only as a unit whose reporter_role it is a member of';
+
+-- ---------------------------------------------------------------------------
+-- Registering the spellings of free text as units (the 1.5 update; a bulk
+-- load of legacy data with its foreign keys deferred).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.reporting_units_from_records() RETURNS bigint
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+DECLARE
+    t text;
+    q text := '';
+    n bigint;
+BEGIN
+    -- every table whose reported_by references the register
+    FOR t IN SELECT r.relname
+               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
+              WHERE c.contype = 'f' AND c.confrelid = 'creditrisk.reporting_unit'::regclass
+              ORDER BY 1
+    LOOP
+        q := q || CASE WHEN q = '' THEN '' ELSE ' UNION ALL ' END
+               || CASE WHEN t = 'enterprise' THEN
+                      'SELECT x.reported_by, x.division_code FROM creditrisk.enterprise x'
+                  WHEN t = 'related_party_link' THEN
+                      'SELECT x.reported_by, e.division_code FROM creditrisk.related_party_link x '
+                      'LEFT JOIN creditrisk.enterprise e ON e.uscc = x.from_uscc'
+                  ELSE
+                      format('SELECT x.reported_by, e.division_code FROM creditrisk.%I x '
+                             'LEFT JOIN creditrisk.enterprise e ON e.uscc = x.uscc', t) END;
+    END LOOP;
+    IF q = '' THEN
+        RETURN 0;
+    END IF;
+    -- the unit's division: the narrowest division holding every enterprise it
+    -- reported on (a county, a city, else the province); kind from its name
+    EXECUTE format($q$
+        INSERT INTO creditrisk.reporting_unit (code, name, bureau, division_code, kind, needs_review, note)
+        SELECT s.reported_by, s.reported_by, s.reported_by,
+               CASE WHEN s.lo IS NULL THEN '410000'
+                    WHEN s.lo = s.hi THEN s.lo
+                    WHEN left(s.lo, 4) = left(s.hi, 4) THEN left(s.lo, 4) || '00'
+                    ELSE left(s.lo, 2) || '0000' END,
+               CASE WHEN s.reported_by ~ '(市场监督管理局|市场监管局|市监局|工商行政管理局|工商局|质量技术监督局)' THEN 'market_regulation'
+                    WHEN s.reported_by ~ '法院' THEN 'court'
+                    WHEN s.reported_by ~ '(平台|热线|系统|中心|监测|网站)' THEN 'platform'
+                    WHEN s.reported_by ~ '(局|厅|委员会|办公室|政府|部)$' THEN 'other_department'
+                    ELSE 'unknown' END,
+               true, 'registered from the spelling found in the records'
+          FROM (SELECT r.reported_by, min(r.division_code) AS lo, max(r.division_code) AS hi
+                  FROM (%s) r
+                 WHERE r.reported_by IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM creditrisk.reporting_unit u WHERE u.code = r.reported_by)
+                 GROUP BY r.reported_by) s
+        ON CONFLICT (code) DO NOTHING$q$, q);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_units_from_records() IS
+    'Registers every reported_by spelling found in the records and not yet on the register as a reporting unit (报送单位) flagged needs_review: its code, name and bureau the spelling, its division the narrowest holding every enterprise it reported on, its kind guessed from the name; returns how many. Used by the 1.5 update; after a bulk load with SET CONSTRAINTS ALL DEFERRED, before COMMIT';
+
+-- Merging the spellings of one unit: the records of unit "spelling" are
+-- reported by "target" from now on (each change keeps the old version in the
+-- table's history), and the spelling's unit ends.
+CREATE FUNCTION creditrisk.reporting_unit_merge(spelling text, target text) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+#variable_conflict use_variable
+DECLARE
+    t text;
+    n bigint;
+    total bigint := 0;
+BEGIN
+    IF spelling IS NULL OR target IS NULL OR spelling = target THEN
+        RAISE EXCEPTION 'reporting_unit_merge() needs two different unit codes'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'For example SELECT creditrisk.reporting_unit_merge(''西华县市监局'', ''411622-scjgj'');';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.reporting_unit u WHERE u.code = spelling) THEN
+        RAISE EXCEPTION 'reporting unit "%" is not on the register', spelling
+            USING ERRCODE = 'undefined_object', HINT = 'SELECT code, name FROM creditrisk.reporting_unit WHERE needs_review ORDER BY code;';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.reporting_unit u WHERE u.code = target) THEN
+        RAISE EXCEPTION 'reporting unit "%" is not on the register', target
+            USING ERRCODE = 'undefined_object', HINT = 'Register the unit first: INSERT INTO creditrisk.reporting_unit (code, name, bureau, division_code, kind) VALUES (...);';
+    END IF;
+    FOR t IN SELECT r.relname
+               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
+              WHERE c.contype = 'f' AND c.confrelid = 'creditrisk.reporting_unit'::regclass
+              ORDER BY 1
+    LOOP
+        EXECUTE format('UPDATE creditrisk.%I SET reported_by = $1 WHERE reported_by = $2', t) USING target, spelling;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        total := total + n;
+    END LOOP;
+    UPDATE creditrisk.reporting_unit u
+       SET needs_review = false,
+           note = pg_catalog.btrim(u.note || CASE WHEN u.note = '' THEN '' ELSE '; ' END || 'merged into ' || target || ' (' || total || ' records)')
+     WHERE u.code = spelling;
+    RETURN total;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_merge(text, text) IS
+    'Moves every record reported as unit "spelling" to unit "target" (a spelling of the same unit; the replaced versions stay in the histories) and notes the merge on the spelling''s unit; returns how many records moved; the caller needs UPDATE on the record tables (row-level security applies)';
+
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.reporting_unit', '');
+
+REVOKE ALL ON TABLE creditrisk.reporting_unit FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.reporting_unit_check(), creditrisk.reporting_units_from_records(),
+                       creditrisk.reporting_unit_merge(text, text) FROM PUBLIC;
