@@ -34,6 +34,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              security, sharing agreements, the view guard
 #   calendar.sql               working days: holiday schedules, deadlines
 #   divisions.sql              Henan's administrative divisions: names, levels
+#   disclosure.sql             双公示: deadlines of licences and penalties per
+#                              reporting unit, the units' evaluation
 #   supervision.sql            spot-check tasks, verifiable draws, inspectors,
 #                              outcomes, licensing review, coverage
 #   audit.sql                  accountability: change log, append-only history,
@@ -51,6 +53,7 @@ INSTALL_SOURCES = \
 	extension/security.sql \
 	extension/calendar.sql \
 	extension/divisions.sql \
+	extension/disclosure.sql \
 	extension/supervision.sql \
 	extension/audit.sql
 

@@ -108,7 +108,19 @@ CREATE TABLE creditrisk.licence (
           CONSTRAINT licence_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
+    -- 双公示 (since 1.5; after recorded_at, where the 1.5 update adds them)
+    decision_date        date,
+    platform_reported_on date,
+    published_on         date,
+    withdrawn_on         date,
     CONSTRAINT licence_valid_to_after_from CHECK (valid_to >= valid_from),
+    CONSTRAINT licence_reported_after_decision CHECK (platform_reported_on >= decision_date),
+    CONSTRAINT licence_published_after_decision CHECK (published_on >= decision_date),
+    CONSTRAINT licence_withdrawn_after_decision CHECK (withdrawn_on >= decision_date),
+    CONSTRAINT licence_decision_date_finite CHECK (pg_catalog.isfinite(decision_date)),
+    CONSTRAINT licence_platform_reported_on_finite CHECK (pg_catalog.isfinite(platform_reported_on)),
+    CONSTRAINT licence_published_on_finite CHECK (pg_catalog.isfinite(published_on)),
+    CONSTRAINT licence_withdrawn_on_finite CHECK (pg_catalog.isfinite(withdrawn_on)),
     CONSTRAINT licence_revoked_after_from CHECK (revoked_date >= valid_from),
     CONSTRAINT licence_valid_from_finite CHECK (pg_catalog.isfinite(valid_from)),
     CONSTRAINT licence_valid_to_finite CHECK (pg_catalog.isfinite(valid_to)),
@@ -120,6 +132,15 @@ COMMENT ON TABLE creditrisk.licence IS 'Administrative licences (行政许可): 
 COMMENT ON COLUMN creditrisk.licence.valid_to IS
     'End of validity: the licence is valid on the days before it, [valid_from, valid_to); NULL = open-ended';
 COMMENT ON COLUMN creditrisk.licence.kind IS 'Kind of licence (e.g. food business licence), used to match renewals';
+COMMENT ON COLUMN creditrisk.licence.decision_date IS
+    'Date of the licensing decision (许可决定日期), from which the 双公示 deadline runs (7 working days); NULL for licences loaded before 1.5 until filled in';
+COMMENT ON COLUMN creditrisk.licence.revoked_date IS
+    'The licence (or its licensing decision) was revoked (撤销、吊销) on this day; a decision already reported to the credit platform must be withdrawn within 3 working days';
+COMMENT ON COLUMN creditrisk.licence.platform_reported_on IS
+    'Day the reporting unit reported the decision to the credit platform (报送信用平台日期; 双公示: within 7 working days of the decision); NULL = not yet reported';
+COMMENT ON COLUMN creditrisk.licence.published_on IS 'Day the decision was published (公示日期) on the credit platform or website; NULL = not yet published';
+COMMENT ON COLUMN creditrisk.licence.withdrawn_on IS
+    'Day the published decision was withdrawn (撤下): after a revocation within 3 working days; a withdrawal without revocation marks an erroneous report';
 
 CREATE TABLE creditrisk.penalty (
     id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -137,7 +158,20 @@ CREATE TABLE creditrisk.penalty (
           CONSTRAINT penalty_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
     received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at        timestamptz NOT NULL,
+    -- 双公示 (since 1.5; after recorded_at, where the 1.5 update adds them)
+    revoked_on           date,
+    platform_reported_on date,
+    published_on         date,
+    withdrawn_on         date,
     CONSTRAINT penalty_publicity_after_decision CHECK (publicity_end_date >= decision_date),
+    CONSTRAINT penalty_revoked_after_decision CHECK (revoked_on >= decision_date),
+    CONSTRAINT penalty_reported_after_decision CHECK (platform_reported_on >= decision_date),
+    CONSTRAINT penalty_published_after_decision CHECK (published_on >= decision_date),
+    CONSTRAINT penalty_withdrawn_after_decision CHECK (withdrawn_on >= decision_date),
+    CONSTRAINT penalty_revoked_on_finite CHECK (pg_catalog.isfinite(revoked_on)),
+    CONSTRAINT penalty_platform_reported_on_finite CHECK (pg_catalog.isfinite(platform_reported_on)),
+    CONSTRAINT penalty_published_on_finite CHECK (pg_catalog.isfinite(published_on)),
+    CONSTRAINT penalty_withdrawn_on_finite CHECK (pg_catalog.isfinite(withdrawn_on)),
     CONSTRAINT penalty_decision_date_finite CHECK (pg_catalog.isfinite(decision_date)),
     CONSTRAINT penalty_fine_amount_finite CHECK (fine_amount OPERATOR(pg_catalog.<>) 'NaN'::numeric),
     CONSTRAINT penalty_publicity_end_date_finite CHECK (pg_catalog.isfinite(publicity_end_date)),
@@ -148,6 +182,13 @@ COMMENT ON TABLE creditrisk.penalty IS 'Administrative penalties (行政处罚),
 COMMENT ON COLUMN creditrisk.penalty.fine_amount IS 'Fine and confiscation, 10,000 CNY';
 COMMENT ON COLUMN creditrisk.penalty.publicity_end_date IS 'Actual end of publicity (公示期满), earlier when repaired (信用修复)';
 COMMENT ON COLUMN creditrisk.penalty.field IS 'Field: food, drugs, special_equipment (通用+专业 key fields) or other';
+COMMENT ON COLUMN creditrisk.penalty.revoked_on IS
+    'The penalty decision was revoked (行政处罚决定被撤销: on review, by a court) on this day; a decision already reported must be withdrawn within 3 working days';
+COMMENT ON COLUMN creditrisk.penalty.platform_reported_on IS
+    'Day the reporting unit reported the decision to the credit platform (报送信用平台日期; 双公示: within 7 working days of the decision); NULL = not yet reported';
+COMMENT ON COLUMN creditrisk.penalty.published_on IS 'Day the decision was published (公示日期) on the credit platform or website; NULL = not yet published';
+COMMENT ON COLUMN creditrisk.penalty.withdrawn_on IS
+    'Day the published decision was withdrawn (撤下): after a revocation within 3 working days; a withdrawal without revocation marks an erroneous report';
 
 CREATE TABLE creditrisk.spot_check (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -547,8 +588,10 @@ DECLARE
 BEGIN
     FOR c IN
         SELECT t, cols
-          FROM (VALUES ('enterprise', ARRAY['established_date']), ('licence', ARRAY['revoked_date']),
-                       ('penalty', ARRAY['decision_date']), ('spot_check', ARRAY['check_date']),
+          FROM (VALUES ('enterprise', ARRAY['established_date']),
+                       ('licence', ARRAY['revoked_date', 'decision_date', 'platform_reported_on', 'published_on', 'withdrawn_on']),
+                       ('penalty', ARRAY['decision_date', 'revoked_on', 'platform_reported_on', 'published_on', 'withdrawn_on']),
+                       ('spot_check', ARRAY['check_date']),
                        ('complaint', ARRAY['received_date']), ('abnormal_listing', ARRAY['listed_date', 'removed_date']),
                        ('serious_dishonesty_listing', ARRAY['listed_date', 'removed_date']),
                        ('judgment_debtor_listing', ARRAY['listed_date', 'removed_date']),

@@ -309,6 +309,10 @@ BEGIN
         TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
     GRANT INSERT, UPDATE, DELETE ON creditrisk.reporting_unit TO creditrisk_admin;
 
+    -- the working-day calendar (reference data): the 双公示 deadlines and the
+    -- spot checks' publication deadlines are counted with it, by the caller
+    GRANT SELECT ON creditrisk.calendar_day TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
+
     -- loader (报送人员): reads the register of its jurisdiction, and reads,
     -- reports, corrects and withdraws the records of its own reporting unit
     -- (the policies own_unit below; reporting_unit_check() refuses a record

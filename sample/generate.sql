@@ -728,7 +728,7 @@ SELECT s.uscc, s.listed,
 -- ---------------------------------------------------------------------------
 \echo [9/16] penalties
 INSERT INTO creditrisk.penalty (uscc, decision_number, decision_date, severity, fine_amount, publicity_end_date,
-                                field, reported_by, received_at)
+                                field, reported_by, received_at, platform_reported_on, published_on)
 SELECT t.uscc,
        format('%s〔%s〕%s号', t.prefix, extract(year FROM t.ddate)::int,
               row_number() OVER (PARTITION BY t.prefix, extract(year FROM t.ddate) ORDER BY t.ddate, t.uscc, t.key)),
@@ -745,9 +745,15 @@ SELECT t.uscc,
        creditrisk_sample.recv(t.ddate,
                               CASE WHEN creditrisk_sample.u(t.key, 65) < 0.9 THEN 1 + floor(creditrisk_sample.u(t.key, 66) * 8)::int
                                    ELSE 9 + floor(creditrisk_sample.u(t.key, 66) * 17)::int END,
-                              creditrisk_sample.u(t.key, 67))
+                              creditrisk_sample.u(t.key, 67)),
+       -- 双公示: reported to the credit platform (and published) the day it arrived here, once that is past
+       t.rep, t.rep
   FROM (
     SELECT s.*,
+           CASE WHEN s.ddate + CASE WHEN creditrisk_sample.u(s.key, 65) < 0.9 THEN 1 + floor(creditrisk_sample.u(s.key, 66) * 8)::int
+                                    ELSE 9 + floor(creditrisk_sample.u(s.key, 66) * 17)::int END <= :asof
+                THEN s.ddate + CASE WHEN creditrisk_sample.u(s.key, 65) < 0.9 THEN 1 + floor(creditrisk_sample.u(s.key, 66) * 8)::int
+                                    ELSE 9 + floor(creditrisk_sample.u(s.key, 66) * 17)::int END END AS rep,
            CASE s.severity
                 WHEN 'minor' THEN CASE WHEN creditrisk_sample.u(s.key, 60) < 0.5 THEN 0
                                        ELSE round(exp(ln(0.02) + creditrisk_sample.u(s.key, 61) * ln(25))::numeric, 2) END
@@ -1076,7 +1082,8 @@ SELECT s.uscc, s.pdate,
 -- a few are revoked.
 -- ---------------------------------------------------------------------------
 \echo [15/16] licences
-INSERT INTO creditrisk.licence (uscc, licence_number, kind, valid_from, valid_to, revoked_date, reported_by, received_at)
+INSERT INTO creditrisk.licence (uscc, licence_number, kind, valid_from, valid_to, revoked_date, reported_by, received_at,
+                                decision_date, platform_reported_on, published_on)
 SELECT s.uscc,
        CASE WHEN s.prefix IS NULL THEN s.uscc::text || lpad((k + 1)::text, 3, '0') || 'V'
             ELSE s.prefix || s.division_code || lpad(((s.id * 7919 + k * 104729) % 1000000)::text, 6, '0') END,
@@ -1085,7 +1092,13 @@ SELECT s.uscc,
             THEN creditrisk_sample.day(v.vf, least(coalesce(v.vt, :asof), :asof), creditrisk_sample.u(s.id, 156)) END,
        s.dept,
        creditrisk_sample.recv(v.vf, 1 + floor(creditrisk_sample.u(s.id * 32 + k, 157) * 10)::int,
-                              creditrisk_sample.u(s.id * 32 + k, 158))
+                              creditrisk_sample.u(s.id * 32 + k, 158)),
+       -- 双公示: decided on the first day of validity, reported (and published) the day it arrived here
+       v.vf,
+       CASE WHEN v.vf + 1 + floor(creditrisk_sample.u(s.id * 32 + k, 157) * 10)::int <= :asof
+            THEN v.vf + 1 + floor(creditrisk_sample.u(s.id * 32 + k, 157) * 10)::int END,
+       CASE WHEN v.vf + 1 + floor(creditrisk_sample.u(s.id * 32 + k, 157) * 10)::int <= :asof
+            THEN v.vf + 1 + floor(creditrisk_sample.u(s.id * 32 + k, 157) * 10)::int END
   FROM (
     SELECT a.*,
            CASE WHEN a.years IS NULL THEN 1
