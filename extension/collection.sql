@@ -416,6 +416,80 @@ COMMENT ON TABLE creditrisk.domain_risk_class IS
     'Professional (domain) risk classes (专业风险分类) for food, drugs, special equipment and other key fields, fused with the general class (通用+专业, art. 16); the latest assessment on or before a date applies';
 
 -- ---------------------------------------------------------------------------
+-- Record kinds the work plan names besides art. 7's (item 一; since 1.5):
+-- administrative enforcement (行政强制), confirmation (行政确认) and rewards
+-- (行政奖励, a positive signal).
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.enforcement (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    decision_number text NOT NULL CONSTRAINT enforcement_decision_number_nonempty CHECK (decision_number <> ''),
+    decision_date   date NOT NULL,
+    measure         text NOT NULL
+                    CONSTRAINT enforcement_measure_valid
+                    CHECK (measure IN ('seal_up', 'seizure', 'freeze', 'execution', 'other')),
+    lifted_date     date,
+    reported_by     text NOT NULL CONSTRAINT enforcement_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT enforcement_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at     timestamptz NOT NULL,
+    CONSTRAINT enforcement_lifted_after_decision CHECK (lifted_date >= decision_date),
+    CONSTRAINT enforcement_decision_date_finite CHECK (pg_catalog.isfinite(decision_date)),
+    CONSTRAINT enforcement_lifted_date_finite CHECK (pg_catalog.isfinite(lifted_date)),
+    CONSTRAINT enforcement_received_at_finite CHECK (pg_catalog.isfinite(received_at))
+);
+CREATE INDEX enforcement_uscc_idx ON creditrisk.enforcement (uscc, decision_date);
+COMMENT ON TABLE creditrisk.enforcement IS
+    'Administrative enforcement (行政强制): compulsory measures and enforcement against the enterprise, from the decision until lifted';
+COMMENT ON COLUMN creditrisk.enforcement.measure IS
+    'seal_up (查封场所、设施或者财物), seizure (扣押财物), freeze (冻结存款、汇款), execution (强制执行: 加处罚款或滞纳金、划拨、拍卖), other';
+COMMENT ON COLUMN creditrisk.enforcement.lifted_date IS 'Day the measure was lifted (解除) or the enforcement completed; NULL = in force';
+
+CREATE TABLE creditrisk.confirmation (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    decision_number text NOT NULL DEFAULT '',
+    kind            text NOT NULL CONSTRAINT confirmation_kind_nonempty CHECK (kind <> ''),
+    confirmed_date  date NOT NULL,
+    valid_to        date,
+    reported_by     text NOT NULL CONSTRAINT confirmation_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT confirmation_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at     timestamptz NOT NULL,
+    CONSTRAINT confirmation_valid_to_after_confirmed CHECK (valid_to > confirmed_date),
+    CONSTRAINT confirmation_confirmed_date_finite CHECK (pg_catalog.isfinite(confirmed_date)),
+    CONSTRAINT confirmation_valid_to_finite CHECK (pg_catalog.isfinite(valid_to)),
+    CONSTRAINT confirmation_received_at_finite CHECK (pg_catalog.isfinite(received_at))
+);
+CREATE INDEX confirmation_uscc_idx ON creditrisk.confirmation (uscc, confirmed_date);
+COMMENT ON TABLE creditrisk.confirmation IS
+    'Administrative confirmations (行政确认): a status or fact the authority confirmed for the enterprise (e.g. 高新技术企业认定, 纳税信用A级), valid from the confirmation until valid_to';
+COMMENT ON COLUMN creditrisk.confirmation.kind IS 'What was confirmed (确认事项), as the authority names it';
+COMMENT ON COLUMN creditrisk.confirmation.valid_to IS 'First day the confirmation no longer holds (exclusive); NULL = open-ended';
+
+CREATE TABLE creditrisk.reward (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    title           text NOT NULL CONSTRAINT reward_title_nonempty CHECK (title <> ''),
+    level           text NOT NULL CONSTRAINT reward_level_valid CHECK (level IN ('national', 'provincial', 'city', 'county')),
+    award_date      date NOT NULL,
+    revoked_date    date,
+    reported_by     text NOT NULL CONSTRAINT reward_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT reward_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at     timestamptz NOT NULL,
+    CONSTRAINT reward_revoked_after_award CHECK (revoked_date >= award_date),
+    CONSTRAINT reward_award_date_finite CHECK (pg_catalog.isfinite(award_date)),
+    CONSTRAINT reward_revoked_date_finite CHECK (pg_catalog.isfinite(revoked_date)),
+    CONSTRAINT reward_received_at_finite CHECK (pg_catalog.isfinite(received_at))
+);
+CREATE INDEX reward_uscc_idx ON creditrisk.reward (uscc, award_date);
+COMMENT ON TABLE creditrisk.reward IS
+    'Administrative rewards (行政奖励): honours and awards the enterprise received (守信激励), a positive credit signal; revoked_date when withdrawn';
+COMMENT ON COLUMN creditrisk.reward.level IS 'Level of the awarding authority: national, provincial, city, county';
+COMMENT ON COLUMN creditrisk.reward.revoked_date IS 'Day the reward was revoked (撤销); it no longer counts from then';
+
+-- ---------------------------------------------------------------------------
 -- Indicator values computed elsewhere, loaded directly (by USCC, date and
 -- indicator code), to be scored instead of computed ones.
 -- ---------------------------------------------------------------------------
@@ -552,7 +626,8 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                              'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                              'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
-                             'public_opinion', 'domain_risk_class', 'indicator_value']
+                             'public_opinion', 'domain_risk_class', 'enforcement', 'confirmation', 'reward',
+                             'indicator_value']
     LOOP
         PERFORM creditrisk.keep_history(format('creditrisk.%I', t)::regclass);
     END LOOP;
@@ -597,7 +672,9 @@ BEGIN
                        ('judgment_debtor_listing', ARRAY['listed_date', 'removed_date']),
                        ('annual_report', ARRAY['filed_on']), ('registration_change', ARRAY['change_date']),
                        ('equity_pledge_freeze', ARRAY['start_date']), ('lawsuit', ARRAY['filed_date']),
-                       ('public_opinion', ARRAY['published_date']), ('domain_risk_class', ARRAY['assessed_date'])) v(t, cols)
+                       ('public_opinion', ARRAY['published_date']), ('domain_risk_class', ARRAY['assessed_date']),
+                       ('enforcement', ARRAY['decision_date', 'lifted_date']), ('confirmation', ARRAY['confirmed_date']),
+                       ('reward', ARRAY['award_date', 'revoked_date'])) v(t, cols)
     LOOP
         EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON creditrisk.%I FOR EACH ROW '
                        'EXECUTE FUNCTION creditrisk.dates_not_future(%s)',
@@ -625,7 +702,8 @@ BEGIN
                        ('related_party_link', 'coalesce(n.valid_from, (n.received_at AT TIME ZONE ''Asia/Shanghai'')::date)'),
                        ('equity_pledge_freeze', 'n.start_date'), ('lawsuit', 'n.filed_date'),
                        ('public_opinion', 'n.published_date'), ('domain_risk_class', 'n.assessed_date'),
-                       ('indicator_value', 'n.as_of')) v(t, day)
+                       ('enforcement', 'n.decision_date'), ('confirmation', 'n.confirmed_date'),
+                       ('reward', 'n.award_date'), ('indicator_value', 'n.as_of')) v(t, day)
     LOOP
         EXECUTE format('CREATE TRIGGER reporting_unit_insert AFTER INSERT ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
@@ -647,7 +725,8 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['enterprise', 'licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                              'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                              'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
-                             'public_opinion', 'domain_risk_class', 'indicator_value', 'enterprise_history']
+                             'public_opinion', 'domain_risk_class', 'enforcement', 'confirmation', 'reward',
+                             'indicator_value', 'enterprise_history']
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(format('creditrisk.%I', t)::regclass, '');
         IF t NOT IN ('enterprise', 'indicator_value', 'enterprise_history') THEN

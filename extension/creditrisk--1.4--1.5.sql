@@ -322,7 +322,8 @@ DECLARE
     record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                                            'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                                            'registration_change', 'equity_pledge_freeze', 'lawsuit',
-                                           'public_opinion', 'domain_risk_class', 'indicator_value'];
+                                           'public_opinion', 'domain_risk_class', 'enforcement', 'confirmation',
+                                           'reward', 'indicator_value'];
     result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
                                            'classification_correction'];
     -- superseded versions, written only by the trigger record_arrival as the owner
@@ -334,7 +335,8 @@ DECLARE
                                             'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
                                             'annual_report_history', 'registration_change_history',
                                             'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
-                                            'domain_risk_class_history', 'indicator_value_history'];
+                                            'domain_risk_class_history', 'enforcement_history', 'confirmation_history', 'reward_history',
+                                            'indicator_value_history'];
     views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
                                    'enterprise_domain_measures',
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
@@ -690,6 +692,112 @@ CREATE TRIGGER dates_not_future BEFORE INSERT OR UPDATE ON creditrisk.licence FO
 CREATE TRIGGER dates_not_future BEFORE INSERT OR UPDATE ON creditrisk.penalty FOR EACH ROW
     EXECUTE FUNCTION creditrisk.dates_not_future('decision_date', 'revoked_on', 'platform_reported_on', 'published_on', 'withdrawn_on');
 
+-- --- New record kinds (extension/collection.sql): enforcement, confirmation, reward.
+-- ---------------------------------------------------------------------------
+-- Record kinds the work plan names besides art. 7's (item 一; since 1.5):
+-- administrative enforcement (行政强制), confirmation (行政确认) and rewards
+-- (行政奖励, a positive signal).
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.enforcement (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    decision_number text NOT NULL CONSTRAINT enforcement_decision_number_nonempty CHECK (decision_number <> ''),
+    decision_date   date NOT NULL,
+    measure         text NOT NULL
+                    CONSTRAINT enforcement_measure_valid
+                    CHECK (measure IN ('seal_up', 'seizure', 'freeze', 'execution', 'other')),
+    lifted_date     date,
+    reported_by     text NOT NULL CONSTRAINT enforcement_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT enforcement_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at     timestamptz NOT NULL,
+    CONSTRAINT enforcement_lifted_after_decision CHECK (lifted_date >= decision_date),
+    CONSTRAINT enforcement_decision_date_finite CHECK (pg_catalog.isfinite(decision_date)),
+    CONSTRAINT enforcement_lifted_date_finite CHECK (pg_catalog.isfinite(lifted_date)),
+    CONSTRAINT enforcement_received_at_finite CHECK (pg_catalog.isfinite(received_at))
+);
+CREATE INDEX enforcement_uscc_idx ON creditrisk.enforcement (uscc, decision_date);
+COMMENT ON TABLE creditrisk.enforcement IS
+    'Administrative enforcement (行政强制): compulsory measures and enforcement against the enterprise, from the decision until lifted';
+COMMENT ON COLUMN creditrisk.enforcement.measure IS
+    'seal_up (查封场所、设施或者财物), seizure (扣押财物), freeze (冻结存款、汇款), execution (强制执行: 加处罚款或滞纳金、划拨、拍卖), other';
+COMMENT ON COLUMN creditrisk.enforcement.lifted_date IS 'Day the measure was lifted (解除) or the enforcement completed; NULL = in force';
+
+CREATE TABLE creditrisk.confirmation (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    decision_number text NOT NULL DEFAULT '',
+    kind            text NOT NULL CONSTRAINT confirmation_kind_nonempty CHECK (kind <> ''),
+    confirmed_date  date NOT NULL,
+    valid_to        date,
+    reported_by     text NOT NULL CONSTRAINT confirmation_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT confirmation_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at     timestamptz NOT NULL,
+    CONSTRAINT confirmation_valid_to_after_confirmed CHECK (valid_to > confirmed_date),
+    CONSTRAINT confirmation_confirmed_date_finite CHECK (pg_catalog.isfinite(confirmed_date)),
+    CONSTRAINT confirmation_valid_to_finite CHECK (pg_catalog.isfinite(valid_to)),
+    CONSTRAINT confirmation_received_at_finite CHECK (pg_catalog.isfinite(received_at))
+);
+CREATE INDEX confirmation_uscc_idx ON creditrisk.confirmation (uscc, confirmed_date);
+COMMENT ON TABLE creditrisk.confirmation IS
+    'Administrative confirmations (行政确认): a status or fact the authority confirmed for the enterprise (e.g. 高新技术企业认定, 纳税信用A级), valid from the confirmation until valid_to';
+COMMENT ON COLUMN creditrisk.confirmation.kind IS 'What was confirmed (确认事项), as the authority names it';
+COMMENT ON COLUMN creditrisk.confirmation.valid_to IS 'First day the confirmation no longer holds (exclusive); NULL = open-ended';
+
+CREATE TABLE creditrisk.reward (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    title           text NOT NULL CONSTRAINT reward_title_nonempty CHECK (title <> ''),
+    level           text NOT NULL CONSTRAINT reward_level_valid CHECK (level IN ('national', 'provincial', 'city', 'county')),
+    award_date      date NOT NULL,
+    revoked_date    date,
+    reported_by     text NOT NULL CONSTRAINT reward_reported_by_nonempty CHECK (reported_by <> '')
+          CONSTRAINT reward_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at     timestamptz NOT NULL,
+    CONSTRAINT reward_revoked_after_award CHECK (revoked_date >= award_date),
+    CONSTRAINT reward_award_date_finite CHECK (pg_catalog.isfinite(award_date)),
+    CONSTRAINT reward_revoked_date_finite CHECK (pg_catalog.isfinite(revoked_date)),
+    CONSTRAINT reward_received_at_finite CHECK (pg_catalog.isfinite(received_at))
+);
+CREATE INDEX reward_uscc_idx ON creditrisk.reward (uscc, award_date);
+COMMENT ON TABLE creditrisk.reward IS
+    'Administrative rewards (行政奖励): honours and awards the enterprise received (守信激励), a positive credit signal; revoked_date when withdrawn';
+COMMENT ON COLUMN creditrisk.reward.level IS 'Level of the awarding authority: national, provincial, city, county';
+COMMENT ON COLUMN creditrisk.reward.revoked_date IS 'Day the reward was revoked (撤销); it no longer counts from then';
+DO $kinds$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT * FROM (VALUES ('enforcement', ARRAY['decision_date', 'lifted_date'], 'n.decision_date'),
+                                   ('confirmation', ARRAY['confirmed_date'], 'n.confirmed_date'),
+                                   ('reward', ARRAY['award_date', 'revoked_date'], 'n.award_date')) v(t, cols, day)
+    LOOP
+        PERFORM creditrisk.keep_history(format('creditrisk.%I', c.t)::regclass);
+        EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON creditrisk.%I FOR EACH ROW '
+                       'EXECUTE FUNCTION creditrisk.dates_not_future(%s)',
+                       'dates_not_future', c.t,
+                       (SELECT string_agg(quote_literal(x), ', ') FROM unnest(c.cols) x));
+        EXECUTE format('CREATE TRIGGER reporting_unit_insert AFTER INSERT ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
+        EXECUTE format('CREATE TRIGGER reporting_unit_update AFTER UPDATE ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
+        EXECUTE format('COMMENT ON COLUMN creditrisk.%I.reported_by IS %L', c.t,
+                       'The reporting unit (报送单位) that reported the record: a code of creditrisk.reporting_unit, active on the record''s date');
+        PERFORM pg_catalog.pg_extension_config_dump(format('creditrisk.%I', c.t)::regclass, '');
+        PERFORM pg_catalog.pg_extension_config_dump(
+            pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', c.t), 'id')::regclass, '');
+        EXECUTE format('REVOKE ALL ON TABLE creditrisk.%I FROM PUBLIC', c.t);
+        EXECUTE format('REVOKE ALL ON SEQUENCE %s FROM PUBLIC', pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', c.t), 'id'));
+        EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', c.t);
+        EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', c.t);
+        EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', c.t || '_history');
+        EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', c.t || '_history');
+    END LOOP;
+END
+$kinds$;
+
 -- The 双公示 reports (extension/disclosure.sql).
 CREATE FUNCTION creditrisk.disclosure_cases(period_from date, period_to date, as_of date DEFAULT current_date,
                                             report_days integer DEFAULT 7, withdrawal_days integer DEFAULT 3)
@@ -797,7 +905,10 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_t
                 UNION ALL SELECT x.reported_by FROM creditrisk.equity_pledge_freeze x WHERE x.start_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
                 UNION ALL SELECT x.reported_by FROM creditrisk.lawsuit x WHERE x.filed_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
                 UNION ALL SELECT x.reported_by FROM creditrisk.public_opinion x WHERE x.published_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
-                UNION ALL SELECT x.reported_by FROM creditrisk.domain_risk_class x WHERE x.assessed_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to) r
+                UNION ALL SELECT x.reported_by FROM creditrisk.domain_risk_class x WHERE x.assessed_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
+                UNION ALL SELECT x.reported_by FROM creditrisk.enforcement x WHERE x.decision_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
+                UNION ALL SELECT x.reported_by FROM creditrisk.confirmation x WHERE x.confirmed_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
+                UNION ALL SELECT x.reported_by FROM creditrisk.reward x WHERE x.award_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to) r
          GROUP BY r.reported_by
     ), dec AS (
         -- completeness of each decision: what the duty requires by as_of is

@@ -129,7 +129,10 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_t
                 UNION ALL SELECT x.reported_by FROM creditrisk.equity_pledge_freeze x WHERE x.start_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
                 UNION ALL SELECT x.reported_by FROM creditrisk.lawsuit x WHERE x.filed_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
                 UNION ALL SELECT x.reported_by FROM creditrisk.public_opinion x WHERE x.published_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
-                UNION ALL SELECT x.reported_by FROM creditrisk.domain_risk_class x WHERE x.assessed_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to) r
+                UNION ALL SELECT x.reported_by FROM creditrisk.domain_risk_class x WHERE x.assessed_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
+                UNION ALL SELECT x.reported_by FROM creditrisk.enforcement x WHERE x.decision_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
+                UNION ALL SELECT x.reported_by FROM creditrisk.confirmation x WHERE x.confirmed_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to
+                UNION ALL SELECT x.reported_by FROM creditrisk.reward x WHERE x.award_date BETWEEN unit_evaluation.period_from AND unit_evaluation.period_to) r
          GROUP BY r.reported_by
     ), dec AS (
         -- completeness of each decision: what the duty requires by as_of is

@@ -132,15 +132,16 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['enterprise', 'licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                              'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                              'registration_change', 'related_party_link', 'equity_pledge_freeze', 'lawsuit',
-                             'public_opinion', 'domain_risk_class', 'indicator_value',
-                             'classification_run', 'classification_result', 'classification_domain_result',
+                             'public_opinion', 'domain_risk_class', 'enforcement', 'confirmation', 'reward',
+                             'indicator_value', 'classification_run', 'classification_result', 'classification_domain_result',
                              'supervision_measure', 'jurisdiction', 'sharing_agreement', 'reporting_unit',
                              -- superseded versions (extension/knowledge.sql)
                              'enterprise_history', 'licence_history', 'penalty_history', 'spot_check_history',
                              'complaint_history', 'abnormal_listing_history', 'serious_dishonesty_listing_history',
                              'judgment_debtor_listing_history', 'annual_report_history', 'registration_change_history',
                              'related_party_link_history', 'equity_pledge_freeze_history', 'lawsuit_history',
-                             'public_opinion_history', 'domain_risk_class_history', 'indicator_value_history']
+                             'public_opinion_history', 'domain_risk_class_history', 'enforcement_history',
+                             'confirmation_history', 'reward_history', 'indicator_value_history']
     LOOP
         EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', t);
@@ -166,7 +167,8 @@ DECLARE
     record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                                            'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                                            'registration_change', 'equity_pledge_freeze', 'lawsuit',
-                                           'public_opinion', 'domain_risk_class', 'indicator_value'];
+                                           'public_opinion', 'domain_risk_class', 'enforcement', 'confirmation',
+                                           'reward', 'indicator_value'];
     result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
                                            'classification_correction'];
     -- superseded versions, written only by the trigger record_arrival as the owner
@@ -178,7 +180,8 @@ DECLARE
                                             'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
                                             'annual_report_history', 'registration_change_history',
                                             'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
-                                            'domain_risk_class_history', 'indicator_value_history'];
+                                            'domain_risk_class_history', 'enforcement_history', 'confirmation_history', 'reward_history',
+                                            'indicator_value_history'];
     views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
                                    'enterprise_domain_measures',
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',

@@ -79,7 +79,8 @@ TRUNCATE creditrisk.enterprise, creditrisk.licence, creditrisk.penalty, creditri
          creditrisk.complaint, creditrisk.abnormal_listing, creditrisk.serious_dishonesty_listing,
          creditrisk.judgment_debtor_listing, creditrisk.annual_report, creditrisk.registration_change,
          creditrisk.related_party_link, creditrisk.equity_pledge_freeze, creditrisk.lawsuit,
-         creditrisk.public_opinion, creditrisk.domain_risk_class, creditrisk.indicator_value
+         creditrisk.public_opinion, creditrisk.domain_risk_class, creditrisk.enforcement, creditrisk.confirmation,
+         creditrisk.reward, creditrisk.indicator_value
          RESTART IDENTITY;
 \endif
 
@@ -1152,6 +1153,35 @@ SELECT s.uscc, s.domain, s.cls::creditrisk.riskclass, s.adate,
  WHERE s.adate >= s.est AND s.adate <= s.end_d;
 
 \timing off
+
+-- ---------------------------------------------------------------------------
+-- The work plan's other record kinds (1.5): enforcement after 30% of the
+-- serious penalties (lifted within two months), confirmations of ~3% and
+-- rewards of ~1% of the enterprises, by their registration authority.
+-- ---------------------------------------------------------------------------
+\echo enforcement, confirmations, rewards
+INSERT INTO creditrisk.enforcement (uscc, decision_number, decision_date, measure, lifted_date, reported_by, received_at)
+SELECT p.uscc, p.decision_number || '（强制）', p.decision_date,
+       (ARRAY['seal_up', 'seizure', 'freeze', 'execution'])[1 + floor(creditrisk_sample.u(p.id, 201) * 4)::int],
+       CASE WHEN p.decision_date + 60 <= :asof THEN p.decision_date + 30 + floor(creditrisk_sample.u(p.id, 202) * 30)::int END,
+       p.reported_by, p.received_at
+  FROM creditrisk.penalty p
+ WHERE p.severity = 'serious' AND creditrisk_sample.u(p.id, 200) < 0.3;
+INSERT INTO creditrisk.confirmation (uscc, decision_number, kind, confirmed_date, valid_to, reported_by, received_at)
+SELECT x.uscc, 'QR' || x.id, (ARRAY['高新技术企业认定', '纳税信用A级', '科技型中小企业'])[1 + floor(creditrisk_sample.u(x.id, 204) * 3)::int],
+       x.d, x.d + 1095, x.reg_auth, creditrisk_sample.recv(x.d, 1, creditrisk_sample.u(x.id, 205))
+  FROM (SELECT e.id, e.uscc, e.reg_auth,
+               least(greatest(e.est, date '2020-01-01') + floor(creditrisk_sample.u(e.id, 206) * 2000)::int, :asof) AS d
+          FROM creditrisk_sample.ent e
+         WHERE creditrisk_sample.u(e.id, 203) < 0.03 AND e.est <= :asof) x;
+INSERT INTO creditrisk.reward (uscc, title, level, award_date, reported_by, received_at)
+SELECT x.uscc, (ARRAY['守合同重信用企业', '诚信经营示范单位', '质量奖'])[1 + floor(creditrisk_sample.u(x.id, 208) * 3)::int],
+       (ARRAY['county', 'city', 'provincial', 'national'])[1 + floor(power(creditrisk_sample.u(x.id, 209), 2) * 4)::int],
+       x.d, x.reg_auth, creditrisk_sample.recv(x.d, 1, creditrisk_sample.u(x.id, 210))
+  FROM (SELECT e.id, e.uscc, e.reg_auth,
+               least(greatest(e.est, date '2020-01-01') + floor(creditrisk_sample.u(e.id, 211) * 2000)::int, :asof) AS d
+          FROM creditrisk_sample.ent e
+         WHERE creditrisk_sample.u(e.id, 207) < 0.01 AND e.est <= :asof) x;
 
 -- keep: helper functions and reference tables; drop the work tables
 DROP TABLE creditrisk_sample.ent0, creditrisk_sample.pool, creditrisk_sample.ent, creditrisk_sample.ab, creditrisk_sample.abx,

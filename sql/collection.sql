@@ -183,7 +183,50 @@ INSERT INTO indicator_value (uscc, as_of, code, value, reported_by)
 VALUES ('91411622MA40000A13', '2025-12-31', 'penalties_1y', 2, 'u'); \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
 
+-- The record kinds of the work plan (1.5): administrative enforcement (行政强制),
+-- confirmation (行政确认), rewards (行政奖励); each with its unit, history
+-- and refused forms
+INSERT INTO enforcement (uscc, decision_number, decision_date, measure, lifted_date, reported_by, received_at)
+VALUES ('91411622MA40000A13', '西市监强〔2025〕2号', '2025-06-12', 'seal_up', '2025-07-01', '西华县市场监督管理局', '2025-06-13 09:00+08');
+INSERT INTO confirmation (uscc, decision_number, kind, confirmed_date, valid_to, reported_by, received_at)
+VALUES ('91411602MA40000C3C', 'GR202541000123', '高新技术企业认定', '2025-03-01', '2028-03-01', '河南省市场监督管理局', '2025-03-02 09:00+08');
+INSERT INTO reward (uscc, title, level, award_date, reported_by, received_at)
+VALUES ('91411622MA40000B27', '守合同重信用企业', 'provincial', '2025-05-20', '河南省市场监督管理局', '2025-05-21 09:00+08');
+SELECT uscc, measure, decision_date, lifted_date, reported_by FROM enforcement ORDER BY uscc;
+SELECT uscc, kind, confirmed_date, valid_to FROM confirmation ORDER BY uscc;
+SELECT uscc, title, level, award_date FROM reward ORDER BY uscc;
+UPDATE reward SET revoked_date = '2025-09-01';
+SELECT uscc, title, revoked_date IS NULL AS was_standing FROM reward_history ORDER BY uscc;
+-- a positive signal a catalogue indicator can read (README), as known at a time
+INSERT INTO indicator (code, name, name_en, unit, definition_sql) VALUES ('regress_rewards_3y', '近三年行政奖励', 'Rewards in 3 years', 'count',
+  $$(SELECT count(*) FROM creditrisk.reward_as_known($2) r WHERE r.uscc = e.uscc AND r.award_date > ($1 - interval '3 years')::date
+       AND r.award_date <= $1 AND (r.revoked_date IS NULL OR r.revoked_date > $1))$$);
+SELECT e.uscc, d, (SELECT count(*) FROM reward_as_known(NULL) r WHERE r.uscc = e.uscc AND r.award_date > (d - interval '3 years')::date
+                     AND r.award_date <= d AND (r.revoked_date IS NULL OR r.revoked_date > d)) AS rewards_3y
+  FROM enterprise e, unnest('{2025-06-30,2025-12-31}'::date[]) d WHERE e.uscc = '91411622MA40000B27' ORDER BY d;
+DELETE FROM indicator WHERE code = 'regress_rewards_3y';
+\set VERBOSITY terse
+INSERT INTO enforcement (uscc, decision_number, decision_date, measure, reported_by)
+VALUES ('91411622MA40000A13', 'x', '2025-06-12', 'arrest', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO enforcement (uscc, decision_number, decision_date, measure, lifted_date, reported_by)
+VALUES ('91411622MA40000A13', 'x', '2025-06-12', 'freeze', '2025-06-01', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO enforcement (uscc, decision_number, decision_date, measure, reported_by)
+VALUES ('91411622MA40000A13', 'x', current_date + 1, 'freeze', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO confirmation (uscc, kind, confirmed_date, reported_by)
+VALUES ('91411622MA40000A13', '', '2025-03-01', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO confirmation (uscc, kind, confirmed_date, valid_to, reported_by)
+VALUES ('91411622MA40000A13', 'x', '2025-03-01', '2025-03-01', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO reward (uscc, title, level, award_date, reported_by)
+VALUES ('91411622MA40000A13', 'x', 'village', '2025-03-01', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO reward (uscc, title, level, award_date, reported_by)
+VALUES ('91411622MA40000A13', 'x', 'county', 'infinity', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO reward (uscc, title, level, award_date, reported_by)
+VALUES ('91350100M000100Y43', 'x', 'county', '2025-03-01', 'u'); \echo :LAST_ERROR_SQLSTATE
+INSERT INTO reward (uscc, title, level, award_date, reported_by)
+VALUES ('91411622MA40000A13', 'x', 'county', '2025-03-01', 'no such unit'); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+
 -- Clean up
 TRUNCATE indicator_value, enterprise, licence, penalty, spot_check, complaint, abnormal_listing, serious_dishonesty_listing,
          judgment_debtor_listing, annual_report, registration_change, related_party_link,
-         equity_pledge_freeze, lawsuit, public_opinion, domain_risk_class;
+         equity_pledge_freeze, lawsuit, public_opinion, domain_risk_class, enforcement, confirmation, reward;
