@@ -4,7 +4,8 @@
 --
 -- Every record names the enterprise (uscc, which must be on the register),
 -- the reporting unit that reported it (reported_by, a code of the register
--- creditrisk.reporting_unit, since 1.5) and when it arrived
+-- creditrisk.reporting_unit, checked by reporting_unit_check, since 1.5) and
+-- when it arrived
 -- (received_at), so that collection timeliness can be measured.
 --
 -- Time semantics: a window "in the N before D" is (D - N, D]; a listing is
@@ -57,8 +58,7 @@ CREATE TABLE creditrisk.enterprise (
                        CONSTRAINT enterprise_status_valid CHECK (status IN ('in_business', 'revoked', 'cancelled')),
     status_date        date,
     parent_uscc        creditrisk.uscc REFERENCES creditrisk.enterprise,
-    reported_by        text NOT NULL CONSTRAINT enterprise_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT enterprise_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by        text NOT NULL CONSTRAINT enterprise_reported_by_nonempty CHECK (reported_by <> ''),
     received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
     valid_from         date NOT NULL DEFAULT '-infinity'
                        CONSTRAINT enterprise_valid_from_finite CHECK (valid_from < 'infinity'),
@@ -104,8 +104,7 @@ CREATE TABLE creditrisk.licence (
     valid_from    date NOT NULL,
     valid_to      date,
     revoked_date  date,
-    reported_by   text NOT NULL CONSTRAINT licence_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT licence_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by   text NOT NULL CONSTRAINT licence_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     -- 双公示 (since 1.5; after recorded_at, where the 1.5 update adds them)
@@ -154,8 +153,7 @@ CREATE TABLE creditrisk.penalty (
     publicity_end_date date,
     field              text NOT NULL DEFAULT 'other'
                        CONSTRAINT penalty_field_valid CHECK (field IN ('food', 'drugs', 'special_equipment', 'other')),
-    reported_by        text NOT NULL CONSTRAINT penalty_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT penalty_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by        text NOT NULL CONSTRAINT penalty_reported_by_nonempty CHECK (reported_by <> ''),
     received_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at        timestamptz NOT NULL,
     -- 双公示 (since 1.5; after recorded_at, where the 1.5 update adds them)
@@ -198,8 +196,7 @@ CREATE TABLE creditrisk.spot_check (
                  CONSTRAINT spot_check_outcome_valid
                  CHECK (outcome IN ('pass', 'problems_found', 'rectification_ordered', 'not_found_at_address')),
     refused      boolean NOT NULL DEFAULT false,
-    reported_by  text NOT NULL CONSTRAINT spot_check_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT spot_check_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by  text NOT NULL CONSTRAINT spot_check_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT spot_check_check_date_finite CHECK (pg_catalog.isfinite(check_date)),
@@ -214,8 +211,7 @@ CREATE TABLE creditrisk.complaint (
     received_date  date NOT NULL,
     kind           text NOT NULL CONSTRAINT complaint_kind_valid CHECK (kind IN ('complaint', 'report')),
     substantiated  boolean,
-    reported_by    text NOT NULL CONSTRAINT complaint_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT complaint_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by    text NOT NULL CONSTRAINT complaint_reported_by_nonempty CHECK (reported_by <> ''),
     received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at    timestamptz NOT NULL,
     CONSTRAINT complaint_received_date_finite CHECK (pg_catalog.isfinite(received_date)),
@@ -231,8 +227,7 @@ CREATE TABLE creditrisk.abnormal_listing (
     removed_date  date,
     reason        smallint NOT NULL
                   CONSTRAINT abnormal_listing_reason_code CHECK (reason IN (1, 2, 3, 4, 9)),
-    reported_by   text NOT NULL CONSTRAINT abnormal_listing_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT abnormal_listing_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by   text NOT NULL CONSTRAINT abnormal_listing_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT abnormal_listing_removed_after_listed CHECK (removed_date >= listed_date),
@@ -250,8 +245,7 @@ CREATE TABLE creditrisk.serious_dishonesty_listing (
     uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
     listed_date   date NOT NULL,
     removed_date  date,
-    reported_by   text NOT NULL CONSTRAINT serious_dishonesty_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT serious_dishonesty_listing_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by   text NOT NULL CONSTRAINT serious_dishonesty_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT serious_dishonesty_removed_after_listed CHECK (removed_date >= listed_date),
@@ -268,8 +262,7 @@ CREATE TABLE creditrisk.judgment_debtor_listing (
     uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
     listed_date   date NOT NULL,
     removed_date  date,
-    reported_by   text NOT NULL CONSTRAINT judgment_debtor_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT judgment_debtor_listing_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by   text NOT NULL CONSTRAINT judgment_debtor_reported_by_nonempty CHECK (reported_by <> ''),
     received_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at   timestamptz NOT NULL,
     CONSTRAINT judgment_debtor_removed_after_listed CHECK (removed_date >= listed_date),
@@ -287,8 +280,7 @@ CREATE TABLE creditrisk.annual_report (
     year         smallint NOT NULL CONSTRAINT annual_report_year_range CHECK (year BETWEEN 2013 AND 2100),
     filed_on     date NOT NULL,
     on_time      boolean NOT NULL GENERATED ALWAYS AS (filed_on <= make_date(year + 1, 6, 30)) STORED,
-    reported_by  text NOT NULL CONSTRAINT annual_report_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT annual_report_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by  text NOT NULL CONSTRAINT annual_report_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT annual_report_filed_after_year CHECK (filed_on > make_date(year, 12, 31)),
@@ -308,8 +300,7 @@ CREATE TABLE creditrisk.registration_change (
                  CHECK (kind IN ('legal_representative', 'name', 'address', 'scope', 'capital')),
     old_value    text,
     new_value    text,
-    reported_by  text NOT NULL CONSTRAINT registration_change_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT registration_change_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by  text NOT NULL CONSTRAINT registration_change_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT registration_change_change_date_finite CHECK (pg_catalog.isfinite(change_date)),
@@ -328,8 +319,7 @@ CREATE TABLE creditrisk.related_party_link (
                  CHECK (kind IN ('shareholder', 'common_legal_representative', 'branch')),
     valid_from   date,
     valid_to     date,
-    reported_by  text NOT NULL CONSTRAINT related_party_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT related_party_link_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by  text NOT NULL CONSTRAINT related_party_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT related_party_not_self CHECK (from_uscc <> to_uscc),
@@ -350,8 +340,7 @@ CREATE TABLE creditrisk.equity_pledge_freeze (
     start_date   date NOT NULL,
     end_date     date,
     amount       numeric(16, 4) CONSTRAINT equity_amount_nonnegative CHECK (amount >= 0),
-    reported_by  text NOT NULL CONSTRAINT equity_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT equity_pledge_freeze_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by  text NOT NULL CONSTRAINT equity_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT equity_end_after_start CHECK (end_date >= start_date),
@@ -371,8 +360,7 @@ CREATE TABLE creditrisk.lawsuit (
     role         text NOT NULL CONSTRAINT lawsuit_role_valid CHECK (role IN ('plaintiff', 'defendant', 'third_party')),
     kind         text NOT NULL
                  CONSTRAINT lawsuit_kind_valid CHECK (kind IN ('civil', 'labour', 'administrative', 'criminal', 'other')),
-    reported_by  text NOT NULL CONSTRAINT lawsuit_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT lawsuit_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by  text NOT NULL CONSTRAINT lawsuit_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     CONSTRAINT lawsuit_filed_date_finite CHECK (pg_catalog.isfinite(filed_date)),
@@ -388,8 +376,7 @@ CREATE TABLE creditrisk.public_opinion (
     sentiment       text NOT NULL
                     CONSTRAINT public_opinion_sentiment_valid CHECK (sentiment IN ('negative', 'neutral', 'positive')),
     source          text NOT NULL DEFAULT '',
-    reported_by     text NOT NULL CONSTRAINT public_opinion_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT public_opinion_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by     text NOT NULL CONSTRAINT public_opinion_reported_by_nonempty CHECK (reported_by <> ''),
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at     timestamptz NOT NULL,
     CONSTRAINT public_opinion_published_date_finite CHECK (pg_catalog.isfinite(published_date)),
@@ -404,8 +391,7 @@ CREATE TABLE creditrisk.domain_risk_class (
     domain         text NOT NULL CONSTRAINT domain_risk_class_domain_format CHECK (domain ~ '^[a-z][a-z_]{1,39}$'),
     class          creditrisk.riskclass NOT NULL,
     assessed_date  date NOT NULL,
-    reported_by    text NOT NULL CONSTRAINT domain_risk_class_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT domain_risk_class_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by    text NOT NULL CONSTRAINT domain_risk_class_reported_by_nonempty CHECK (reported_by <> ''),
     received_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at    timestamptz NOT NULL,
     CONSTRAINT domain_risk_class_once_a_day UNIQUE (uscc, domain, assessed_date),
@@ -429,8 +415,7 @@ CREATE TABLE creditrisk.enforcement (
                     CONSTRAINT enforcement_measure_valid
                     CHECK (measure IN ('seal_up', 'seizure', 'freeze', 'execution', 'other')),
     lifted_date     date,
-    reported_by     text NOT NULL CONSTRAINT enforcement_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT enforcement_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by     text NOT NULL CONSTRAINT enforcement_reported_by_nonempty CHECK (reported_by <> ''),
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at     timestamptz NOT NULL,
     CONSTRAINT enforcement_lifted_after_decision CHECK (lifted_date >= decision_date),
@@ -452,8 +437,7 @@ CREATE TABLE creditrisk.confirmation (
     kind            text NOT NULL CONSTRAINT confirmation_kind_nonempty CHECK (kind <> ''),
     confirmed_date  date NOT NULL,
     valid_to        date,
-    reported_by     text NOT NULL CONSTRAINT confirmation_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT confirmation_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by     text NOT NULL CONSTRAINT confirmation_reported_by_nonempty CHECK (reported_by <> ''),
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at     timestamptz NOT NULL,
     CONSTRAINT confirmation_valid_to_after_confirmed CHECK (valid_to > confirmed_date),
@@ -474,8 +458,7 @@ CREATE TABLE creditrisk.reward (
     level           text NOT NULL CONSTRAINT reward_level_valid CHECK (level IN ('national', 'provincial', 'city', 'county')),
     award_date      date NOT NULL,
     revoked_date    date,
-    reported_by     text NOT NULL CONSTRAINT reward_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT reward_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by     text NOT NULL CONSTRAINT reward_reported_by_nonempty CHECK (reported_by <> ''),
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at     timestamptz NOT NULL,
     CONSTRAINT reward_revoked_after_award CHECK (revoked_date >= award_date),
@@ -499,8 +482,7 @@ CREATE TABLE creditrisk.indicator_value (
     code         text NOT NULL REFERENCES creditrisk.indicator,
     value        double precision
                  CONSTRAINT indicator_value_finite CHECK (value <> 'NaN' AND value > '-Infinity' AND value < 'Infinity'),
-    reported_by  text NOT NULL CONSTRAINT indicator_value_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT indicator_value_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by  text NOT NULL CONSTRAINT indicator_value_reported_by_nonempty CHECK (reported_by <> ''),
     received_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at  timestamptz NOT NULL,
     PRIMARY KEY (as_of, uscc, code),
@@ -684,9 +666,11 @@ BEGIN
 END
 $triggers$;
 
--- Every record names a reporting unit on the register (foreign key), active
--- on the record's date (the date below, as an expression over the new row n);
--- a loader reports only as its own unit (extension/units.sql).  The register
+-- Every record names a reporting unit on the register, active on the
+-- record's date (the date below, as an expression over the new row n); a
+-- loader reports only as its own unit (extension/units.sql: a checked
+-- reference, not a foreign key, so that pg_restore -j can load the tables in
+-- any order).  The register
 -- entry's date is the day it was reported (in China Standard Time).
 DO $units$
 DECLARE

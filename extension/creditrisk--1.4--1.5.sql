@@ -69,13 +69,14 @@ COMMENT ON COLUMN creditrisk.reporting_unit.note IS 'Free note (e.g. what a merg
 SELECT creditrisk.keep_history('creditrisk.reporting_unit');
 
 -- ---------------------------------------------------------------------------
--- The check on every record table: the unit is active on the record's date,
--- and a loader reports only as its own unit.  One query per statement over
--- the statement's new rows (a transition table), so a bulk load pays one
--- hash join, not a lookup per row.  TG_ARGV[0] is the record's date as an
--- expression over the new row n (fixed when the trigger is created by the
--- install script).  A row whose unit is not on the register is left to the
--- foreign key (which a bulk load may defer to its commit).
+-- The check on every record table: the unit is on the register and active on
+-- the record's date, and a loader reports only as its own unit.  One query
+-- per statement over the statement's new rows (a transition table), so a
+-- bulk load pays one hash join, not a lookup per row.  TG_ARGV[0] is the
+-- record's date as an expression over the new row n (fixed when the trigger
+-- is created by the install script).  Rows stamped by this transaction
+-- (recorded_at from its fence, never before its start) are checked; rows
+-- restored or imported with their own, earlier knowledge time are not.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION creditrisk.reporting_unit_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
@@ -102,12 +103,27 @@ BEGIN
                       TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
         END IF;
     END IF;
-    -- the unit is active on the record's date
+    -- the unit is on the register ...
+    SELECT n.reported_by AS unit INTO bad
+      FROM new_rows n
+     WHERE n.recorded_at >= pg_catalog.now()
+       AND NOT EXISTS (SELECT 1 FROM creditrisk.reporting_unit u WHERE u.code = n.reported_by)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'reporting unit "%" is not on the register', bad.unit
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('A record of %s.%s names it in reported_by; every record names a unit of creditrisk.reporting_unit.',
+                                  TG_TABLE_SCHEMA, TG_TABLE_NAME),
+                  HINT = 'Register the unit first (INSERT INTO creditrisk.reporting_unit ...), or give the code of a registered one (SELECT code, name FROM creditrisk.reporting_unit ORDER BY code).',
+                  TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
+    END IF;
+    -- ... and active on the record's date
     EXECUTE format($q$
         SELECT n.reported_by AS unit, (%1$s) AS day, u.active_from, u.active_to, u.name
           FROM new_rows n
           JOIN creditrisk.reporting_unit u ON u.code OPERATOR(pg_catalog.=) n.reported_by
-         WHERE (%1$s) OPERATOR(pg_catalog.<) u.active_from OR (%1$s) OPERATOR(pg_catalog.>=) u.active_to
+         WHERE n.recorded_at OPERATOR(pg_catalog.>=) pg_catalog.now()
+           AND ((%1$s) OPERATOR(pg_catalog.<) u.active_from OR (%1$s) OPERATOR(pg_catalog.>=) u.active_to)
          LIMIT 1$q$, TG_ARGV[0]) INTO bad;
     IF bad.unit IS NOT NULL THEN
         RAISE EXCEPTION 'reporting unit "%" was not active on %', bad.unit, bad.day
@@ -123,11 +139,51 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION creditrisk.reporting_unit_check() IS
-    'Trigger (per statement, over its new rows): each record''s reporting unit (报送单位) is active on the record''s date (the argument: the date as an expression over the row n), and a loader reports only as a unit whose reporter_role it is a member of';
+    'Trigger (per statement, over its new rows): each record''s reporting unit (报送单位) is on the register and active on the record''s date (the argument: the date as an expression over the row n), and a loader reports only as a unit whose reporter_role it is a member of; rows restored or imported with an earlier knowledge time are not checked again';
+
+-- A unit is ended (active_to), not deleted or renamed: only a superuser may
+-- delete a unit or change its code, and only while no record names it (what
+-- a foreign key's RESTRICT did; a superuser sees every row, where an
+-- administrator's policies would hide other jurisdictions' records).  Rare:
+-- it reads each record table.
+CREATE FUNCTION creditrisk.reporting_unit_referenced() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+DECLARE
+    t text;
+    referred boolean;
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.code = OLD.code THEN
+        RETURN NULL;
+    END IF;
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+        RAISE EXCEPTION 'reporting unit "%" cannot be deleted or renamed', OLD.code
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Records of other jurisdictions may name it; a unit is ended, not removed.',
+                  HINT = 'UPDATE creditrisk.reporting_unit SET active_to = ... WHERE code = ...; a superuser may delete a unit no record names.';
+    END IF;
+    FOR t IN SELECT r.relname FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid
+              WHERE g.tgname = 'reporting_unit_insert' AND r.relnamespace = 'creditrisk'::regnamespace
+              ORDER BY 1
+    LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM creditrisk.%I x WHERE x.reported_by = $1)', t) INTO referred USING OLD.code;
+        IF referred THEN
+            RAISE EXCEPTION 'reporting unit "%" is named by records of %', OLD.code, t
+                USING ERRCODE = 'foreign_key_violation',
+                      DETAIL = 'A unit that records name cannot be deleted or renamed.',
+                      HINT = 'End it instead (UPDATE creditrisk.reporting_unit SET active_to = ...), or move its records to another unit with creditrisk.reporting_unit_merge().';
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_referenced() IS
+    'Trigger: only a superuser may delete a reporting unit (报送单位) or change its code, and only while no record names it';
+CREATE TRIGGER reporting_unit_referenced AFTER UPDATE OR DELETE ON creditrisk.reporting_unit
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.reporting_unit_referenced();
 
 -- ---------------------------------------------------------------------------
 -- Registering the spellings of free text as units (the 1.5 update; a bulk
--- load of legacy data with its foreign keys deferred).
+-- load of legacy records with the unit triggers disabled, as a superuser).
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION creditrisk.reporting_units_from_records() RETURNS bigint
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
@@ -136,10 +192,10 @@ DECLARE
     q text := '';
     n bigint;
 BEGIN
-    -- every table whose reported_by references the register
+    -- every table whose reported_by names a unit of the register
     FOR t IN SELECT r.relname
-               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
-              WHERE c.contype = 'f' AND c.confrelid = 'creditrisk.reporting_unit'::regclass
+               FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid
+              WHERE g.tgname = 'reporting_unit_insert' AND r.relnamespace = 'creditrisk'::regnamespace
               ORDER BY 1
     LOOP
         q := q || CASE WHEN q = '' THEN '' ELSE ' UNION ALL ' END
@@ -181,7 +237,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION creditrisk.reporting_units_from_records() IS
-    'Registers every reported_by spelling found in the records and not yet on the register as a reporting unit (报送单位) flagged needs_review: its code, name and bureau the spelling, its division the narrowest holding every enterprise it reported on, its kind guessed from the name; returns how many. Used by the 1.5 update; after a bulk load with SET CONSTRAINTS ALL DEFERRED, before COMMIT';
+    'Registers every reported_by spelling found in the records and not yet on the register as a reporting unit (报送单位) flagged needs_review: its code, name and bureau the spelling, its division the narrowest holding every enterprise it reported on, its kind guessed from the name; returns how many. Used by the 1.5 update; after a bulk load of legacy records with the triggers reporting_unit_insert disabled, before they are enabled again and the transaction commits';
 
 -- Merging the spellings of one unit: the records of unit "spelling" are
 -- reported by "target" from now on (each change keeps the old version in the
@@ -208,8 +264,8 @@ BEGIN
             USING ERRCODE = 'undefined_object', HINT = 'Register the unit first: INSERT INTO creditrisk.reporting_unit (code, name, bureau, division_code, kind) VALUES (...);';
     END IF;
     FOR t IN SELECT r.relname
-               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
-              WHERE c.contype = 'f' AND c.confrelid = 'creditrisk.reporting_unit'::regclass
+               FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid
+              WHERE g.tgname = 'reporting_unit_insert' AND r.relnamespace = 'creditrisk'::regnamespace
               ORDER BY 1
     LOOP
         EXECUTE format('UPDATE creditrisk.%I SET reported_by = $1 WHERE reported_by = $2', t) USING target, spelling;
@@ -229,48 +285,14 @@ COMMENT ON FUNCTION creditrisk.reporting_unit_merge(text, text) IS
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.reporting_unit', '');
 
 REVOKE ALL ON TABLE creditrisk.reporting_unit FROM PUBLIC;
-REVOKE ALL ON FUNCTION creditrisk.reporting_unit_check(), creditrisk.reporting_units_from_records(),
+REVOKE ALL ON FUNCTION creditrisk.reporting_unit_check(), creditrisk.reporting_unit_referenced(),
+                       creditrisk.reporting_units_from_records(),
                        creditrisk.reporting_unit_merge(text, text) FROM PUBLIC;
 
--- Existing data: one unit per distinct spelling of reported_by, flagged
--- needs_review (README, "Reporting units"), before the foreign keys are
--- validated.
-ALTER TABLE creditrisk.enterprise ADD CONSTRAINT enterprise_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.licence ADD CONSTRAINT licence_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.penalty ADD CONSTRAINT penalty_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.spot_check ADD CONSTRAINT spot_check_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.complaint ADD CONSTRAINT complaint_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.abnormal_listing ADD CONSTRAINT abnormal_listing_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.serious_dishonesty_listing ADD CONSTRAINT serious_dishonesty_listing_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.judgment_debtor_listing ADD CONSTRAINT judgment_debtor_listing_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.annual_report ADD CONSTRAINT annual_report_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.registration_change ADD CONSTRAINT registration_change_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.related_party_link ADD CONSTRAINT related_party_link_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.equity_pledge_freeze ADD CONSTRAINT equity_pledge_freeze_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.lawsuit ADD CONSTRAINT lawsuit_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.public_opinion ADD CONSTRAINT public_opinion_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.domain_risk_class ADD CONSTRAINT domain_risk_class_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-ALTER TABLE creditrisk.indicator_value ADD CONSTRAINT indicator_value_reported_by_unit FOREIGN KEY (reported_by) REFERENCES creditrisk.reporting_unit DEFERRABLE NOT VALID;
-SELECT creditrisk.reporting_units_from_records();
-ALTER TABLE creditrisk.enterprise VALIDATE CONSTRAINT enterprise_reported_by_unit;
-ALTER TABLE creditrisk.licence VALIDATE CONSTRAINT licence_reported_by_unit;
-ALTER TABLE creditrisk.penalty VALIDATE CONSTRAINT penalty_reported_by_unit;
-ALTER TABLE creditrisk.spot_check VALIDATE CONSTRAINT spot_check_reported_by_unit;
-ALTER TABLE creditrisk.complaint VALIDATE CONSTRAINT complaint_reported_by_unit;
-ALTER TABLE creditrisk.abnormal_listing VALIDATE CONSTRAINT abnormal_listing_reported_by_unit;
-ALTER TABLE creditrisk.serious_dishonesty_listing VALIDATE CONSTRAINT serious_dishonesty_listing_reported_by_unit;
-ALTER TABLE creditrisk.judgment_debtor_listing VALIDATE CONSTRAINT judgment_debtor_listing_reported_by_unit;
-ALTER TABLE creditrisk.annual_report VALIDATE CONSTRAINT annual_report_reported_by_unit;
-ALTER TABLE creditrisk.registration_change VALIDATE CONSTRAINT registration_change_reported_by_unit;
-ALTER TABLE creditrisk.related_party_link VALIDATE CONSTRAINT related_party_link_reported_by_unit;
-ALTER TABLE creditrisk.equity_pledge_freeze VALIDATE CONSTRAINT equity_pledge_freeze_reported_by_unit;
-ALTER TABLE creditrisk.lawsuit VALIDATE CONSTRAINT lawsuit_reported_by_unit;
-ALTER TABLE creditrisk.public_opinion VALIDATE CONSTRAINT public_opinion_reported_by_unit;
-ALTER TABLE creditrisk.domain_risk_class VALIDATE CONSTRAINT domain_risk_class_reported_by_unit;
-ALTER TABLE creditrisk.indicator_value VALIDATE CONSTRAINT indicator_value_reported_by_unit;
 COMMENT ON COLUMN creditrisk.enterprise.reported_by IS 'The reporting unit (报送单位) that reported the entry: a code of creditrisk.reporting_unit';
 
--- Every record table: the unit is active on the record's date; loaders.
+-- Every record table: the unit is on the register and active on the
+-- record's date; loaders.
 DO $units$
 DECLARE
     c record;
@@ -298,6 +320,10 @@ BEGIN
     END LOOP;
 END
 $units$;
+
+-- Existing data: one unit per distinct spelling of reported_by, flagged
+-- needs_review (README, "Reporting units").
+SELECT creditrisk.reporting_units_from_records();
 
 -- Loaders (报送人员): a fifth kind of enrolled role.
 ALTER TABLE creditrisk.jurisdiction DROP CONSTRAINT jurisdiction_kind_valid;
@@ -465,7 +491,7 @@ BEGIN
     -- jurisdiction
     GRANT SELECT ON creditrisk.reporting_unit, creditrisk.reporting_unit_history
         TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
-    GRANT INSERT, UPDATE, DELETE ON creditrisk.reporting_unit TO creditrisk_admin;
+    GRANT INSERT, UPDATE ON creditrisk.reporting_unit TO creditrisk_admin;
 
     -- the working-day calendar (reference data): the 双公示 deadlines and the
     -- spot checks' publication deadlines are counted with it, by the caller
@@ -707,8 +733,7 @@ CREATE TABLE creditrisk.enforcement (
                     CONSTRAINT enforcement_measure_valid
                     CHECK (measure IN ('seal_up', 'seizure', 'freeze', 'execution', 'other')),
     lifted_date     date,
-    reported_by     text NOT NULL CONSTRAINT enforcement_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT enforcement_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by     text NOT NULL CONSTRAINT enforcement_reported_by_nonempty CHECK (reported_by <> ''),
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at     timestamptz NOT NULL,
     CONSTRAINT enforcement_lifted_after_decision CHECK (lifted_date >= decision_date),
@@ -730,8 +755,7 @@ CREATE TABLE creditrisk.confirmation (
     kind            text NOT NULL CONSTRAINT confirmation_kind_nonempty CHECK (kind <> ''),
     confirmed_date  date NOT NULL,
     valid_to        date,
-    reported_by     text NOT NULL CONSTRAINT confirmation_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT confirmation_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by     text NOT NULL CONSTRAINT confirmation_reported_by_nonempty CHECK (reported_by <> ''),
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at     timestamptz NOT NULL,
     CONSTRAINT confirmation_valid_to_after_confirmed CHECK (valid_to > confirmed_date),
@@ -752,8 +776,7 @@ CREATE TABLE creditrisk.reward (
     level           text NOT NULL CONSTRAINT reward_level_valid CHECK (level IN ('national', 'provincial', 'city', 'county')),
     award_date      date NOT NULL,
     revoked_date    date,
-    reported_by     text NOT NULL CONSTRAINT reward_reported_by_nonempty CHECK (reported_by <> '')
-          CONSTRAINT reward_reported_by_unit REFERENCES creditrisk.reporting_unit DEFERRABLE,
+    reported_by     text NOT NULL CONSTRAINT reward_reported_by_nonempty CHECK (reported_by <> ''),
     received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
     recorded_at     timestamptz NOT NULL,
     CONSTRAINT reward_revoked_after_award CHECK (revoked_date >= award_date),

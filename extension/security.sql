@@ -310,7 +310,7 @@ BEGIN
     -- jurisdiction
     GRANT SELECT ON creditrisk.reporting_unit, creditrisk.reporting_unit_history
         TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
-    GRANT INSERT, UPDATE, DELETE ON creditrisk.reporting_unit TO creditrisk_admin;
+    GRANT INSERT, UPDATE ON creditrisk.reporting_unit TO creditrisk_admin;
 
     -- the working-day calendar (reference data): the 双公示 deadlines and the
     -- spot checks' publication deadlines are counted with it, by the caller

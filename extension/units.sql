@@ -3,13 +3,21 @@
 -- that report credit records, referenced by every record instead of free
 -- text.
 --
--- Every record's reported_by is the code of a unit on this register (a
--- foreign key, DEFERRABLE so that a bulk load can register the units it
--- meets before it commits); the unit must be active on the record's date
--- (the trigger reporting_unit_check, attached to every record table in
--- collection.sql, with the table's date); a loader (enrolled with kind
--- 'loader', see security.sql) reports only as a unit whose reporter_role it
--- is a member of, and sees and changes only that unit's records.
+-- Every record's reported_by is the code of a unit on this register, active
+-- on the record's date (the trigger reporting_unit_check, attached to every
+-- record table in collection.sql, with the table's date); a loader (enrolled
+-- with kind 'loader', see security.sql) reports only as a unit whose
+-- reporter_role it is a member of, and sees and changes only that unit's
+-- records.  A unit that records name cannot be deleted or renamed
+-- (reporting_unit_referenced).
+--
+-- The reference is checked by triggers, not by a foreign key: pg_restore -j
+-- loads the data of an extension's tables in parallel, in no order, while
+-- its foreign keys exist, so a record could be restored before its unit
+-- (test/shell/upgrade_data.sh, parallel_restore.sh).  Rows that arrive with
+-- a knowledge time of their own (a restore, an imported history: recorded_at
+-- before the transaction) were checked when they became known and are not
+-- checked again.
 --
 -- A unit has a division (行政区划), so that it falls in a jurisdiction like
 -- everything else: every enrolled role reads the whole register (it names
@@ -65,13 +73,14 @@ COMMENT ON COLUMN creditrisk.reporting_unit.note IS 'Free note (e.g. what a merg
 SELECT creditrisk.keep_history('creditrisk.reporting_unit');
 
 -- ---------------------------------------------------------------------------
--- The check on every record table: the unit is active on the record's date,
--- and a loader reports only as its own unit.  One query per statement over
--- the statement's new rows (a transition table), so a bulk load pays one
--- hash join, not a lookup per row.  TG_ARGV[0] is the record's date as an
--- expression over the new row n (fixed when the trigger is created by the
--- install script).  A row whose unit is not on the register is left to the
--- foreign key (which a bulk load may defer to its commit).
+-- The check on every record table: the unit is on the register and active on
+-- the record's date, and a loader reports only as its own unit.  One query
+-- per statement over the statement's new rows (a transition table), so a
+-- bulk load pays one hash join, not a lookup per row.  TG_ARGV[0] is the
+-- record's date as an expression over the new row n (fixed when the trigger
+-- is created by the install script).  Rows stamped by this transaction
+-- (recorded_at from its fence, never before its start) are checked; rows
+-- restored or imported with their own, earlier knowledge time are not.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION creditrisk.reporting_unit_check() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
@@ -98,12 +107,27 @@ BEGIN
                       TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
         END IF;
     END IF;
-    -- the unit is active on the record's date
+    -- the unit is on the register ...
+    SELECT n.reported_by AS unit INTO bad
+      FROM new_rows n
+     WHERE n.recorded_at >= pg_catalog.now()
+       AND NOT EXISTS (SELECT 1 FROM creditrisk.reporting_unit u WHERE u.code = n.reported_by)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'reporting unit "%" is not on the register', bad.unit
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('A record of %s.%s names it in reported_by; every record names a unit of creditrisk.reporting_unit.',
+                                  TG_TABLE_SCHEMA, TG_TABLE_NAME),
+                  HINT = 'Register the unit first (INSERT INTO creditrisk.reporting_unit ...), or give the code of a registered one (SELECT code, name FROM creditrisk.reporting_unit ORDER BY code).',
+                  TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
+    END IF;
+    -- ... and active on the record's date
     EXECUTE format($q$
         SELECT n.reported_by AS unit, (%1$s) AS day, u.active_from, u.active_to, u.name
           FROM new_rows n
           JOIN creditrisk.reporting_unit u ON u.code OPERATOR(pg_catalog.=) n.reported_by
-         WHERE (%1$s) OPERATOR(pg_catalog.<) u.active_from OR (%1$s) OPERATOR(pg_catalog.>=) u.active_to
+         WHERE n.recorded_at OPERATOR(pg_catalog.>=) pg_catalog.now()
+           AND ((%1$s) OPERATOR(pg_catalog.<) u.active_from OR (%1$s) OPERATOR(pg_catalog.>=) u.active_to)
          LIMIT 1$q$, TG_ARGV[0]) INTO bad;
     IF bad.unit IS NOT NULL THEN
         RAISE EXCEPTION 'reporting unit "%" was not active on %', bad.unit, bad.day
@@ -119,11 +143,51 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION creditrisk.reporting_unit_check() IS
-    'Trigger (per statement, over its new rows): each record''s reporting unit (报送单位) is active on the record''s date (the argument: the date as an expression over the row n), and a loader reports only as a unit whose reporter_role it is a member of';
+    'Trigger (per statement, over its new rows): each record''s reporting unit (报送单位) is on the register and active on the record''s date (the argument: the date as an expression over the row n), and a loader reports only as a unit whose reporter_role it is a member of; rows restored or imported with an earlier knowledge time are not checked again';
+
+-- A unit is ended (active_to), not deleted or renamed: only a superuser may
+-- delete a unit or change its code, and only while no record names it (what
+-- a foreign key's RESTRICT did; a superuser sees every row, where an
+-- administrator's policies would hide other jurisdictions' records).  Rare:
+-- it reads each record table.
+CREATE FUNCTION creditrisk.reporting_unit_referenced() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+DECLARE
+    t text;
+    referred boolean;
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.code = OLD.code THEN
+        RETURN NULL;
+    END IF;
+    IF NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+        RAISE EXCEPTION 'reporting unit "%" cannot be deleted or renamed', OLD.code
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Records of other jurisdictions may name it; a unit is ended, not removed.',
+                  HINT = 'UPDATE creditrisk.reporting_unit SET active_to = ... WHERE code = ...; a superuser may delete a unit no record names.';
+    END IF;
+    FOR t IN SELECT r.relname FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid
+              WHERE g.tgname = 'reporting_unit_insert' AND r.relnamespace = 'creditrisk'::regnamespace
+              ORDER BY 1
+    LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM creditrisk.%I x WHERE x.reported_by = $1)', t) INTO referred USING OLD.code;
+        IF referred THEN
+            RAISE EXCEPTION 'reporting unit "%" is named by records of %', OLD.code, t
+                USING ERRCODE = 'foreign_key_violation',
+                      DETAIL = 'A unit that records name cannot be deleted or renamed.',
+                      HINT = 'End it instead (UPDATE creditrisk.reporting_unit SET active_to = ...), or move its records to another unit with creditrisk.reporting_unit_merge().';
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_referenced() IS
+    'Trigger: only a superuser may delete a reporting unit (报送单位) or change its code, and only while no record names it';
+CREATE TRIGGER reporting_unit_referenced AFTER UPDATE OR DELETE ON creditrisk.reporting_unit
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.reporting_unit_referenced();
 
 -- ---------------------------------------------------------------------------
 -- Registering the spellings of free text as units (the 1.5 update; a bulk
--- load of legacy data with its foreign keys deferred).
+-- load of legacy records with the unit triggers disabled, as a superuser).
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION creditrisk.reporting_units_from_records() RETURNS bigint
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
@@ -132,10 +196,10 @@ DECLARE
     q text := '';
     n bigint;
 BEGIN
-    -- every table whose reported_by references the register
+    -- every table whose reported_by names a unit of the register
     FOR t IN SELECT r.relname
-               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
-              WHERE c.contype = 'f' AND c.confrelid = 'creditrisk.reporting_unit'::regclass
+               FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid
+              WHERE g.tgname = 'reporting_unit_insert' AND r.relnamespace = 'creditrisk'::regnamespace
               ORDER BY 1
     LOOP
         q := q || CASE WHEN q = '' THEN '' ELSE ' UNION ALL ' END
@@ -177,7 +241,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION creditrisk.reporting_units_from_records() IS
-    'Registers every reported_by spelling found in the records and not yet on the register as a reporting unit (报送单位) flagged needs_review: its code, name and bureau the spelling, its division the narrowest holding every enterprise it reported on, its kind guessed from the name; returns how many. Used by the 1.5 update; after a bulk load with SET CONSTRAINTS ALL DEFERRED, before COMMIT';
+    'Registers every reported_by spelling found in the records and not yet on the register as a reporting unit (报送单位) flagged needs_review: its code, name and bureau the spelling, its division the narrowest holding every enterprise it reported on, its kind guessed from the name; returns how many. Used by the 1.5 update; after a bulk load of legacy records with the triggers reporting_unit_insert disabled, before they are enabled again and the transaction commits';
 
 -- Merging the spellings of one unit: the records of unit "spelling" are
 -- reported by "target" from now on (each change keeps the old version in the
@@ -204,8 +268,8 @@ BEGIN
             USING ERRCODE = 'undefined_object', HINT = 'Register the unit first: INSERT INTO creditrisk.reporting_unit (code, name, bureau, division_code, kind) VALUES (...);';
     END IF;
     FOR t IN SELECT r.relname
-               FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
-              WHERE c.contype = 'f' AND c.confrelid = 'creditrisk.reporting_unit'::regclass
+               FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid
+              WHERE g.tgname = 'reporting_unit_insert' AND r.relnamespace = 'creditrisk'::regnamespace
               ORDER BY 1
     LOOP
         EXECUTE format('UPDATE creditrisk.%I SET reported_by = $1 WHERE reported_by = $2', t) USING target, spelling;
@@ -225,5 +289,6 @@ COMMENT ON FUNCTION creditrisk.reporting_unit_merge(text, text) IS
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.reporting_unit', '');
 
 REVOKE ALL ON TABLE creditrisk.reporting_unit FROM PUBLIC;
-REVOKE ALL ON FUNCTION creditrisk.reporting_unit_check(), creditrisk.reporting_units_from_records(),
+REVOKE ALL ON FUNCTION creditrisk.reporting_unit_check(), creditrisk.reporting_unit_referenced(),
+                       creditrisk.reporting_units_from_records(),
                        creditrisk.reporting_unit_merge(text, text) FROM PUBLIC;

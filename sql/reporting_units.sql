@@ -86,12 +86,24 @@ SELECT count(*) AS units_seen FROM reporting_unit;
 UPDATE reporting_unit SET reporter_role = 'regress_units_xihua_loader' WHERE code = '411622-fy';
 RESET ROLE;
 SELECT kind, count(*) FROM lawsuit GROUP BY kind ORDER BY kind;
+-- an administrator registers and ends units of its jurisdiction, deletes none
+CREATE ROLE regress_units_xihua_admin;
+SELECT role_name, kind FROM enrol('regress_units_xihua_admin', 'admin', '411622');
+SET ROLE regress_units_xihua_admin;
+INSERT INTO reporting_unit (code, name, bureau, division_code, kind) VALUES ('411622-wjw', '西华县卫生健康委员会', '西华县卫生健康委员会', '411622', 'other_department');
+INSERT INTO reporting_unit (code, name, bureau, division_code, kind) VALUES ('411602-wjw', '川汇区卫生健康委员会', '川汇区卫生健康委员会', '411602', 'other_department');
+UPDATE reporting_unit SET active_to = '2030-01-01' WHERE code = '411622-wjw';
+UPDATE reporting_unit SET code = '411622-wjw2' WHERE code = '411622-wjw';
+DELETE FROM reporting_unit WHERE code = '411622-wjw';
+RESET ROLE;
 SELECT decision_number, severity, reported_by FROM penalty ORDER BY decision_number;
 
--- Free text before 1.5: a bulk load defers the foreign keys, registers every
--- spelling it met as a unit to review, and a bureau merges the spellings.
+-- Free text before 1.5: a superuser's bulk load of legacy records turns the
+-- unit triggers off, registers every spelling it met as a unit to review and
+-- turns them on again; a bureau then merges the spellings.
 BEGIN;
-SET CONSTRAINTS ALL DEFERRED;
+ALTER TABLE penalty DISABLE TRIGGER reporting_unit_insert;
+ALTER TABLE complaint DISABLE TRIGGER reporting_unit_insert;
 INSERT INTO penalty (uscc, decision_number, decision_date, severity, reported_by)
 VALUES ('91411622MA40000A13', '西市监罚〔2025〕20号', '2025-07-01', 'minor', '西华县市监局'),
        ('91411622MA40000A13', '西市监罚〔2025〕21号', '2025-07-02', 'minor', '西华县市监局'),
@@ -100,26 +112,32 @@ INSERT INTO complaint (uscc, received_date, kind, reported_by)
 VALUES ('91411622MA40000A13', '2025-07-04', 'complaint', '12345热线'),
        ('91411602MA40000C3C', '2025-07-05', 'complaint', '12345热线');
 SELECT reporting_units_from_records() AS registered;
+ALTER TABLE penalty ENABLE TRIGGER reporting_unit_insert;
+ALTER TABLE complaint ENABLE TRIGGER reporting_unit_insert;
 COMMIT;
 SELECT code, name, division_code, kind, active_from, needs_review FROM reporting_unit WHERE needs_review ORDER BY code;
--- without it, the commit fails on the foreign key and nothing is loaded
-BEGIN;
-SET CONSTRAINTS ALL DEFERRED;
+-- otherwise a spelling that is not on the register is refused at once
 INSERT INTO penalty (uscc, decision_number, decision_date, severity, reported_by)
 VALUES ('91411622MA40000A13', '西市监罚〔2025〕22号', '2025-07-06', 'minor', '西华市监');
-COMMIT;
 SELECT count(*) AS penalties FROM penalty;
 SELECT reporting_unit_merge('西华县市监局', '411622-scjgj') AS moved;
 SELECT decision_number, reported_by FROM penalty WHERE decision_number LIKE '%2025〕2_号' ORDER BY decision_number;
 SELECT decision_number, reported_by FROM penalty_history ORDER BY decision_number, superseded_at;
 SELECT code, needs_review, note FROM reporting_unit WHERE code = '西华县市监局';
 SELECT reporting_unit_merge('西华县市监局', 'nowhere');
--- a unit with records cannot disappear
+-- a unit is ended, not deleted: a superuser may delete one no record names
 DELETE FROM reporting_unit WHERE code = '411622-fy';
+UPDATE reporting_unit SET code = '411622-court' WHERE code = '411622-fy';
+INSERT INTO reporting_unit (code, name, bureau, division_code, kind) VALUES ('unused', 'x', 'x', '411622', 'court');
+DELETE FROM reporting_unit WHERE code = 'unused';
+UPDATE reporting_unit SET active_to = '2026-01-01' WHERE code = '411622-fy';
+SELECT code, active_to FROM reporting_unit WHERE code = '411622-fy';
 
 -- Leave a fresh extension behind.
 SELECT unenrol('regress_units_xihua_loader');
 DROP ROLE regress_units_xihua_loader;
+SELECT unenrol('regress_units_xihua_admin');
+DROP ROLE regress_units_xihua_admin;
 SET client_min_messages = warning;
 DROP EXTENSION creditrisk CASCADE;
 CREATE EXTENSION creditrisk;
