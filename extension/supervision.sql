@@ -559,9 +559,26 @@ DECLARE
     below record;
     unassignable bigint;
     example text;
+    outside text;
 BEGIN
     IF task IS NULL OR seed IS NULL THEN
         RAISE EXCEPTION 'task and seed are required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a task the caller cannot see does not exist for it; one it sees (a
+    -- wider task covering its jurisdiction) but does not organise is refused
+    SELECT * INTO t FROM creditrisk.spot_check_task x WHERE x.id = task;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'spot-check task % does not exist', task USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT string_agg(d, ', ' ORDER BY d) INTO outside
+      FROM unnest(t.division_code || t.scope_divisions::text[]) d
+     WHERE NOT coalesce(d >= creditrisk.scope_from() AND d < creditrisk.scope_to(), false);
+    IF outside IS NOT NULL THEN
+        RAISE EXCEPTION 'spot-check task % lies outside your jurisdiction', task
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('It is organised by %s with scope %s; outside the jurisdiction of role %s: %s.',
+                                  t.division_code, array_to_string(t.scope_divisions, ', '), current_user, outside),
+                  HINT = 'A bureau draws the tasks it organises for its own jurisdiction (creditrisk.enrol); the province or city draws wider tasks.';
     END IF;
     SELECT * INTO t FROM creditrisk.spot_check_task x WHERE x.id = task FOR UPDATE;
     IF NOT FOUND THEN
@@ -572,6 +589,16 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('It was drawn from the classification of %s.', t.classification_as_of),
                   HINT = 'A task is drawn once; creditrisk.verify_draw(task) re-derives its draw.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM creditrisk.spot_check_population x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_draw x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_task_inspector x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_task_conflict x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_assignment x WHERE x.task_id = task) THEN
+        RAISE EXCEPTION 'spot-check task % already has rows in its draw tables', task
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Population, sample, pool, conflicts and assignment are written by draw_spot_check() only.',
+                  HINT = 'Plan a new task; delete the rows written by hand as a superuser.';
     END IF;
     IF creditrisk.seed_commitment(seed) <> t.seed_commitment THEN
         RAISE EXCEPTION 'the seed does not match the commitment of task %', task
@@ -764,6 +791,15 @@ BEGIN
     END IF;
     IF t.status <> 'drawn' THEN
         RAISE EXCEPTION 'spot-check task % has not been drawn', task USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- the check needs every row of the draw: a jurisdiction covering its scope
+    IF EXISTS (SELECT 1 FROM unnest(t.scope_divisions::text[]) d
+                WHERE NOT coalesce(d >= creditrisk.scope_from() AND d < creditrisk.scope_to(), false)) THEN
+        RAISE EXCEPTION 'spot-check task % reaches outside your jurisdiction', task
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('Its scope is %s; verifying it needs the rows of all of it, and role %s sees only its own jurisdiction.',
+                                  array_to_string(t.scope_divisions, ', '), current_user),
+                  HINT = 'A role whose jurisdiction covers the scope (the organising bureau, a level above, an auditor of it) verifies the draw.';
     END IF;
 
     check_name := 'commitment';
@@ -1112,6 +1148,25 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION creditrisk.spot_check_outside_draw(integer) IS
     'Art. 12 flag (A类企业无事不扰): checks in a year of enterprises whose class on the check date was A and that no draw produced; each should be justified by a complaint, big-data alert or referral';
+
+-- ---------------------------------------------------------------------------
+-- Confidentiality: row-level security ENABLEd and FORCEd on every table of
+-- this file, with no policy (fail closed) until creditrisk.create_roles()
+-- adds them (extension/security.sql): by the division_code each row carries.
+-- ---------------------------------------------------------------------------
+DO $rls$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['inspector', 'inspector_conflict', 'spot_check_task', 'spot_check_task_class',
+                             'spot_check_population', 'spot_check_draw', 'spot_check_task_inspector',
+                             'spot_check_task_conflict', 'spot_check_assignment']
+    LOOP
+        EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', t);
+    END LOOP;
+END
+$rls$;
 
 -- ---------------------------------------------------------------------------
 -- pg_dump keeps the tasks, draws and the inspectors' library.
