@@ -160,6 +160,9 @@ BEGIN
     -- read once through its index and probed per row), whatever the planner
     -- guesses of the scoped view (its range on division_code is a pair of
     -- InitPlans, so it always guesses 0.5 % of the rows); hash aggregation.
+    -- work_mem is raised to at least 64MB for this statement: a subplan is
+    -- hashed only if its set fits (a million enterprises: ~100,000 recently
+    -- inspected), and an unhashed one would rescan the set for every row.
     SELECT array_agg(creditrisk.jurisdiction_prefix(s) || '%') INTO patterns FROM unnest(t.scope_divisions) s;
     planner := ARRAY[current_setting('enable_sort'), current_setting('work_mem')];
     PERFORM set_config('enable_sort', 'off', true),
