@@ -246,6 +246,11 @@ CREATE TABLE creditrisk.spot_check_population (
     PRIMARY KEY (task_id, division_code, class),
     CONSTRAINT spot_check_population_count CHECK (enterprises = cardinality(usccs))
 );
+-- The arrays of USCCs are stored out of line uncompressed: pglz shrinks
+-- them only to about 60% (codes of one division share their first eight
+-- characters) and compressing a province-wide snapshot was the largest single
+-- cost of writing it.  (PostgreSQL 15 has no STORAGE clause in CREATE TABLE.)
+ALTER TABLE creditrisk.spot_check_population ALTER COLUMN usccs SET STORAGE EXTERNAL;
 COMMENT ON TABLE creditrisk.spot_check_population IS
     'Population snapshot of a draw (抽查对象名录库快照), per division and class: the enterprises the sample was drawn from (in no particular order)';
 
@@ -314,6 +319,15 @@ CREATE INDEX spot_check_assignment_inspector_idx ON creditrisk.spot_check_assign
 COMMENT ON TABLE creditrisk.spot_check_assignment IS
     'Inspectors drawn for each drawn enterprise (随机选派的执法检查人员), at least inspectors_per_check each';
 COMMENT ON COLUMN creditrisk.spot_check_assignment.division_code IS 'The drawn enterprise''s division';
+
+-- The sample of a whole task in one pass over its stored snapshot (C, with
+-- the caller's rights: it reads spot_check_population and
+-- spot_check_task_class under their policies).
+CREATE FUNCTION creditrisk.spot_sample_task(seed text, task bigint)
+RETURNS TABLE (uscc creditrisk.uscc, division_code text, class creditrisk.riskclass, rank integer)
+    AS 'MODULE_PATHNAME', 'spot_sample_task' LANGUAGE C STABLE PARALLEL RESTRICTED COST 10000 ROWS 1000;
+COMMENT ON FUNCTION creditrisk.spot_sample_task(text, bigint) IS
+    'The sample of a task (抽取样本): per class the quota enterprises of the stored population snapshot with the smallest spot_key(seed, uscc), in key order, with their division and rank; the same as spot_sample() per class over the unnested snapshot, in one pass (one bounded heap per class)';
 
 -- ---------------------------------------------------------------------------
 -- Integrity: scope within the organising division; ratios never below the
@@ -545,9 +559,26 @@ DECLARE
     below record;
     unassignable bigint;
     example text;
+    outside text;
 BEGIN
     IF task IS NULL OR seed IS NULL THEN
         RAISE EXCEPTION 'task and seed are required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a task the caller cannot see does not exist for it; one it sees (a
+    -- wider task covering its jurisdiction) but does not organise is refused
+    SELECT * INTO t FROM creditrisk.spot_check_task x WHERE x.id = task;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'spot-check task % does not exist', task USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT string_agg(d, ', ' ORDER BY d) INTO outside
+      FROM unnest(t.division_code || t.scope_divisions::text[]) d
+     WHERE NOT coalesce(d >= creditrisk.scope_from() AND d < creditrisk.scope_to(), false);
+    IF outside IS NOT NULL THEN
+        RAISE EXCEPTION 'spot-check task % lies outside your jurisdiction', task
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('It is organised by %s with scope %s; outside the jurisdiction of role %s: %s.',
+                                  t.division_code, array_to_string(t.scope_divisions, ', '), current_user, outside),
+                  HINT = 'A bureau draws the tasks it organises for its own jurisdiction (creditrisk.enrol); the province or city draws wider tasks.';
     END IF;
     SELECT * INTO t FROM creditrisk.spot_check_task x WHERE x.id = task FOR UPDATE;
     IF NOT FOUND THEN
@@ -558,6 +589,16 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = format('It was drawn from the classification of %s.', t.classification_as_of),
                   HINT = 'A task is drawn once; creditrisk.verify_draw(task) re-derives its draw.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM creditrisk.spot_check_population x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_draw x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_task_inspector x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_task_conflict x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_assignment x WHERE x.task_id = task) THEN
+        RAISE EXCEPTION 'spot-check task % already has rows in its draw tables', task
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Population, sample, pool, conflicts and assignment are written by draw_spot_check() only.',
+                  HINT = 'Plan a new task; delete the rows written by hand as a superuser.';
     END IF;
     IF creditrisk.seed_commitment(seed) <> t.seed_commitment THEN
         RAISE EXCEPTION 'the seed does not match the commitment of task %', task
@@ -610,33 +651,39 @@ BEGIN
                   HINT = 'Insert the missing classes into creditrisk.spot_check_task_class.';
     END IF;
 
-    -- 1. the population snapshot, and the counts per class
+    -- 1. the population snapshot, and the counts per class, in one pass over
+    -- the classification.  The exclusions are hashed subplans (each set is
+    -- read once through its index and probed per row), whatever the planner
+    -- guesses of the scoped view (its range on division_code is a pair of
+    -- InitPlans, so it always guesses 0.5 % of the rows); hash aggregation.
+    -- work_mem is raised to at least 64MB for this statement: a subplan is
+    -- hashed only if its set fits (a million enterprises: ~100,000 recently
+    -- inspected), and an unhashed one would rescan the set for every row.
     SELECT array_agg(creditrisk.jurisdiction_prefix(s) || '%') INTO patterns FROM unnest(t.scope_divisions) s;
-    -- one pass over the classification: per division and class, the
-    -- population (an array) and what was left out.  Hash joins and hash
-    -- aggregation whatever the statistics say: the current views are often
-    -- freshly refreshed and not analyzed, and a nested loop or a sort chosen
-    -- on a guess of 200 rows costs seconds at a million.
-    planner := ARRAY[current_setting('enable_nestloop'), current_setting('enable_mergejoin'), current_setting('enable_sort')];
-    PERFORM set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true),
-            set_config('enable_sort', 'off', true);
-    WITH agg AS (
+    planner := ARRAY[current_setting('enable_sort'), current_setting('work_mem')];
+    PERFORM set_config('enable_sort', 'off', true),
+            set_config('work_mem', greatest(pg_size_bytes(current_setting('work_mem')), pg_size_bytes('64MB'))::text || 'B', true);
+    WITH agg AS MATERIALIZED (
         SELECT c.division_code, c.class,
-               array_agg(c.uscc) FILTER (WHERE z.uscc IS NULL AND r.uscc IS NULL) AS usccs,
-               count(*) FILTER (WHERE z.uscc IS NOT NULL) AS closed,
-               count(*) FILTER (WHERE z.uscc IS NULL AND r.uscc IS NOT NULL) AS inspected
-          FROM (SELECT x.uscc, x.division_code, x.final_class AS class
-                  FROM creditrisk.classification_current x WHERE t.domain IS NULL
-                UNION ALL
-                SELECT y.uscc, y.division_code, y.fused_class
-                  FROM creditrisk.classification_domain_current y WHERE y.domain = t.domain) c
-          LEFT JOIN (SELECT e.uscc FROM creditrisk.enterprise e WHERE e.status <> 'in_business') z ON z.uscc = c.uscc
-          LEFT JOIN (SELECT DISTINCT s.uscc FROM creditrisk.spot_check s
-                      WHERE s.check_date > t.period_start - t.exclude_inspected_within) r ON r.uscc = c.uscc
-         WHERE c.division_code::text LIKE ANY (patterns)
-           AND (cardinality(t.industries) = 0
-                OR EXISTS (SELECT 1 FROM creditrisk.enterprise e, unnest(t.industries) i
-                            WHERE e.uscc = c.uscc AND starts_with(e.industry_code, i)))
+               array_agg(c.uscc) FILTER (WHERE c.excluded IS NULL) AS usccs,
+               count(*) FILTER (WHERE c.excluded = 'closed') AS closed,
+               count(*) FILTER (WHERE c.excluded = 'inspected') AS inspected
+          FROM (SELECT x.uscc, x.division_code, x.class,
+                       CASE WHEN x.uscc IN (SELECT e.uscc FROM creditrisk.enterprise e WHERE e.status <> 'in_business')
+                            THEN 'closed'
+                            WHEN x.uscc IN (SELECT s.uscc FROM creditrisk.spot_check s
+                                             WHERE s.check_date > t.period_start - t.exclude_inspected_within)
+                            THEN 'inspected' END AS excluded
+                  FROM (SELECT y.uscc, y.division_code, y.final_class AS class
+                          FROM creditrisk.classification_current y WHERE t.domain IS NULL
+                        UNION ALL
+                        SELECT y.uscc, y.division_code, y.fused_class
+                          FROM creditrisk.classification_domain_current y WHERE y.domain = t.domain) x
+                 WHERE x.division_code::text LIKE ANY (patterns)
+                   AND (cardinality(t.industries) = 0
+                        OR x.uscc IN (SELECT e.uscc FROM creditrisk.enterprise e, unnest(t.industries) i
+                                       WHERE starts_with(e.industry_code, i)))
+                OFFSET 0) c      -- (not pulled up: each row's exclusion is looked up once)
          GROUP BY c.division_code, c.class
     ), pop AS (
         INSERT INTO creditrisk.spot_check_population (task_id, division_code, class, enterprises, usccs)
@@ -653,25 +700,13 @@ BEGIN
       FROM (SELECT k.class, c.population, c.closed, c.inspected
               FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) k(class) LEFT JOIN counts c ON c.class = k.class) n
      WHERE q.task_id = t.id AND q.class = n.class;
-    PERFORM set_config('enable_nestloop', planner[1], true), set_config('enable_mergejoin', planner[2], true),
-            set_config('enable_sort', planner[3], true);
+    PERFORM set_config('enable_sort', planner[1], true), set_config('work_mem', planner[2], true);
 
-    -- 2. the sample: per class the quota enterprises with the smallest keys
+    -- 2. the sample: per class the quota enterprises with the smallest keys,
+    -- in one C pass over the snapshot just stored (spot_sample_task), with
+    -- the division each was drawn in
     INSERT INTO creditrisk.spot_check_draw (task_id, uscc, division_code, class, rank)
-    SELECT t.id, s.uscc, c.division_code, x.class, s.rank
-      FROM (SELECT p.class, creditrisk.spot_sample(seed, u.uscc, q.quota) AS picked
-              FROM creditrisk.spot_check_population p
-              JOIN creditrisk.spot_check_task_class q ON q.task_id = p.task_id AND q.class = p.class
-             CROSS JOIN LATERAL unnest(p.usccs) u(uscc)
-             WHERE p.task_id = t.id
-             GROUP BY p.class) x
-     CROSS JOIN LATERAL unnest(x.picked) WITH ORDINALITY s(uscc, rank)
-     CROSS JOIN LATERAL (SELECT y.division_code FROM creditrisk.classification_current y
-                          WHERE t.domain IS NULL AND y.uscc = s.uscc
-                         UNION ALL
-                         SELECT z.division_code FROM creditrisk.classification_domain_current z
-                          WHERE z.uscc = s.uscc AND z.domain = t.domain
-                         LIMIT 1) c;
+    SELECT t.id, s.uscc, s.division_code, s.class, s.rank FROM creditrisk.spot_sample_task(seed, t.id) s;
     UPDATE creditrisk.spot_check_task_class q
        SET drawn = (SELECT count(*) FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id AND d.class = q.class)
      WHERE q.task_id = t.id;
@@ -759,6 +794,15 @@ BEGIN
     END IF;
     IF t.status <> 'drawn' THEN
         RAISE EXCEPTION 'spot-check task % has not been drawn', task USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- the check needs every row of the draw: a jurisdiction covering its scope
+    IF EXISTS (SELECT 1 FROM unnest(t.scope_divisions::text[]) d
+                WHERE NOT coalesce(d >= creditrisk.scope_from() AND d < creditrisk.scope_to(), false)) THEN
+        RAISE EXCEPTION 'spot-check task % reaches outside your jurisdiction', task
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('Its scope is %s; verifying it needs the rows of all of it, and role %s sees only its own jurisdiction.',
+                                  array_to_string(t.scope_divisions, ', '), current_user),
+                  HINT = 'A role whose jurisdiction covers the scope (the organising bureau, a level above, an auditor of it) verifies the draw.';
     END IF;
 
     check_name := 'commitment';
@@ -1124,6 +1168,25 @@ COMMENT ON FUNCTION creditrisk.spot_check_outside_draw(integer) IS
     'Art. 12 flag (A类企业无事不扰): checks in a year of enterprises whose class on the check date was A and that no draw produced; each should be justified by a complaint, big-data alert or referral';
 
 -- ---------------------------------------------------------------------------
+-- Confidentiality: row-level security ENABLEd and FORCEd on every table of
+-- this file, with no policy (fail closed) until creditrisk.create_roles()
+-- adds them (extension/security.sql): by the division_code each row carries.
+-- ---------------------------------------------------------------------------
+DO $rls$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['inspector', 'inspector_conflict', 'spot_check_task', 'spot_check_task_class',
+                             'spot_check_population', 'spot_check_draw', 'spot_check_task_inspector',
+                             'spot_check_task_conflict', 'spot_check_assignment']
+    LOOP
+        EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', t);
+    END LOOP;
+END
+$rls$;
+
+-- ---------------------------------------------------------------------------
 -- pg_dump keeps the tasks, draws and the inspectors' library.
 -- ---------------------------------------------------------------------------
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.inspector', '');
@@ -1151,7 +1214,7 @@ REVOKE ALL ON FUNCTION creditrisk.jurisdiction_prefix(text), creditrisk.current_
                        creditrisk.spot_sample_trans(internal, text, creditrisk.uscc, bigint),
                        creditrisk.spot_sample_final(internal), creditrisk.spot_sample_combine(internal, internal),
                        creditrisk.spot_sample_serialize(internal), creditrisk.spot_sample_deserialize(bytea, internal),
-                       creditrisk.spot_sample(text, creditrisk.uscc, bigint),
+                       creditrisk.spot_sample(text, creditrisk.uscc, bigint), creditrisk.spot_sample_task(text, bigint),
                        creditrisk.spot_assign(text, creditrisk.uscc[], text[], creditrisk.uscc[], text[], integer),
                        creditrisk.inspector_conflict_division(), creditrisk.spot_check_task_check(),
                        creditrisk.spot_check_task_class_check(), creditrisk.spot_check_frozen(), creditrisk.spot_check_deleted(),

@@ -309,6 +309,25 @@ SELECT :'par' = (SELECT spot_sample('par', uscc, 40) FROM public.spot_par)::text
 RESET max_parallel_workers_per_gather;
 DROP TABLE public.spot_par;
 
+-- The portable SHA-256 and the one with the CPU's SHA extensions (where it
+-- has them) give the same keys: creditrisk.simd off forces the portable code.
+SET creditrisk.simd = off;
+SELECT spot_key('x', '91350100M000100Y43') = sha256('x'::bytea || '\x00'::bytea || '91350100M000100Y43'::bytea) AS portable_key_is_sha256,
+       spot_key(repeat('长种子', 40), '91350100M000100Y43')
+         = sha256(convert_to(repeat('长种子', 40), 'UTF8') || '\x00'::bytea || '91350100M000100Y43'::bytea) AS portable_long_seed;
+SELECT count(*) AS portable_disagreements
+  FROM creditrisk.spot_sample_task('zk-h', :t4) s
+  FULL JOIN (SELECT * FROM spot_check_draw WHERE task_id = :t4) d ON d.uscc = s.uscc AND d.class = s.class AND d.rank = s.rank
+ WHERE s.uscc IS NULL OR d.uscc IS NULL;
+RESET creditrisk.simd;
+-- spot_sample_task re-derives a task's stored sample from its snapshot.
+SELECT count(*) AS disagreements
+  FROM creditrisk.spot_sample_task('zk-h', :t4) s
+  FULL JOIN (SELECT * FROM spot_check_draw WHERE task_id = :t4) d
+    ON (d.uscc, d.division_code::text, d.class, d.rank) = (s.uscc, s.division_code, s.class, s.rank)
+ WHERE s.uscc IS NULL OR d.uscc IS NULL;
+SELECT * FROM creditrisk.spot_sample_task(NULL, :t4); \echo :LAST_ERROR_SQLSTATE
+
 -- Leave a fresh extension behind.
 DROP TABLE public.cls_points;
 SET client_min_messages = warning;

@@ -48,8 +48,8 @@ void
 _PG_init(void)
 {
 	DefineCustomBoolVariable("creditrisk.simd",
-							 "Score with SIMD instructions (AVX2) where the CPU has them.",
-							 "Off forces the portable scalar scorer; both give identical scores.",
+							 "Use SIMD instructions where the CPU has them: AVX2 in the scorer, the SHA extensions in spot-check draw keys.",
+							 "Off forces the portable code; both give identical scores and keys.",
 							 &creditrisk_simd,
 							 true,
 							 PGC_USERSET,
