@@ -40,6 +40,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              outcomes, licensing review, coverage
 #   audit.sql                  accountability: change log, append-only history,
 #                              hash chain over the runs, verify_history()
+#   repair.sql                 credit repair (rule sets, applications, the
+#                              end of publicity and listings), commitments
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
@@ -55,7 +57,8 @@ INSTALL_SOURCES = \
 	extension/divisions.sql \
 	extension/disclosure.sql \
 	extension/supervision.sql \
-	extension/audit.sql
+	extension/audit.sql \
+	extension/repair.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed

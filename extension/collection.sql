@@ -161,6 +161,12 @@ CREATE TABLE creditrisk.penalty (
     platform_reported_on date,
     published_on         date,
     withdrawn_on         date,
+    sanctions          text[] NOT NULL DEFAULT '{}'
+                       CONSTRAINT penalty_sanctions_known
+                       CHECK (sanctions OPERATOR(pg_catalog.<@) ARRAY['warning', 'criticism', 'fine', 'confiscation',
+                              'licence_suspended', 'qualification_lowered', 'licence_revoked', 'business_licence_revoked',
+                              'activity_restricted', 'production_stopped', 'closure', 'practice_restricted', 'other']
+                              AND pg_catalog.array_position(sanctions, NULL) IS NULL),
     CONSTRAINT penalty_publicity_after_decision CHECK (publicity_end_date >= decision_date),
     CONSTRAINT penalty_revoked_after_decision CHECK (revoked_on >= decision_date),
     CONSTRAINT penalty_reported_after_decision CHECK (platform_reported_on >= decision_date),
@@ -187,6 +193,8 @@ COMMENT ON COLUMN creditrisk.penalty.platform_reported_on IS
 COMMENT ON COLUMN creditrisk.penalty.published_on IS 'Day the decision was published (公示日期) on the credit platform or website; NULL = not yet published';
 COMMENT ON COLUMN creditrisk.penalty.withdrawn_on IS
     'Day the published decision was withdrawn (撤下): after a revocation within 3 working days; a withdrawal without revocation marks an erroneous report';
+COMMENT ON COLUMN creditrisk.penalty.sanctions IS
+    'Kinds of sanction the decision imposes (行政处罚种类, 行政处罚法 art. 9): warning 警告, criticism 通报批评, fine 罚款, confiscation 没收, licence_suspended 暂扣许可证件, qualification_lowered 降低资质等级, licence_revoked 吊销许可证件, business_licence_revoked 吊销营业执照, activity_restricted 限制开展生产经营活动, production_stopped 责令停产停业, closure 责令关闭, practice_restricted 限制从业, other; the gravest ones rule out credit repair (creditrisk.repair_rule_set.unrepairable_sanctions)';
 
 CREATE TABLE creditrisk.spot_check (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
