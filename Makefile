@@ -24,6 +24,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #   units.sql                  reporting units (报送单位): the register every
 #                              record's reported_by references
 #   collection.sql             the enterprise register and the credit records
+#   repair.sql                 credit repair (rule sets, applications, the end
+#                              of publicity and listings: record_end()), commitments
 #   indicators.sql             indicator derivation: compute_indicators() and
 #                              the SQL view of it
 #   reference-v1.sql           the reference model, generated from
@@ -40,14 +42,13 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              outcomes, licensing review, coverage
 #   audit.sql                  accountability: change log, append-only history,
 #                              hash chain over the runs, verify_history()
-#   repair.sql                 credit repair (rule sets, applications, the
-#                              end of publicity and listings), commitments
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
 	extension/knowledge.sql \
 	extension/units.sql \
 	extension/collection.sql \
+	extension/repair.sql \
 	extension/indicators.sql \
 	extension/reference-v1.sql \
 	extension/indicator-definitions.sql \
@@ -57,8 +58,7 @@ INSTALL_SOURCES = \
 	extension/divisions.sql \
 	extension/disclosure.sql \
 	extension/supervision.sql \
-	extension/audit.sql \
-	extension/repair.sql
+	extension/audit.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed

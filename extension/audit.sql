@@ -110,7 +110,8 @@ SELECT creditrisk.log_changes_of(t::regclass)
                     'creditrisk.model_indicator', 'creditrisk.model_bin', 'creditrisk.model_category',
                     'creditrisk.model_floor', 'creditrisk.model_floor_condition',
                     'creditrisk.model_activation', 'creditrisk.override_rule', 'creditrisk.high_concern_industry',
-                    'creditrisk.fusion_rule', 'creditrisk.fusion_matrix', 'creditrisk.supervision_measure']) t;
+                    'creditrisk.fusion_rule', 'creditrisk.fusion_matrix', 'creditrisk.supervision_measure',
+                    'creditrisk.repair_rule_set']) t;
 
 -- ---------------------------------------------------------------------------
 -- The classification history is append-only

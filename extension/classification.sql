@@ -112,6 +112,12 @@ $$;
 COMMENT ON FUNCTION creditrisk.shipped_row_guard() IS
     'Trigger: rows shipped with the extension (reference configuration, 参考配置) cannot be changed or deleted, and no other row may claim to be one';
 
+-- The credit-repair rule sets (extension/repair.sql, installed before this
+-- function) are guarded here.
+CREATE TRIGGER repair_rule_set_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.repair_rule_set
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
+        'Rule sets are dated: add one of your own with a later effective_from (shipped = false).');
+
 -- ---------------------------------------------------------------------------
 -- The active model (启用的指标体系), by date
 -- ---------------------------------------------------------------------------
@@ -257,7 +263,8 @@ INSERT INTO creditrisk.override_rule (code, name, name_en, basis, rule_sql, ship
  '豫市监办〔2022〕100号 第十条（一）: D',
  $rule$SELECT l.uscc, 'D' AS class, min(l.listed_date) AS listed_date
   FROM creditrisk.serious_dishonesty_listing_as_known($2) l
- WHERE creditrisk.is_current(l.listed_date, l.removed_date, $1)
+ WHERE creditrisk.is_current(l.listed_date,
+           creditrisk.record_end('serious_dishonesty_listing', l.id, l.listed_date, l.removed_date, $2), $1)
  GROUP BY l.uscc$rule$, true, '-infinity'),
 ('judgment_debtor', '当前为失信被执行人', 'Currently a dishonest judgment debtor',
  '豫市监办〔2022〕100号 第十条（二）: D',

@@ -14,6 +14,10 @@
 --     AND date <= $1;
 --   * "current" on D: listed (started) on or before D and not removed (ended)
 --     by D: listed_date <= $1 AND (removed_date IS NULL OR removed_date > $1);
+--     for the abnormal-operation and serious-dishonesty lists and a penalty's
+--     publicity (since 1.5) the end is creditrisk.record_end(), which also
+--     reads approved credit repairs and the maximum term, as known at $2
+--     (extension/repair.sql; the C engine reads creditrisk.record_ends());
 --   * a related-party link is in force on D when (valid_from IS NULL OR
 --     valid_from <= $1) AND (valid_to IS NULL OR valid_to > $1); the related
 --     set R(E, D) is the distinct enterprises at the other end of such links;
@@ -327,7 +331,7 @@ $d$ WHERE code = 'criminal_defendant_3y';
 UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
                    WHERE a.uscc = e.uscc
-                     AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1))
+                     AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true))
      THEN 1 ELSE 0
 END
 $d$ WHERE code = 'abnormal_list_current';
@@ -344,7 +348,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 coalesce((SELECT a.reason
             FROM creditrisk.abnormal_listing_as_known($2) a
            WHERE a.uscc = e.uscc
-             AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)
+             AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true)
            ORDER BY CASE a.reason WHEN 1 THEN 1 WHEN 9 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 4 WHEN 4 THEN 5 END DESC
            LIMIT 1),
          0)
@@ -354,7 +358,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 coalesce($1 - (SELECT min(a.listed_date)
                  FROM creditrisk.abnormal_listing_as_known($2) a
                 WHERE a.uscc = e.uscc
-                  AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)) + 1,
+                  AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true)) + 1,
          0)
 $d$ WHERE code = 'abnormal_list_current_days';
 
@@ -365,7 +369,7 @@ $d$ WHERE code = 'abnormal_list_current_days';
 UPDATE creditrisk.indicator SET definition_sql = $d$
 CASE WHEN EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
                    WHERE s.uscc = e.uscc
-                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+                     AND s.listed_date <= $1 AND coalesce(creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) > $1, true))
      THEN 1 ELSE 0
 END
 $d$ WHERE code = 'serious_dishonesty_current';
@@ -379,9 +383,10 @@ $d$ WHERE code = 'serious_dishonesty_listings_5y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
-   FROM creditrisk.serious_dishonesty_listing_as_known($2) s
-  WHERE s.uscc = e.uscc
-    AND s.removed_date > ($1 - interval '2 years')::date AND s.removed_date <= $1)
+   FROM (SELECT creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) AS ended
+           FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+          WHERE s.uscc = e.uscc AND s.listed_date <= $1) s
+  WHERE s.ended > ($1 - interval '2 years')::date AND s.ended <= $1)
 $d$ WHERE code = 'serious_dishonesty_removed_2y';
 
 -- ---------------------------------------------------------------------------
@@ -428,12 +433,15 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
     AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
 $d$ WHERE code = 'penalties_3y';
 
--- Still publicised on D; a NULL publicity_end_date is not counted.
+-- Still publicised on D: not past its publicity end, nor ended early by an
+-- approved credit repair (creditrisk.record_end()); a NULL publicity_end_date
+-- is not counted.
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
-    AND p.decision_date <= $1 AND p.publicity_end_date > $1)
+    AND p.decision_date <= $1
+    AND creditrisk.record_end('penalty', p.id, p.decision_date, p.publicity_end_date, $2) > $1)
 $d$ WHERE code = 'penalties_in_publicity';
 
 -- ---------------------------------------------------------------------------
@@ -618,7 +626,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
     AND EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
                  WHERE a.uscc = r.uscc
-                   AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1)))
+                   AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true)))
 $d$ WHERE code = 'related_abnormal_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
@@ -631,7 +639,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
     AND EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
                  WHERE s.uscc = r.uscc
-                   AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1)))
+                   AND s.listed_date <= $1 AND coalesce(creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) > $1, true)))
 $d$ WHERE code = 'related_serious_dishonesty_current';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
@@ -679,10 +687,10 @@ CASE WHEN e.parent_uscc IS NULL THEN 0
                      AND pe.status IN ('revoked', 'cancelled') AND pe.status_date <= $1)
        OR EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
                    WHERE a.uscc = e.parent_uscc
-                     AND a.listed_date <= $1 AND (a.removed_date IS NULL OR a.removed_date > $1))
+                     AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true))
        OR EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
                    WHERE s.uscc = e.parent_uscc
-                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+                     AND s.listed_date <= $1 AND coalesce(creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) > $1, true))
        OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
                    WHERE j.uscc = e.parent_uscc
                      AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))
@@ -698,7 +706,7 @@ CASE WHEN EXISTS (SELECT 1
                      AND (l.valid_to IS NULL OR l.valid_to > $1)
                      AND (EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
                                    WHERE s.uscc = l.from_uscc
-                                     AND s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1))
+                                     AND s.listed_date <= $1 AND coalesce(creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) > $1, true))
                           OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
                                       WHERE j.uscc = l.from_uscc
                                         AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))))

@@ -85,9 +85,9 @@ INSERT INTO creditrisk.repair_rule_set (regime, name, basis, effective_from, pen
  ARRAY['licence_revoked', 'business_licence_revoked', 'production_stopped', 'practice_restricted'],
  '0 days', '1 year', '3 years', true, true, '-infinity');
 
-CREATE TRIGGER repair_rule_set_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.repair_rule_set
-    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
-        'Rule sets are dated: add one of your own with a later effective_from (shipped = false).');
+-- (Its shipped rows are frozen by the trigger repair_rule_set_shipped, created
+-- with creditrisk.shipped_row_guard() in extension/classification.sql; its
+-- changes are logged, extension/audit.sql.)
 SELECT creditrisk.keep_history('creditrisk.repair_rule_set');
 
 -- ---------------------------------------------------------------------------
@@ -561,7 +561,6 @@ SELECT pg_catalog.pg_extension_config_dump('creditrisk.credit_commitment', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.credit_commitment_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.credit_repair', '');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.credit_repair_id_seq', '');
-SELECT creditrisk.log_changes_of('creditrisk.repair_rule_set');
 
 REVOKE ALL ON TABLE creditrisk.repair_rule_set, creditrisk.credit_commitment, creditrisk.credit_repair FROM PUBLIC;
 REVOKE ALL ON SEQUENCE creditrisk.credit_commitment_id_seq, creditrisk.credit_repair_id_seq FROM PUBLIC;

@@ -178,3 +178,9 @@ SELECT decision, decided_date FROM credit_repair_history WHERE id = :r1;
 \set VERBOSITY terse
 UPDATE repair_rule_set SET serious_max_term = '5 years' WHERE regime = 'samr_2021'; \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
+
+DROP TABLE public.cls_points;
+SET client_min_messages = warning;
+DROP EXTENSION creditrisk CASCADE;
+CREATE EXTENSION creditrisk;
+RESET client_min_messages;

@@ -50,6 +50,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/hsearch.h"
 #include "utils/timestamp.h"
 #include "utils/memutils.h"
 
@@ -111,6 +112,79 @@ compute_windows(DateADT as_of, Windows *w)
 	Assert(w->y5 < w->y3 && w->y3 < w->y2 && w->y2 < w->y1 && w->y1 < w->m6 &&
 		   w->m6 < w->m3 && w->m3 < w->d);
 	Assert(w->reports_after < w->d);
+}
+
+/* ------------------------------------------------------------------------
+ * Ends set by credit repairs and maximum terms
+ *
+ * creditrisk.record_ends(T) (extension/repair.sql) lists, as known at T, the
+ * end of each penalty's publicity or listing that an approved credit repair
+ * or a maximum term sets; a record's effective end is the earliest of these
+ * and its own, as creditrisk.record_end() computes it for the SQL
+ * definitions.  Read once per call into a hash table keyed by (table, id).
+ * ------------------------------------------------------------------------ */
+
+void
+record_ends_load(ComputeState *st)
+{
+	Oid			argtypes[1] = {TIMESTAMPTZOID};
+	Datum		args[1] = {TimestampTzGetDatum(st->known_at)};
+	char		nulls[1] = {st->known_given ? ' ' : 'n'};
+	HASHCTL		ctl;
+
+	if (SPI_execute_with_args("SELECT CASE r.kind WHEN 'penalty' THEN 1 WHEN 'abnormal_listing' THEN 2 ELSE 3 END,"
+							  "       r.record_id, r.end_date"
+							  "  FROM creditrisk.record_ends($1) r"
+							  " WHERE r.end_date IS NOT NULL AND r.record_id IS NOT NULL",
+							  1, argtypes, args, nulls, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "creditrisk: reading creditrisk.record_ends() failed");
+	if (SPI_processed == 0)
+		return;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(RecordEndKey);
+	ctl.entrysize = sizeof(RecordEnd);
+	ctl.hcxt = st->mcxt;
+	st->record_ends = hash_create("creditrisk record ends", Max(SPI_processed, 16), &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int32		kind = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
+		RecordEndKey key;
+		RecordEnd  *entry;
+		bool		found;
+		DateADT		end;
+
+		memset(&key, 0, sizeof(key));
+		key.table = kind == 1 ? T_PENALTY : kind == 2 ? T_ABNORMAL : T_SERIOUS;
+		key.id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		end = DatumGetDateADT(SPI_getbinval(tup, desc, 3, &isnull));
+		entry = hash_search(st->record_ends, &key, HASH_ENTER, &found);
+		if (!found || end < entry->end)
+			entry->end = end;
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+void
+record_end_apply(const ComputeState *st, RecordTable table, int64 id, bool *open, DateADT *end)
+{
+	RecordEndKey key;
+	RecordEnd  *entry;
+
+	if (st->record_ends == NULL)
+		return;
+	memset(&key, 0, sizeof(key));
+	key.table = table;
+	key.id = id;
+	entry = hash_search(st->record_ends, &key, HASH_FIND, NULL);
+	if (entry != NULL && (*open || entry->end < *end))
+	{
+		*open = false;
+		*end = entry->end;
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -287,6 +361,8 @@ compute_indicators(PG_FUNCTION_ARGS)
 	compute_windows(as_of, &st.w);
 	load_register(&st);
 	stage_done("register, in all", st.n, &start);
+	if (tables & (R(PENALTY) | R(ABNORMAL) | R(SERIOUS)))
+		record_ends_load(&st);
 	scan_records(&st, tables);
 	stage_done("record tables", -1, &start);
 	if (mc.ncustom > 0)

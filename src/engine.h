@@ -278,7 +278,35 @@ typedef struct ComputeState
 	Edge	   *edges;
 	int64		nedges;
 	int64		capedges;
+	/*
+	 * Ends of penalties' publicity and of listings set by approved credit
+	 * repairs and maximum terms (creditrisk.record_ends(T), extension/repair.sql):
+	 * (table, record id) -> the earliest such end; NULL when there is none.
+	 */
+	struct HTAB *record_ends;
 } ComputeState;
+
+/* A key of ComputeState.record_ends, and its entry. */
+typedef struct RecordEndKey
+{
+	int64		id;
+	int32		table;			/* RecordTable */
+	int32		pad;			/* zero: the key is hashed as bytes */
+} RecordEndKey;
+
+typedef struct RecordEnd
+{
+	RecordEndKey key;
+	DateADT		end;
+} RecordEnd;
+
+/*
+ * The effective end of a record (exclusive): its own end (removed_date,
+ * publicity_end_date; *open when it has none) or the earlier end a repair or
+ * a maximum term sets, as creditrisk.record_end() computes it in SQL.
+ */
+extern void record_end_apply(const ComputeState *st, RecordTable table, int64 id, bool *open, DateADT *end);
+extern void record_ends_load(ComputeState *st);
 
 /* ------------------------------------------------------------------------
  * Record kinds: how the rows of one table change the state

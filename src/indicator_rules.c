@@ -114,8 +114,16 @@ row_penalty(ComputeState *st, Datum *v, bool *null)
 
 	if (e == NULL || decided > w->d)
 		return;
-	if (!null[4] && DatumGetDateADT(v[4]) > w->d)
-		e->penalties_in_publicity++;
+	if (!null[4])
+	{
+		/* a penalty without a publicity end stays without one (record_end()) */
+		bool		open = false;
+		DateADT		end = DatumGetDateADT(v[4]);
+
+		record_end_apply(st, T_PENALTY, DatumGetInt64(v[6]), &open, &end);
+		if (end > w->d)
+			e->penalties_in_publicity++;
+	}
 	if (!IN_WINDOW(decided, w->y3, w))
 		return;
 	severity = text_is(v[2], "serious") ? 3 : text_is(v[2], "general") ? 2 : 1;
@@ -141,7 +149,7 @@ row_penalty(ComputeState *st, Datum *v, bool *null)
 	}
 }
 
-RECORD_COLUMNS(penalty_cols, "uscc", "decision_date", "severity", "fine_amount", "publicity_end_date", "field");
+RECORD_COLUMNS(penalty_cols, "uscc", "decision_date", "severity", "fine_amount", "publicity_end_date", "field", "id");
 
 const RecordKind record_penalty = {
 	.cols = penalty_cols, .ncols = lengthof(penalty_cols), .row = row_penalty
@@ -265,12 +273,15 @@ row_abnormal(ComputeState *st, Datum *v, bool *null)
 	const Windows *w = &st->w;
 	DateADT		listed = DatumGetDateADT(v[1]);
 	int			reason = DatumGetInt16(v[3]);
+	bool		open = null[2];
+	DateADT		removed = open ? 0 : DatumGetDateADT(v[2]);
 
 	if (e == NULL || listed > w->d)
 		return;
 	if (IN_WINDOW(listed, w->y3, w))
 		e->abnormal_times_3y++;
-	if (CURRENT(listed, null[2], DatumGetDateADT(v[2]), w))
+	record_end_apply(st, T_ABNORMAL, DatumGetInt64(v[4]), &open, &removed);
+	if (CURRENT(listed, open, removed, w))
 	{
 		uint8		g = (reason >= 0 && reason <= 9 && reason_gravity[reason] > 0) ? reason_gravity[reason] : 2;
 
@@ -282,7 +293,7 @@ row_abnormal(ComputeState *st, Datum *v, bool *null)
 	}
 }
 
-RECORD_COLUMNS(abnormal_cols, "uscc", "listed_date", "removed_date", "reason");
+RECORD_COLUMNS(abnormal_cols, "uscc", "listed_date", "removed_date", "reason", "id");
 
 const RecordKind record_abnormal_listing = {
 	.cols = abnormal_cols, .ncols = lengthof(abnormal_cols), .row = row_abnormal
@@ -293,27 +304,34 @@ const RecordKind record_abnormal_listing = {
  * removals in another, and whether one is current.
  */
 static inline void
-count_listing(const Windows *w, Datum *v, bool *null, DateADT listings_after, DateADT removed_after,
-			  int32 *listings, int32 *removed, bool *current)
+count_listing(const Windows *w, DateADT listed, bool open, DateADT ended, DateADT listings_after,
+			  DateADT removed_after, int32 *listings, int32 *removed, bool *current)
 {
-	DateADT		listed = DatumGetDateADT(v[1]);
-
 	if (IN_WINDOW(listed, listings_after, w))
 		(*listings)++;
-	if (!null[2] && IN_WINDOW(DatumGetDateADT(v[2]), removed_after, w))
+	if (!open && IN_WINDOW(ended, removed_after, w))
 		(*removed)++;
-	if (CURRENT(listed, null[2], DatumGetDateADT(v[2]), w))
+	if (CURRENT(listed, open, ended, w))
 		*current = true;
 }
 
+/*
+ * A serious-dishonesty listing ends at its removal, an approved repair or its
+ * maximum term, whichever is first (creditrisk.record_end()): that end counts
+ * as its removal.
+ */
 static void
 row_serious(ComputeState *st, Datum *v, bool *null)
 {
 	Enterprise *e = enterprise_of(st, v[0]);
+	bool		open = null[2];
+	DateADT		ended = open ? 0 : DatumGetDateADT(v[2]);
 
-	if (e != NULL && DatumGetDateADT(v[1]) <= st->w.d)
-		count_listing(&st->w, v, null, st->w.y5, st->w.y2,
-					  &e->serious_listings_5y, &e->serious_removed_2y, &e->serious_current);
+	if (e == NULL || DatumGetDateADT(v[1]) > st->w.d)
+		return;
+	record_end_apply(st, T_SERIOUS, DatumGetInt64(v[3]), &open, &ended);
+	count_listing(&st->w, DatumGetDateADT(v[1]), open, ended, st->w.y5, st->w.y2,
+				  &e->serious_listings_5y, &e->serious_removed_2y, &e->serious_current);
 }
 
 static void
@@ -322,14 +340,15 @@ row_debtor(ComputeState *st, Datum *v, bool *null)
 	Enterprise *e = enterprise_of(st, v[0]);
 
 	if (e != NULL && DatumGetDateADT(v[1]) <= st->w.d)
-		count_listing(&st->w, v, null, st->w.y3, st->w.y1,
-					  &e->debtor_listings_3y, &e->debtor_removed_1y, &e->debtor_current);
+		count_listing(&st->w, DatumGetDateADT(v[1]), null[2], null[2] ? 0 : DatumGetDateADT(v[2]),
+					  st->w.y3, st->w.y1, &e->debtor_listings_3y, &e->debtor_removed_1y, &e->debtor_current);
 }
 
 RECORD_COLUMNS(listing_cols, "uscc", "listed_date", "removed_date");
+RECORD_COLUMNS(serious_cols, "uscc", "listed_date", "removed_date", "id");
 
 const RecordKind record_serious_dishonesty_listing = {
-	.cols = listing_cols, .ncols = lengthof(listing_cols), .row = row_serious
+	.cols = serious_cols, .ncols = lengthof(serious_cols), .row = row_serious
 };
 
 const RecordKind record_judgment_debtor_listing = {
