@@ -1758,6 +1758,928 @@ COMMENT ON FUNCTION creditrisk.record_spot_check_outcome(bigint, creditrisk.uscc
 -- Credit repair and commitments (issue 14)
 -- ===========================================================================
 
+-- penalty.sanctions: the kinds of sanction, which the repair rules read (the
+-- gravest rule out repair).  The column goes after recorded_at in penalty, and
+-- before superseded_at in penalty_history, as a fresh install has them
+-- (keep_history() makes the history LIKE the table): superseded_at is moved
+-- behind it, and penalty_as_known() made again over the new columns.
+ALTER TABLE creditrisk.penalty ADD COLUMN sanctions text[] NOT NULL DEFAULT '{}'
+    CONSTRAINT penalty_sanctions_known
+                       CHECK (sanctions OPERATOR(pg_catalog.<@) ARRAY['warning', 'criticism', 'fine', 'confiscation',
+                              'licence_suspended', 'qualification_lowered', 'licence_revoked', 'business_licence_revoked',
+                              'activity_restricted', 'production_stopped', 'closure', 'practice_restricted', 'other']
+                              AND pg_catalog.array_position(sanctions, NULL) IS NULL);
+COMMENT ON COLUMN creditrisk.penalty.sanctions IS
+    'Kinds of sanction the decision imposes (行政处罚种类, 行政处罚法 art. 9): warning 警告, criticism 通报批评, fine 罚款, confiscation 没收, licence_suspended 暂扣许可证件, qualification_lowered 降低资质等级, licence_revoked 吊销许可证件, business_licence_revoked 吊销营业执照, activity_restricted 限制开展生产经营活动, production_stopped 责令停产停业, closure 责令关闭, practice_restricted 限制从业, other; the gravest ones rule out credit repair (creditrisk.repair_rule_set.unrepairable_sanctions)';
+DROP FUNCTION creditrisk.penalty_as_known(timestamptz);
+ALTER TABLE creditrisk.penalty_history ADD COLUMN sanctions text[] NOT NULL DEFAULT '{}';
+ALTER TABLE creditrisk.penalty_history ALTER COLUMN sanctions DROP DEFAULT;
+ALTER TABLE creditrisk.penalty_history RENAME COLUMN superseded_at TO superseded_at_1_4;
+ALTER TABLE creditrisk.penalty_history ADD COLUMN superseded_at timestamptz;
+UPDATE creditrisk.penalty_history SET superseded_at = superseded_at_1_4;
+ALTER TABLE creditrisk.penalty_history DROP COLUMN superseded_at_1_4;
+ALTER TABLE creditrisk.penalty_history ALTER COLUMN superseded_at SET NOT NULL;
+COMMENT ON COLUMN creditrisk.penalty_history.superseded_at IS 'When this version stopped being the known one (the update or delete)';
+DO $as_known$
+DECLARE
+    cols text;
+BEGIN
+    SELECT string_agg(format('h.%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
+      FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'creditrisk.penalty'::regclass AND a.attnum > 0 AND NOT a.attisdropped;
+    EXECUTE format($f$CREATE FUNCTION creditrisk.penalty_as_known(known_at timestamptz) RETURNS SETOF creditrisk.penalty
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT %s
+      FROM (SELECT x.*, NULL::timestamptz AS superseded_at FROM creditrisk.penalty x
+            UNION ALL
+            SELECT h.* FROM creditrisk.penalty_history h) h
+     WHERE CASE WHEN known_at IS NULL THEN h.superseded_at IS NULL
+                ELSE h.recorded_at <= known_at AND (h.superseded_at IS NULL OR h.superseded_at > known_at) END;
+END$f$, cols);
+END
+$as_known$;
+COMMENT ON FUNCTION creditrisk.penalty_as_known(timestamptz) IS
+    'creditrisk.penalty as it was known at known_at (已知时点): the rows recorded by then, in the version known then; NULL = as known now';
+REVOKE ALL ON FUNCTION creditrisk.penalty_as_known(timestamptz) FROM PUBLIC;
+
+-- Rule sets, commitments, applications, record_end() (extension/repair.sql).
+-- ---------------------------------------------------------------------------
+-- Rule sets (修复规则), dated
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.repair_rule_set (
+    regime                  text PRIMARY KEY
+                            CONSTRAINT repair_rule_set_regime_format CHECK (regime ~ '^[a-z][a-z0-9_]{1,39}$'),
+    name                    text NOT NULL CONSTRAINT repair_rule_set_name_nonempty CHECK (name <> ''),
+    basis                   text NOT NULL CONSTRAINT repair_rule_set_basis_nonempty CHECK (basis <> ''),
+    effective_from          date NOT NULL UNIQUE
+                            CONSTRAINT repair_rule_set_effective_from_finite CHECK (pg_catalog.isfinite(effective_from)),
+    penalty_min_minor       interval NOT NULL,
+    penalty_min_general     interval NOT NULL,
+    penalty_min_serious     interval NOT NULL,
+    penalty_min_key_field   interval NOT NULL,
+    unrepairable_sanctions  text[] NOT NULL,
+    abnormal_min_listing    interval NOT NULL,
+    serious_min_listing     interval NOT NULL,
+    serious_max_term        interval NOT NULL,
+    commitment_required     boolean NOT NULL,
+    shipped                 boolean NOT NULL DEFAULT false,
+    recorded_at             timestamptz NOT NULL,
+    CONSTRAINT repair_rule_set_periods_nonnegative
+        CHECK (penalty_min_minor >= '0' AND penalty_min_general >= '0' AND penalty_min_serious >= '0'
+               AND penalty_min_key_field >= '0' AND abnormal_min_listing >= '0' AND serious_min_listing >= '0'),
+    CONSTRAINT repair_rule_set_term_after_minimum CHECK (serious_max_term > serious_min_listing),
+    CONSTRAINT repair_rule_set_sanctions_known
+        CHECK (unrepairable_sanctions OPERATOR(pg_catalog.<@) ARRAY['warning', 'criticism', 'fine', 'confiscation',
+               'licence_suspended', 'qualification_lowered', 'licence_revoked', 'business_licence_revoked',
+               'activity_restricted', 'production_stopped', 'closure', 'practice_restricted', 'other']
+               AND pg_catalog.array_position(unrepairable_sanctions, NULL) IS NULL)
+);
+COMMENT ON TABLE creditrisk.repair_rule_set IS
+    'Credit-repair rule sets (信用修复规则), dated: the one with the latest effective_from on or before a date is in force on it (an application is judged by the set in force on its application date; a serious-dishonesty listing''s maximum term by the set in force on its listing date, or the earliest set for older listings). Shipped: SAMR 2021 and NDRC 2026; add a new set with one INSERT';
+COMMENT ON COLUMN creditrisk.repair_rule_set.regime IS 'Key of the rule set, e.g. samr_2021, ndrc_2026';
+COMMENT ON COLUMN creditrisk.repair_rule_set.effective_from IS 'First day the rule set is in force (施行日期); it is in force until the next set''s effective_from';
+COMMENT ON COLUMN creditrisk.repair_rule_set.penalty_min_minor IS 'Minimum publicity (最短公示期) of a minor (轻微) penalty before its publicity may end early by repair';
+COMMENT ON COLUMN creditrisk.repair_rule_set.penalty_min_general IS 'Minimum publicity of a general (一般) penalty before repair';
+COMMENT ON COLUMN creditrisk.repair_rule_set.penalty_min_serious IS 'Minimum publicity of a serious (严重) penalty before repair';
+COMMENT ON COLUMN creditrisk.repair_rule_set.penalty_min_key_field IS 'Minimum publicity before repair of a penalty in food, drugs or special equipment (食品、药品、特种设备), when longer than its severity''s';
+COMMENT ON COLUMN creditrisk.repair_rule_set.unrepairable_sanctions IS 'Sanctions (creditrisk.penalty.sanctions) whose penalties cannot be repaired: the gravest (吊销许可证件、吊销营业执照、责令停产停业、限制从业)';
+COMMENT ON COLUMN creditrisk.repair_rule_set.abnormal_min_listing IS 'Minimum time on the abnormal-operation list (经营异常名录) before removal by repair (0: once the cause is corrected)';
+COMMENT ON COLUMN creditrisk.repair_rule_set.serious_min_listing IS 'Minimum time on the serious-dishonesty list (严重违法失信名单) before early removal (提前移出) by repair';
+COMMENT ON COLUMN creditrisk.repair_rule_set.serious_max_term IS 'Maximum term of a serious-dishonesty listing: a listing with no removal date is no longer current from listed_date + this term (届满自动移出)';
+COMMENT ON COLUMN creditrisk.repair_rule_set.commitment_required IS 'Repair requires a published credit commitment (信用承诺) of kind repair, in force on the application date';
+COMMENT ON COLUMN creditrisk.repair_rule_set.shipped IS 'Shipped with the extension; frozen';
+COMMENT ON COLUMN creditrisk.repair_rule_set.recorded_at IS
+    'Knowledge time: when this version became known to the database; set by the trigger record_arrival';
+
+INSERT INTO creditrisk.repair_rule_set (regime, name, basis, effective_from, penalty_min_minor, penalty_min_general,
+                                        penalty_min_serious, penalty_min_key_field, unrepairable_sanctions,
+                                        abnormal_min_listing, serious_min_listing, serious_max_term,
+                                        commitment_required, shipped, recorded_at) VALUES
+('samr_2021', '市场监督管理信用修复管理办法', 'SAMR, 国市监信规〔2021〕3号, in force 2021-09-01 (with SAMR order 44, 2021): publicity of a penalty may end after 6 months, 1 year in food, drugs and special equipment; not for licence or business-licence revocation, orders to stop production or business, restrictions from practice; serious-dishonesty list: early removal after 1 year, at most 3 years; free of charge',
+ '2021-09-01', '6 months', '6 months', '6 months', '1 year',
+ ARRAY['licence_revoked', 'business_licence_revoked', 'production_stopped', 'practice_restricted'],
+ '0 days', '1 year', '3 years', false, true, '-infinity'),
+('ndrc_2026', '失信行为纠正后的信用信息修复管理办法', 'NDRC order 36, in force 2026-04-01: publicity minor at most 3 months, general 3-12 months, serious 1-3 years; repair after the minimum publicity and a public credit commitment (信用承诺); the gravest sanctions and the food, drugs and special-equipment year kept from the 2021 rules; free of charge',
+ '2026-04-01', '0 days', '3 months', '1 year', '1 year',
+ ARRAY['licence_revoked', 'business_licence_revoked', 'production_stopped', 'practice_restricted'],
+ '0 days', '1 year', '3 years', true, true, '-infinity');
+
+-- (Its shipped rows are frozen by the trigger repair_rule_set_shipped, created
+-- with creditrisk.shipped_row_guard() in extension/classification.sql; its
+-- changes are logged, extension/audit.sql.)
+-- (On an update the shipped rule sets become known now, not since always:
+-- a run reproduced with a knowledge time before the update applies no
+-- maximum term, as it did when it was made.)
+UPDATE creditrisk.repair_rule_set SET recorded_at = pg_catalog.now() WHERE shipped;
+CREATE TRIGGER repair_rule_set_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.repair_rule_set
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
+        'Rule sets are dated: add one of your own with a later effective_from (shipped = false).');
+SELECT creditrisk.keep_history('creditrisk.repair_rule_set');
+SELECT creditrisk.log_changes_of('creditrisk.repair_rule_set');
+
+-- ---------------------------------------------------------------------------
+-- Credit commitments (信用承诺)
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.credit_commitment (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    kind            text NOT NULL
+                    CONSTRAINT credit_commitment_kind_valid CHECK (kind IN ('application', 'repair', 'industry_self_discipline')),
+    signed_date     date NOT NULL,
+    published_date  date,
+    term_end        date,
+    fulfilled_date  date,
+    breached_date   date,
+    breach_detail   text,
+    reported_by     text NOT NULL CONSTRAINT credit_commitment_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at     timestamptz NOT NULL,
+    CONSTRAINT credit_commitment_published_after_signed CHECK (published_date >= signed_date),
+    CONSTRAINT credit_commitment_term_after_signed CHECK (term_end > signed_date),
+    CONSTRAINT credit_commitment_fulfilled_after_signed CHECK (fulfilled_date >= signed_date),
+    CONSTRAINT credit_commitment_breached_after_signed CHECK (breached_date >= signed_date),
+    CONSTRAINT credit_commitment_fulfilled_or_breached CHECK (fulfilled_date IS NULL OR breached_date IS NULL),
+    CONSTRAINT credit_commitment_breach_described
+        CHECK ((breached_date IS NULL) = (breach_detail IS NULL) AND breach_detail <> ''),
+    CONSTRAINT credit_commitment_signed_date_finite CHECK (pg_catalog.isfinite(signed_date)),
+    CONSTRAINT credit_commitment_published_date_finite CHECK (pg_catalog.isfinite(published_date)),
+    CONSTRAINT credit_commitment_term_end_finite CHECK (pg_catalog.isfinite(term_end)),
+    CONSTRAINT credit_commitment_fulfilled_date_finite CHECK (pg_catalog.isfinite(fulfilled_date)),
+    CONSTRAINT credit_commitment_breached_date_finite CHECK (pg_catalog.isfinite(breached_date)),
+    CONSTRAINT credit_commitment_received_at_finite CHECK (pg_catalog.isfinite(received_at))
+);
+CREATE INDEX credit_commitment_uscc_idx ON creditrisk.credit_commitment (uscc, signed_date);
+COMMENT ON TABLE creditrisk.credit_commitment IS
+    'Credit commitments (信用承诺书) signed by enterprises: in an application (审批替代型/申请承诺), for credit repair (信用修复承诺) or for industry self-discipline (行业自律承诺); published (公示) on the credit website, fulfilled (履约) or breached (失信/违诺)';
+COMMENT ON COLUMN creditrisk.credit_commitment.kind IS 'application (申请类承诺), repair (信用修复承诺), industry_self_discipline (行业自律承诺)';
+COMMENT ON COLUMN creditrisk.credit_commitment.signed_date IS 'Day the enterprise signed the commitment (签订)';
+COMMENT ON COLUMN creditrisk.credit_commitment.published_date IS 'Day it was published on the credit website (公示, 信用中国); NULL = not published';
+COMMENT ON COLUMN creditrisk.credit_commitment.term_end IS 'First day the commitment no longer binds (承诺期限, exclusive); NULL = open-ended';
+COMMENT ON COLUMN creditrisk.credit_commitment.fulfilled_date IS 'Day its fulfilment was confirmed (履约)';
+COMMENT ON COLUMN creditrisk.credit_commitment.breached_date IS 'Day the breach was established (违背承诺): a record the indicators can use';
+COMMENT ON COLUMN creditrisk.credit_commitment.breach_detail IS 'What was breached (required with breached_date)';
+COMMENT ON COLUMN creditrisk.credit_commitment.reported_by IS 'The department (unit) that reported the record';
+COMMENT ON COLUMN creditrisk.credit_commitment.received_at IS 'When the record arrived';
+
+-- ---------------------------------------------------------------------------
+-- Credit-repair applications (信用修复申请), one procedure online and offline
+-- ---------------------------------------------------------------------------
+CREATE TABLE creditrisk.credit_repair (
+    id                              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uscc                            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    target                          text NOT NULL
+                                    CONSTRAINT credit_repair_target_valid
+                                    CHECK (target IN ('penalty', 'abnormal_listing', 'serious_dishonesty_listing')),
+    penalty_id                      bigint REFERENCES creditrisk.penalty,
+    abnormal_listing_id             bigint REFERENCES creditrisk.abnormal_listing,
+    serious_dishonesty_listing_id   bigint REFERENCES creditrisk.serious_dishonesty_listing,
+    channel                         text NOT NULL
+                                    CONSTRAINT credit_repair_channel_valid CHECK (channel IN ('online', 'offline')),
+    applied_date                    date NOT NULL,
+    accepted_date                   date,
+    decided_date                    date,
+    decision                        text
+                                    CONSTRAINT credit_repair_decision_valid CHECK (decision IN ('approved', 'rejected')),
+    reasons                         text,
+    regime                          text REFERENCES creditrisk.repair_rule_set,
+    commitment_id                   bigint REFERENCES creditrisk.credit_commitment,
+    reported_by                     text NOT NULL CONSTRAINT credit_repair_reported_by_nonempty CHECK (reported_by <> ''),
+    received_at                     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    recorded_at                     timestamptz NOT NULL,
+    CONSTRAINT credit_repair_one_target CHECK (
+        pg_catalog.num_nonnulls(penalty_id, abnormal_listing_id, serious_dishonesty_listing_id) = 1
+        AND CASE target WHEN 'penalty' THEN penalty_id IS NOT NULL
+                        WHEN 'abnormal_listing' THEN abnormal_listing_id IS NOT NULL
+                        ELSE serious_dishonesty_listing_id IS NOT NULL END),
+    CONSTRAINT credit_repair_accepted_after_applied CHECK (accepted_date >= applied_date),
+    CONSTRAINT credit_repair_decided_after_accepted CHECK (decided_date >= accepted_date),
+    CONSTRAINT credit_repair_decision_dated CHECK ((decision IS NULL) = (decided_date IS NULL)),
+    CONSTRAINT credit_repair_decided_when_accepted CHECK (decided_date IS NULL OR accepted_date IS NOT NULL),
+    CONSTRAINT credit_repair_decision_reasoned
+        CHECK (decision IS NULL OR (reasons IS NOT NULL AND reasons <> '' AND regime IS NOT NULL)),
+    CONSTRAINT credit_repair_applied_date_finite CHECK (pg_catalog.isfinite(applied_date)),
+    CONSTRAINT credit_repair_accepted_date_finite CHECK (pg_catalog.isfinite(accepted_date)),
+    CONSTRAINT credit_repair_decided_date_finite CHECK (pg_catalog.isfinite(decided_date)),
+    CONSTRAINT credit_repair_received_at_finite CHECK (pg_catalog.isfinite(received_at))
+);
+CREATE INDEX credit_repair_uscc_idx ON creditrisk.credit_repair (uscc, applied_date);
+CREATE UNIQUE INDEX credit_repair_one_approval ON creditrisk.credit_repair
+    (target, (coalesce(penalty_id, abnormal_listing_id, serious_dishonesty_listing_id)))
+    WHERE decision = 'approved';
+COMMENT ON TABLE creditrisk.credit_repair IS
+    'Credit-repair applications (信用修复申请) for a penalty''s publicity, an abnormal-operation listing or a serious-dishonesty listing, online or offline through one procedure, free of charge (no fee can be recorded): dates, decision, reasons and the rule set applied. An approved repair ends the publicity or listing on its decided_date (creditrisk.record_end())';
+COMMENT ON COLUMN creditrisk.credit_repair.target IS 'What is to be repaired: penalty (行政处罚信息公示), abnormal_listing (经营异常名录), serious_dishonesty_listing (严重违法失信名单)';
+COMMENT ON COLUMN creditrisk.credit_repair.penalty_id IS 'The penalty whose publicity is to end (target penalty)';
+COMMENT ON COLUMN creditrisk.credit_repair.abnormal_listing_id IS 'The abnormal-operation listing to end (target abnormal_listing)';
+COMMENT ON COLUMN creditrisk.credit_repair.serious_dishonesty_listing_id IS 'The serious-dishonesty listing to end (target serious_dishonesty_listing)';
+COMMENT ON COLUMN creditrisk.credit_repair.channel IS 'online (国家企业信用信息公示系统) or offline (窗口); the same procedure and rules either way';
+COMMENT ON COLUMN creditrisk.credit_repair.applied_date IS 'Day the application was made (申请日期); the rule set in force on it applies';
+COMMENT ON COLUMN creditrisk.credit_repair.accepted_date IS 'Day it was accepted for examination (受理日期)';
+COMMENT ON COLUMN creditrisk.credit_repair.decided_date IS 'Day of the decision (决定日期); an approval ends the publicity or listing on this day';
+COMMENT ON COLUMN creditrisk.credit_repair.decision IS 'approved (准予修复) or rejected (不予修复); NULL = pending; set by creditrisk.repair_decide()';
+COMMENT ON COLUMN creditrisk.credit_repair.reasons IS 'Reasons of the decision (理由)';
+COMMENT ON COLUMN creditrisk.credit_repair.regime IS 'The rule set the decision applied (in force on the application date)';
+COMMENT ON COLUMN creditrisk.credit_repair.commitment_id IS 'The published credit commitment (信用承诺) the repair relied on, where the rule set requires one';
+COMMENT ON COLUMN creditrisk.credit_repair.reported_by IS 'The department (unit) that handled the application';
+COMMENT ON COLUMN creditrisk.credit_repair.received_at IS 'When the record arrived';
+
+SELECT creditrisk.keep_history('creditrisk.credit_commitment');
+SELECT creditrisk.keep_history('creditrisk.credit_repair');
+
+CREATE TRIGGER dates_not_future BEFORE INSERT OR UPDATE ON creditrisk.credit_commitment
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.dates_not_future('signed_date', 'published_date', 'fulfilled_date', 'breached_date');
+CREATE TRIGGER dates_not_future BEFORE INSERT OR UPDATE ON creditrisk.credit_repair
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.dates_not_future('applied_date', 'accepted_date', 'decided_date');
+
+-- The record an application names must be the applicant's, and known.
+CREATE FUNCTION creditrisk.credit_repair_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp SET datestyle = 'ISO, YMD' AS $$
+DECLARE
+    owner_uscc creditrisk.uscc;
+    rec_id bigint := coalesce(NEW.penalty_id, NEW.abnormal_listing_id, NEW.serious_dishonesty_listing_id);
+    ok boolean;
+    why text;
+    why_detail text;
+BEGIN
+    IF TG_OP = 'UPDATE' AND (NEW.uscc, NEW.target, rec_id) IS DISTINCT FROM
+                            (OLD.uscc, OLD.target, coalesce(OLD.penalty_id, OLD.abnormal_listing_id, OLD.serious_dishonesty_listing_id)) THEN
+        RAISE EXCEPTION 'the record a credit-repair application concerns cannot change'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Application %s concerns %s %s of %s.', OLD.id, OLD.target,
+                                  coalesce(OLD.penalty_id, OLD.abnormal_listing_id, OLD.serious_dishonesty_listing_id), OLD.uscc),
+                  HINT = 'Record a new application for the other record.';
+    END IF;
+    IF NEW.target = 'penalty' THEN
+        SELECT p.uscc INTO owner_uscc FROM creditrisk.penalty p WHERE p.id = NEW.penalty_id;
+    ELSIF NEW.target = 'abnormal_listing' THEN
+        SELECT a.uscc INTO owner_uscc FROM creditrisk.abnormal_listing a WHERE a.id = NEW.abnormal_listing_id;
+    ELSE
+        SELECT s.uscc INTO owner_uscc FROM creditrisk.serious_dishonesty_listing s WHERE s.id = NEW.serious_dishonesty_listing_id;
+    END IF;
+    IF owner_uscc IS DISTINCT FROM NEW.uscc THEN
+        RAISE EXCEPTION 'credit-repair application for a record of another enterprise'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('%s %s belongs to %s, not to the applicant %s.', NEW.target, rec_id,
+                                  coalesce(owner_uscc::text, '(no visible enterprise)'), NEW.uscc),
+                  HINT = 'An enterprise applies for the repair of its own penalties and listings.';
+    END IF;
+    -- A decision stands (a later one is a new application) ...
+    IF TG_OP = 'UPDATE' AND OLD.decision IS NOT NULL
+       AND (NEW.decision, NEW.decided_date, NEW.regime, NEW.reasons) IS DISTINCT FROM
+           (OLD.decision, OLD.decided_date, OLD.regime, OLD.reasons) THEN
+        RAISE EXCEPTION 'credit-repair application % is already decided', OLD.id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('It was %s on %s.', OLD.decision, OLD.decided_date),
+                  HINT = 'A decision stands; a new application is a new row.';
+    END IF;
+    -- ... and an approval, however written, needs an eligible record (rows
+    -- restored with their own recorded_at, which only the owner may give,
+    -- were judged when they were recorded).
+    IF NEW.decision = 'approved' AND (TG_OP = 'UPDATE' OR NEW.recorded_at IS NULL)
+       AND (TG_OP = 'INSERT' OR OLD.decision IS NULL) THEN
+        SELECT e.eligible, e.rule, e.detail INTO ok, why, why_detail
+          FROM creditrisk.repair_eligibility(NEW.target, rec_id, NEW.applied_date) e;
+        IF NOT ok THEN
+            RAISE EXCEPTION 'credit-repair application cannot be approved: %', why
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = why_detail,
+                      HINT = 'Check creditrisk.repair_eligibility() for the application date; reject the application with its reasons.';
+        END IF;
+    END IF;
+    IF NEW.commitment_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM creditrisk.credit_commitment c
+                                                      WHERE c.id = NEW.commitment_id AND c.uscc = NEW.uscc) THEN
+        RAISE EXCEPTION 'credit-repair application relies on a commitment of another enterprise'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Commitment %s is not one of %s.', NEW.commitment_id, NEW.uscc),
+                  HINT = 'Name a commitment the applicant signed.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.credit_repair_check() IS
+    'Trigger: a credit-repair application (信用修复申请) concerns a penalty or listing of the applicant itself, which cannot change afterwards, relies only on the applicant''s own commitments, is approved only when the record is eligible (creditrisk.repair_eligibility on the application date), and its decision stands';
+CREATE TRIGGER credit_repair_check BEFORE INSERT OR UPDATE ON creditrisk.credit_repair
+    FOR EACH ROW EXECUTE FUNCTION creditrisk.credit_repair_check();
+
+-- ---------------------------------------------------------------------------
+-- When a publicity or listing ends: its own end date, an approved repair, or
+-- (serious-dishonesty listings) the maximum term.  These functions are the
+-- one definition; the C engine reads record_ends() (src/compute.c), the
+-- shipped override rule and the SQL definitions of the built-in indicators
+-- call record_end().
+-- ---------------------------------------------------------------------------
+
+-- The rule set in force on a date, as known at a moment (NULL = now).
+CREATE FUNCTION creditrisk.repair_rule_set_on(on_date date, known_at timestamptz DEFAULT NULL)
+RETURNS SETOF creditrisk.repair_rule_set
+LANGUAGE sql STABLE PARALLEL SAFE ROWS 1
+BEGIN ATOMIC
+    SELECT r.* FROM creditrisk.repair_rule_set_as_known(known_at) r
+     WHERE r.effective_from <= on_date
+     ORDER BY r.effective_from DESC
+     LIMIT 1;
+END;
+COMMENT ON FUNCTION creditrisk.repair_rule_set_on(date, timestamptz) IS
+    'The credit-repair rule set (信用修复规则) in force on on_date, as known at known_at (NULL = now); no row before the first set';
+
+-- The end of a listing by its maximum term: for a serious-dishonesty listing,
+-- listed + the term of the rule set in force on its listing date (the
+-- earliest set for a listing made before any); NULL for other kinds.
+CREATE FUNCTION creditrisk.listing_term_end(kind text, listed date, known_at timestamptz DEFAULT NULL)
+RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT CASE WHEN kind = 'serious_dishonesty_listing' THEN
+               (listed + coalesce((SELECT r.serious_max_term FROM creditrisk.repair_rule_set_as_known(known_at) r
+                                    WHERE r.effective_from <= listed ORDER BY r.effective_from DESC LIMIT 1),
+                                  (SELECT r.serious_max_term FROM creditrisk.repair_rule_set_as_known(known_at) r
+                                    ORDER BY r.effective_from LIMIT 1)))::date
+           END;
+END;
+COMMENT ON FUNCTION creditrisk.listing_term_end(text, date, timestamptz) IS
+    'End of a listing by its maximum term (届满自动移出): for a serious-dishonesty listing, listed + serious_max_term of the rule set in force on the listing date (the earliest set for older listings), as known at known_at; NULL for other kinds (no automatic end)';
+
+-- The earliest approved repair of a record, as known at a moment.
+CREATE FUNCTION creditrisk.repair_end(kind text, record_id bigint, known_at timestamptz DEFAULT NULL)
+RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT min(r.decided_date) FROM creditrisk.credit_repair_as_known(known_at) r
+     WHERE r.decision = 'approved' AND r.target = kind
+       AND coalesce(r.penalty_id, r.abnormal_listing_id, r.serious_dishonesty_listing_id) = record_id;
+END;
+COMMENT ON FUNCTION creditrisk.repair_end(text, bigint, timestamptz) IS
+    'The decision date of the approved credit repair (信用修复) of a record (kind penalty, abnormal_listing or serious_dishonesty_listing), as known at known_at (NULL = now); NULL when none';
+
+-- The effective end of a penalty's publicity or of a listing.
+CREATE FUNCTION creditrisk.record_end(kind text, record_id bigint, start date, recorded_end date,
+                                      known_at timestamptz DEFAULT NULL)
+RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT CASE WHEN kind = 'penalty' AND recorded_end IS NULL THEN NULL
+                ELSE LEAST(recorded_end, creditrisk.repair_end(kind, record_id, known_at),
+                                      creditrisk.listing_term_end(kind, start, known_at)) END;
+END;
+COMMENT ON FUNCTION creditrisk.record_end(text, bigint, date, date, timestamptz) IS
+    'Effective end (exclusive) of a penalty''s publicity or a listing, as known at known_at: the earliest of its recorded end (publicity_end_date, removed_date), the decision date of an approved credit repair, and the maximum term of a serious-dishonesty listing; NULL = open (a penalty without a publicity end stays without one). Current on D: start <= D AND (end IS NULL OR end > D)';
+
+-- Every cut, for the C engine: (kind, record, end) for each record whose end
+-- an approved repair or a maximum term sets; the engine takes the earliest
+-- with the record's own end, as record_end() does.
+CREATE FUNCTION creditrisk.record_ends(known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (kind text, record_id bigint, end_date date)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT r.target, coalesce(r.penalty_id, r.abnormal_listing_id, r.serious_dishonesty_listing_id), r.decided_date
+      FROM creditrisk.credit_repair_as_known(known_at) r
+     WHERE r.decision = 'approved'
+    UNION ALL
+    SELECT 'serious_dishonesty_listing', l.id, creditrisk.listing_term_end('serious_dishonesty_listing', l.listed_date, known_at)
+      FROM creditrisk.serious_dishonesty_listing_as_known(known_at) l;
+END;
+COMMENT ON FUNCTION creditrisk.record_ends(timestamptz) IS
+    'The ends that credit repairs and maximum terms set, as known at known_at: (kind, record id, end date), several per record possible (the earliest applies, with the record''s own end); what compute_indicators reads so that C and creditrisk.record_end() agree';
+
+-- ---------------------------------------------------------------------------
+-- Eligibility and decision
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.repair_eligibility(kind text, record_id bigint, on_date date, known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (eligible boolean, eligible_from date, regime text, rule text, detail text, commitment_id bigint)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, creditrisk, pg_temp SET datestyle = 'ISO, YMD' SET intervalstyle = 'postgres' AS $$
+DECLARE
+    rs creditrisk.repair_rule_set;
+    r_uscc creditrisk.uscc;
+    r_start date;
+    r_end date;
+    r_eff date;
+    p creditrisk.penalty;
+    min_period interval;
+    commitment bigint;
+BEGIN
+    IF kind IS NULL OR kind NOT IN ('penalty', 'abnormal_listing', 'serious_dishonesty_listing') THEN
+        RAISE EXCEPTION 'unknown kind of record for credit repair: %', coalesce(kind, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use penalty, abnormal_listing or serious_dishonesty_listing.';
+    END IF;
+    IF on_date IS NULL OR NOT pg_catalog.isfinite(on_date) THEN
+        RAISE EXCEPTION 'credit-repair eligibility needs a calendar date, not %', coalesce(on_date::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the application date.';
+    END IF;
+    IF kind = 'penalty' THEN
+        SELECT x.* INTO p FROM creditrisk.penalty_as_known(known_at) x WHERE x.id = record_id;
+        r_uscc := p.uscc; r_start := p.decision_date; r_end := p.publicity_end_date;
+    ELSIF kind = 'abnormal_listing' THEN
+        SELECT x.uscc, x.listed_date, x.removed_date INTO r_uscc, r_start, r_end
+          FROM creditrisk.abnormal_listing_as_known(known_at) x WHERE x.id = record_id;
+    ELSE
+        SELECT x.uscc, x.listed_date, x.removed_date INTO r_uscc, r_start, r_end
+          FROM creditrisk.serious_dishonesty_listing_as_known(known_at) x WHERE x.id = record_id;
+    END IF;
+    IF r_uscc IS NULL THEN
+        RAISE EXCEPTION 'no % with id %', kind, coalesce(record_id::text, 'NULL')
+            USING ERRCODE = 'no_data_found',
+                  DETAIL = CASE WHEN known_at IS NULL THEN 'It is not on record (or not in your jurisdiction).'
+                                ELSE format('It was not on record at %s (or is not in your jurisdiction).', known_at) END,
+                  HINT = format('Look the id up in creditrisk.%s.', kind);
+    END IF;
+
+    SELECT x.* INTO rs FROM creditrisk.repair_rule_set_on(on_date, known_at) x;
+    IF rs.regime IS NULL THEN
+        RETURN QUERY SELECT false, NULL::date, NULL::text, 'no_rule_set'::text,
+            format('No credit-repair rule set was in force on %s.', on_date), NULL::bigint;
+        RETURN;
+    END IF;
+    IF r_start > on_date THEN
+        RETURN QUERY SELECT false, NULL::date, rs.regime, 'not_yet_recorded'::text,
+            format('The %s dates from %s, after %s.', kind, r_start, on_date), NULL::bigint;
+        RETURN;
+    END IF;
+    r_eff := creditrisk.record_end(kind, record_id, r_start, r_end, known_at);
+
+    IF kind = 'penalty' THEN
+        IF p.sanctions && rs.unrepairable_sanctions THEN
+            RETURN QUERY SELECT false, NULL::date, rs.regime, 'gravest_penalty'::text,
+                format('%s: a penalty with %s cannot be repaired.', rs.regime,
+                       array_to_string(ARRAY(SELECT unnest(p.sanctions) INTERSECT SELECT unnest(rs.unrepairable_sanctions) ORDER BY 1), ', ')),
+                NULL::bigint;
+            RETURN;
+        END IF;
+        IF r_eff IS NULL OR r_eff <= on_date THEN
+            RETURN QUERY SELECT false, NULL::date, rs.regime, 'not_publicised'::text,
+                CASE WHEN r_eff IS NULL THEN 'The penalty has no publicity period on record.'
+                     ELSE format('Its publicity ended on %s: nothing to repair on %s.', r_eff, on_date) END, NULL::bigint;
+            RETURN;
+        END IF;
+        min_period := CASE p.severity WHEN 'minor' THEN rs.penalty_min_minor
+                                      WHEN 'general' THEN rs.penalty_min_general
+                                      ELSE rs.penalty_min_serious END;
+        IF p.field <> 'other' AND rs.penalty_min_key_field > min_period THEN
+            min_period := rs.penalty_min_key_field;
+            rule := 'minimum_publicity_key_field';
+        ELSE
+            rule := 'minimum_publicity';
+        END IF;
+        detail := format('%s: a %s penalty%s may end its publicity %s (decided %s).', rs.regime, p.severity,
+                         CASE WHEN p.field <> 'other' THEN format(' in %s', p.field) ELSE '' END,
+                         CASE WHEN min_period = '0' THEN 'at any time' ELSE 'after ' || min_period END, r_start);
+    ELSE
+        IF NOT creditrisk.is_current(r_start, r_eff, on_date) THEN
+            RETURN QUERY SELECT false, NULL::date, rs.regime, 'not_listed'::text,
+                format('The listing ended on %s: nothing to repair on %s.', r_eff, on_date), NULL::bigint;
+            RETURN;
+        END IF;
+        min_period := CASE kind WHEN 'abnormal_listing' THEN rs.abnormal_min_listing ELSE rs.serious_min_listing END;
+        rule := CASE kind WHEN 'abnormal_listing' THEN 'abnormal_correction' ELSE 'serious_early_removal' END;
+        detail := format('%s: a listing on the %s list may end early %s (listed %s).', rs.regime,
+                         CASE kind WHEN 'abnormal_listing' THEN 'abnormal-operation' ELSE 'serious-dishonesty' END,
+                         CASE WHEN min_period = '0' THEN 'once its cause is corrected' ELSE 'after ' || min_period END,
+                         r_start);
+    END IF;
+
+    eligible_from := (r_start + min_period)::date;
+    IF on_date < eligible_from THEN
+        RETURN QUERY SELECT false, eligible_from, rs.regime, rule, detail, NULL::bigint;
+        RETURN;
+    END IF;
+    IF rs.commitment_required THEN
+        SELECT c.id INTO commitment
+          FROM creditrisk.credit_commitment_as_known(known_at) c
+         WHERE c.uscc = r_uscc AND c.kind = 'repair' AND c.published_date <= on_date
+           AND (c.term_end IS NULL OR c.term_end > on_date)
+           AND (c.breached_date IS NULL OR c.breached_date > on_date)
+         ORDER BY c.published_date DESC, c.id DESC
+         LIMIT 1;
+        IF commitment IS NULL THEN
+            RETURN QUERY SELECT false, eligible_from, rs.regime, 'commitment_required'::text,
+                format('%s: repair requires a published credit commitment (信用承诺) of kind repair, in force and not breached on %s.',
+                       rs.regime, on_date), NULL::bigint;
+            RETURN;
+        END IF;
+    END IF;
+    RETURN QUERY SELECT true, eligible_from, rs.regime, rule, detail, commitment;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.repair_eligibility(text, bigint, date, timestamptz) IS
+    'Whether a penalty''s publicity or a listing (kind penalty, abnormal_listing, serious_dishonesty_listing; record id) may be repaired (信用修复) on on_date (the application date) under the rule set in force then, as known at known_at (NULL = now): eligible, from when, the rule set, the rule that decides (minimum_publicity, minimum_publicity_key_field, gravest_penalty, not_publicised, abnormal_correction, serious_early_removal, not_listed, commitment_required, no_rule_set, not_yet_recorded), an explanation and the commitment relied on';
+
+CREATE FUNCTION creditrisk.repair_decide(application bigint, decision text, decided date, reasons text)
+RETURNS creditrisk.credit_repair
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp SET datestyle = 'ISO, YMD' AS $$
+DECLARE
+    a creditrisk.credit_repair;
+    e record;
+    result creditrisk.credit_repair;
+BEGIN
+    IF decision IS NULL OR decision NOT IN ('approved', 'rejected') THEN
+        RAISE EXCEPTION 'a credit-repair decision is approved or rejected, not %', coalesce(decision, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF decided IS NULL OR NOT pg_catalog.isfinite(decided) THEN
+        RAISE EXCEPTION 'a credit-repair decision needs its date'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Give the day of the decision (决定日期).';
+    END IF;
+    IF reasons IS NULL OR pg_catalog.btrim(reasons) = '' THEN
+        RAISE EXCEPTION 'a credit-repair decision needs its reasons'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'State the reasons (理由) of the decision.';
+    END IF;
+    SELECT x.* INTO a FROM creditrisk.credit_repair x WHERE x.id = application FOR UPDATE;
+    IF a.id IS NULL THEN
+        RAISE EXCEPTION 'no credit-repair application %', coalesce(application::text, 'NULL')
+            USING ERRCODE = 'no_data_found', DETAIL = 'It is not on record (or not in your jurisdiction).';
+    END IF;
+    IF a.decision IS NOT NULL THEN
+        RAISE EXCEPTION 'credit-repair application % is already decided', application
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('It was %s on %s.', a.decision, a.decided_date),
+                  HINT = 'A decision stands; a new application is a new row.';
+    END IF;
+    IF a.accepted_date IS NULL THEN
+        RAISE EXCEPTION 'credit-repair application % has not been accepted', application
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Record the acceptance (受理) first: UPDATE creditrisk.credit_repair SET accepted_date = ….';
+    END IF;
+    IF decided < a.accepted_date THEN
+        RAISE EXCEPTION 'credit-repair decision dated before the acceptance'
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('Decided %s, accepted %s.', decided, a.accepted_date);
+    END IF;
+    SELECT x.* INTO e FROM creditrisk.repair_eligibility(a.target,
+        coalesce(a.penalty_id, a.abnormal_listing_id, a.serious_dishonesty_listing_id), a.applied_date) x;
+    IF decision = 'approved' AND NOT e.eligible THEN
+        RAISE EXCEPTION 'credit-repair application % cannot be approved: %', application, e.rule
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = e.detail,
+                  HINT = CASE WHEN e.eligible_from > a.applied_date
+                              THEN format('The record may be repaired on an application made on or after %s.', e.eligible_from)
+                              ELSE 'Reject it, with its reasons.' END;
+    END IF;
+    UPDATE creditrisk.credit_repair x
+       SET decision = repair_decide.decision, decided_date = decided, reasons = repair_decide.reasons,
+           regime = coalesce(e.regime, (SELECT r.regime FROM creditrisk.repair_rule_set r ORDER BY r.effective_from LIMIT 1)),
+           commitment_id = coalesce(x.commitment_id, e.commitment_id)
+     WHERE x.id = application
+    RETURNING x.* INTO result;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.repair_decide(bigint, text, date, text) IS
+    'Records the decision (approved 准予修复 / rejected 不予修复) on an accepted credit-repair application with its date and reasons, under the rule set in force on the application date; an approval of an ineligible record is refused (55000, with the rule); an approved repair ends the publicity or listing on its decision date';
+
+-- ---------------------------------------------------------------------------
+-- Row-level security, dump, privileges
+-- ---------------------------------------------------------------------------
+DO $rls$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['credit_commitment', 'credit_repair', 'credit_commitment_history', 'credit_repair_history']
+    LOOP
+        EXECUTE format('ALTER TABLE creditrisk.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE creditrisk.%I FORCE ROW LEVEL SECURITY', t);
+    END LOOP;
+END
+$rls$;
+
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.repair_rule_set', 'WHERE NOT shipped');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.credit_commitment', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.credit_commitment_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.credit_repair', '');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.credit_repair_id_seq', '');
+
+REVOKE ALL ON TABLE creditrisk.repair_rule_set, creditrisk.credit_commitment, creditrisk.credit_repair FROM PUBLIC;
+REVOKE ALL ON SEQUENCE creditrisk.credit_commitment_id_seq, creditrisk.credit_repair_id_seq FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.credit_repair_check(), creditrisk.repair_rule_set_on(date, timestamptz),
+                       creditrisk.listing_term_end(text, date, timestamptz), creditrisk.repair_end(text, bigint, timestamptz),
+                       creditrisk.record_end(text, bigint, date, date, timestamptz), creditrisk.record_ends(timestamptz),
+                       creditrisk.repair_eligibility(text, bigint, date, timestamptz),
+                       creditrisk.repair_decide(bigint, text, date, text) FROM PUBLIC;
+
+-- The new tables in the roles' grants and policies.
+CREATE OR REPLACE FUNCTION creditrisk.create_roles() RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp SET client_min_messages = warning AS $fn$
+DECLARE
+    r record;
+    t text;
+    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor'];
+    model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
+                                          'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
+    config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
+                                           'fusion_rule', 'fusion_matrix', 'supervision_measure', 'population_opt_in',
+                                           'repair_rule_set'];
+    register_tables constant text[] := ARRAY['enterprise'];
+    record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                                           'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                                           'registration_change', 'equity_pledge_freeze', 'lawsuit',
+                                           'public_opinion', 'domain_risk_class', 'indicator_value',
+                                           'credit_commitment', 'credit_repair'];
+    result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
+                                           'classification_correction'];
+    -- superseded versions, written only by the trigger record_arrival as the owner
+    config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
+                                            'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
+                                            'supervision_measure_history', 'population_opt_in_history',
+                                            'repair_rule_set_history'];
+    record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
+                                            'complaint_history', 'abnormal_listing_history',
+                                            'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
+                                            'annual_report_history', 'registration_change_history',
+                                            'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
+                                            'domain_risk_class_history', 'indicator_value_history',
+                                            'credit_commitment_history', 'credit_repair_history'];
+    views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
+                                   'enterprise_domain_measures',
+                                   'classification_worsened', 'class_transition_latest', 'class_distribution_current',
+                                   'score_stability_latest'];
+    in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        RAISE EXCEPTION 'creditrisk.create_roles() must be run by a superuser'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'It creates roles, changes the owner of the extension''s tables and creates their policies.';
+    END IF;
+
+    -- 1. The group roles, NOLOGIN.  A pre-existing role of the same name is
+    -- used only if it is as harmless as the one we would create.
+    FOR r IN SELECT * FROM unnest(ARRAY['creditrisk_owner'] || kinds,
+                                  ARRAY['owns the data and views of creditrisk (NOLOGIN, no member)',
+                                        'creditrisk administrators: models, rules, measures, records, the monthly run, within their jurisdiction',
+                                        'creditrisk analysts: read the enterprises, records and results of their jurisdiction',
+                                        'partner departments: read what their unexpired sharing agreements grant',
+                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction'])
+                     AS x(name, note)
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', r.name);
+        ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_roles
+                       WHERE rolname = r.name AND (rolcanlogin OR rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb)) THEN
+            RAISE EXCEPTION 'role "%" exists with privileges creditrisk would not give it', r.name
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A creditrisk group role is NOLOGIN, without SUPERUSER, BYPASSRLS, CREATEROLE or CREATEDB.',
+                      HINT = format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB, then run creditrisk.create_roles() again.', r.name);
+        END IF;
+        EXECUTE format('COMMENT ON ROLE %I IS %L', r.name, r.note);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                WHERE m.roleid = 'creditrisk_owner'::regrole) THEN
+        RAISE EXCEPTION 'role creditrisk_owner has members'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its members would see every enterprise and could change the policies.',
+                  HINT = 'REVOKE creditrisk_owner FROM them; a DBA uses a superuser role.';
+    END IF;
+
+    -- 2. The owner owns the tables, views and materialized views (so FORCEd
+    -- row-level security applies to it as to anyone) and the one SECURITY
+    -- DEFINER function, which then runs without superuser rights.
+    FOR r IN SELECT c.oid::regclass AS rel, c.relkind
+               FROM pg_catalog.pg_class c
+               JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                                          AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+               JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'creditrisk'
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                -- (an identity column's sequence follows its table)
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend s
+                                 WHERE s.classid = 'pg_catalog.pg_class'::regclass AND s.objid = c.oid
+                                   AND s.deptype IN ('a', 'i'))
+              ORDER BY c.oid
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO creditrisk_owner',
+                       CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                      WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.rel);
+    END LOOP;
+    ALTER FUNCTION creditrisk.refresh_current_views() OWNER TO creditrisk_owner;
+
+    -- 3. Grants: every kind uses the schema, the types and the functions (the
+    -- comparison operators of uscc and riskclass are functions; every function
+    -- but one runs with its caller's rights).  Tables and views narrowly.
+    FOREACH t IN ARRAY kinds LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA creditrisk TO %I', t);
+        EXECUTE format('GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code TO %I', t);
+        EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO %I', t);
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole), '
+                       'creditrisk.share(regrole, text[], text[], date, boolean), creditrisk.refresh_current_views(), '
+                       'creditrisk.seal_run(date, integer), creditrisk.log_changes_of(regclass) FROM %I', t);
+    END LOOP;
+    -- the history's verification is the auditor's and the admin's; corrections the admin's
+    REVOKE EXECUTE ON FUNCTION creditrisk.verify_history(bytea, boolean) FROM creditrisk_analyst, creditrisk_partner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text)
+        FROM creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+    GRANT EXECUTE ON FUNCTION creditrisk.refresh_current_views() TO creditrisk_admin;
+    -- the owner evaluates the policies when it refreshes the views
+    GRANT USAGE ON SCHEMA creditrisk TO creditrisk_owner;
+    GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code
+        TO creditrisk_owner;
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO creditrisk_owner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole),
+                               creditrisk.share(regrole, text[], text[], date, boolean) FROM creditrisk_owner;
+
+    -- admin: writes models, configuration, the register, records and results
+    -- (rows of its jurisdiction; the run itself only province-wide)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link', 'classification_run'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_admin', t);
+    END LOOP;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA creditrisk TO creditrisk_admin;
+    REVOKE ALL ON SEQUENCE creditrisk.sharing_agreement_id_seq FROM creditrisk_admin;
+    FOREACH t IN ARRAY views LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+
+    -- analyst and auditor: read models, configuration, register, records and
+    -- results (rows of their jurisdiction); of the runs, what identifies them
+    -- (the province-wide counts are the admin's and the auditor's)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    -- the histories: read (a run or compute_indicators as known at a past time
+    -- reads them), never written but by the trigger
+    FOREACH t IN ARRAY config_history || record_history || ARRAY['enterprise_history', 'related_party_link_history'] LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT SELECT (as_of, version, known_at, model_key, model_revision, started_at, finished_at, run_by)
+        ON creditrisk.classification_run TO creditrisk_analyst;
+    GRANT SELECT ON creditrisk.classification_run TO creditrisk_auditor;
+
+    -- everyone enrolled reads its own jurisdiction and agreements (the scope
+    -- functions do); the auditor reads all of them
+    GRANT SELECT ON creditrisk.jurisdiction, creditrisk.sharing_agreement
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+
+    -- partner: the two shared views, nothing else
+    GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
+
+    -- audit (doc/AUDIT.md): the change log and the seals are the auditor's to
+    -- read, nobody's to write; the seals' blocks (every USCC of every run) are
+    -- read only through verify_history()
+    GRANT SELECT ON creditrisk.change_log, creditrisk.classification_seal TO creditrisk_auditor;
+
+    -- 4. Policies (TO PUBLIC: the grants decide who may do what, the policies
+    -- which rows).  A range on division_code, whose bounds are computed once
+    -- per query, served by the index on division_code.
+    FOREACH t IN ARRAY register_tables || result_tables || ARRAY['enterprise_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
+    END LOOP;
+    -- records: of enterprises the caller sees on the register (a hashed
+    -- semi-join on the USCC; the register's policy applies inside)
+    FOREACH t IN ARRAY record_tables || record_history LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['related_party_link', 'related_party_link_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I '
+                       'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    -- runs: readable by all who may read the table; written (the monthly run)
+    -- only by a role whose jurisdiction is a whole province or more
+    DROP POLICY IF EXISTS read ON creditrisk.classification_run;
+    DROP POLICY IF EXISTS province_wide ON creditrisk.classification_run;
+    CREATE POLICY read ON creditrisk.classification_run FOR SELECT USING (true);
+    CREATE POLICY province_wide ON creditrisk.classification_run
+        USING ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$')
+        WITH CHECK ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$');
+    -- measures: everyone reads every level (an enterprise's measures combine
+    -- the province's, the city's and the county's); each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.supervision_measure;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.supervision_measure;
+    CREATE POLICY read ON creditrisk.supervision_measure FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.supervision_measure USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- jurisdictions and agreements: one's own; the auditor all
+    DROP POLICY IF EXISTS own ON creditrisk.jurisdiction;
+    DROP POLICY IF EXISTS auditor ON creditrisk.jurisdiction;
+    CREATE POLICY own ON creditrisk.jurisdiction FOR SELECT USING (role_name = current_user);
+    CREATE POLICY auditor ON creditrisk.jurisdiction FOR SELECT TO creditrisk_auditor USING (true);
+    DROP POLICY IF EXISTS own ON creditrisk.sharing_agreement;
+    DROP POLICY IF EXISTS auditor ON creditrisk.sharing_agreement;
+    CREATE POLICY own ON creditrisk.sharing_agreement FOR SELECT USING (partner = current_user);
+    CREATE POLICY auditor ON creditrisk.sharing_agreement FOR SELECT TO creditrisk_auditor USING (true);
+END
+$fn$;
+
+-- The shipped serious-dishonesty rule and the SQL definitions of the listings
+-- and publicity read record_end(): an approved repair or the maximum term
+-- ends them (the C engine reads record_ends()).  The rule's new version is
+-- known from now on (override_rule keeps its history), so a run reproduced
+-- with an earlier knowledge time applies the rule as it was.
+ALTER TABLE creditrisk.override_rule DISABLE TRIGGER override_rule_shipped;
+UPDATE creditrisk.override_rule SET rule_sql = $rule$SELECT l.uscc, 'D' AS class, min(l.listed_date) AS listed_date
+  FROM creditrisk.serious_dishonesty_listing_as_known($2) l
+ WHERE creditrisk.is_current(l.listed_date,
+           creditrisk.record_end('serious_dishonesty_listing', l.id, l.listed_date, l.removed_date, $2), $1)
+ GROUP BY l.uscc$rule$
+ WHERE code = 'serious_dishonesty' AND shipped;
+ALTER TABLE creditrisk.override_rule ENABLE TRIGGER override_rule_shipped;
+ALTER TABLE creditrisk.indicator DISABLE TRIGGER indicator_guard;
+ALTER TABLE creditrisk.indicator DISABLE TRIGGER indicator_shipped;
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
+                   WHERE a.uscc = e.uscc
+                     AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'abnormal_list_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+coalesce((SELECT a.reason
+            FROM creditrisk.abnormal_listing_as_known($2) a
+           WHERE a.uscc = e.uscc
+             AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true)
+           ORDER BY CASE a.reason WHEN 1 THEN 1 WHEN 9 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 4 WHEN 4 THEN 5 END DESC
+           LIMIT 1),
+         0)
+$d$ WHERE code = 'abnormal_list_reason_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+coalesce($1 - (SELECT min(a.listed_date)
+                 FROM creditrisk.abnormal_listing_as_known($2) a
+                WHERE a.uscc = e.uscc
+                  AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true)) + 1,
+         0)
+$d$ WHERE code = 'abnormal_list_current_days';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+                   WHERE s.uscc = e.uscc
+                     AND s.listed_date <= $1 AND coalesce(creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) > $1, true))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'serious_dishonesty_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM (SELECT creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) AS ended
+           FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+          WHERE s.uscc = e.uscc AND s.listed_date <= $1) s
+  WHERE s.ended > ($1 - interval '2 years')::date AND s.ended <= $1)
+$d$ WHERE code = 'serious_dishonesty_removed_2y';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.penalty_as_known($2) p
+  WHERE p.uscc = e.uscc
+    AND p.decision_date <= $1
+    AND creditrisk.record_end('penalty', p.id, p.decision_date, p.publicity_end_date, $2) > $1)
+$d$ WHERE code = 'penalties_in_publicity';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.register_at($1, $2) r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
+                 WHERE a.uscc = r.uscc
+                   AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true)))
+$d$ WHERE code = 'related_abnormal_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+(SELECT count(*)
+   FROM creditrisk.register_at($1, $2) r
+  WHERE r.uscc IN (SELECT CASE WHEN l.from_uscc = e.uscc THEN l.to_uscc ELSE l.from_uscc END
+                     FROM creditrisk.related_party_link_as_known($2) l
+                    WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
+                      AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                      AND (l.valid_to IS NULL OR l.valid_to > $1))
+    AND EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+                 WHERE s.uscc = r.uscc
+                   AND s.listed_date <= $1 AND coalesce(creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) > $1, true)))
+$d$ WHERE code = 'related_serious_dishonesty_current';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN e.parent_uscc IS NULL THEN 0
+     WHEN EXISTS (SELECT 1 FROM creditrisk.register_at($1, $2) pe
+                   WHERE pe.uscc = e.parent_uscc
+                     AND pe.status IN ('revoked', 'cancelled') AND pe.status_date <= $1)
+       OR EXISTS (SELECT 1 FROM creditrisk.abnormal_listing_as_known($2) a
+                   WHERE a.uscc = e.parent_uscc
+                     AND a.listed_date <= $1 AND coalesce(creditrisk.record_end('abnormal_listing', a.id, a.listed_date, a.removed_date, $2) > $1, true))
+       OR EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+                   WHERE s.uscc = e.parent_uscc
+                     AND s.listed_date <= $1 AND coalesce(creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) > $1, true))
+       OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
+                   WHERE j.uscc = e.parent_uscc
+                     AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'parent_adverse';
+UPDATE creditrisk.indicator SET definition_sql = $d$
+CASE WHEN EXISTS (SELECT 1
+                    FROM creditrisk.related_party_link_as_known($2) l
+                   WHERE l.to_uscc = e.uscc AND l.kind = 'shareholder'
+                     AND (l.valid_from IS NULL OR l.valid_from <= $1)
+                     AND (l.valid_to IS NULL OR l.valid_to > $1)
+                     AND (EXISTS (SELECT 1 FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+                                   WHERE s.uscc = l.from_uscc
+                                     AND s.listed_date <= $1 AND coalesce(creditrisk.record_end('serious_dishonesty_listing', s.id, s.listed_date, s.removed_date, $2) > $1, true))
+                          OR EXISTS (SELECT 1 FROM creditrisk.judgment_debtor_listing_as_known($2) j
+                                      WHERE j.uscc = l.from_uscc
+                                        AND j.listed_date <= $1 AND (j.removed_date IS NULL OR j.removed_date > $1))))
+     THEN 1 ELSE 0
+END
+$d$ WHERE code = 'shareholder_listed_current';
+ALTER TABLE creditrisk.indicator ENABLE TRIGGER indicator_guard;
+ALTER TABLE creditrisk.indicator ENABLE TRIGGER indicator_shipped;
+
 -- ===========================================================================
 -- Names, explain_enterprise, schedule, model performance (issue 15)
 -- ===========================================================================
