@@ -47,6 +47,7 @@
 	X(LAWSUIT, lawsuit) \
 	X(OPINION, public_opinion) \
 	X(DOMAIN_CLASS, domain_risk_class) \
+	X(COMMITMENT, credit_commitment) \
 	X(LINK, related_party_link)
 
 typedef enum RecordTable
@@ -172,6 +173,9 @@ typedef struct Enterprise
 	int32		negative_1y;
 	int32		negative_3m;
 	int32		opinions_1y;
+
+	/* credit commitments (信用承诺) */
+	int32		commitment_breaches_3y;
 
 	/* related parties */
 	int32		related;

@@ -104,7 +104,8 @@
 	DERIVED(substantiated_ratio_1y, R(COMPLAINT)) \
 	COUNTER(negative_opinion_1y, R(OPINION), negative_1y) \
 	COUNTER(negative_opinion_3m, R(OPINION), negative_3m) \
-	DERIVED(negative_opinion_share_1y, R(OPINION))
+	DERIVED(negative_opinion_share_1y, R(OPINION)) \
+	COUNTER(commitment_breaches_3y, R(COMMITMENT), commitment_breaches_3y)
 
 typedef enum BuiltinId
 {

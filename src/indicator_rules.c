@@ -507,6 +507,29 @@ const RecordKind record_public_opinion = {
 	.cols = opinion_cols, .ncols = lengthof(opinion_cols), .row = row_opinion, RECORD_WINDOW(1, y1)
 };
 
+/*
+ * A credit commitment (信用承诺) counts when its breach was established in the
+ * last three years (not in reference-v1: the catalogue entry
+ * commitment_breaches_3y, extension/repair.sql, for models that use it).
+ */
+static void
+row_commitment(ComputeState *st, Datum *v, bool *null)
+{
+	Enterprise *e;
+
+	if (null[1] || !IN_WINDOW(DatumGetDateADT(v[1]), st->w.y3, &st->w))
+		return;
+	e = enterprise_of(st, v[0]);
+	if (e != NULL)
+		e->commitment_breaches_3y++;
+}
+
+RECORD_COLUMNS(commitment_cols, "uscc", "breached_date");
+
+const RecordKind record_credit_commitment = {
+	.cols = commitment_cols, .ncols = lengthof(commitment_cols), .row = row_commitment
+};
+
 static void
 row_domain_class(ComputeState *st, Datum *v, bool *null)
 {
