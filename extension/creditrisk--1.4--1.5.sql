@@ -1983,6 +1983,25 @@ COMMENT ON COLUMN creditrisk.credit_repair.commitment_id IS 'The published credi
 COMMENT ON COLUMN creditrisk.credit_repair.reported_by IS 'The department (unit) that handled the application';
 COMMENT ON COLUMN creditrisk.credit_repair.received_at IS 'When the record arrived';
 
+-- A breach is a record the indicators can use: the built-in catalogue entry
+-- commitment_breaches_3y (computed in C, src/indicator_rules.c), for models
+-- that choose it (reference-v1 does not).
+-- (The shipped-row and definition triggers exist on an update; the entry is
+-- shipped, its SQL written by the extension: no author, like reference-v1's.)
+ALTER TABLE creditrisk.indicator DISABLE TRIGGER indicator_shipped;
+ALTER TABLE creditrisk.indicator DISABLE TRIGGER indicator_definition_check;
+INSERT INTO creditrisk.indicator (code, name, name_en, unit, definition, source, builtin, shipped, owner, definition_sql)
+VALUES ('commitment_breaches_3y', '近三年违背信用承诺次数', 'Credit commitments breached (3 years)', 'count',
+        'Credit commitments whose breach was established with breached_date in (D - 3 years, D].',
+        'credit_commitment.breached_date', true, true, NULL, $d$
+(SELECT count(*)
+   FROM creditrisk.credit_commitment_as_known($2) c
+  WHERE c.uscc = e.uscc
+    AND c.breached_date > ($1 - interval '3 years')::date AND c.breached_date <= $1)
+$d$);
+ALTER TABLE creditrisk.indicator ENABLE TRIGGER indicator_shipped;
+ALTER TABLE creditrisk.indicator ENABLE TRIGGER indicator_definition_check;
+
 SELECT creditrisk.keep_history('creditrisk.credit_commitment');
 SELECT creditrisk.keep_history('creditrisk.credit_repair');
 

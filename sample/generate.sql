@@ -80,7 +80,7 @@ TRUNCATE creditrisk.enterprise, creditrisk.licence, creditrisk.penalty, creditri
          creditrisk.judgment_debtor_listing, creditrisk.annual_report, creditrisk.registration_change,
          creditrisk.related_party_link, creditrisk.equity_pledge_freeze, creditrisk.lawsuit,
          creditrisk.public_opinion, creditrisk.domain_risk_class, creditrisk.enforcement, creditrisk.confirmation,
-         creditrisk.reward, creditrisk.indicator_value
+         creditrisk.reward, creditrisk.indicator_value, creditrisk.credit_repair, creditrisk.credit_commitment
          RESTART IDENTITY;
 \endif
 

@@ -229,4 +229,5 @@ VALUES ('91411622MA40000A13', 'x', 'county', '2025-03-01', 'no such unit'); \ech
 -- Clean up
 TRUNCATE indicator_value, enterprise, licence, penalty, spot_check, complaint, abnormal_listing, serious_dishonesty_listing,
          judgment_debtor_listing, annual_report, registration_change, related_party_link,
-         equity_pledge_freeze, lawsuit, public_opinion, domain_risk_class, enforcement, confirmation, reward;
+         equity_pledge_freeze, lawsuit, public_opinion, domain_risk_class, enforcement, confirmation, reward,
+         credit_repair, credit_commitment;

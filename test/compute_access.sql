@@ -44,6 +44,9 @@ GRANT SELECT ON licence_history, spot_check_history, complaint_history, abnormal
                 registration_change_history, related_party_link_history, equity_pledge_freeze_history, lawsuit_history,
                 public_opinion_history, domain_risk_class_history
    TO regress_creditrisk_analyst;
+-- (the ends of listings and publicity read the credit repairs and rule sets, 1.5)
+GRANT SELECT ON credit_repair, credit_repair_history, repair_rule_set, repair_rule_set_history
+   TO regress_creditrisk_analyst;
 
 -- 1. No SELECT on one record table the model needs: refused, nothing returned.
 SET LOCAL ROLE regress_creditrisk_analyst;

@@ -143,8 +143,9 @@ SELECT is_empty($$
        AND NOT coalesce(proconfig::text ~ 'search_path=', false) AND NOT bound_body
 $$, 'every SQL and PL/pgSQL function pins search_path or has a body bound at creation');
 SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE bound_body AND proname !~ '_as_known$' $$,
-              ARRAY['is_current', 'in_population', 'register_at', 'in_scope'],
-              'the date and population predicates and the tables as known at a time (<table>_as_known, register_at) have bodies bound at creation, and inline');
+              ARRAY['is_current', 'in_population', 'register_at', 'in_scope',
+                    'record_end', 'record_ends', 'repair_end', 'listing_term_end', 'repair_rule_set_on'],
+              'the date and population predicates, the tables as known at a time (<table>_as_known, register_at) and the ends of listings and publicity (record_end and its parts, called per listing row) have bodies bound at creation');
 SELECT is_empty($$
     SELECT func FROM ext_funcs
      WHERE prosecdef AND NOT coalesce(proconfig::text ~ 'search_path=', false)

@@ -13,7 +13,7 @@ trap 'rm -f "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists
 
 . test/shell/lib/tap.bash
 
-echo "1..11"
+echo "1..12"
 dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1
 createdb $src && createdb $dst
 tiny=$(cat test/fixtures/tiny-model.json)
@@ -31,8 +31,19 @@ UPDATE model_bin SET points = 55 WHERE model_key = 'dump-v3' AND indicator_code 
 INSERT INTO enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
 VALUES ('91411622MA40000A13', '西华县示例食品有限公司', '411622', 'C1391', 3, '2015-03-02', 'u'),
        ('91411622MA40000B27', '西华县示例餐饮店', '411622', 'H6210', 6, '2019-07-15', 'u');
-INSERT INTO penalty (uscc, decision_number, decision_date, severity, fine_amount, field, reported_by)
-VALUES ('91411622MA40000A13', 'P-1', '2025-06-10', 'general', 2.5, 'food', 'u');
+INSERT INTO penalty (uscc, decision_number, decision_date, severity, fine_amount, field, reported_by, publicity_end_date, sanctions)
+VALUES ('91411622MA40000A13', 'P-1', '2025-06-10', 'general', 2.5, 'food', 'u', '2028-06-10', '{fine,confiscation}');
+-- credit repair (1.5): a bureau's rule set, a commitment, an approved and a pending application
+INSERT INTO repair_rule_set (regime, name, basis, effective_from, penalty_min_minor, penalty_min_general, penalty_min_serious,
+                             penalty_min_key_field, unrepairable_sanctions, abnormal_min_listing, serious_min_listing,
+                             serious_max_term, commitment_required)
+VALUES ('henan_example', '示例规则', 'test', '2026-10-01', '0', '3 months', '1 year', '1 year', '{licence_revoked}',
+        '0', '1 year', '3 years', true);
+INSERT INTO credit_commitment (uscc, kind, signed_date, published_date, reported_by)
+VALUES ('91411622MA40000A13', 'repair', '2026-04-01', '2026-04-02', 'u');
+INSERT INTO credit_repair (uscc, target, penalty_id, channel, applied_date, accepted_date, reported_by)
+SELECT uscc, 'penalty', id, 'online', '2026-06-15', '2026-06-16', 'u' FROM penalty WHERE decision_number = 'P-1';
+SELECT repair_decide(currval('creditrisk.credit_repair_id_seq'), 'approved', '2026-06-20', '公示满一年，已作出信用承诺');
 INSERT INTO abnormal_listing (uscc, listed_date, removed_date, reason, reported_by)
 VALUES ('91411622MA40000B27', '2023-07-01', '2024-03-15', 1, 'u');
 INSERT INTO annual_report (uscc, year, filed_on, reported_by) VALUES ('91411622MA40000A13', 2024, '2025-05-20', 'u');
@@ -41,6 +52,8 @@ VALUES ('91411622MA40000A13', '91411622MA40000B27', 'shareholder', 'u');
 INSERT INTO domain_risk_class (uscc, domain, class, assessed_date, reported_by)
 VALUES ('91411622MA40000A13', 'food', 'C', '2025-12-01', 'u');
 INSERT INTO complaint (uscc, received_date, kind, reported_by) VALUES ('91411622MA40000B27', '2026-03-01', 'complaint', 'u');
+INSERT INTO credit_repair (uscc, target, abnormal_listing_id, channel, applied_date, reported_by)
+SELECT uscc, 'abnormal_listing', id, 'offline', '2024-03-01', 'u' FROM abnormal_listing;
 -- the tiny model's entries get SQL definitions (filled in after publishing, as allowed)
 UPDATE indicator SET definition_sql = 'e.registered_capital' WHERE code = 'tiny_capital';
 UPDATE indicator SET definition_sql = $d$(SELECT CASE WHEN bool_or(l.revoked_date <= $1) THEN 3
@@ -91,6 +104,9 @@ log_q="SELECT count(*) || ' ' || md5(string_agg(x::text, ',' ORDER BY x::text)) 
 check "the change log comes back entry for entry" "$(q $dst "$log_q")" "$(q $src "$log_q")"
 
 compute_q="SELECT string_agg(uscc::text || '=' || indicators::text, ' ' ORDER BY uscc::text) FROM creditrisk.compute_indicators('dump-v2', '2026-06-30')"
+ends_q="SELECT string_agg(kind || ':' || end_date, ' ' ORDER BY kind, end_date) FROM creditrisk.record_ends()"
+check "the approved repair still ends the penalty's publicity after restore" "$(q $dst "$ends_q")" "penalty:2026-06-20"
+
 check "indicators computed from the restored records and definitions are the same" "$(q $dst "$compute_q")" \
       "91411622MA40000A13={NULL,NULL,0,0} 91411622MA40000B27={NULL,NULL,0,1}"
 
