@@ -51,10 +51,12 @@ SELECT model_import(jsonb_build_object('format', 'creditrisk-model/1', 'key', 'c
     'description', 'breaches of credit commitments (test)',
     'dimensions', jsonb_build_array(jsonb_build_object('code', 'K', 'name', '信用承诺', 'weight', 1,
       'groups', jsonb_build_array(jsonb_build_object('code', 'KG', 'name', '违诺', 'weight', 1,
-        'indicators', jsonb_build_array(jsonb_build_object('code', 'commitment_breaches_3y', 'weight', 1,
+        'indicators', (SELECT jsonb_build_array(jsonb_build_object('code', i.code, 'name', i.name, 'name_en', i.name_en,
+          'unit', i.unit, 'definition', i.definition, 'source', i.source, 'weight', 1,
           'rule', jsonb_build_object('kind', 'bins', 'missing', 0,
             'bins', jsonb_build_array(jsonb_build_object('lower', NULL, 'upper', 1, 'points', 0),
-                                      jsonb_build_object('lower', 1, 'upper', NULL, 'points', 100)))))))))));
+                                      jsonb_build_object('lower', 1, 'upper', NULL, 'points', 100)))))
+          FROM indicator i WHERE i.code = 'commitment_breaches_3y')))))));
 -- The window (D - 3 years, D]: the breach of 2023-06-30 counts on 2023-06-30
 -- and on 2026-06-29, not on 2023-06-29 nor on 2026-06-30; as known before it
 -- was recorded, it does not count.

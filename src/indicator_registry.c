@@ -6,6 +6,7 @@
  */
 #include "postgres.h"
 
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -312,20 +313,69 @@ builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 }
 
 /*
+ * Built-in indicators added after 1.4, with the extension version whose
+ * catalogue brings their entry (every other code is in reference-v1, 1.4).
+ * The install and update scripts compare the catalogue with the codes of the
+ * version being installed: the frozen 1.3 -> 1.4 script runs with this
+ * module and must not see a code whose entry only 1.5 adds.
+ */
+static const struct
+{
+	const char *code;
+	int			major;
+	int			minor;
+}			builtin_since[] = {
+	{.code = "commitment_breaches_3y", .major = 1, .minor = 5},
+};
+
+/* The installed (or being installed) version of creditrisk, as major * 1000 + minor. */
+static int
+catalogue_version(void)
+{
+	int			major = 0;
+	int			minor = 0;
+	bool		found = false;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'creditrisk'", true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "creditrisk: reading the extension's version failed");
+	if (SPI_processed == 1)
+	{
+		char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		found = v != NULL && sscanf(v, "%d.%d", &major, &minor) == 2;
+	}
+	SPI_finish();
+	/* not installed (or an unusual version string): every code */
+	return found ? major * 1000 + minor : INT_MAX;
+}
+
+/*
  * engine_indicator_codes() RETURNS SETOF text: the codes of the registry, in
- * its order.  The install script compares them with the catalogue.
+ * its order, that the catalogue of the installed version has.  The install
+ * script compares them with the catalogue.
  */
 PG_FUNCTION_INFO_V1(engine_indicator_codes);
 Datum
 engine_indicator_codes(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			version = catalogue_version();
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	for (int i = 0; i < BI_COUNT; i++)
 	{
 		Datum		value = CStringGetTextDatum(builtin_indicators[i].code);
 		bool		isnull = false;
+		bool		later = false;
+
+		for (int j = 0; j < lengthof(builtin_since); j++)
+			if (strcmp(builtin_since[j].code, builtin_indicators[i].code) == 0 &&
+				builtin_since[j].major * 1000 + builtin_since[j].minor > version)
+				later = true;
+		if (later)
+			continue;
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
 	}
