@@ -362,7 +362,11 @@ compute_indicators(PG_FUNCTION_ARGS)
 	load_register(&st);
 	stage_done("register, in all", st.n, &start);
 	if (tables & (R(PENALTY) | R(ABNORMAL) | R(SERIOUS)))
+	{
 		record_ends_load(&st);
+		stage_done("ends set by credit repairs and maximum terms",
+				   st.record_ends ? (int64) hash_get_num_entries(st.record_ends) : 0, &start);
+	}
 	scan_records(&st, tables);
 	stage_done("record tables", -1, &start);
 	if (mc.ncustom > 0)
