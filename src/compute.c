@@ -51,6 +51,8 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
 #include "utils/timestamp.h"
 #include "utils/memutils.h"
 
@@ -131,7 +133,17 @@ record_ends_load(ComputeState *st)
 	Datum		args[1] = {TimestampTzGetDatum(st->known_at)};
 	char		nulls[1] = {st->known_given ? ' ' : 'n'};
 	HASHCTL		ctl;
+	Oid			ends_args[1] = {TIMESTAMPTZOID};
 
+	/*
+	 * A database still on an older version of the extension (this module
+	 * installed, ALTER EXTENSION ... UPDATE not yet run, or the frozen update
+	 * scripts running with it) has no credit repairs: its records end as
+	 * recorded.
+	 */
+	if (!OidIsValid(LookupFuncName(list_make2(makeString("creditrisk"), makeString("record_ends")),
+								   1, ends_args, true)))
+		return;
 	if (SPI_execute_with_args("SELECT CASE r.kind WHEN 'penalty' THEN 1 WHEN 'abnormal_listing' THEN 2 ELSE 3 END,"
 							  "       r.record_id, r.end_date"
 							  "  FROM creditrisk.record_ends($1) r"
