@@ -31,6 +31,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #   reference-v1.sql           the reference model, generated from
 #                              models/reference-v1.json (installed published)
 #   indicator-definitions.sql  SQL definitions of the built-in indicators
+#   indicators-set.sql         the built-in indicators as one set-based query
+#                              (indicators_set_sql(), a second SQL reference)
 #   classification.sql         overrides, fusion, measures, the monthly run
 #   security.sql               confidentiality: roles, jurisdictions, row-level
 #                              security, sharing agreements, the view guard
@@ -52,6 +54,7 @@ INSTALL_SOURCES = \
 	extension/indicators.sql \
 	extension/reference-v1.sql \
 	extension/indicator-definitions.sql \
+	extension/indicators-set.sql \
 	extension/classification.sql \
 	extension/security.sql \
 	extension/calendar.sql \

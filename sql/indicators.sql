@@ -439,6 +439,22 @@ SELECT count(*) FILTER (WHERE NOT (c *= r)) AS not_byte_identical, count(*) AS a
         UNION ALL SELECT indicators FROM compute_indicators('reference-v1', '2026-06-30')) c,
        LATERAL (SELECT c.indicators::text::float8[] AS indicators) r;
 
+-- indicators_set_sql() (1.5): the same 81 values as one set-based query
+-- (one grouped pass per record table): equal to the C engine bit for bit,
+-- on every enterprise, on both dates.
+SELECT split_part(indicators_set_sql('reference-v1'), E'\n', 1) AS line1;
+SELECT count(*) AS set_based_entries,
+       array_agg(m[1] ORDER BY n) = (SELECT array_agg(code ORDER BY position) FROM model_indicators('reference-v1')) AS in_model_order
+  FROM regexp_matches(indicators_set_sql('reference-v1'), '^    /\* ([a-z0-9_]+) \*/ \(', 'gn') WITH ORDINALITY r(m, n);
+SELECT d, count(*) AS enterprises,
+       count(*) FILTER (WHERE x.c_uscc IS NULL OR x.s_uscc IS NULL) AS on_one_side_only,
+       count(*) FILTER (WHERE array_send(x.c) IS DISTINCT FROM array_send(x.s)) AS differences
+  FROM unnest('{2025-06-30,2026-06-30}'::date[]) d
+ CROSS JOIN LATERAL (SELECT c.uscc, s.uscc, c.indicators, s.indicators
+                       FROM compute_indicators('reference-v1', d) c
+                       FULL JOIN pg_temp.run_sql(indicators_set_sql('reference-v1'), d) s ON s.uscc = c.uscc) x(c_uscc, s_uscc, c, s)
+ GROUP BY d ORDER BY d;
+
 -- Errors: an unknown model; a model using an entry without a definition; a
 -- definition that does not compile.
 SELECT indicators_to_sql('no-such-model'); \echo :LAST_ERROR_SQLSTATE
@@ -448,6 +464,8 @@ SELECT model_import('{"format": "creditrisk-model/1", "key": "nodef-v1", "dimens
       {"code": "it_lawsuits_total", "name": "涉诉总数", "unit": "count", "weight": 1,
        "rule": {"kind": "boolean", "true": 100, "false": 0, "missing": 20}}]}]}], "floors": []}');
 SELECT indicators_to_sql('nodef-v1'); \echo :LAST_ERROR_SQLSTATE
+SELECT indicators_set_sql('nodef-v1'); \echo :LAST_ERROR_SQLSTATE
+SELECT indicators_set_sql('no-such-model'); \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM compute_indicators('nodef-v1', '2026-06-30'); \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM compute_indicators('no-such-model', '2026-06-30'); \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM compute_indicators('reference-v1', 'infinity'); \echo :LAST_ERROR_SQLSTATE

@@ -92,6 +92,14 @@ SELECT t IS NULL AS now,
                               (SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), '2025-06-30', t)
                                EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', '2025-06-30', t))) x) AS c_sql_differences
   FROM (VALUES (:'t1'::timestamptz), (NULL)) v(t) ORDER BY 1;
+-- ... and so does the set-based query (indicators_set_sql(), 1.5).
+SELECT t IS NULL AS now,
+       (SELECT count(*) FROM ((SELECT * FROM compute_indicators('reference-v1', '2025-06-30', t)
+                               EXCEPT ALL SELECT * FROM pg_temp.run_sql(indicators_set_sql('reference-v1'), '2025-06-30', t))
+                              UNION ALL
+                              (SELECT * FROM pg_temp.run_sql(indicators_set_sql('reference-v1'), '2025-06-30', t)
+                               EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', '2025-06-30', t))) x) AS c_set_differences
+  FROM (VALUES (:'t1'::timestamptz), (NULL)) v(t) ORDER BY 1;
 SELECT count(*) AS differences_from_the_first_run
   FROM ((SELECT * FROM ind_t1 EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', '2025-06-30', :'t1'))
         UNION ALL (SELECT * FROM compute_indicators('reference-v1', '2025-06-30', :'t1') EXCEPT ALL SELECT * FROM ind_t1)) x;
