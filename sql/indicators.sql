@@ -485,6 +485,11 @@ UPDATE indicator SET definition_sql = $d$
 $d$ WHERE code = 'it_lawsuits_total';
 SELECT ent.label, c.indicators
   FROM compute_indicators('nodef-v1', '2026-06-30') c JOIN ent USING (uscc) ORDER BY ent.label;
+-- The set-based query embeds the definition of an entry that is not built in.
+SELECT count(*) AS enterprises,
+       count(*) FILTER (WHERE array_send(c.indicators) IS DISTINCT FROM array_send(s.indicators)) AS differences
+  FROM compute_indicators('nodef-v1', '2026-06-30') c
+  FULL JOIN pg_temp.run_sql(indicators_set_sql('nodef-v1'), '2026-06-30') s ON s.uscc = c.uscc;
 
 -- Model documents carry the SQL definitions: export, drop the model and
 -- its catalogue entry, import into an empty catalogue, compute the same.

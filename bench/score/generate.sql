@@ -24,7 +24,7 @@
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 
-DROP TABLE IF EXISTS bench.gen, bench.ind, bench.ind4;
+DROP TABLE IF EXISTS bench.gen, bench.ind, bench.ind4, bench.ind_cols;
 
 CREATE TABLE bench.gen AS
 SELECT i.position AS pos, i.code, i.rule,
@@ -92,3 +92,35 @@ ALTER TABLE bench.ind SET (parallel_workers = 2);
 ALTER TABLE bench.ind4 SET (parallel_workers = 2);
 VACUUM ANALYZE bench.ind;
 VACUUM ANALYZE bench.ind4;
+
+-- bench.ind_cols: the same values in 81 columns, one per indicator, named by
+-- its code (as an analyst's table of indicator values would be), for the
+-- model_to_sql() expression over columns (the expert's SQL scorer): reading
+-- a column costs the same whatever its position, while ind[k] on an array
+-- with NULLs walks the array from the start for every subscript.
+SELECT format('CREATE TABLE bench.ind_cols AS SELECT id, %s FROM bench.ind',
+              string_agg(format('ind[%s] AS %I', position, code), ', ' ORDER BY position)) AS ddl
+  FROM creditrisk.model_indicators(:'model') \gset
+:ddl;
+ALTER TABLE bench.ind_cols ADD PRIMARY KEY (id);
+ALTER TABLE bench.ind_cols SET (parallel_workers = 2);
+VACUUM ANALYZE bench.ind_cols;
+
+-- bench.cols_expr(model): model_to_sql(model) over those columns instead of
+-- the array (ind[k] -> the k-th indicator's column).
+CREATE OR REPLACE FUNCTION bench.cols_expr(model text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    expr text := creditrisk.model_to_sql(model, 'ind');
+    r record;
+BEGIN
+    -- highest position first, so that ind[1] never matches a prefix of ind[10]
+    FOR r IN SELECT position, code FROM creditrisk.model_indicators(model) ORDER BY position DESC LOOP
+        expr := replace(expr, format('ind[%s]', r.position), format('%I', r.code));
+    END LOOP;
+    IF expr ~ 'ind\[' THEN
+        RAISE EXCEPTION 'bench.cols_expr: an array subscript is left in the expression';
+    END IF;
+    RETURN expr;
+END
+$$;
