@@ -80,17 +80,19 @@ BEGIN
                           AND n.valid_from >= l.valid_to - 180
                           AND n.valid_from <= $1)
      GROUP BY l.uscc)$c$, 'LEFT JOIN s_licu ON s_licu.uscc = e.uscc'),
+    -- (legal-representative changes count distinct days: grouped by day first)
     (6, 'chg', '{}', $c$s_chg AS (
     SELECT c.uscc,
-           count(DISTINCT c.change_date) FILTER (WHERE c.kind = 'legal_representative'
-                                                   AND c.change_date > ($1 - interval '1 year')::date) AS legal_rep_1y,
-           count(*) FILTER (WHERE c.kind = 'name' AND c.change_date > ($1 - interval '1 year')::date) AS name_1y,
-           count(*) FILTER (WHERE c.kind = 'address' AND c.change_date > ($1 - interval '1 year')::date) AS address_1y,
-           count(*) FILTER (WHERE c.kind = 'scope' AND c.change_date > ($1 - interval '1 year')::date) AS scope_1y,
-           count(*) FILTER (WHERE c.kind = 'capital' AND c.change_date > ($1 - interval '1 year')::date) AS capital_1y,
-           count(*) AS total_3y
-      FROM creditrisk.registration_change_as_known($2) c
-     WHERE c.change_date > ($1 - interval '3 years')::date AND c.change_date <= $1
+           count(*) FILTER (WHERE c.kind = 'legal_representative' AND c.change_date > ($1 - interval '1 year')::date) AS legal_rep_1y,
+           sum(c.n) FILTER (WHERE c.kind = 'name' AND c.change_date > ($1 - interval '1 year')::date) AS name_1y,
+           sum(c.n) FILTER (WHERE c.kind = 'address' AND c.change_date > ($1 - interval '1 year')::date) AS address_1y,
+           sum(c.n) FILTER (WHERE c.kind = 'scope' AND c.change_date > ($1 - interval '1 year')::date) AS scope_1y,
+           sum(c.n) FILTER (WHERE c.kind = 'capital' AND c.change_date > ($1 - interval '1 year')::date) AS capital_1y,
+           sum(c.n) AS total_3y
+      FROM (SELECT r.uscc, r.kind, r.change_date, count(*) AS n
+              FROM creditrisk.registration_change_as_known($2) r
+             WHERE r.change_date > ($1 - interval '3 years')::date AND r.change_date <= $1
+             GROUP BY r.uscc, r.kind, r.change_date) c
      GROUP BY c.uscc)$c$, 'LEFT JOIN s_chg ON s_chg.uscc = e.uscc'),
     (7, 'ar', '{}', format($c$s_ar AS (
     SELECT a.uscc,
@@ -219,15 +221,23 @@ BEGIN
      CROSS JOIN LATERAL (VALUES (l.from_uscc, l.to_uscc, false), (l.to_uscc, l.from_uscc, true)) x(me, other, incoming)
      WHERE (l.valid_from IS NULL OR l.valid_from <= $1)
        AND (l.valid_to IS NULL OR l.valid_to > ($1 - interval '1 year')::date))$c$, NULL),
-    (18, 'lka', '{lk}', $c$s_lka AS (
-    SELECT k.me AS uscc,
-           count(DISTINCT k.other) FILTER (WHERE k.cur AND k.incoming AND k.kind = 'shareholder') AS shareholders,
-           count(DISTINCT k.other) FILTER (WHERE k.cur AND NOT k.incoming AND k.kind = 'shareholder') AS investments,
-           count(DISTINCT k.other) FILTER (WHERE k.cur) AS related,
-           count(DISTINCT k.other) FILTER (WHERE k.cur AND k.kind = 'common_legal_representative') AS common_rep
+    -- one row per (enterprise, other end): what links them
+    (18, 'pair', '{lk}', $c$s_pair AS (
+    SELECT k.me AS uscc, k.other, bool_or(k.cur) AS cur,
+           bool_or(k.cur AND k.incoming AND k.kind = 'shareholder') AS shareholder,
+           bool_or(k.cur AND NOT k.incoming AND k.kind = 'shareholder') AS investment,
+           bool_or(k.cur AND k.kind = 'common_legal_representative') AS common_rep
       FROM s_lk k
-     GROUP BY k.me)$c$, 'LEFT JOIN s_lka ON s_lka.uscc = e.uscc'),
-    (19, 'shl', '{lk,sd,jd}', $c$s_shl AS (
+     GROUP BY k.me, k.other)$c$, NULL),
+    (19, 'lka', '{pair}', $c$s_lka AS (
+    SELECT p.uscc,
+           count(*) FILTER (WHERE p.shareholder) AS shareholders,
+           count(*) FILTER (WHERE p.investment) AS investments,
+           count(*) FILTER (WHERE p.cur) AS related,
+           count(*) FILTER (WHERE p.common_rep) AS common_rep
+      FROM s_pair p
+     GROUP BY p.uscc)$c$, 'LEFT JOIN s_lka ON s_lka.uscc = e.uscc'),
+    (20, 'shl', '{lk,sd,jd}', $c$s_shl AS (
     SELECT k.me AS uscc
       FROM s_lk k
       LEFT JOIN s_sd ON s_sd.uscc = k.other
@@ -236,7 +246,7 @@ BEGIN
      GROUP BY k.me)$c$, 'LEFT JOIN s_shl ON s_shl.uscc = e.uscc'),
     -- The related set R(E, $1): one row per (enterprise, other end); cur:
     -- linked on $1, else only in the last year; what each other end is.
-    (20, 'rel', '{lk,ab,sd,jd,pen}', $c$s_rel AS (
+    (21, 'rel', '{pair,ab,sd,jd,pen}', $c$s_rel AS (
     SELECT r.uscc,
            count(x.uscc) FILTER (WHERE r.cur) AS in_register,
            count(*) FILTER (WHERE r.cur AND x.status = 'revoked' AND x.status_date <= $1) AS revoked,
@@ -247,7 +257,7 @@ BEGIN
            count(*) FILTER (WHERE r.cur AND x.uscc IS NOT NULL AND s_jd.cur > 0) AS judgment_debtor,
            sum(s_pen.n_1y) FILTER (WHERE r.cur) AS penalties_1y,
            sum(s_pen.serious_3y) FILTER (WHERE r.cur) AS serious_penalties_3y
-      FROM (SELECT k.me AS uscc, k.other, bool_or(k.cur) AS cur FROM s_lk k GROUP BY k.me, k.other) r
+      FROM s_pair r
       LEFT JOIN creditrisk.register_at($1, $2) x ON x.uscc = r.other
       LEFT JOIN s_ab ON s_ab.uscc = r.other
       LEFT JOIN s_sd ON s_sd.uscc = r.other
@@ -255,7 +265,7 @@ BEGIN
       LEFT JOIN s_pen ON s_pen.uscc = r.other
      GROUP BY r.uscc)$c$, 'LEFT JOIN s_rel ON s_rel.uscc = e.uscc'),
     -- a branch's parent: its listings (its register row is pe)
-    (21, 'parent', '{ab,sd,jd}', NULL,
+    (22, 'parent', '{ab,sd,jd}', NULL,
      'LEFT JOIN s_ab p_ab ON p_ab.uscc = e.parent_uscc LEFT JOIN s_sd p_sd ON p_sd.uscc = e.parent_uscc LEFT JOIN s_jd p_jd ON p_jd.uscc = e.parent_uscc')),
 
     -- Each built-in indicator: the passes it joins and its value from them.

@@ -50,14 +50,16 @@ const d = `DATE ${lit(D)}`, d1 = `DATE ${lit(D1)}`, d3 = `DATE ${lit(D3)}`;
 const query = `
 WITH chg AS (
     SELECT uscc,
-           count(DISTINCT change_date) FILTER (WHERE kind = 'legal_representative' AND change_date > ${d1}) AS legal_rep_1y,
-           count(*) FILTER (WHERE kind = 'name' AND change_date > ${d1}) AS name_1y,
-           count(*) FILTER (WHERE kind = 'address' AND change_date > ${d1}) AS address_1y,
-           count(*) FILTER (WHERE kind = 'scope' AND change_date > ${d1}) AS scope_1y,
-           count(*) FILTER (WHERE kind = 'capital' AND change_date > ${d1}) AS capital_1y,
-           count(*) AS total_3y
-      FROM registration_change
-     WHERE change_date > ${d3} AND change_date <= ${d}
+           count(*) FILTER (WHERE kind = 'legal_representative' AND change_date > ${d1}) AS legal_rep_1y,
+           sum(n) FILTER (WHERE kind = 'name' AND change_date > ${d1}) AS name_1y,
+           sum(n) FILTER (WHERE kind = 'address' AND change_date > ${d1}) AS address_1y,
+           sum(n) FILTER (WHERE kind = 'scope' AND change_date > ${d1}) AS scope_1y,
+           sum(n) FILTER (WHERE kind = 'capital' AND change_date > ${d1}) AS capital_1y,
+           sum(n) AS total_3y
+      FROM (SELECT uscc, kind, change_date, count(*) AS n
+              FROM registration_change
+             WHERE change_date > ${d3} AND change_date <= ${d}
+             GROUP BY uscc, kind, change_date) c
      GROUP BY uscc),
 pen AS (
     SELECT uscc,
