@@ -16,7 +16,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 # into the install script creditrisk--$(EXTVERSION).sql; a new concept gets a
 # new file in this list.
 #   creditrisk.sql             schema, security baseline, types riskclass and
-#                              uscc, classify()
+#                              uscc, classify(), the guard of shipped rows
 #   scoring.sql                indicator catalogue, models, import/export, the
 #                              C scorer
 #   knowledge.sql              knowledge time: recorded_at, history tables,
@@ -33,17 +33,20 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #   indicator-definitions.sql  SQL definitions of the built-in indicators
 #   indicators-set.sql         the built-in indicators as one set-based query
 #                              (indicators_set_sql(), a second SQL reference)
+#   divisions.sql              Henan's administrative divisions: names, levels
+#                              (before classification.sql: its views show names)
 #   classification.sql         overrides, fusion, measures, the monthly run
 #   security.sql               confidentiality: roles, jurisdictions, row-level
 #                              security, sharing agreements, the view guard
 #   calendar.sql               working days: holiday schedules, deadlines
-#   divisions.sql              Henan's administrative divisions: names, levels
 #   disclosure.sql             双公示: deadlines of licences and penalties per
 #                              reporting unit, the units' evaluation
 #   supervision.sql            spot-check tasks, verifiable draws, inspectors,
 #                              outcomes, licensing review, coverage
 #   audit.sql                  accountability: change log, append-only history,
 #                              hash chain over the runs, verify_history()
+#   explain.sql                one enterprise explained: its indicators through
+#                              the indexes, explain_enterprise()
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
@@ -55,13 +58,14 @@ INSTALL_SOURCES = \
 	extension/reference-v1.sql \
 	extension/indicator-definitions.sql \
 	extension/indicators-set.sql \
+	extension/divisions.sql \
 	extension/classification.sql \
 	extension/security.sql \
 	extension/calendar.sql \
-	extension/divisions.sql \
 	extension/disclosure.sql \
 	extension/supervision.sql \
-	extension/audit.sql
+	extension/audit.sql \
+	extension/explain.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed

@@ -68,6 +68,52 @@ CREATE FUNCTION creditrisk.division_upper(division_code text) RETURNS text
 COMMENT ON FUNCTION creditrisk.division_upper(text) IS
     'The first division code after a division and everything below it (下辖区划): the division''s codes are [division_code, division_upper(division_code))';
 
+-- "This division and everything under it" for analysts (issue 15): a
+-- division is given by its code (411622, 411600, 410000) or by the prefix of
+-- its level (41 the province, 4116 周口市 and its counties), and
+-- in_division(code, '4116') is the range [411600, 411700) that the
+-- jurisdictions' policies use (division_upper above).  in_division() has a
+-- SQL-standard body, so the planner inlines it; its bounds are IMMUTABLE
+-- functions of a constant, folded when the query is planned, so the range
+-- is served by a btree index on division_code.  No LIKE.
+CREATE FUNCTION creditrisk.division_from(division text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF division !~ '^[0-9]{2}([0-9]{2}([0-9]{2})?)?$' THEN
+        RAISE EXCEPTION 'invalid division "%"', division
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A division is its six-digit code (410000, 411600, 411622) or the prefix of its level: two digits for a province (41), four for a city (4116).',
+                  HINT = 'For example creditrisk.in_division(division_code, ''4116'') keeps 周口市 and its counties.';
+    END IF;
+    RETURN rpad(division, 6, '0');
+END
+$$;
+COMMENT ON FUNCTION creditrisk.division_from(text) IS
+    'The first division code of a division given by its code or level prefix (41, 4116, 411622): 410000, 411600, 411622; 22023 for anything else';
+
+CREATE FUNCTION creditrisk.division_to(division text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    first text := creditrisk.division_from(division);   -- validates
+BEGIN
+    IF length(division) = 6 THEN
+        RETURN creditrisk.division_upper(first);
+    END IF;
+    RETURN rpad(lpad((division::integer + 1)::text, length(division), '0'), 6, '0');
+END
+$$;
+COMMENT ON FUNCTION creditrisk.division_to(text) IS
+    'The first division code after a division (given by its code or level prefix) and everything below it (下辖区划): 41 → 420000, 4116 → 411700, 411600 → 411700, 411622 → 411623';
+
+CREATE FUNCTION creditrisk.in_division(division_code text, division text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT division_code OPERATOR(pg_catalog.>=) creditrisk.division_from(division)
+       AND division_code OPERATOR(pg_catalog.<) creditrisk.division_to(division);
+END;
+COMMENT ON FUNCTION creditrisk.in_division(text, text) IS
+    'Whether a division code lies in a division or anywhere under it (本级及下辖): in_division(division_code, ''4116'') for 周口市 and its counties, ''411622'' for 西华县, ''41'' for the province; inlined into the caller''s query as a range on division_code, which an index serves';
+
 -- The jurisdiction (管辖范围) of the current role, as a range of division codes
 -- [scope_from(), scope_to()): everything for superusers, roles with BYPASSRLS
 -- and creditrisk_owner; the enrolled division and below for an enrolled
@@ -85,35 +131,8 @@ CREATE FUNCTION creditrisk.scope_to() RETURNS text
 COMMENT ON FUNCTION creditrisk.scope_to() IS
     'The first division code after the current role''s jurisdiction (管辖范围); NULL when it has none';
 
--- ---------------------------------------------------------------------------
--- Frozen shipped rows (generic guard).  TG_ARGV[0]: the flag column;
--- TG_ARGV[1]: what to do instead.
--- ---------------------------------------------------------------------------
-CREATE FUNCTION creditrisk.shipped_row_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-DECLARE
-    flag text := TG_ARGV[0];
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND (pg_catalog.to_jsonb(OLD) ->> flag)::boolean THEN
-        RAISE EXCEPTION '% of a row shipped with creditrisk refused (%)', TG_OP, TG_TABLE_NAME
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = format('Rows with %s = true are the reference configuration: CREATE EXTENSION installs them and pg_dump leaves them out, so a change to them would be lost.', flag),
-                  HINT = TG_ARGV[1];
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND (pg_catalog.to_jsonb(NEW) ->> flag)::boolean THEN
-        RAISE EXCEPTION 'only rows shipped with creditrisk have % = true (%)', flag, TG_TABLE_NAME
-            USING ERRCODE = 'check_violation',
-                  DETAIL = 'Such rows are left out of pg_dump, so a row of yours marked so would be lost.',
-                  HINT = format('Insert it with %s = false.', flag);
-    END IF;
-    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-END
-$$;
-COMMENT ON FUNCTION creditrisk.shipped_row_guard() IS
-    'Trigger: rows shipped with the extension (reference configuration, 参考配置) cannot be changed or deleted, and no other row may claim to be one';
-
--- The credit-repair rule sets (extension/repair.sql, installed before this
--- function) are guarded here.
+-- The credit-repair rule sets (extension/repair.sql) are guarded here by the
+-- generic guard of shipped rows (extension/creditrisk.sql).
 CREATE TRIGGER repair_rule_set_shipped BEFORE INSERT OR UPDATE OR DELETE ON creditrisk.repair_rule_set
     FOR EACH ROW EXECUTE FUNCTION creditrisk.shipped_row_guard('shipped',
         'Rule sets are dated: add one of your own with a later effective_from (shipped = false).');
@@ -544,6 +563,37 @@ COMMENT ON FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass, credit
     'Minimum random spot-check ratio (双随机抽查比例) of a class in force for a division (default the province, 410000) on a date (default today), from creditrisk.supervision_measure (art. 12-15: at least A 0.01, B 0.03, C 0.10, D 0.20)';
 
 -- ---------------------------------------------------------------------------
+-- Names of the reason codes an analyst sees (issue 15): the score's reason
+-- codes are indicator codes (creditrisk.indicator) or, first, the code of the
+-- floor (定性判定) that raised the score (creditrisk.model_floor); the
+-- overrides are override-rule codes (creditrisk.override_rule).  Read with the
+-- caller's rights: an analyst reads all three tables.
+-- ---------------------------------------------------------------------------
+CREATE VIEW creditrisk.reason_code WITH (security_invoker = true) AS
+SELECT 'indicator'::text AS kind, NULL::text AS model_key, i.code, i.name, i.name_en FROM creditrisk.indicator i
+UNION ALL
+SELECT 'floor', f.model_key, f.code, f.name, f.name_en FROM creditrisk.model_floor f
+UNION ALL
+SELECT 'override', NULL, o.code, o.name, o.name_en FROM creditrisk.override_rule o;
+COMMENT ON VIEW creditrisk.reason_code IS
+    'Every reason code an analyst sees, with its Chinese and English names (原因代码): indicator codes (指标), floor codes of each model (定性判定) and override rules (直接定性)';
+
+CREATE FUNCTION creditrisk.reason_names(codes text[], model text DEFAULT NULL) RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT coalesce(array_agg(coalesce((SELECT i.name FROM creditrisk.indicator i WHERE i.code = u.c),
+                              (SELECT f.name FROM creditrisk.model_floor f
+                                WHERE f.code = u.c AND (reason_names.model IS NULL OR f.model_key = reason_names.model)
+                                ORDER BY f.model_key LIMIT 1),
+                              (SELECT o.name FROM creditrisk.override_rule o WHERE o.code = u.c),
+                              u.c) ORDER BY u.n), '{}')
+      FROM unnest(reason_names.codes) WITH ORDINALITY AS u(c, n)
+     WHERE reason_names.codes IS NOT NULL
+    HAVING reason_names.codes IS NOT NULL
+$$;
+COMMENT ON FUNCTION creditrisk.reason_names(text[], text) IS
+    'The Chinese names (名称) of reason codes, in their order: indicator codes, floor codes (of the model given, or of any model) and override-rule codes; an unknown code stays as it is; an empty array for an empty array, NULL for NULL';
+
+-- ---------------------------------------------------------------------------
 -- History: every run and every enterprise's result
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.classification_run (
@@ -666,15 +716,21 @@ COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current_mv IS
 -- evaluated only on rows of the caller's jurisdiction), owned by the data's
 -- owner, the range on division_code served by the index.
 CREATE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
-SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons
+SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons,
+       d.name AS division_name, e.name AS enterprise_name,
+       creditrisk.reason_names(c.overrides) AS override_names, creditrisk.reason_names(c.reasons) AS reason_names
   FROM creditrisk.classification_current_mv c
+  LEFT JOIN creditrisk.division d ON d.code = c.division_code
+  LEFT JOIN creditrisk.enterprise e ON e.uscc = c.uscc
  WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_current IS
-    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围); the date, version and model are in creditrisk.classification_run';
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; the date, version and model are in creditrisk.classification_run';
 
 CREATE VIEW creditrisk.classification_domain_current WITH (security_barrier = true) AS
-SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class
+SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class,
+       d.name AS division_name
   FROM creditrisk.classification_domain_current_mv c
+  LEFT JOIN creditrisk.division d ON d.code = c.division_code
  WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_domain_current IS
     'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction';
@@ -691,6 +747,33 @@ END
 $$;
 COMMENT ON FUNCTION creditrisk.refresh_current_views() IS
     'Refreshes the current-classification materialized views CONCURRENTLY with their owner''s rights (SECURITY DEFINER, search_path pinned; EXECUTE for creditrisk_admin only)';
+
+-- Whether the current views show the latest run (issue 15).  They are
+-- materialized: after a restore (pg_dump leaves extension members to CREATE
+-- EXTENSION, which creates them empty) or a failed refresh they may show
+-- nothing, or an earlier run, while the history answers from the latest.
+-- Compared within the caller's jurisdiction (both sides are scoped).
+CREATE FUNCTION creditrisk.classification_current_status()
+RETURNS TABLE (latest_run date, latest_version integer, run_rows bigint, current_rows bigint, up_to_date boolean, hint text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH r AS (SELECT x.as_of, x.version FROM creditrisk.classification_run x ORDER BY x.as_of DESC, x.version DESC LIMIT 1),
+    s AS (
+        SELECT (SELECT r.as_of FROM r) AS as_of, (SELECT r.version FROM r) AS version,
+               (SELECT count(*) FROM creditrisk.classification_result c, r WHERE c.as_of = r.as_of AND c.version = r.version) AS run_rows,
+               (SELECT count(*) FROM creditrisk.classification_current) AS current_rows,
+               NOT EXISTS (SELECT 1 FROM creditrisk.classification_current c
+                            WHERE NOT EXISTS (SELECT 1 FROM creditrisk.classification_result x, r
+                                               WHERE x.as_of = r.as_of AND x.version = r.version AND x.uscc = c.uscc
+                                                 AND x.final_class = c.final_class AND x.score = c.score)) AS same_rows
+    )
+    SELECT s.as_of, s.version, s.run_rows, s.current_rows, s.run_rows = s.current_rows AND s.same_rows,
+           CASE WHEN s.run_rows = s.current_rows AND s.same_rows THEN NULL
+                WHEN s.current_rows = 0 THEN 'The current views are empty (unpopulated) although the history holds a run (after a restore, or before the first refresh): an administrator runs SELECT creditrisk.refresh_current_views();'
+                ELSE 'The current views do not show the latest run: an administrator runs SELECT creditrisk.refresh_current_views();' END
+      FROM s
+$$;
+COMMENT ON FUNCTION creditrisk.classification_current_status() IS
+    'Whether the current views (classification_current and those built on it) show the latest run (最新分类是否已发布), within the caller''s jurisdiction: the latest run, its rows, the rows shown, and what to do when they differ (after a restore they are empty until refreshed)';
 
 -- ---------------------------------------------------------------------------
 -- The population classified (art. 3): enterprises and their branches
@@ -1162,18 +1245,19 @@ COMMENT ON FUNCTION creditrisk.score_stability(date, date, double precision) IS
 -- ---------------------------------------------------------------------------
 CREATE VIEW creditrisk.enterprise_measures WITH (security_invoker = true) AS
 SELECT c.uscc, c.division_code, c.final_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
-       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources,
+       c.division_name, c.enterprise_name, c.override_names, c.reason_names
   FROM creditrisk.classification_current c
   JOIN (SELECT d.division_code, f.*
           FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_current x) d
          CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
     ON m.division_code = c.division_code AND m.class = c.final_class;
 COMMENT ON VIEW creditrisk.enterprise_measures IS
-    'The supervision measures (监管措施) that apply today to each enterprise of the latest run, by its final class and division (strictest of province, city and county)';
+    'The supervision measures (监管措施) that apply today to each enterprise of the latest run, by its final class and division (strictest of province, city and county), with the names of the division and the enterprise and why (the Chinese names of its overrides and reason codes)';
 
 CREATE VIEW creditrisk.enterprise_domain_measures WITH (security_invoker = true) AS
 SELECT c.uscc, c.domain, c.division_code, c.fused_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
-       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources, c.division_name
   FROM creditrisk.classification_domain_current c
   JOIN (SELECT d.division_code, f.*
           FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_domain_current x) d
@@ -1183,18 +1267,27 @@ COMMENT ON VIEW creditrisk.enterprise_domain_measures IS
     'The supervision measures (监管措施) that apply today in each domain (food, drugs, special equipment, …) to each enterprise of the latest run: by its fused class (通用+专业, art. 16, never below an art. 10 override) and division';
 
 CREATE VIEW creditrisk.classification_worsened WITH (security_invoker = true) AS
-SELECT * FROM creditrisk.class_worsened();
+SELECT w.uscc, w.division_code, w.from_class, w.to_class, w.steps, w.from_score, w.to_score, w.score_change,
+       w.new_overrides, w.reasons, d.name AS division_name, e.name AS enterprise_name,
+       creditrisk.reason_names(w.new_overrides) AS new_override_names, creditrisk.reason_names(w.reasons) AS reason_names
+  FROM creditrisk.class_worsened() w
+  LEFT JOIN creditrisk.division d ON d.code = w.division_code
+  LEFT JOIN creditrisk.enterprise e ON e.uscc = w.uscc
+ ORDER BY w.steps DESC, w.score_change DESC, w.uscc;
 COMMENT ON VIEW creditrisk.classification_worsened IS
-    'Early-warning list (预警名单): enterprises whose class worsened from the previous run to the latest';
+    'Early-warning list (预警名单): enterprises whose class worsened from the previous run to the latest, with the names of the division and the enterprise and the Chinese names of the new overrides and of the reason codes';
 
 CREATE VIEW creditrisk.class_transition_latest WITH (security_invoker = true) AS
 SELECT * FROM creditrisk.class_transition();
 COMMENT ON VIEW creditrisk.class_transition_latest IS 'Class transition matrix (迁移矩阵) from the previous run to the latest';
 
 CREATE VIEW creditrisk.class_distribution_current WITH (security_invoker = true) AS
-SELECT * FROM creditrisk.class_distribution();
+SELECT x.level, x.division_code, x.enterprises, x.a, x.b, x.c, x.d, x.share_c_d, dv.name AS division_name
+  FROM creditrisk.class_distribution() WITH ORDINALITY x
+  LEFT JOIN creditrisk.division dv ON dv.code = x.division_code
+ ORDER BY x.ordinality;
 COMMENT ON VIEW creditrisk.class_distribution_current IS
-    'Final-class distribution (分类分布) of the latest run by province, city and county';
+    'Final-class distribution (分类分布) of the latest run by province, city and county, with the division''s name';
 
 CREATE VIEW creditrisk.score_stability_latest WITH (security_invoker = true) AS
 SELECT * FROM creditrisk.score_stability();
@@ -1221,10 +1314,12 @@ REVOKE ALL ON TABLE creditrisk.model_activation, creditrisk.high_concern_industr
                     creditrisk.classification_current_mv, creditrisk.classification_domain_current_mv,
                     creditrisk.classification_current, creditrisk.classification_domain_current,
                     creditrisk.enterprise_measures, creditrisk.enterprise_domain_measures, creditrisk.classification_worsened, creditrisk.class_transition_latest,
-                    creditrisk.class_distribution_current, creditrisk.score_stability_latest
+                    creditrisk.class_distribution_current, creditrisk.score_stability_latest, creditrisk.reason_code
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.division_level(text), creditrisk.division_at(text, text),
-                       creditrisk.division_upper(text), creditrisk.scope_from(), creditrisk.scope_to(), creditrisk.refresh_current_views(),
+                       creditrisk.division_upper(text), creditrisk.division_from(text), creditrisk.division_to(text),
+                       creditrisk.in_division(text, text), creditrisk.reason_names(text[], text),
+                       creditrisk.classification_current_status(), creditrisk.scope_from(), creditrisk.scope_to(), creditrisk.refresh_current_views(),
                        creditrisk.shipped_row_guard(), creditrisk.model_activation_check(), creditrisk.active_model(date, timestamptz),
                        creditrisk.classification_run_delete(),
                        creditrisk.override_rule_check(), creditrisk.override_rule_matches(text, date, timestamptz),

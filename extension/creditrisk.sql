@@ -356,6 +356,33 @@ COMMENT ON OPERATOR creditrisk.<= (creditrisk.uscc, creditrisk.uscc) IS 'less th
 COMMENT ON OPERATOR creditrisk.> (creditrisk.uscc, creditrisk.uscc) IS 'greater than (text order)';
 COMMENT ON OPERATOR creditrisk.>= (creditrisk.uscc, creditrisk.uscc) IS 'greater than or equal (text order)';
 
+-- ---------------------------------------------------------------------------
+-- Frozen shipped rows (generic guard).  TG_ARGV[0]: the flag column;
+-- TG_ARGV[1]: what to do instead.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION creditrisk.shipped_row_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    flag text := TG_ARGV[0];
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND (pg_catalog.to_jsonb(OLD) ->> flag)::boolean THEN
+        RAISE EXCEPTION '% of a row shipped with creditrisk refused (%)', TG_OP, TG_TABLE_NAME
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('Rows with %s = true are the reference configuration: CREATE EXTENSION installs them and pg_dump leaves them out, so a change to them would be lost.', flag),
+                  HINT = TG_ARGV[1];
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND (pg_catalog.to_jsonb(NEW) ->> flag)::boolean THEN
+        RAISE EXCEPTION 'only rows shipped with creditrisk have % = true (%)', flag, TG_TABLE_NAME
+            USING ERRCODE = 'check_violation',
+                  DETAIL = 'Such rows are left out of pg_dump, so a row of yours marked so would be lost.',
+                  HINT = format('Insert it with %s = false.', flag);
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.shipped_row_guard() IS
+    'Trigger: rows shipped with the extension (reference configuration, 参考配置) cannot be changed or deleted, and no other row may claim to be one';
+
 -- ===========================================================================
 -- Privileges: PUBLIC gets nothing.  Grant USAGE on the schema and EXECUTE on
 -- the functions a role needs (see README, "Privileges").

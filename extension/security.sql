@@ -193,7 +193,7 @@ DECLARE
     views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
                                    'enterprise_domain_measures',
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
-                                   'score_stability_latest'];
+                                   'score_stability_latest', 'reason_code'];
     in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';
     -- the reporting units whose reporter role the current user is a member of
     own_unit constant text := 'reported_by IN (SELECT u.code FROM creditrisk.reporting_unit u JOIN pg_catalog.pg_roles r '
@@ -307,6 +307,9 @@ BEGIN
     GRANT SELECT (as_of, version, known_at, model_key, model_revision, started_at, finished_at, run_by)
         ON creditrisk.classification_run TO creditrisk_analyst;
     GRANT SELECT ON creditrisk.classification_run TO creditrisk_auditor;
+
+    -- the divisions are reference data: their names appear in every view
+    GRANT SELECT ON creditrisk.division TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor;
 
     -- everyone enrolled reads its own jurisdiction and agreements (the scope
     -- functions do); the auditor reads all of them
