@@ -2825,6 +2825,556 @@ ALTER TABLE creditrisk.indicator ENABLE TRIGGER indicator_shipped;
 -- Names, explain_enterprise, schedule, model performance (issue 15)
 -- ===========================================================================
 
+-- Names, not codes: "this division and everything under it" (in_division),
+-- the names of reason codes, division and enterprise names in the analysts' views.
+
+CREATE FUNCTION creditrisk.division_from(division text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF division !~ '^[0-9]{2}([0-9]{2}([0-9]{2})?)?$' THEN
+        RAISE EXCEPTION 'invalid division "%"', division
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A division is its six-digit code (410000, 411600, 411622) or the prefix of its level: two digits for a province (41), four for a city (4116).',
+                  HINT = 'For example creditrisk.in_division(division_code, ''4116'') keeps 周口市 and its counties.';
+    END IF;
+    RETURN rpad(division, 6, '0');
+END
+$$;
+COMMENT ON FUNCTION creditrisk.division_from(text) IS
+    'The first division code of a division given by its code or level prefix (41, 4116, 411622): 410000, 411600, 411622; 22023 for anything else';
+
+CREATE FUNCTION creditrisk.division_to(division text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+DECLARE
+    first text := creditrisk.division_from(division);   -- validates
+BEGIN
+    IF length(division) = 6 THEN
+        RETURN creditrisk.division_upper(first);
+    END IF;
+    RETURN rpad(lpad((division::integer + 1)::text, length(division), '0'), 6, '0');
+END
+$$;
+COMMENT ON FUNCTION creditrisk.division_to(text) IS
+    'The first division code after a division (given by its code or level prefix) and everything below it (下辖区划): 41 → 420000, 4116 → 411700, 411600 → 411700, 411622 → 411623';
+
+CREATE FUNCTION creditrisk.in_division(division_code text, division text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT division_code OPERATOR(pg_catalog.>=) creditrisk.division_from(division)
+       AND division_code OPERATOR(pg_catalog.<) creditrisk.division_to(division);
+END;
+COMMENT ON FUNCTION creditrisk.in_division(text, text) IS
+    'Whether a division code lies in a division or anywhere under it (本级及下辖): in_division(division_code, ''4116'') for 周口市 and its counties, ''411622'' for 西华县, ''41'' for the province; inlined into the caller''s query as a range on division_code, which an index serves';
+
+
+CREATE VIEW creditrisk.reason_code WITH (security_invoker = true) AS
+SELECT 'indicator'::text AS kind, NULL::text AS model_key, i.code, i.name, i.name_en FROM creditrisk.indicator i
+UNION ALL
+SELECT 'floor', f.model_key, f.code, f.name, f.name_en FROM creditrisk.model_floor f
+UNION ALL
+SELECT 'override', NULL, o.code, o.name, o.name_en FROM creditrisk.override_rule o;
+COMMENT ON VIEW creditrisk.reason_code IS
+    'Every reason code an analyst sees, with its Chinese and English names (原因代码): indicator codes (指标), floor codes of each model (定性判定) and override rules (直接定性)';
+
+CREATE FUNCTION creditrisk.reason_names(codes text[], model text DEFAULT NULL) RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT coalesce(array_agg(coalesce((SELECT i.name FROM creditrisk.indicator i WHERE i.code = u.c),
+                              (SELECT f.name FROM creditrisk.model_floor f
+                                WHERE f.code = u.c AND (reason_names.model IS NULL OR f.model_key = reason_names.model)
+                                ORDER BY f.model_key LIMIT 1),
+                              (SELECT o.name FROM creditrisk.override_rule o WHERE o.code = u.c),
+                              u.c) ORDER BY u.n), '{}')
+      FROM unnest(reason_names.codes) WITH ORDINALITY AS u(c, n)
+     WHERE reason_names.codes IS NOT NULL
+    HAVING reason_names.codes IS NOT NULL
+$$;
+COMMENT ON FUNCTION creditrisk.reason_names(text[], text) IS
+    'The Chinese names (名称) of reason codes, in their order: indicator codes, floor codes (of the model given, or of any model) and override-rule codes; an unknown code stays as it is; an empty array for an empty array, NULL for NULL';
+
+
+CREATE OR REPLACE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
+SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons,
+       d.name AS division_name, e.name AS enterprise_name,
+       creditrisk.reason_names(c.overrides) AS override_names, creditrisk.reason_names(c.reasons) AS reason_names
+  FROM creditrisk.classification_current_mv c
+  LEFT JOIN creditrisk.division d ON d.code = c.division_code
+  LEFT JOIN creditrisk.enterprise e ON e.uscc = c.uscc
+ WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+COMMENT ON VIEW creditrisk.classification_current IS
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; the date, version and model are in creditrisk.classification_run';
+
+
+CREATE OR REPLACE VIEW creditrisk.classification_domain_current WITH (security_barrier = true) AS
+SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class,
+       d.name AS division_name
+  FROM creditrisk.classification_domain_current_mv c
+  LEFT JOIN creditrisk.division d ON d.code = c.division_code
+ WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+COMMENT ON VIEW creditrisk.classification_domain_current IS
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction';
+
+
+CREATE OR REPLACE VIEW creditrisk.enterprise_measures WITH (security_invoker = true) AS
+SELECT c.uscc, c.division_code, c.final_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources,
+       c.division_name, c.enterprise_name, c.override_names, c.reason_names
+  FROM creditrisk.classification_current c
+  JOIN (SELECT d.division_code, f.*
+          FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_current x) d
+         CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
+    ON m.division_code = c.division_code AND m.class = c.final_class;
+COMMENT ON VIEW creditrisk.enterprise_measures IS
+    'The supervision measures (监管措施) that apply today to each enterprise of the latest run, by its final class and division (strictest of province, city and county), with the names of the division and the enterprise and why (the Chinese names of its overrides and reason codes)';
+
+
+CREATE OR REPLACE VIEW creditrisk.enterprise_domain_measures WITH (security_invoker = true) AS
+SELECT c.uscc, c.domain, c.division_code, c.fused_class AS class, m.min_spot_check_ratio, m.proactive_onsite_inspection,
+       m.key_licensing_review, m.key_supervision_target, m.other_measures, m.sources, c.division_name
+  FROM creditrisk.classification_domain_current c
+  JOIN (SELECT d.division_code, f.*
+          FROM (SELECT DISTINCT x.division_code FROM creditrisk.classification_domain_current x) d
+         CROSS JOIN LATERAL creditrisk.measures_in_force(d.division_code, current_date) f) m
+    ON m.division_code = c.division_code AND m.class = c.fused_class;
+COMMENT ON VIEW creditrisk.enterprise_domain_measures IS
+    'The supervision measures (监管措施) that apply today in each domain (food, drugs, special equipment, …) to each enterprise of the latest run: by its fused class (通用+专业, art. 16, never below an art. 10 override) and division';
+
+
+CREATE OR REPLACE VIEW creditrisk.classification_worsened WITH (security_invoker = true) AS
+SELECT w.uscc, w.division_code, w.from_class, w.to_class, w.steps, w.from_score, w.to_score, w.score_change,
+       w.new_overrides, w.reasons, d.name AS division_name, e.name AS enterprise_name,
+       creditrisk.reason_names(w.new_overrides) AS new_override_names, creditrisk.reason_names(w.reasons) AS reason_names
+  FROM creditrisk.class_worsened() w
+  LEFT JOIN creditrisk.division d ON d.code = w.division_code
+  LEFT JOIN creditrisk.enterprise e ON e.uscc = w.uscc
+ ORDER BY w.steps DESC, w.score_change DESC, w.uscc;
+COMMENT ON VIEW creditrisk.classification_worsened IS
+    'Early-warning list (预警名单): enterprises whose class worsened from the previous run to the latest, with the names of the division and the enterprise and the Chinese names of the new overrides and of the reason codes';
+
+
+CREATE OR REPLACE VIEW creditrisk.class_distribution_current WITH (security_invoker = true) AS
+SELECT x.level, x.division_code, x.enterprises, x.a, x.b, x.c, x.d, x.share_c_d, dv.name AS division_name
+  FROM creditrisk.class_distribution() WITH ORDINALITY x
+  LEFT JOIN creditrisk.division dv ON dv.code = x.division_code
+ ORDER BY x.ordinality;
+COMMENT ON VIEW creditrisk.class_distribution_current IS
+    'Final-class distribution (分类分布) of the latest run by province, city and county, with the division''s name';
+
+
+-- Whether the current views show the latest run (issue 15).  They are
+-- materialized: after a restore (pg_dump leaves extension members to CREATE
+-- EXTENSION, which creates them empty) or a failed refresh they may show
+-- nothing, or an earlier run, while the history answers from the latest.
+-- Compared within the caller's jurisdiction (both sides are scoped).
+CREATE FUNCTION creditrisk.classification_current_status()
+RETURNS TABLE (latest_run date, latest_version integer, run_rows bigint, current_rows bigint, up_to_date boolean, hint text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH r AS (SELECT x.as_of, x.version FROM creditrisk.classification_run x ORDER BY x.as_of DESC, x.version DESC LIMIT 1),
+    s AS (
+        SELECT (SELECT r.as_of FROM r) AS as_of, (SELECT r.version FROM r) AS version,
+               (SELECT count(*) FROM creditrisk.classification_result c, r WHERE c.as_of = r.as_of AND c.version = r.version) AS run_rows,
+               (SELECT count(*) FROM creditrisk.classification_current) AS current_rows,
+               NOT EXISTS (SELECT 1 FROM creditrisk.classification_current c
+                            WHERE NOT EXISTS (SELECT 1 FROM creditrisk.classification_result x, r
+                                               WHERE x.as_of = r.as_of AND x.version = r.version AND x.uscc = c.uscc
+                                                 AND x.final_class = c.final_class AND x.score = c.score)) AS same_rows
+    )
+    SELECT s.as_of, s.version, s.run_rows, s.current_rows, s.run_rows = s.current_rows AND s.same_rows,
+           CASE WHEN s.run_rows = s.current_rows AND s.same_rows THEN NULL
+                WHEN s.current_rows = 0 THEN 'The current views are empty (unpopulated) although the history holds a run (after a restore, or before the first refresh): an administrator runs SELECT creditrisk.refresh_current_views();'
+                ELSE 'The current views do not show the latest run: an administrator runs SELECT creditrisk.refresh_current_views();' END
+      FROM s
+$$;
+COMMENT ON FUNCTION creditrisk.classification_current_status() IS
+    'Whether the current views (classification_current and those built on it) show the latest run (最新分类是否已发布), within the caller''s jurisdiction: the latest run, its rows, the rows shown, and what to do when they differ (after a restore they are empty until refreshed)';
+REVOKE ALL ON FUNCTION creditrisk.classification_current_status() FROM PUBLIC;
+REVOKE ALL ON TABLE creditrisk.reason_code FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.division_from(text), creditrisk.division_to(text), creditrisk.in_division(text, text),
+                       creditrisk.reason_names(text[], text) FROM PUBLIC;
+
+-- The analysts read the divisions and reason_code (run creditrisk.create_roles() again after the update).
+
+CREATE OR REPLACE FUNCTION creditrisk.create_roles() RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp SET client_min_messages = warning AS $fn$
+DECLARE
+    r record;
+    t text;
+    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor'];
+    model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
+                                          'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
+    config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
+                                           'fusion_rule', 'fusion_matrix', 'supervision_measure', 'population_opt_in'];
+    register_tables constant text[] := ARRAY['enterprise'];
+    record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                                           'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                                           'registration_change', 'equity_pledge_freeze', 'lawsuit',
+                                           'public_opinion', 'domain_risk_class', 'indicator_value'];
+    result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
+                                           'classification_correction'];
+    -- superseded versions, written only by the trigger record_arrival as the owner
+    config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
+                                            'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
+                                            'supervision_measure_history', 'population_opt_in_history'];
+    record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
+                                            'complaint_history', 'abnormal_listing_history',
+                                            'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
+                                            'annual_report_history', 'registration_change_history',
+                                            'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
+                                            'domain_risk_class_history', 'indicator_value_history'];
+    views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
+                                   'enterprise_domain_measures',
+                                   'classification_worsened', 'class_transition_latest', 'class_distribution_current',
+                                   'score_stability_latest', 'reason_code'];
+    in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        RAISE EXCEPTION 'creditrisk.create_roles() must be run by a superuser'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'It creates roles, changes the owner of the extension''s tables and creates their policies.';
+    END IF;
+
+    -- 1. The group roles, NOLOGIN.  A pre-existing role of the same name is
+    -- used only if it is as harmless as the one we would create.
+    FOR r IN SELECT * FROM unnest(ARRAY['creditrisk_owner'] || kinds,
+                                  ARRAY['owns the data and views of creditrisk (NOLOGIN, no member)',
+                                        'creditrisk administrators: models, rules, measures, records, the monthly run, within their jurisdiction',
+                                        'creditrisk analysts: read the enterprises, records and results of their jurisdiction',
+                                        'partner departments: read what their unexpired sharing agreements grant',
+                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction'])
+                     AS x(name, note)
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', r.name);
+        ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_roles
+                       WHERE rolname = r.name AND (rolcanlogin OR rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb)) THEN
+            RAISE EXCEPTION 'role "%" exists with privileges creditrisk would not give it', r.name
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A creditrisk group role is NOLOGIN, without SUPERUSER, BYPASSRLS, CREATEROLE or CREATEDB.',
+                      HINT = format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB, then run creditrisk.create_roles() again.', r.name);
+        END IF;
+        EXECUTE format('COMMENT ON ROLE %I IS %L', r.name, r.note);
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                WHERE m.roleid = 'creditrisk_owner'::regrole) THEN
+        RAISE EXCEPTION 'role creditrisk_owner has members'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its members would see every enterprise and could change the policies.',
+                  HINT = 'REVOKE creditrisk_owner FROM them; a DBA uses a superuser role.';
+    END IF;
+
+    -- 2. The owner owns the tables, views and materialized views (so FORCEd
+    -- row-level security applies to it as to anyone) and the one SECURITY
+    -- DEFINER function, which then runs without superuser rights.
+    FOR r IN SELECT c.oid::regclass AS rel, c.relkind
+               FROM pg_catalog.pg_class c
+               JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                                          AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+               JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'creditrisk'
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                -- (an identity column's sequence follows its table)
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend s
+                                 WHERE s.classid = 'pg_catalog.pg_class'::regclass AND s.objid = c.oid
+                                   AND s.deptype IN ('a', 'i'))
+              ORDER BY c.oid
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO creditrisk_owner',
+                       CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                      WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.rel);
+    END LOOP;
+    ALTER FUNCTION creditrisk.refresh_current_views() OWNER TO creditrisk_owner;
+
+    -- 3. Grants: every kind uses the schema, the types and the functions (the
+    -- comparison operators of uscc and riskclass are functions; every function
+    -- but one runs with its caller's rights).  Tables and views narrowly.
+    FOREACH t IN ARRAY kinds LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA creditrisk TO %I', t);
+        EXECUTE format('GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code TO %I', t);
+        EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO %I', t);
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole), '
+                       'creditrisk.share(regrole, text[], text[], date, boolean), creditrisk.refresh_current_views(), '
+                       'creditrisk.seal_run(date, integer), creditrisk.log_changes_of(regclass) FROM %I', t);
+    END LOOP;
+    -- the history's verification is the auditor's and the admin's; corrections the admin's
+    REVOKE EXECUTE ON FUNCTION creditrisk.verify_history(bytea, boolean) FROM creditrisk_analyst, creditrisk_partner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text)
+        FROM creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+    GRANT EXECUTE ON FUNCTION creditrisk.refresh_current_views() TO creditrisk_admin;
+    -- the owner evaluates the policies when it refreshes the views
+    GRANT USAGE ON SCHEMA creditrisk TO creditrisk_owner;
+    GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code
+        TO creditrisk_owner;
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO creditrisk_owner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole),
+                               creditrisk.share(regrole, text[], text[], date, boolean) FROM creditrisk_owner;
+
+    -- admin: writes models, configuration, the register, records and results
+    -- (rows of its jurisdiction; the run itself only province-wide)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link', 'classification_run'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_admin', t);
+    END LOOP;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA creditrisk TO creditrisk_admin;
+    REVOKE ALL ON SEQUENCE creditrisk.sharing_agreement_id_seq FROM creditrisk_admin;
+    FOREACH t IN ARRAY views LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+
+    -- analyst and auditor: read models, configuration, register, records and
+    -- results (rows of their jurisdiction); of the runs, what identifies them
+    -- (the province-wide counts are the admin's and the auditor's)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    -- the histories: read (a run or compute_indicators as known at a past time
+    -- reads them), never written but by the trigger
+    FOREACH t IN ARRAY config_history || record_history || ARRAY['enterprise_history', 'related_party_link_history'] LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT SELECT (as_of, version, known_at, model_key, model_revision, started_at, finished_at, run_by)
+        ON creditrisk.classification_run TO creditrisk_analyst;
+    GRANT SELECT ON creditrisk.classification_run TO creditrisk_auditor;
+
+    -- the divisions are reference data: their names appear in every view
+    GRANT SELECT ON creditrisk.division TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor;
+
+    -- everyone enrolled reads its own jurisdiction and agreements (the scope
+    -- functions do); the auditor reads all of them
+    GRANT SELECT ON creditrisk.jurisdiction, creditrisk.sharing_agreement
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+
+    -- partner: the two shared views, nothing else
+    GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
+
+    -- audit (doc/AUDIT.md): the change log and the seals are the auditor's to
+    -- read, nobody's to write; the seals' blocks (every USCC of every run) are
+    -- read only through verify_history()
+    GRANT SELECT ON creditrisk.change_log, creditrisk.classification_seal TO creditrisk_auditor;
+
+    -- 4. Policies (TO PUBLIC: the grants decide who may do what, the policies
+    -- which rows).  A range on division_code, whose bounds are computed once
+    -- per query, served by the index on division_code.
+    FOREACH t IN ARRAY register_tables || result_tables || ARRAY['enterprise_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
+    END LOOP;
+    -- records: of enterprises the caller sees on the register (a hashed
+    -- semi-join on the USCC; the register's policy applies inside)
+    FOREACH t IN ARRAY record_tables || record_history LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['related_party_link', 'related_party_link_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I '
+                       'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    -- runs: readable by all who may read the table; written (the monthly run)
+    -- only by a role whose jurisdiction is a whole province or more
+    DROP POLICY IF EXISTS read ON creditrisk.classification_run;
+    DROP POLICY IF EXISTS province_wide ON creditrisk.classification_run;
+    CREATE POLICY read ON creditrisk.classification_run FOR SELECT USING (true);
+    CREATE POLICY province_wide ON creditrisk.classification_run
+        USING ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$')
+        WITH CHECK ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$');
+    -- measures: everyone reads every level (an enterprise's measures combine
+    -- the province's, the city's and the county's); each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.supervision_measure;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.supervision_measure;
+    CREATE POLICY read ON creditrisk.supervision_measure FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.supervision_measure USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- jurisdictions and agreements: one's own; the auditor all
+    DROP POLICY IF EXISTS own ON creditrisk.jurisdiction;
+    DROP POLICY IF EXISTS auditor ON creditrisk.jurisdiction;
+    CREATE POLICY own ON creditrisk.jurisdiction FOR SELECT USING (role_name = current_user);
+    CREATE POLICY auditor ON creditrisk.jurisdiction FOR SELECT TO creditrisk_auditor USING (true);
+    DROP POLICY IF EXISTS own ON creditrisk.sharing_agreement;
+    DROP POLICY IF EXISTS auditor ON creditrisk.sharing_agreement;
+    CREATE POLICY own ON creditrisk.sharing_agreement FOR SELECT USING (partner = current_user);
+    CREATE POLICY auditor ON creditrisk.sharing_agreement FOR SELECT TO creditrisk_auditor USING (true);
+END
+$fn$;
+
+
+-- One enterprise, explained.
+CREATE FUNCTION creditrisk.compute_enterprise_indicators(model text, uscc creditrisk.uscc, as_of date,
+                                                         known_at timestamptz DEFAULT NULL)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'compute_enterprise_indicators'
+LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp COST 10000;
+COMMENT ON FUNCTION creditrisk.compute_enterprise_indicators(text, creditrisk.uscc, date, timestamptz) IS
+    'One enterprise''s indicator values (单户指标值) in the model''s order, as compute_indicators(model, as_of, known_at) gives them, computed from that enterprise''s records alone through the indexes (the SQL definitions, which agree with the C engine bit for bit); NULL when the enterprise is not in the population on as_of or not in the caller''s jurisdiction';
+
+CREATE FUNCTION creditrisk.explain_enterprise(uscc creditrisk.uscc, as_of date DEFAULT NULL)
+RETURNS TABLE (line integer, section text, code text, name text, dimension text, "group" text,
+               value double precision, matched text, points double precision, contribution double precision,
+               detail jsonb)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    run record;
+    prev record;
+    res creditrisk.classification_result;
+    pres creditrisk.classification_result;
+    ind double precision[];
+    pind double precision[];
+    s double precision;
+    n integer := 0;
+    r record;
+    ent record;
+BEGIN
+    IF uscc IS NULL THEN
+        RAISE EXCEPTION 'explain_enterprise needs a USCC'
+            USING ERRCODE = 'null_value_not_allowed',
+                  HINT = 'For example SELECT * FROM creditrisk.explain_enterprise(''91411622MA40000A13'');';
+    END IF;
+    -- The run: the latest version of the date given, or the latest run.
+    IF as_of IS NULL THEN
+        SELECT x.as_of, x.version, x.model_key, x.known_at INTO run
+          FROM creditrisk.classification_run x ORDER BY x.as_of DESC, x.version DESC LIMIT 1;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'there is no classification run yet'
+                USING ERRCODE = 'no_data_found',
+                      HINT = 'An administrator runs SELECT creditrisk.refresh_classification(...) first.';
+        END IF;
+    ELSE
+        SELECT x.as_of, x.version, x.model_key, x.known_at INTO run
+          FROM creditrisk.classification_run x WHERE x.as_of = as_of ORDER BY x.version DESC LIMIT 1;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'there is no classification run on %', as_of
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'An enterprise is explained as a run classified it: the run''s model, date and knowledge time.',
+                      HINT = 'SELECT as_of FROM creditrisk.classification_run ORDER BY as_of lists the runs; omit the date for the latest.';
+        END IF;
+    END IF;
+    SELECT * INTO res FROM creditrisk.classification_result x
+     WHERE x.as_of = run.as_of AND x.version = run.version AND x.uscc = uscc;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'enterprise % has no result in the run of % (version %)', uscc, run.as_of, run.version
+            USING ERRCODE = 'no_data_found',
+                  DETAIL = 'It is not on the register, was not in the population classified on that date, or is outside your jurisdiction.',
+                  HINT = 'SELECT * FROM creditrisk.enterprise WHERE uscc = ... shows whether you see it on the register.';
+    END IF;
+    SELECT x.as_of, x.version, x.model_key, x.known_at INTO prev
+      FROM creditrisk.classification_run x WHERE x.as_of < run.as_of ORDER BY x.as_of DESC, x.version DESC LIMIT 1;
+    IF FOUND THEN
+        SELECT * INTO pres FROM creditrisk.classification_result x
+         WHERE x.as_of = prev.as_of AND x.version = prev.version AND x.uscc = uscc;
+    END IF;
+
+    -- The indicators as the run computed them: its model, date and knowledge time.
+    ind := creditrisk.compute_enterprise_indicators(run.model_key, uscc, run.as_of, run.known_at);
+    IF ind IS NULL THEN
+        RAISE EXCEPTION 'the indicators of enterprise % cannot be computed as of %', uscc, run.as_of
+            USING ERRCODE = 'no_data_found',
+                  DETAIL = 'You do not see it on the register version valid on that date, as known at the run''s knowledge time.';
+    END IF;
+    s := creditrisk.score(run.model_key, ind);
+    IF prev.as_of IS NOT NULL AND pres.uscc IS NOT NULL AND prev.model_key = run.model_key THEN
+        pind := creditrisk.compute_enterprise_indicators(prev.model_key, uscc, prev.as_of, prev.known_at);
+    END IF;
+    SELECT e.name, e.division_code INTO ent FROM creditrisk.enterprise e WHERE e.uscc = uscc;
+
+    -- 1. The class.
+    n := n + 1;
+    line := n; section := 'class'; code := res.final_class::text; name := creditrisk.class_label(res.final_class);
+    dimension := NULL; "group" := NULL; value := s; matched := res.score_class::text; points := NULL;
+    contribution := res.score;
+    detail := jsonb_build_object('enterprise', ent.name, 'division_code', res.division_code,
+                                 'division_name', creditrisk.division_name(res.division_code),
+                                 'run', run.as_of, 'version', run.version, 'model', run.model_key,
+                                 'known_at', run.known_at, 'stored_score', res.score, 'recomputed_score', s,
+                                 'reproduced', s = res.score, 'score_class', res.score_class,
+                                 'final_class', res.final_class);
+    RETURN NEXT;
+
+    -- 2. Each override with its evidence (the rule's detail columns: which listing, since when).
+    FOR r IN SELECT o.code AS c, coalesce(rl.name, o.code) AS nm, res.override_details -> o.code AS ev, o.ord
+               FROM unnest(res.overrides) WITH ORDINALITY AS o(code, ord)
+               LEFT JOIN creditrisk.override_rule rl ON rl.code = o.code
+              ORDER BY o.ord
+    LOOP
+        n := n + 1;
+        line := n; section := 'override'; code := r.c; name := r.nm; dimension := NULL; "group" := NULL;
+        value := NULL; matched := r.ev ->> 'class'; points := NULL; contribution := NULL;
+        detail := r.ev - 'class';
+        RETURN NEXT;
+    END LOOP;
+
+    -- 3. The score by dimension and group, then every indicator, then the floors.
+    FOR r IN
+        WITH x AS (
+            SELECT ex.*, px.value AS prev_value, px.contribution AS prev_contribution
+              FROM creditrisk.score_explain(run.model_key, ind) ex
+              LEFT JOIN creditrisk.score_explain(run.model_key, pind) px ON px.code = ex.code
+        ), q AS (
+            SELECT x.position AS pos, x.code AS c, x.name AS nm, x.dimension AS dc, x."group" AS gc, x.value AS v,
+                   x.matched AS m, x.points AS p, x.weight AS w, x.contribution AS ctb, x.prev_value, x.prev_contribution,
+                   md.name AS dname, md.position AS dpos, mg.name AS gname, mg.position AS gpos
+              FROM x
+              LEFT JOIN creditrisk.model_dimension md ON md.model_key = run.model_key AND md.code = x.dimension
+              LEFT JOIN creditrisk.model_group mg ON mg.model_key = run.model_key AND mg.code = x."group"
+        )
+        SELECT 1 AS k, 'dimension' AS sec, q.dc AS c, min(q.dname) AS nm, min(q.dname) AS dn, NULL::text AS gn,
+               NULL::double precision AS v, NULL::text AS m, NULL::double precision AS p, sum(q.ctb) AS ctb,
+               NULL::jsonb AS det, min(q.dpos) AS o1, 0 AS o2, 0 AS o3
+          FROM q WHERE q.pos IS NOT NULL GROUP BY q.dc
+        UNION ALL
+        SELECT 2, 'group', q.gc, min(q.gname), min(q.dname), min(q.gname), NULL, NULL, NULL, sum(q.ctb),
+               NULL, min(q.dpos), min(q.gpos), 0
+          FROM q WHERE q.pos IS NOT NULL GROUP BY q.dc, q.gc
+        UNION ALL
+        SELECT 3, 'indicator', q.c, q.nm, q.dname, q.gname, q.v, q.m, q.p, q.ctb,
+               jsonb_build_object('weight', q.w, 'position', q.pos)
+               || CASE WHEN pind IS NOT NULL AND q.prev_value IS DISTINCT FROM q.v
+                       THEN jsonb_build_object('previous_value', q.prev_value, 'previous_contribution', q.prev_contribution)
+                       ELSE '{}' END,
+               q.dpos, q.gpos, q.pos
+          FROM q WHERE q.pos IS NOT NULL
+        UNION ALL
+        SELECT 4, 'floor', q.c, q.nm, NULL, NULL, NULL, q.m, q.p, q.ctb,
+               jsonb_build_object('binding', q.ctb > 0), 0, 0, 0
+          FROM q WHERE q.pos IS NULL
+        ORDER BY 1, 12, 13, 14, 3
+    LOOP
+        n := n + 1;
+        line := n; section := r.sec; code := r.c; name := r.nm; dimension := r.dn; "group" := r.gn;
+        value := r.v; matched := r.m; points := r.p; contribution := r.ctb; detail := r.det;
+        RETURN NEXT;
+    END LOOP;
+
+    -- 4. What changed since the previous run.
+    IF prev.as_of IS NOT NULL THEN
+        n := n + 1;
+        line := n; section := 'change'; code := 'class'; dimension := NULL; "group" := NULL; points := NULL;
+        IF pres.uscc IS NULL THEN
+            name := '新纳入分类 new in this run'; value := NULL; matched := res.final_class::text; contribution := NULL;
+            detail := jsonb_build_object('previous_run', prev.as_of);
+        ELSE
+            name := CASE WHEN res.final_class > pres.final_class THEN '分类变差 worsened'
+                         WHEN res.final_class < pres.final_class THEN '分类改善 improved'
+                         ELSE '分类未变 unchanged' END;
+            value := res.score - pres.score; matched := pres.final_class::text || ' → ' || res.final_class::text;
+            contribution := NULL;
+            detail := jsonb_build_object('previous_run', prev.as_of, 'previous_version', prev.version,
+                                         'previous_score', pres.score, 'score', res.score,
+                                         'previous_final_class', pres.final_class, 'final_class', res.final_class,
+                                         'overrides_added', to_jsonb(ARRAY(SELECT o FROM unnest(res.overrides) o WHERE o <> ALL (pres.overrides) ORDER BY o)),
+                                         'overrides_removed', to_jsonb(ARRAY(SELECT o FROM unnest(pres.overrides) o WHERE o <> ALL (res.overrides) ORDER BY o)),
+                                         'previous_model', prev.model_key);
+        END IF;
+        RETURN NEXT;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.explain_enterprise(creditrisk.uscc, date) IS
+    'Why an enterprise has its class (单户分类解释) in a run (default the latest; a date: that date''s latest version): the final class; each override (直接定性) with its evidence; the score recomputed from the enterprise''s records as the run computed it (its model, date and knowledge time), by dimension (一级指标) and group (二级指标) with names, every indicator''s value, bin and contribution (with its previous value where it changed); the floors (定性判定) that held; and what changed since the previous run. Honours the caller''s privileges and jurisdiction';
+
+REVOKE ALL ON FUNCTION creditrisk.compute_enterprise_indicators(text, creditrisk.uscc, date, timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.explain_enterprise(creditrisk.uscc, date) FROM PUBLIC;
+
+
 -- ===========================================================================
 -- Honest baselines (issue 16)
 -- ===========================================================================

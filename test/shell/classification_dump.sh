@@ -19,7 +19,7 @@ trap 'rm -f "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists
 tables="model_activation supervision_measure fusion_rule fusion_matrix high_concern_industry override_rule
         classification_run classification_result classification_domain_result
         enterprise enterprise_history judgment_debtor_listing judgment_debtor_listing_history override_rule_history"
-echo "1..$(( $(echo $tables | wc -w) + 4 ))"
+echo "1..$(( $(echo $tables | wc -w) + 6 ))"
 dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1
 createdb $src && createdb $dst
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null <<'SQL'
@@ -67,8 +67,12 @@ for t in $tables; do
     check "$t comes back exactly" "$(q $dst "$rows")" "$(q $src "$rows")"
 done
 
-q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current_mv" >/dev/null
-q $dst "REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current_mv" >/dev/null
+status="SELECT concat_ws(' ', latest_run, run_rows, current_rows, up_to_date, hint IS NOT NULL) FROM creditrisk.classification_current_status()"
+check "after the restore the current views are unpopulated, and they say so" \
+      "$(q $dst "$status") $(q $dst "SELECT hint ~ 'empty.*refresh_current_views' FROM creditrisk.classification_current_status()")" \
+      "2025-12-31 2 0 f t t"
+q $dst "SELECT creditrisk.refresh_current_views()" >/dev/null
+check "the restore recipe's refresh brings them up to date" "$(q $dst "$status")" "2025-12-31 2 2 t f"
 cur="SELECT string_agg(x::text, ',' ORDER BY x::text) FROM creditrisk.classification_current x"
 check "after a refresh the current classification is the source's" "$(q $dst "$cur")" "$(q $src "$cur")"
 reproduce="SELECT count(*) FROM (SELECT uscc, division_code, score, final_class, overrides FROM creditrisk.classification_result
