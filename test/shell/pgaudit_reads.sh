@@ -8,19 +8,18 @@
 # an analyst reads, so every analyst read of creditrisk is audited).  creditrisk itself needs no pgaudit: the outer cluster runs
 # without it.
 #
-# The test starts its own throwaway cluster (initdb/pg_ctl of the
-# PostgreSQL that $PG_CONFIG names, private socket directory), so that it
-# works the same under devpg, pg_virtualenv and CI.  Skipped (TAP) when
+# The test starts its own throwaway cluster (test/shell/lib/cluster.bash:
+# initdb/pg_ctl of the PostgreSQL that $PG_CONFIG names, private socket
+# directory), so that it works the same under devpg, pg_virtualenv and CI.  Skipped (TAP) when
 # pgaudit is not installed.
 # Output: TAP.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 . test/shell/lib/tap.bash
+. test/shell/lib/cluster.bash
 
-pgc=${PG_CONFIG:-pg_config}
-bindir=$("$pgc" --bindir)
-if [ ! -f "$("$pgc" --pkglibdir)/pgaudit.so" ]; then
+if ! inner_cluster_has pgaudit; then
     echo "1..0 # SKIP pgaudit is not installed (Debian: postgresql-15-pgaudit, see tools/install-deps)"
     exit 0
 fi
@@ -34,26 +33,12 @@ check "creditrisk installs in a cluster without pgaudit loaded" \
       "$(q $outer "SELECT current_setting('shared_preload_libraries') !~ 'pgaudit'" 2>&1) $(psql -X -q -d $outer -c 'CREATE EXTENSION creditrisk' 2>&1; echo $?)" "t 0"
 dropdb --if-exists $outer >/dev/null 2>&1
 
-# Inner cluster with pgaudit.
-dir=$(mktemp -d /tmp/creditrisk-pgaudit.XXXXXX)
-as_pg=()
-if [ "$(id -u)" -eq 0 ]; then
-    chown postgres: "$dir"
-    as_pg=(runuser -u postgres --)
-fi
-port=$(( 40000 + RANDOM % 20000 ))
-cleanup() {
-    "${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-"${as_pg[@]}" "$bindir/initdb" -A trust -U postgres -E UTF8 --no-locale -D "$dir/data" >/dev/null 2>&1
-started=$("${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w start \
-    -o "-p $port -k $dir -c listen_addresses='' -c shared_preload_libraries=pgaudit -c pgaudit.role=creditrisk_auditor \
-        -c log_line_prefix='%m [%p] user=%u db=%d ' -c log_min_messages=warning" >/dev/null 2>&1; echo $?)
-check "a cluster with pgaudit in shared_preload_libraries starts" "$started" "0"
+# Inner cluster with pgaudit (test/shell/lib/cluster.bash).
+inner_cluster_start "-c shared_preload_libraries=pgaudit -c pgaudit.role=creditrisk_auditor \
+    -c log_line_prefix='%m [%p] user=%u db=%d ' -c log_min_messages=warning"
+dir=$inner_dir
+check "a cluster with pgaudit in shared_preload_libraries starts" "$inner_started" "0"
 
-export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres
 psql -X -q -v ON_ERROR_STOP=1 >/dev/null 2>"$dir/setup.err" <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION pgaudit;
