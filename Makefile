@@ -47,6 +47,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              hash chain over the runs, verify_history()
 #   explain.sql                one enterprise explained: its indicators through
 #                              the indexes, explain_enterprise()
+#   quality.sql                model quality: model_performance() against the
+#                              outcomes recorded after a run
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
@@ -65,7 +67,8 @@ INSTALL_SOURCES = \
 	extension/disclosure.sql \
 	extension/supervision.sql \
 	extension/audit.sql \
-	extension/explain.sql
+	extension/explain.sql \
+	extension/quality.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed

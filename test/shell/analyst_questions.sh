@@ -10,10 +10,10 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 
 db=creditrisk_questions
-trap 'dropdb --if-exists $db >/dev/null 2>&1; for r in regress_q_zhoukou regress_q_xihua; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done' EXIT
+trap 'dropdb --if-exists $db >/dev/null 2>&1; for r in regress_q_zhoukou regress_q_xihua regress_q_henan; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done' EXIT
 . test/shell/lib/tap.bash
 
-echo "1..16"
+echo "1..19"
 dropdb --if-exists $db >/dev/null 2>&1
 createdb $db
 PGOPTIONS="-c search_path=creditrisk,public" psql -X -q -v ON_ERROR_STOP=1 -d $db >/dev/null 2>&1 <<'SQL'
@@ -25,9 +25,13 @@ CREATE EXTENSION creditrisk;
 SET client_min_messages = warning;
 SELECT creditrisk.refresh_classification('2026-09-30');
 SELECT creditrisk.refresh_classification('2026-10-31');
+SELECT creditrisk.refresh_classification('2025-10-31');   -- a year back: outcomes after it are in the sample
 SELECT creditrisk.create_roles();
 DROP ROLE IF EXISTS regress_q_zhoukou;
 DROP ROLE IF EXISTS regress_q_xihua;
+DROP ROLE IF EXISTS regress_q_henan;
+CREATE ROLE regress_q_henan LOGIN;
+SELECT creditrisk.enrol('regress_q_henan', 'analyst', '410000');
 CREATE ROLE regress_q_zhoukou LOGIN;
 SELECT creditrisk.enrol('regress_q_zhoukou', 'analyst', '411600');
 CREATE ROLE regress_q_xihua LOGIN;
@@ -35,6 +39,7 @@ SELECT creditrisk.enrol('regress_q_xihua', 'analyst', '411622');
 SQL
 # as each analyst, logged in: the search_path enrol() set, nothing else
 zk() { psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_zhoukou -d $db -c "$1" 2>&1; }
+hn() { psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_henan -d $db -c "$1" 2>&1; }
 xh() { psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_xihua -d $db -c "$1" 2>&1; }
 su() { q $db "SET search_path = creditrisk, public; $1"; }
 
@@ -85,6 +90,21 @@ w=$(su "SELECT count(*) FROM classification_worsened WHERE in_division(division_
 check "who worsened in 周口市 since last month, as the city analyst: all of them, named" \
       "$(zk "SELECT count(*) || ' ' || count(enterprise_name) || ' ' || count(division_name) FROM classification_worsened")" "$w $w $w"
 check "some enterprises worsened" "$( [ "$w" -gt 0 ] && echo yes)" "yes"
+
+# 5. The model's performance on the sample's outcomes (the run of 2025-10-31, outcomes within a year).
+perf=$(hn "SELECT string_agg(measure || ':' || coalesce(class::text, '-') || ':' || enterprises || ':' || adverse || ':' || round(value::numeric, 3), ' ' ORDER BY measure, class)
+             FROM model_performance('reference-v1', '2025-10-31', '1 year')")
+echo "# model_performance('reference-v1', '2025-10-31', '1 year'), province analyst: $perf"
+check "the adverse rate rises A < B < C < D, as the province analyst" \
+      "$(hn "SELECT bool_and(r.value > r.prev) FROM (SELECT value, lag(value) OVER (ORDER BY class) AS prev
+                                                      FROM model_performance('reference-v1', '2025-10-31', '1 year')
+                                                     WHERE measure = 'adverse_rate' AND class IS NOT NULL) r WHERE r.prev IS NOT NULL")" "t"
+check "AUC, Gini and KS of the score, and a PSI against a reference run" \
+      "$(hn "SELECT string_agg(measure, ' ' ORDER BY measure) FROM model_performance('reference-v1', '2025-10-31', '1 year', '2026-09-30')
+              WHERE measure IN ('auc', 'gini', 'ks', 'psi') AND value BETWEEN 0 AND 1000")" "auc gini ks psi"
+check "the city analyst measures it on the city's enterprises only" \
+      "$(zk "SELECT enterprises FROM model_performance('reference-v1', '2025-10-31', '1 year') WHERE measure = 'auc'") $(zk "SELECT count(*) FROM classification_result WHERE as_of = '2025-10-31'")" \
+      "$(su "SELECT count(*) || ' ' || count(*) FROM classification_result WHERE as_of = '2025-10-31' AND in_division(division_code, '4116')")"
 
 # explain_enterprise reproduces the stored run's score (superuser: every enterprise of the run).
 # (2,000 enterprises of the latest run, every one whose score is not 0 first, and 300 of the previous one)
