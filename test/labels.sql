@@ -143,9 +143,9 @@ SELECT is_empty($$
        AND NOT coalesce(proconfig::text ~ 'search_path=', false) AND NOT bound_body
 $$, 'every SQL and PL/pgSQL function pins search_path or has a body bound at creation');
 SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE bound_body AND proname !~ '_as_known$' $$,
-              ARRAY['is_current', 'in_population', 'register_at', 'in_scope',
+              ARRAY['is_current', 'in_population', 'register_at', 'in_scope', 'in_division',
                     'record_end', 'record_ends', 'repair_end', 'listing_term_end', 'repair_rule_set_on'],
-              'the date and population predicates, the tables as known at a time (<table>_as_known, register_at) and the ends of listings and publicity (record_end and its parts, called per listing row) have bodies bound at creation');
+              'the date, population and division predicates, the tables as known at a time (<table>_as_known, register_at) and the ends of listings and publicity (record_end and its parts, called per listing row) have bodies bound at creation');
 SELECT is_empty($$
     SELECT func FROM ext_funcs
      WHERE prosecdef AND NOT coalesce(proconfig::text ~ 'search_path=', false)
