@@ -3309,12 +3309,15 @@ BEGIN
               FROM creditrisk.score_explain(run.model_key, ind) ex
               LEFT JOIN creditrisk.score_explain(run.model_key, pind) px ON px.code = ex.code
         ), q AS (
-            SELECT x.position AS pos, x.code AS c, x.name AS nm, x.dimension AS dc, x."group" AS gc, x.value AS v,
+            -- (score_explain gives the names of the dimension and group; the codes come from the model)
+            SELECT x.position AS pos, x.code AS c, x.name AS nm, mg.dimension_code AS dc, mg.code AS gc, x.value AS v,
                    x.matched AS m, x.points AS p, x.weight AS w, x.contribution AS ctb, x.prev_value, x.prev_contribution,
-                   md.name AS dname, md.position AS dpos, mg.name AS gname, mg.position AS gpos
+                   coalesce(md.name, x.dimension) AS dname, md.position AS dpos, coalesce(mg.name, x."group") AS gname,
+                   mg.position AS gpos
               FROM x
-              LEFT JOIN creditrisk.model_dimension md ON md.model_key = run.model_key AND md.code = x.dimension
-              LEFT JOIN creditrisk.model_group mg ON mg.model_key = run.model_key AND mg.code = x."group"
+              LEFT JOIN creditrisk.model_indicator mi ON x.position IS NOT NULL AND mi.model_key = run.model_key AND mi.code = x.code
+              LEFT JOIN creditrisk.model_group mg ON mg.model_key = mi.model_key AND mg.code = mi.group_code
+              LEFT JOIN creditrisk.model_dimension md ON md.model_key = mg.model_key AND md.code = mg.dimension_code
         )
         SELECT 1 AS k, 'dimension' AS sec, q.dc AS c, min(q.dname) AS nm, min(q.dname) AS dn, NULL::text AS gn,
                NULL::double precision AS v, NULL::text AS m, NULL::double precision AS p, sum(q.ctb) AS ctb,
