@@ -3020,6 +3020,12 @@ DECLARE
                                             'annual_report_history', 'registration_change_history',
                                             'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
                                             'domain_risk_class_history', 'indicator_value_history'];
+    -- spot checks (extension/supervision.sql): what a bureau plans and keeps,
+    -- and what only the draw writes
+    spot_plan_tables constant text[] := ARRAY['inspector', 'inspector_conflict', 'spot_check_task', 'spot_check_task_class'];
+    spot_draw_tables constant text[] := ARRAY['spot_check_population', 'spot_check_draw', 'spot_check_task_inspector',
+                                              'spot_check_task_conflict', 'spot_check_assignment'];
+    spot_views constant text[] := ARRAY['spot_check_task_summary', 'spot_check_unassignable', 'spot_check_inspector_load'];
     views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
                                    'enterprise_domain_measures',
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
@@ -3145,6 +3151,27 @@ BEGIN
     -- partner: the two shared views, nothing else
     GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
 
+    -- spot checks (双随机、一公开, doc/spotcheck.md): a bureau's admin keeps the
+    -- inspectors' library of its jurisdiction, plans tasks and draws them
+    -- (draw_spot_check writes the draw tables, running as the admin), records
+    -- outcomes; analysts and auditors read; partners nothing
+    FOREACH t IN ARRAY spot_plan_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_admin', t);
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    FOREACH t IN ARRAY spot_draw_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT ON creditrisk.%I TO creditrisk_admin', t);
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT UPDATE (check_end, outcome, refused, spot_check_id, publication_deadline, publication_deadline_provisional)
+        ON creditrisk.spot_check_draw TO creditrisk_admin;
+    FOREACH t IN ARRAY spot_views LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    -- the working-day calendar (reference data, no enterprise in it): the
+    -- publication deadline of an outcome is computed from it as the caller
+    GRANT SELECT ON creditrisk.calendar_day TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor;
+
     -- audit (doc/AUDIT.md): the change log and the seals are the auditor's to
     -- read, nobody's to write; the seals' blocks (every USCC of every run) are
     -- read only through verify_history()
@@ -3184,6 +3211,42 @@ BEGIN
     DROP POLICY IF EXISTS jurisdiction ON creditrisk.supervision_measure;
     CREATE POLICY read ON creditrisk.supervision_measure FOR SELECT USING (true);
     EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.supervision_measure USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- spot checks.  The library and the declared conflicts: by the
+    -- inspector's division.  A task and its ratios: written by its organising
+    -- bureau (its division in scope; the task's scope lies within it, by
+    -- trigger), read also by the bureaus whose jurisdiction its scope covers
+    -- in part (a province task concerns every county).  The draw tables: read
+    -- in scope (the enterprise's division; the pool by the inspector's);
+    -- inserted in scope only into a planned task the inserter organises, so
+    -- nothing is added to a drawn task but by a superuser (a restore); the
+    -- draw's outcome columns updated in scope; nothing deleted.
+    FOREACH t IN ARRAY ARRAY['inspector', 'inspector_conflict'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
+    END LOOP;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.spot_check_task;
+    DROP POLICY IF EXISTS covered ON creditrisk.spot_check_task;
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.spot_check_task USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    CREATE POLICY covered ON creditrisk.spot_check_task FOR SELECT
+        USING (EXISTS (SELECT 1 FROM unnest(scope_divisions) s
+                        WHERE s::text < (SELECT creditrisk.scope_to())
+                          AND creditrisk.division_upper(s) > (SELECT creditrisk.scope_from())));
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.spot_check_task_class;
+    DROP POLICY IF EXISTS covered ON creditrisk.spot_check_task_class;
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.spot_check_task_class USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    CREATE POLICY covered ON creditrisk.spot_check_task_class FOR SELECT
+        USING (task_id IN (SELECT x.id FROM creditrisk.spot_check_task x));
+    FOREACH t IN ARRAY spot_draw_tables LOOP
+        EXECUTE format('DROP POLICY IF EXISTS read ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS draw ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS outcome ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY read ON creditrisk.%I FOR SELECT USING (%s)', t, in_scope);
+        EXECUTE format('CREATE POLICY draw ON creditrisk.%I FOR INSERT WITH CHECK (%s AND task_id IN '
+                       '(SELECT x.id FROM creditrisk.spot_check_task x WHERE x.status = ''planned'' '
+                       'AND x.division_code >= (SELECT creditrisk.scope_from()) AND x.division_code < (SELECT creditrisk.scope_to())))',
+                       t, in_scope);
+    END LOOP;
+    EXECUTE format('CREATE POLICY outcome ON creditrisk.spot_check_draw FOR UPDATE USING (%s) WITH CHECK (%s)', in_scope, in_scope);
     -- jurisdictions and agreements: one's own; the auditor all
     DROP POLICY IF EXISTS own ON creditrisk.jurisdiction;
     DROP POLICY IF EXISTS auditor ON creditrisk.jurisdiction;
