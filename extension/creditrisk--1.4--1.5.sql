@@ -2998,7 +2998,8 @@ LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp SET 
 DECLARE
     r record;
     t text;
-    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor'];
+    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor',
+                                   'creditrisk_loader'];
     model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
                                           'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
     config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
@@ -3007,7 +3008,8 @@ DECLARE
     record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                                            'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                                            'registration_change', 'equity_pledge_freeze', 'lawsuit',
-                                           'public_opinion', 'domain_risk_class', 'indicator_value'];
+                                           'public_opinion', 'domain_risk_class', 'enforcement', 'confirmation',
+                                           'reward', 'indicator_value'];
     result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
                                            'classification_correction'];
     -- superseded versions, written only by the trigger record_arrival as the owner
@@ -3019,7 +3021,8 @@ DECLARE
                                             'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
                                             'annual_report_history', 'registration_change_history',
                                             'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
-                                            'domain_risk_class_history', 'indicator_value_history'];
+                                            'domain_risk_class_history', 'enforcement_history', 'confirmation_history', 'reward_history',
+                                            'indicator_value_history'];
     -- spot checks (extension/supervision.sql): what a bureau plans and keeps,
     -- and what only the draw writes
     spot_plan_tables constant text[] := ARRAY['inspector', 'inspector_conflict', 'spot_check_task', 'spot_check_task_class'];
@@ -3031,6 +3034,9 @@ DECLARE
                                    'classification_worsened', 'class_transition_latest', 'class_distribution_current',
                                    'score_stability_latest', 'reason_code'];
     in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';
+    -- the reporting units whose reporter role the current user is a member of
+    own_unit constant text := 'reported_by IN (SELECT u.code FROM creditrisk.reporting_unit u JOIN pg_catalog.pg_roles r '
+                              'ON r.rolname = u.reporter_role WHERE pg_catalog.pg_has_role(r.oid, ''MEMBER''))';
 BEGIN
     IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
         RAISE EXCEPTION 'creditrisk.create_roles() must be run by a superuser'
@@ -3045,7 +3051,8 @@ BEGIN
                                         'creditrisk administrators: models, rules, measures, records, the monthly run, within their jurisdiction',
                                         'creditrisk analysts: read the enterprises, records and results of their jurisdiction',
                                         'partner departments: read what their unexpired sharing agreements grant',
-                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction'])
+                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction',
+                                        'creditrisk loaders (报送人员): report the credit records of their own reporting unit, within their jurisdiction'])
                      AS x(name, note)
     LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
@@ -3146,7 +3153,28 @@ BEGIN
     -- everyone enrolled reads its own jurisdiction and agreements (the scope
     -- functions do); the auditor reads all of them
     GRANT SELECT ON creditrisk.jurisdiction, creditrisk.sharing_agreement
-        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor, creditrisk_loader;
+
+    -- reporting units (报送单位): everyone enrolled reads the register (it names
+    -- government units, not enterprises); the admin writes those of its
+    -- jurisdiction
+    GRANT SELECT ON creditrisk.reporting_unit, creditrisk.reporting_unit_history
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
+    GRANT INSERT, UPDATE ON creditrisk.reporting_unit TO creditrisk_admin;
+
+    -- loader (报送人员): reads the register of its jurisdiction, and reads,
+    -- reports, corrects and withdraws the records of its own reporting unit
+    -- (the policies own_unit below; reporting_unit_check() refuses a record
+    -- reported as another unit)
+    GRANT SELECT ON creditrisk.enterprise TO creditrisk_loader;
+    FOREACH t IN ARRAY record_tables || ARRAY['related_party_link'] LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_loader', t);
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = format('creditrisk.%I', t)::regclass AND a.attname = 'id' AND a.attidentity <> '') THEN
+            EXECUTE format('GRANT USAGE ON SEQUENCE %s TO creditrisk_loader',
+                           pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', t), 'id'));
+        END IF;
+    END LOOP;
 
     -- partner: the two shared views, nothing else
     GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
@@ -3170,7 +3198,8 @@ BEGIN
     END LOOP;
     -- the working-day calendar (reference data, no enterprise in it): the
     -- publication deadline of an outcome is computed from it as the caller
-    GRANT SELECT ON creditrisk.calendar_day TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor;
+    -- (and the 双公示 deadlines, extension/disclosure.sql; loaders too)
+    GRANT SELECT ON creditrisk.calendar_day TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
 
     -- audit (doc/AUDIT.md): the change log and the seals are the auditor's to
     -- read, nobody's to write; the seals' blocks (every USCC of every run) are
@@ -3197,6 +3226,21 @@ BEGIN
                        'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
                        'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
     END LOOP;
+    -- a loader sees, corrects and withdraws only its own unit's records (its
+    -- new rows are checked by reporting_unit_check(), with a clear error)
+    FOREACH t IN ARRAY record_tables || ARRAY['related_party_link'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_read ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_update ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_delete ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY own_unit_read ON creditrisk.%I AS RESTRICTIVE FOR SELECT TO creditrisk_loader USING (%s)', t, own_unit);
+        EXECUTE format('CREATE POLICY own_unit_update ON creditrisk.%I AS RESTRICTIVE FOR UPDATE TO creditrisk_loader USING (%s) WITH CHECK (true)', t, own_unit);
+        EXECUTE format('CREATE POLICY own_unit_delete ON creditrisk.%I AS RESTRICTIVE FOR DELETE TO creditrisk_loader USING (%s)', t, own_unit);
+    END LOOP;
+    -- reporting units: everyone reads the register; each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.reporting_unit;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.reporting_unit;
+    CREATE POLICY read ON creditrisk.reporting_unit FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.reporting_unit USING (%s) WITH CHECK (%s)', in_scope, in_scope);
     -- runs: readable by all who may read the table; written (the monthly run)
     -- only by a role whose jurisdiction is a whole province or more
     DROP POLICY IF EXISTS read ON creditrisk.classification_run;
