@@ -3003,26 +3003,28 @@ DECLARE
     model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
                                           'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
     config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
-                                           'fusion_rule', 'fusion_matrix', 'supervision_measure', 'population_opt_in'];
+                                           'fusion_rule', 'fusion_matrix', 'supervision_measure', 'population_opt_in',
+                                           'repair_rule_set'];
     register_tables constant text[] := ARRAY['enterprise'];
     record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                                            'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                                            'registration_change', 'equity_pledge_freeze', 'lawsuit',
                                            'public_opinion', 'domain_risk_class', 'enforcement', 'confirmation',
-                                           'reward', 'indicator_value'];
+                                           'reward', 'indicator_value', 'credit_commitment', 'credit_repair'];
     result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
                                            'classification_correction'];
     -- superseded versions, written only by the trigger record_arrival as the owner
     config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
                                             'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
-                                            'supervision_measure_history', 'population_opt_in_history'];
+                                            'supervision_measure_history', 'population_opt_in_history',
+                                            'repair_rule_set_history'];
     record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
                                             'complaint_history', 'abnormal_listing_history',
                                             'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
                                             'annual_report_history', 'registration_change_history',
                                             'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
                                             'domain_risk_class_history', 'enforcement_history', 'confirmation_history', 'reward_history',
-                                            'indicator_value_history'];
+                                            'indicator_value_history', 'credit_commitment_history', 'credit_repair_history'];
     -- spot checks (extension/supervision.sql): what a bureau plans and keeps,
     -- and what only the draw writes
     spot_plan_tables constant text[] := ARRAY['inspector', 'inspector_conflict', 'spot_check_task', 'spot_check_task_class'];
