@@ -8,7 +8,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
        src/compute.o src/indicator_registry.o src/uscc_index.o src/register_scan.o \
        src/record_scan.o src/indicator_rules.o src/related_parties.o src/sql_indicators.o \
        src/amount.o src/calendar.o src/arrival.o src/scope.o \
-       src/records.o src/sampling.o src/stored_sql.o src/audit.o
+       src/records.o src/sampling.o src/stored_sql.o src/audit.o \
+       src/references.o
 
 # Install sources: one file per concept under extension/, each holding the
 # CURRENT definition of what it creates, read top to bottom (nothing is
@@ -23,6 +24,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              the run fence (with src/arrival.c)
 #   units.sql                  reporting units (报送单位): the register every
 #                              record's reported_by references
+#   references.sql             references between the extension's tables
+#                              (with src/references.c; pg_restore -j)
 #   collection.sql             the enterprise register and the credit records
 #   repair.sql                 credit repair (rule sets, applications, the end
 #                              of publicity and listings: record_end()), commitments
@@ -54,6 +57,7 @@ INSTALL_SOURCES = \
 	extension/scoring.sql \
 	extension/knowledge.sql \
 	extension/units.sql \
+	extension/references.sql \
 	extension/collection.sql \
 	extension/repair.sql \
 	extension/indicators.sql \

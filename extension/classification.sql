@@ -335,9 +335,12 @@ CREATE TABLE creditrisk.fusion_matrix (
     fused_class        creditrisk.riskclass NOT NULL,
     recorded_at        timestamptz NOT NULL,
     effective_from     date NOT NULL DEFAULT '-infinity',
-    PRIMARY KEY (domain, effective_from, general_class, professional_class),
-    FOREIGN KEY (domain, effective_from) REFERENCES creditrisk.fusion_rule ON DELETE CASCADE ON UPDATE CASCADE
+    PRIMARY KEY (domain, effective_from, general_class, professional_class)
 );
+-- The matrix belongs to its rule's version, and follows it (cascade); a
+-- reference pg_restore -j can load in any order (extension/references.sql).
+SELECT creditrisk.add_reference('fusion_matrix_domain_effective_from_fkey', 'creditrisk.fusion_matrix', 'domain,effective_from',
+                                'creditrisk.fusion_rule', 'domain,effective_from', 'cascade');
 COMMENT ON TABLE creditrisk.fusion_matrix IS
     'Fusion matrix of a version of a domain''s rule (domain, effective_from) whose method is matrix: the fused class for each (general, professional) pair; all 16 cells are required';
 COMMENT ON COLUMN creditrisk.fusion_matrix.effective_from IS 'The version of the domain''s rule (creditrisk.fusion_rule) the cell belongs to';

@@ -98,7 +98,7 @@ COMMENT ON COLUMN creditrisk.enterprise.recorded_at IS
 
 CREATE TABLE creditrisk.licence (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc          creditrisk.uscc NOT NULL,
     licence_number text NOT NULL CONSTRAINT licence_number_nonempty CHECK (licence_number <> ''),
     kind          text NOT NULL DEFAULT '',
     valid_from    date NOT NULL,
@@ -143,7 +143,7 @@ COMMENT ON COLUMN creditrisk.licence.withdrawn_on IS
 
 CREATE TABLE creditrisk.penalty (
     id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc               creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc               creditrisk.uscc NOT NULL,
     decision_number    text NOT NULL UNIQUE CONSTRAINT penalty_decision_number_nonempty CHECK (decision_number <> ''),
     decision_date      date NOT NULL,
     severity           text NOT NULL
@@ -198,7 +198,7 @@ COMMENT ON COLUMN creditrisk.penalty.sanctions IS
 
 CREATE TABLE creditrisk.spot_check (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc         creditrisk.uscc NOT NULL,
     check_date   date NOT NULL,
     outcome      text NOT NULL
                  CONSTRAINT spot_check_outcome_valid
@@ -215,7 +215,7 @@ COMMENT ON TABLE creditrisk.spot_check IS 'Random spot-check results (双随机�
 
 CREATE TABLE creditrisk.complaint (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc           creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc           creditrisk.uscc NOT NULL,
     received_date  date NOT NULL,
     kind           text NOT NULL CONSTRAINT complaint_kind_valid CHECK (kind IN ('complaint', 'report')),
     substantiated  boolean,
@@ -230,7 +230,7 @@ COMMENT ON TABLE creditrisk.complaint IS 'Complaints (投诉) and reports (举�
 
 CREATE TABLE creditrisk.abnormal_listing (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc          creditrisk.uscc NOT NULL,
     listed_date   date NOT NULL,
     removed_date  date,
     reason        smallint NOT NULL
@@ -250,7 +250,7 @@ COMMENT ON COLUMN creditrisk.abnormal_listing.reason IS
 
 CREATE TABLE creditrisk.serious_dishonesty_listing (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc          creditrisk.uscc NOT NULL,
     listed_date   date NOT NULL,
     removed_date  date,
     reported_by   text NOT NULL CONSTRAINT serious_dishonesty_reported_by_nonempty CHECK (reported_by <> ''),
@@ -267,7 +267,7 @@ COMMENT ON TABLE creditrisk.serious_dishonesty_listing IS
 
 CREATE TABLE creditrisk.judgment_debtor_listing (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc          creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc          creditrisk.uscc NOT NULL,
     listed_date   date NOT NULL,
     removed_date  date,
     reported_by   text NOT NULL CONSTRAINT judgment_debtor_reported_by_nonempty CHECK (reported_by <> ''),
@@ -284,7 +284,7 @@ COMMENT ON TABLE creditrisk.judgment_debtor_listing IS
 
 CREATE TABLE creditrisk.annual_report (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc         creditrisk.uscc NOT NULL,
     year         smallint NOT NULL CONSTRAINT annual_report_year_range CHECK (year BETWEEN 2013 AND 2100),
     filed_on     date NOT NULL,
     on_time      boolean NOT NULL GENERATED ALWAYS AS (filed_on <= make_date(year + 1, 6, 30)) STORED,
@@ -301,7 +301,7 @@ COMMENT ON TABLE creditrisk.annual_report IS
 
 CREATE TABLE creditrisk.registration_change (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc         creditrisk.uscc NOT NULL,
     change_date  date NOT NULL,
     kind         text NOT NULL
                  CONSTRAINT registration_change_kind_valid
@@ -320,8 +320,8 @@ COMMENT ON TABLE creditrisk.registration_change IS
 
 CREATE TABLE creditrisk.related_party_link (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    from_uscc    creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
-    to_uscc      creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    from_uscc    creditrisk.uscc NOT NULL,
+    to_uscc      creditrisk.uscc NOT NULL,
     kind         text NOT NULL
                  CONSTRAINT related_party_kind_valid
                  CHECK (kind IN ('shareholder', 'common_legal_representative', 'branch')),
@@ -343,7 +343,7 @@ COMMENT ON TABLE creditrisk.related_party_link IS
 
 CREATE TABLE creditrisk.equity_pledge_freeze (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc         creditrisk.uscc NOT NULL,
     kind         text NOT NULL CONSTRAINT equity_kind_valid CHECK (kind IN ('pledge', 'freeze')),
     start_date   date NOT NULL,
     end_date     date,
@@ -363,7 +363,7 @@ COMMENT ON TABLE creditrisk.equity_pledge_freeze IS
 
 CREATE TABLE creditrisk.lawsuit (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc         creditrisk.uscc NOT NULL,
     filed_date   date NOT NULL,
     role         text NOT NULL CONSTRAINT lawsuit_role_valid CHECK (role IN ('plaintiff', 'defendant', 'third_party')),
     kind         text NOT NULL
@@ -379,7 +379,7 @@ COMMENT ON TABLE creditrisk.lawsuit IS 'Lawsuits (司法诉讼) the enterprise i
 
 CREATE TABLE creditrisk.public_opinion (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     published_date  date NOT NULL,
     sentiment       text NOT NULL
                     CONSTRAINT public_opinion_sentiment_valid CHECK (sentiment IN ('negative', 'neutral', 'positive')),
@@ -395,7 +395,7 @@ COMMENT ON TABLE creditrisk.public_opinion IS 'Internet public-opinion items (�
 
 CREATE TABLE creditrisk.domain_risk_class (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc           creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc           creditrisk.uscc NOT NULL,
     domain         text NOT NULL CONSTRAINT domain_risk_class_domain_format CHECK (domain ~ '^[a-z][a-z_]{1,39}$'),
     class          creditrisk.riskclass NOT NULL,
     assessed_date  date NOT NULL,
@@ -485,9 +485,9 @@ COMMENT ON COLUMN creditrisk.reward.revoked_date IS 'Day the reward was revoked 
 -- indicator code), to be scored instead of computed ones.
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.indicator_value (
-    uscc         creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc         creditrisk.uscc NOT NULL,
     as_of        date NOT NULL,
-    code         text NOT NULL REFERENCES creditrisk.indicator,
+    code         text NOT NULL,
     value        double precision
                  CONSTRAINT indicator_value_finite CHECK (value <> 'NaN' AND value > '-Infinity' AND value < 'Infinity'),
     reported_by  text NOT NULL CONSTRAINT indicator_value_reported_by_nonempty CHECK (reported_by <> ''),
@@ -735,3 +735,28 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM PUBLIC;
 REVOKE ALL ON DOMAIN creditrisk.industry_code FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.register_history_write(creditrisk.enterprise, creditrisk.enterprise, timestamptz),
                        creditrisk.register_at(date, timestamptz) FROM PUBLIC;
+
+-- Each record (and indicator value) refers to its enterprise on the register,
+-- and an indicator value to its catalogue entry: references that pg_restore -j
+-- can load in any order (extension/references.sql); the names are those of
+-- the foreign keys they replace (1.4 and before).
+DO $references$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                             'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                             'registration_change', 'equity_pledge_freeze', 'lawsuit', 'public_opinion',
+                             'domain_risk_class', 'indicator_value']
+    LOOP
+        PERFORM creditrisk.add_reference(t || '_uscc_fkey', format('creditrisk.%I', t)::regclass, 'uscc',
+                                         'creditrisk.enterprise', 'uscc');
+    END LOOP;
+    PERFORM creditrisk.add_reference('related_party_link_from_uscc_fkey', 'creditrisk.related_party_link', 'from_uscc',
+                                     'creditrisk.enterprise', 'uscc');
+    PERFORM creditrisk.add_reference('related_party_link_to_uscc_fkey', 'creditrisk.related_party_link', 'to_uscc',
+                                     'creditrisk.enterprise', 'uscc');
+    PERFORM creditrisk.add_reference('indicator_value_code_fkey', 'creditrisk.indicator_value', 'code',
+                                     'creditrisk.indicator', 'code');
+END
+$references$;

@@ -11,6 +11,85 @@
 -- Integrity leftovers (issue 11)
 -- ===========================================================================
 
+-- References between the extension's tables become triggers (pg_restore -j
+-- loaded records before the register and failed their foreign keys; see
+-- extension/references.sql).
+
+CREATE FUNCTION creditrisk.reference_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'reference_check' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.reference_check() IS
+    'Trigger on a referring table (AFTER INSERT OR UPDATE, each row): the row it refers to must exist (23503, as a foreign key); a superuser''s row written while the referenced table is empty (a parallel restore) is checked by that table''s load';
+CREATE FUNCTION creditrisk.reference_load() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'reference_load' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.reference_load() IS
+    'Trigger on a referenced table (AFTER INSERT OR TRUNCATE, each statement): its first load checks every referring row (as ALTER TABLE … ADD FOREIGN KEY does); TRUNCATE may not leave referring rows';
+CREATE FUNCTION creditrisk.reference_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'reference_guard' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.reference_guard() IS
+    'Trigger on a referenced table (AFTER UPDATE OR DELETE, each row): a key still referred to cannot change or go (NO ACTION), or its referring rows follow (CASCADE)';
+
+-- Installer helper (used by the install and upgrade scripts only): the three
+-- triggers of one reference.  name is the foreign key's name it stands for
+-- (the trigger on the referring table; <name>_guard and <name>_load on the
+-- referenced one).
+CREATE FUNCTION creditrisk.add_reference(name text, referring regclass, columns text,
+                                         referenced regclass, referenced_columns text,
+                                         action text DEFAULT 'restrict') RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    args text;
+    f text;
+    t text;
+    cols text;
+    refcols text;
+BEGIN
+    SELECT c.relname INTO f FROM pg_class c WHERE c.oid = referring;
+    SELECT c.relname INTO t FROM pg_class c WHERE c.oid = referenced;
+    SELECT string_agg(format('%I', btrim(c)), ', ') INTO cols FROM unnest(string_to_array(columns, ',')) c;
+    SELECT string_agg(format('%I', btrim(c)), ', ') INTO refcols FROM unnest(string_to_array(referenced_columns, ',')) c;
+    args := format('%L, %L, %L, %L, %L, %L', name, f, columns, t, referenced_columns, action);
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OF %s ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.reference_check(%s)',
+                   name, cols, f, args);
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OF %s OR DELETE ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.reference_guard(%s)',
+                   name || '_guard', refcols, t, args);
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR TRUNCATE ON creditrisk.%I FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reference_load(%s)',
+                   name || '_load', t, args);
+END
+$$;
+COMMENT ON FUNCTION creditrisk.add_reference(text, regclass, text, regclass, text, text) IS
+    'Used by the install and upgrade scripts only: the triggers reference_check, reference_guard and reference_load that make referring(columns) refer to referenced(referenced_columns), restrict or cascade';
+
+REVOKE ALL ON FUNCTION creditrisk.reference_check(), creditrisk.reference_load(), creditrisk.reference_guard(),
+                       creditrisk.add_reference(text, regclass, text, regclass, text, text) FROM PUBLIC;
+
+DO $references$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                             'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                             'registration_change', 'equity_pledge_freeze', 'lawsuit', 'public_opinion',
+                             'domain_risk_class', 'indicator_value']
+    LOOP
+        EXECUTE format('ALTER TABLE creditrisk.%I DROP CONSTRAINT %I', t, t || '_uscc_fkey');
+        PERFORM creditrisk.add_reference(t || '_uscc_fkey', format('creditrisk.%I', t)::regclass, 'uscc',
+                                         'creditrisk.enterprise', 'uscc');
+    END LOOP;
+    ALTER TABLE creditrisk.related_party_link DROP CONSTRAINT related_party_link_from_uscc_fkey,
+                                              DROP CONSTRAINT related_party_link_to_uscc_fkey;
+    PERFORM creditrisk.add_reference('related_party_link_from_uscc_fkey', 'creditrisk.related_party_link', 'from_uscc',
+                                     'creditrisk.enterprise', 'uscc');
+    PERFORM creditrisk.add_reference('related_party_link_to_uscc_fkey', 'creditrisk.related_party_link', 'to_uscc',
+                                     'creditrisk.enterprise', 'uscc');
+    ALTER TABLE creditrisk.indicator_value DROP CONSTRAINT indicator_value_code_fkey;
+    PERFORM creditrisk.add_reference('indicator_value_code_fkey', 'creditrisk.indicator_value', 'code',
+                                     'creditrisk.indicator', 'code');
+    ALTER TABLE creditrisk.fusion_matrix DROP CONSTRAINT fusion_matrix_domain_effective_from_fkey;
+    PERFORM creditrisk.add_reference('fusion_matrix_domain_effective_from_fkey', 'creditrisk.fusion_matrix', 'domain,effective_from',
+                                     'creditrisk.fusion_rule', 'domain,effective_from', 'cascade');
+END
+$references$;
+
 -- ===========================================================================
 -- Confidentiality leftovers (issue 12)
 -- ===========================================================================
