@@ -528,11 +528,14 @@ CREATE CONSTRAINT TRIGGER supervision_measure_no_loosening AFTER INSERT OR UPDAT
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION creditrisk.supervision_measure_no_loosening();
 
 -- The measures in force for a division on a date, per class: the strictest
--- of the province, city and county versions in force.
-CREATE FUNCTION creditrisk.measures_in_force(division_code creditrisk.division_code, as_of date DEFAULT CURRENT_DATE)
+-- of the province, city and county versions in force, as known at a moment
+-- (knowledge time, like the run's other configuration readers: a backdated
+-- change entered after known_at does not change what it returns; NULL = as
+-- known now).
+CREATE FUNCTION creditrisk.measures_in_force(division_code creditrisk.division_code, as_of date, known_at timestamptz)
 RETURNS TABLE (class creditrisk.riskclass, min_spot_check_ratio numeric, proactive_onsite_inspection boolean,
                key_licensing_review boolean, key_supervision_target boolean, other_measures text, sources text[])
-LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
     WITH levels(ord, code) AS (
         VALUES (1, creditrisk.division_at(measures_in_force.division_code, 'province')),
                (2, creditrisk.division_at(measures_in_force.division_code, 'city')),
@@ -540,7 +543,7 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditris
                         THEN measures_in_force.division_code END)
     ), v AS (
         SELECT DISTINCT ON (s.division_code, s.class) l.ord, s.*
-          FROM creditrisk.supervision_measure s JOIN levels l ON l.code = s.division_code
+          FROM creditrisk.supervision_measure_as_known(measures_in_force.known_at) s JOIN levels l ON l.code = s.division_code
          WHERE s.effective_from <= measures_in_force.as_of
          ORDER BY s.division_code, s.class, s.effective_from DESC
     )
@@ -550,11 +553,21 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditris
            array_agg(format('%s@%s', v.division_code, v.effective_from) ORDER BY v.ord) FILTER (WHERE v.ord IS NOT NULL)
       FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) k(class)
       LEFT JOIN v ON v.class = k.class
+     WHERE measures_in_force.division_code IS NOT NULL AND measures_in_force.as_of IS NOT NULL
      GROUP BY k.class
      ORDER BY k.class
 $$;
+COMMENT ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, date, timestamptz) IS
+    'Supervision measures in force (监管措施) for enterprises of a division on a date, per class, as known at known_at (NULL = now): the strictest of the provincial, city and county versions (highest ratio; a measure applies if any level sets it), with the versions used';
+
+CREATE FUNCTION creditrisk.measures_in_force(division_code creditrisk.division_code, as_of date DEFAULT CURRENT_DATE)
+RETURNS TABLE (class creditrisk.riskclass, min_spot_check_ratio numeric, proactive_onsite_inspection boolean,
+               key_licensing_review boolean, key_supervision_target boolean, other_measures text, sources text[])
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT * FROM creditrisk.measures_in_force(measures_in_force.division_code, measures_in_force.as_of, NULL::timestamptz)
+$$;
 COMMENT ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, date) IS
-    'Supervision measures in force for enterprises of a division on a date, per class: the strictest of the provincial, city and county versions (highest ratio; a measure applies if any level sets it), with the versions used';
+    'Supervision measures in force (监管措施) for enterprises of a division on a date (default today), per class, as known now: measures_in_force(division_code, as_of, NULL)';
 
 -- The minimum spot-check ratio of a class: the measures in force, not a copy.
 CREATE FUNCTION creditrisk.min_spot_check_ratio(class creditrisk.riskclass,
@@ -564,6 +577,13 @@ CREATE FUNCTION creditrisk.min_spot_check_ratio(class creditrisk.riskclass,
     AS $$ SELECT f.min_spot_check_ratio FROM creditrisk.measures_in_force(division_code, as_of) f WHERE f.class = min_spot_check_ratio.class $$;
 COMMENT ON FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date) IS
     'Minimum random spot-check ratio (双随机抽查比例) of a class in force for a division (default the province, 410000) on a date (default today), from creditrisk.supervision_measure (art. 12-15: at least A 0.01, B 0.03, C 0.10, D 0.20)';
+
+CREATE FUNCTION creditrisk.min_spot_check_ratio(class creditrisk.riskclass, division_code creditrisk.division_code,
+                                                as_of date, known_at timestamptz) RETURNS numeric
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp
+    AS $$ SELECT f.min_spot_check_ratio FROM creditrisk.measures_in_force(division_code, as_of, known_at) f WHERE f.class = min_spot_check_ratio.class $$;
+COMMENT ON FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date, timestamptz) IS
+    'Minimum random spot-check ratio (双随机抽查比例) of a class for a division on a date, as known at known_at (NULL = now; a backdated measure entered later does not count)';
 
 -- ---------------------------------------------------------------------------
 -- Names of the reason codes an analyst sees (issue 15): the score's reason
@@ -1328,7 +1348,9 @@ REVOKE ALL ON FUNCTION creditrisk.division_level(text), creditrisk.division_at(t
                        creditrisk.override_rule_check(), creditrisk.override_rule_matches(text, date, timestamptz),
                        creditrisk.override_rule_run_as(text, timestamptz), creditrisk.fusion_matrix_complete(),
                        creditrisk.measure_loosenings(text), creditrisk.supervision_measure_no_loosening(),
-                       creditrisk.measures_in_force(creditrisk.division_code, date), creditrisk.refresh_classification(date, text, timestamptz),
+                       creditrisk.measures_in_force(creditrisk.division_code, date), creditrisk.measures_in_force(creditrisk.division_code, date, timestamptz),
+                       creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date, timestamptz),
+                       creditrisk.refresh_classification(date, text, timestamptz),
                        creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date),
                        creditrisk.opted_in(creditrisk.uscc, text, date, timestamptz),
                        creditrisk.in_scope(creditrisk.uscc, text, date, timestamptz),

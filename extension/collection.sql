@@ -729,6 +729,21 @@ BEGIN
 END
 $dump$;
 
+-- Loaded indicator values as known at a moment (knowledge time, like the
+-- other readers of a run: values loaded or corrected after known_at do not
+-- count; NULL = as known now).
+CREATE FUNCTION creditrisk.loaded_indicators(model text, as_of date, known_at timestamptz)
+RETURNS TABLE (uscc creditrisk.uscc, indicators jsonb)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT v.uscc, jsonb_object_agg(v.code, v.value)
+      FROM creditrisk.indicator_value_as_known(loaded_indicators.known_at) v
+      JOIN creditrisk.model_indicator mi ON mi.code = v.code AND mi.model_key = loaded_indicators.model
+     WHERE v.as_of = loaded_indicators.as_of
+     GROUP BY v.uscc
+$$;
+COMMENT ON FUNCTION creditrisk.loaded_indicators(text, date, timestamptz) IS
+    'Loaded indicator values (外部导入的指标值) of a model as of a date, as known at known_at (NULL = now), one JSON object per enterprise, ready for score(model, jsonb)';
+
 REVOKE ALL ON ALL TABLES IN SCHEMA creditrisk FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA creditrisk FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA creditrisk FROM PUBLIC;

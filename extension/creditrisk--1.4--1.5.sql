@@ -90,6 +90,69 @@ BEGIN
 END
 $references$;
 
+
+-- Configuration readers as known at a moment (issue 11 §4): measures in force,
+-- the minimum ratio and loaded indicator values take a knowledge time.
+CREATE FUNCTION creditrisk.measures_in_force(division_code creditrisk.division_code, as_of date, known_at timestamptz)
+RETURNS TABLE (class creditrisk.riskclass, min_spot_check_ratio numeric, proactive_onsite_inspection boolean,
+               key_licensing_review boolean, key_supervision_target boolean, other_measures text, sources text[])
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH levels(ord, code) AS (
+        VALUES (1, creditrisk.division_at(measures_in_force.division_code, 'province')),
+               (2, creditrisk.division_at(measures_in_force.division_code, 'city')),
+               (3, CASE WHEN creditrisk.division_level(measures_in_force.division_code) = 'county'
+                        THEN measures_in_force.division_code END)
+    ), v AS (
+        SELECT DISTINCT ON (s.division_code, s.class) l.ord, s.*
+          FROM creditrisk.supervision_measure_as_known(measures_in_force.known_at) s JOIN levels l ON l.code = s.division_code
+         WHERE s.effective_from <= measures_in_force.as_of
+         ORDER BY s.division_code, s.class, s.effective_from DESC
+    )
+    SELECT k.class, max(v.min_spot_check_ratio), bool_or(v.proactive_onsite_inspection),
+           bool_or(v.key_licensing_review), bool_or(v.key_supervision_target),
+           string_agg(nullif(v.other_measures, ''), '；' ORDER BY v.ord),
+           array_agg(format('%s@%s', v.division_code, v.effective_from) ORDER BY v.ord) FILTER (WHERE v.ord IS NOT NULL)
+      FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) k(class)
+      LEFT JOIN v ON v.class = k.class
+     WHERE measures_in_force.division_code IS NOT NULL AND measures_in_force.as_of IS NOT NULL
+     GROUP BY k.class
+     ORDER BY k.class
+$$;
+COMMENT ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, date, timestamptz) IS
+    'Supervision measures in force (监管措施) for enterprises of a division on a date, per class, as known at known_at (NULL = now): the strictest of the provincial, city and county versions (highest ratio; a measure applies if any level sets it), with the versions used';
+
+CREATE OR REPLACE FUNCTION creditrisk.measures_in_force(division_code creditrisk.division_code, as_of date DEFAULT CURRENT_DATE)
+RETURNS TABLE (class creditrisk.riskclass, min_spot_check_ratio numeric, proactive_onsite_inspection boolean,
+               key_licensing_review boolean, key_supervision_target boolean, other_measures text, sources text[])
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT * FROM creditrisk.measures_in_force(measures_in_force.division_code, measures_in_force.as_of, NULL::timestamptz)
+$$;
+COMMENT ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, date) IS
+    'Supervision measures in force (监管措施) for enterprises of a division on a date (default today), per class, as known now: measures_in_force(division_code, as_of, NULL)';
+
+CREATE FUNCTION creditrisk.min_spot_check_ratio(class creditrisk.riskclass, division_code creditrisk.division_code,
+                                                as_of date, known_at timestamptz) RETURNS numeric
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp
+    AS $$ SELECT f.min_spot_check_ratio FROM creditrisk.measures_in_force(division_code, as_of, known_at) f WHERE f.class = min_spot_check_ratio.class $$;
+COMMENT ON FUNCTION creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date, timestamptz) IS
+    'Minimum random spot-check ratio (双随机抽查比例) of a class for a division on a date, as known at known_at (NULL = now; a backdated measure entered later does not count)';
+
+CREATE FUNCTION creditrisk.loaded_indicators(model text, as_of date, known_at timestamptz)
+RETURNS TABLE (uscc creditrisk.uscc, indicators jsonb)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT v.uscc, jsonb_object_agg(v.code, v.value)
+      FROM creditrisk.indicator_value_as_known(loaded_indicators.known_at) v
+      JOIN creditrisk.model_indicator mi ON mi.code = v.code AND mi.model_key = loaded_indicators.model
+     WHERE v.as_of = loaded_indicators.as_of
+     GROUP BY v.uscc
+$$;
+COMMENT ON FUNCTION creditrisk.loaded_indicators(text, date, timestamptz) IS
+    'Loaded indicator values (外部导入的指标值) of a model as of a date, as known at known_at (NULL = now), one JSON object per enterprise, ready for score(model, jsonb)';
+
+REVOKE ALL ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, date, timestamptz),
+                       creditrisk.min_spot_check_ratio(creditrisk.riskclass, creditrisk.division_code, date, timestamptz),
+                       creditrisk.loaded_indicators(text, date, timestamptz) FROM PUBLIC;
+
 -- ===========================================================================
 -- Confidentiality leftovers (issue 12)
 -- ===========================================================================
