@@ -111,7 +111,7 @@ endif
 # load_register, scan_records, ...).  PostgreSQL loads libraries RTLD_GLOBAL,
 # so the server or another library defining the same name would take those
 # calls (the server's index_build once did): bind them inside the module.
-SHLIB_LINK += -Wl,-Bsymbolic
+SHLIB_LINK += -Wl,-Bsymbolic -lcrypto
 # Warnings are errors in CI only (tools/test builds with COPT=-Werror).
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -std=gnu99
 EXTRA_CLEAN = src/build-flags results regression.diffs regression.out extension/reference-v1.sql

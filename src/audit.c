@@ -31,7 +31,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
-#include "common/cryptohash.h"
+#include <openssl/evp.h>
 #include "common/sha2.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -48,39 +48,89 @@
 #include "utils/tuplestore.h"
 #include "libpq/pqformat.h"
 #include "access/tupmacs.h"
+#include "utils/fmgroids.h"
+#include "riskclass.h"
+#include "uscc.h"
 
 #define HASH_LEN PG_SHA256_DIGEST_LENGTH
 
 /* ---------------------------------------------------------------------
  * SHA-256 helpers
+ *
+ * OpenSSL's EVP interface with the digest fetched once per backend:
+ * pg_cryptohash_init() (EVP_DigestInit_ex with EVP_sha256()) makes OpenSSL 3
+ * look the algorithm up in its provider tables on every call, under a lock,
+ * which cost about a quarter of sealing a run (two digests per row: the
+ * row's hash and the chain's link).  A context is freed with the memory
+ * context it was made in (also when an error unwinds), or by sha_free().
  * --------------------------------------------------------------------- */
-static pg_cryptohash_ctx *
-sha_begin(pg_cryptohash_ctx *ctx)
+typedef struct ShaCtx
 {
+	EVP_MD_CTX *evp;
+	MemoryContextCallback cb;
+} ShaCtx;
+
+static EVP_MD *sha256_md = NULL;
+
+static void
+sha_ctx_release(void *arg)
+{
+	ShaCtx	   *c = (ShaCtx *) arg;
+
+	if (c->evp)
+		EVP_MD_CTX_free(c->evp);
+	c->evp = NULL;
+}
+
+static ShaCtx *
+sha_begin(ShaCtx *ctx)
+{
+	if (sha256_md == NULL)
+	{
+		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+		if (sha256_md == NULL)
+			elog(ERROR, "creditrisk: OpenSSL offers no SHA-256");
+	}
 	if (ctx == NULL)
-		ctx = pg_cryptohash_create(PG_SHA256);
-	if (ctx == NULL || pg_cryptohash_init(ctx) < 0)
-		elog(ERROR, "creditrisk: could not initialise SHA-256: %s", pg_cryptohash_error(ctx));
+	{
+		ctx = palloc0(sizeof(ShaCtx));
+		ctx->evp = EVP_MD_CTX_new();
+		if (ctx->evp == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		ctx->cb.func = sha_ctx_release;
+		ctx->cb.arg = ctx;
+		MemoryContextRegisterResetCallback(CurrentMemoryContext, &ctx->cb);
+	}
+	if (EVP_DigestInit_ex2(ctx->evp, sha256_md, NULL) != 1)
+		elog(ERROR, "creditrisk: could not initialise SHA-256");
 	return ctx;
 }
 
 static void
-sha_update(pg_cryptohash_ctx *ctx, const void *data, size_t len)
+sha_update(ShaCtx *ctx, const void *data, size_t len)
 {
-	if (pg_cryptohash_update(ctx, (const uint8 *) data, len) < 0)
-		elog(ERROR, "creditrisk: SHA-256 failed: %s", pg_cryptohash_error(ctx));
+	if (EVP_DigestUpdate(ctx->evp, data, len) != 1)
+		elog(ERROR, "creditrisk: SHA-256 failed");
 }
 
 static void
-sha_final(pg_cryptohash_ctx *ctx, uint8 *out)
+sha_final(ShaCtx *ctx, uint8 *out)
 {
-	if (pg_cryptohash_final(ctx, out, HASH_LEN) < 0)
-		elog(ERROR, "creditrisk: SHA-256 failed: %s", pg_cryptohash_error(ctx));
+	unsigned int n = 0;
+
+	if (EVP_DigestFinal_ex(ctx->evp, out, &n) != 1 || n != HASH_LEN)
+		elog(ERROR, "creditrisk: SHA-256 failed");
+}
+
+static void
+sha_free(ShaCtx *ctx)
+{
+	sha_ctx_release(ctx);
 }
 
 /* link = SHA-256(link || hash), in place */
 static void
-chain_step(pg_cryptohash_ctx *ctx, uint8 *link, const uint8 *hash)
+chain_step(ShaCtx *ctx, uint8 *link, const uint8 *hash)
 {
 	sha_begin(ctx);
 	sha_update(ctx, link, HASH_LEN);
@@ -104,6 +154,15 @@ check_seed(bytea *seed)
 typedef enum ColumnKind
 {
 	COL_SEND,					/* the type's send function */
+	/* types whose send() output is written directly (the same bytes) */
+	COL_INT4,					/* int4send: 4 bytes, network order */
+	COL_INT8,					/* int8send: 8 bytes */
+	COL_DATE,					/* date_send: the day number, 4 bytes */
+	COL_TIMESTAMP,				/* timestamptz_send: microseconds, 8 bytes */
+	COL_FLOAT8,					/* float8send: the IEEE bits, 8 bytes */
+	COL_BOOL,					/* boolsend: 1 byte, 0 or 1 */
+	COL_USCC,					/* uscc_send: the 18 characters */
+	COL_RISKCLASS,				/* riskclass_send: the letter */
 	COL_TEXT,					/* text, varchar (and domains over them) */
 	COL_TEXT_ARRAY,				/* text[] */
 	COL_JSONB					/* jsonb */
@@ -115,14 +174,18 @@ typedef struct RowHasher
 	ColumnKind *kind;
 	FmgrInfo   *send;			/* per column from 2 (column 1 is the key) */
 	Oid		   *typid;
-	pg_cryptohash_ctx *ctx;
+	ShaCtx *ctx;
 	MemoryContext rowcxt;
 	Datum	   *values;			/* the deformed row */
 	bool	   *nulls;
+	StringInfoData buf;			/* the serialised row, reused */
 } RowHasher;
 
+extern Datum uscc_send(PG_FUNCTION_ARGS);
+extern Datum riskclass_send(PG_FUNCTION_ARGS);
+
 static void
-row_hasher_init(RowHasher *rh, TupleDesc desc, pg_cryptohash_ctx *ctx)
+row_hasher_init(RowHasher *rh, TupleDesc desc, ShaCtx *ctx)
 {
 	int			i;
 
@@ -149,8 +212,17 @@ row_hasher_init(RowHasher *rh, TupleDesc desc, pg_cryptohash_ctx *ctx)
 		base = getBaseType(rh->typid[i]);
 		rh->kind[i] = (base == TEXTOID || base == VARCHAROID) ? COL_TEXT
 			: base == TEXTARRAYOID ? COL_TEXT_ARRAY
-			: base == JSONBOID ? COL_JSONB : COL_SEND;
+			: base == JSONBOID ? COL_JSONB
+			: sendfn == F_INT4SEND ? COL_INT4
+			: sendfn == F_INT8SEND ? COL_INT8
+			: sendfn == F_DATE_SEND ? COL_DATE
+			: sendfn == F_TIMESTAMPTZ_SEND ? COL_TIMESTAMP
+			: sendfn == F_FLOAT8SEND ? COL_FLOAT8
+			: sendfn == F_BOOLSEND ? COL_BOOL
+			: rh->send[i].fn_addr == uscc_send ? COL_USCC
+			: rh->send[i].fn_addr == riskclass_send ? COL_RISKCLASS : COL_SEND;
 	}
+	initStringInfo(&rh->buf);	/* in the caller's context: it outlives the rows */
 	rh->ctx = ctx;
 	rh->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk row hash",
 									   ALLOCSET_DEFAULT_SIZES);
@@ -282,7 +354,8 @@ row_hash(RowHasher *rh, Datum *values, bool *nulls, uint8 *out, MemoryContext ke
 	MemoryContextSwitchTo(rh->rowcxt);
 
 	/* The row as one binary COPY tuple, then SHA-256 of it in one call. */
-	initStringInfo(&buf);
+	resetStringInfo(&rh->buf);
+	buf = rh->buf;
 	pq_sendint16(&buf, (uint16) (rh->natts - 1));
 	for (i = 1; i < rh->natts; i++)
 	{
@@ -293,6 +366,37 @@ row_hash(RowHasher *rh, Datum *values, bool *nulls, uint8 *out, MemoryContext ke
 		}
 		switch (rh->kind[i])
 		{
+			case COL_INT4:
+			case COL_DATE:
+				pq_sendint32(&buf, 4);
+				pq_sendint32(&buf, DatumGetInt32(values[i]));
+				break;
+			case COL_INT8:
+			case COL_TIMESTAMP:
+				pq_sendint32(&buf, 8);
+				pq_sendint64(&buf, DatumGetInt64(values[i]));
+				break;
+			case COL_FLOAT8:
+				pq_sendint32(&buf, 8);
+				pq_sendfloat8(&buf, DatumGetFloat8(values[i]));
+				break;
+			case COL_BOOL:
+				pq_sendint32(&buf, 1);
+				pq_sendbyte(&buf, DatumGetBool(values[i]) ? 1 : 0);
+				break;
+			case COL_USCC:
+				{
+					char		str[USCC_LEN + 1];
+
+					uscc_format(DatumGetUsccP(values[i]), str);
+					pq_sendint32(&buf, USCC_LEN);
+					pq_sendbytes(&buf, str, USCC_LEN);
+					break;
+				}
+			case COL_RISKCLASS:
+				pq_sendint32(&buf, 1);
+				pq_sendbyte(&buf, riskclass_letter(DatumGetRiskClass(values[i])));
+				break;
 			case COL_TEXT:
 				{
 					text	   *t = DatumGetTextPP(values[i]);
@@ -319,6 +423,7 @@ row_hash(RowHasher *rh, Datum *values, bool *nulls, uint8 *out, MemoryContext ke
 	sha_begin(rh->ctx);
 	sha_update(rh->ctx, buf.data, buf.len);
 	sha_final(rh->ctx, out);
+	rh->buf = buf;				/* keep the (possibly enlarged) buffer */
 	MemoryContextSwitchTo(old);
 	return result;			/* the caller resets rowcxt when done with the row */
 }
@@ -401,7 +506,7 @@ run_hashed_query(text *query, MemoryContext keycxt, HashedRowFn fn, void *arg)
 		elog(ERROR, "creditrisk: the history query failed: %s", SPI_result_code_string(rc));
 	SPI_finish();
 	if (r.ready)
-		pg_cryptohash_free(r.rh.ctx);
+		sha_free(r.rh.ctx);
 }
 
 /*
@@ -455,9 +560,28 @@ history_row_hashes(PG_FUNCTION_ARGS)
  */
 typedef struct HashedRow
 {
+	uint64		prefix[2];		/* the key's first 16 bytes, big-endian, zero-padded */
 	text	   *key;
 	uint8		hash[HASH_LEN];
 } HashedRow;
+
+static int hashed_row_cmp(const void *a, const void *b);
+
+/* The same order as hashed_row_cmp(), mostly decided by the prefixes
+ * (a text holds no zero byte, so the padding sorts a shorter key first, as
+ * memcmp-then-length does). */
+static int
+hashed_row_sort_cmp(const void *a, const void *b)
+{
+	const HashedRow *ra = (const HashedRow *) a;
+	const HashedRow *rb = (const HashedRow *) b;
+
+	if (ra->prefix[0] != rb->prefix[0])
+		return ra->prefix[0] < rb->prefix[0] ? -1 : 1;
+	if (ra->prefix[1] != rb->prefix[1])
+		return ra->prefix[1] < rb->prefix[1] ? -1 : 1;
+	return hashed_row_cmp(a, b);
+}
 
 static int
 hashed_row_cmp(const void *a, const void *b)
@@ -489,6 +613,19 @@ block_rows_add(void *arg, text *key, const uint8 *hash)
 		b->rows = repalloc_huge(b->rows, sizeof(HashedRow) * b->max);
 	}
 	b->rows[b->n].key = key;
+	{
+		uint8		p[16] = {0};
+		int			len = Min(VARSIZE_ANY_EXHDR(key), 16);
+		int			j;
+
+		memcpy(p, VARDATA_ANY(key), len);
+		b->rows[b->n].prefix[0] = b->rows[b->n].prefix[1] = 0;
+		for (j = 0; j < 8; j++)
+		{
+			b->rows[b->n].prefix[0] = (b->rows[b->n].prefix[0] << 8) | p[j];
+			b->rows[b->n].prefix[1] = (b->rows[b->n].prefix[1] << 8) | p[8 + j];
+		}
+	}
 	memcpy(b->rows[b->n].hash, hash, HASH_LEN);
 	b->n++;
 }
@@ -511,7 +648,7 @@ history_blocks(PG_FUNCTION_ARGS)
 	Datum	   *keys;
 	bytea	   *hashes;
 	bytea	   *lb;
-	pg_cryptohash_ctx *linkctx;
+	ShaCtx *linkctx;
 
 	check_seed(seed);
 	if (block_rows < 1 || block_rows > 100000)
@@ -534,13 +671,13 @@ history_blocks(PG_FUNCTION_ARGS)
 
 	/* Often in key order already (an index scan): then no sort. */
 	for (i = 1; i < nrows; i++)
-		if (hashed_row_cmp(&rows[i - 1], &rows[i]) > 0)
+		if (hashed_row_sort_cmp(&rows[i - 1], &rows[i]) > 0)
 			break;
 	if (i < nrows)
-		qsort(rows, nrows, sizeof(HashedRow), hashed_row_cmp);
+		qsort(rows, nrows, sizeof(HashedRow), hashed_row_sort_cmp);
 	/* 2. A key twice would make the chain ambiguous. */
 	for (i = 1; i < nrows; i++)
-		if (hashed_row_cmp(&rows[i - 1], &rows[i]) == 0)
+		if (hashed_row_sort_cmp(&rows[i - 1], &rows[i]) == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
 					 errmsg("the history has two rows with the key \"%s\"", text_to_cstring(rows[i].key))));
@@ -575,7 +712,7 @@ history_blocks(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		pfree(karr);
 	}
-	pg_cryptohash_free(linkctx);
+	sha_free(linkctx);
 	MemoryContextDelete(rowscxt);
 	return (Datum) 0;
 }
@@ -593,7 +730,7 @@ history_link(PG_FUNCTION_ARGS)
 	Size		len = VARSIZE_ANY_EXHDR(hashes);
 	const uint8 *p = (const uint8 *) VARDATA_ANY(hashes);
 	bytea	   *result;
-	pg_cryptohash_ctx *ctx;
+	ShaCtx *ctx;
 	Size		off;
 
 	check_seed(seed);
@@ -608,7 +745,7 @@ history_link(PG_FUNCTION_ARGS)
 	ctx = sha_begin(NULL);
 	for (off = 0; off < len; off += HASH_LEN)
 		chain_step(ctx, (uint8 *) VARDATA(result), p + off);
-	pg_cryptohash_free(ctx);
+	sha_free(ctx);
 	PG_RETURN_BYTEA_P(result);
 }
 
