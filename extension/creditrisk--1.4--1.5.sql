@@ -157,6 +157,16 @@ REVOKE ALL ON FUNCTION creditrisk.measures_in_force(creditrisk.division_code, da
 -- Confidentiality leftovers (issue 12)
 -- ===========================================================================
 
+-- The jurisdiction's lookup is cached per backend (src/scope.c); any change
+-- to the table resets every backend's cache.
+CREATE FUNCTION creditrisk.scope_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'scope_changed' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.scope_changed() IS
+    'Trigger on creditrisk.jurisdiction: every backend forgets the jurisdiction it cached for scope_from()/scope_to() (管辖范围缓存)';
+CREATE TRIGGER jurisdiction_scope_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON creditrisk.jurisdiction
+    FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.scope_changed();
+REVOKE ALL ON FUNCTION creditrisk.scope_changed() FROM PUBLIC;
+
 -- ===========================================================================
 -- Spot checks (issue 13)
 -- ===========================================================================

@@ -44,6 +44,16 @@ COMMENT ON COLUMN creditrisk.jurisdiction.role_name IS
 COMMENT ON COLUMN creditrisk.jurisdiction.division_code IS
     'The division the role works on (art. 5): province-wide (xx0000), a city (xxxx00, 4190xx) or a county';
 
+-- The jurisdiction's lookup is cached per backend (src/scope.c); any change
+-- to the table resets every backend's cache.
+CREATE FUNCTION creditrisk.scope_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'scope_changed' LANGUAGE C;
+COMMENT ON FUNCTION creditrisk.scope_changed() IS
+    'Trigger on creditrisk.jurisdiction: every backend forgets the jurisdiction it cached for scope_from()/scope_to() (管辖范围缓存)';
+CREATE TRIGGER jurisdiction_scope_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON creditrisk.jurisdiction
+    FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.scope_changed();
+REVOKE ALL ON FUNCTION creditrisk.scope_changed() FROM PUBLIC;
+
 -- ---------------------------------------------------------------------------
 -- Sharing agreements with other government departments (共享协议, art. 6)
 -- ---------------------------------------------------------------------------
