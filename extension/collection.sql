@@ -772,6 +772,6 @@ BEGIN
     PERFORM creditrisk.add_reference('related_party_link_to_uscc_fkey', 'creditrisk.related_party_link', 'to_uscc',
                                      'creditrisk.enterprise', 'uscc');
     PERFORM creditrisk.add_reference('indicator_value_code_fkey', 'creditrisk.indicator_value', 'code',
-                                     'creditrisk.indicator', 'code');
+                                     'creditrisk.indicator', 'code', 'restrict', 'shipped');
 END
 $references$;

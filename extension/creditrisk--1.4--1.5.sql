@@ -18,7 +18,7 @@
 CREATE FUNCTION creditrisk.reference_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'reference_check' LANGUAGE C;
 COMMENT ON FUNCTION creditrisk.reference_check() IS
-    'Trigger on a referring table (AFTER INSERT OR UPDATE, each row): the row it refers to must exist (23503, as a foreign key); a superuser''s row written while the referenced table is empty (a parallel restore) is checked by that table''s load';
+    'Trigger on a referring table (AFTER INSERT OR UPDATE, each row): the row it refers to must exist (23503, as a foreign key); a superuser''s restored row (its own recorded_at) written while the referenced table holds no data yet (a parallel restore) is checked by that table''s load';
 CREATE FUNCTION creditrisk.reference_load() RETURNS trigger
     AS 'MODULE_PATHNAME', 'reference_load' LANGUAGE C;
 COMMENT ON FUNCTION creditrisk.reference_load() IS
@@ -31,10 +31,12 @@ COMMENT ON FUNCTION creditrisk.reference_guard() IS
 -- Installer helper (used by the install and upgrade scripts only): the three
 -- triggers of one reference.  name is the foreign key's name it stands for
 -- (the trigger on the referring table; <name>_guard and <name>_load on the
--- referenced one).
+-- referenced one); shipped names a boolean column of the referenced table
+-- marking the rows CREATE EXTENSION installs, which pg_dump leaves out and
+-- which therefore do not make the table "loaded".
 CREATE FUNCTION creditrisk.add_reference(name text, referring regclass, columns text,
                                          referenced regclass, referenced_columns text,
-                                         action text DEFAULT 'restrict') RETURNS void
+                                         action text DEFAULT 'restrict', shipped text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     args text;
@@ -47,7 +49,8 @@ BEGIN
     SELECT c.relname INTO t FROM pg_class c WHERE c.oid = referenced;
     SELECT string_agg(format('%I', btrim(c)), ', ') INTO cols FROM unnest(string_to_array(columns, ',')) c;
     SELECT string_agg(format('%I', btrim(c)), ', ') INTO refcols FROM unnest(string_to_array(referenced_columns, ',')) c;
-    args := format('%L, %L, %L, %L, %L, %L', name, f, columns, t, referenced_columns, action);
+    args := format('%L, %L, %L, %L, %L, %L', name, f, columns, t, referenced_columns, action)
+            || CASE WHEN shipped IS NULL THEN '' ELSE format(', %L', shipped) END;
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OF %s ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.reference_check(%s)',
                    name, cols, f, args);
     EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OF %s OR DELETE ON creditrisk.%I FOR EACH ROW EXECUTE FUNCTION creditrisk.reference_guard(%s)',
@@ -56,11 +59,11 @@ BEGIN
                    name || '_load', t, args);
 END
 $$;
-COMMENT ON FUNCTION creditrisk.add_reference(text, regclass, text, regclass, text, text) IS
-    'Used by the install and upgrade scripts only: the triggers reference_check, reference_guard and reference_load that make referring(columns) refer to referenced(referenced_columns), restrict or cascade';
+COMMENT ON FUNCTION creditrisk.add_reference(text, regclass, text, regclass, text, text, text) IS
+    'Used by the install and upgrade scripts only: the triggers reference_check, reference_guard and reference_load that make referring(columns) refer to referenced(referenced_columns), restrict or cascade (shipped: the referenced rows installed with the extension, which do not count as its loaded data)';
 
 REVOKE ALL ON FUNCTION creditrisk.reference_check(), creditrisk.reference_load(), creditrisk.reference_guard(),
-                       creditrisk.add_reference(text, regclass, text, regclass, text, text) FROM PUBLIC;
+                       creditrisk.add_reference(text, regclass, text, regclass, text, text, text) FROM PUBLIC;
 
 DO $references$
 DECLARE
@@ -83,7 +86,7 @@ BEGIN
                                      'creditrisk.enterprise', 'uscc');
     ALTER TABLE creditrisk.indicator_value DROP CONSTRAINT indicator_value_code_fkey;
     PERFORM creditrisk.add_reference('indicator_value_code_fkey', 'creditrisk.indicator_value', 'code',
-                                     'creditrisk.indicator', 'code');
+                                     'creditrisk.indicator', 'code', 'restrict', 'shipped');
     ALTER TABLE creditrisk.fusion_matrix DROP CONSTRAINT fusion_matrix_domain_effective_from_fkey;
     PERFORM creditrisk.add_reference('fusion_matrix_domain_effective_from_fkey', 'creditrisk.fusion_matrix', 'domain,effective_from',
                                      'creditrisk.fusion_rule', 'domain,effective_from', 'cascade');

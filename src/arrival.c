@@ -47,6 +47,8 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "arrival.h"
+
 /* The stamp of the current transaction (valid while fence_lxid is ours). */
 static LocalTransactionId fence_lxid = InvalidLocalTransactionId;
 static TimestampTz fence_stamp = 0;
@@ -89,6 +91,17 @@ writer_fence(Oid fence)
 		fence_stamp = GetCurrentTimestamp();
 	}
 	return fence_stamp;
+}
+
+/*
+ * Whether ts is the knowledge time this transaction stamped its writes with
+ * (so the row was written now, not restored or imported with a time of its
+ * own).  Used by the references' checks (src/references.c).
+ */
+bool
+arrival_stamped_now(TimestampTz ts)
+{
+	return fence_lxid == MyProc->lxid && ts == fence_stamp;
 }
 
 PG_FUNCTION_INFO_V1(knowledge_fence);

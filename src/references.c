@@ -26,8 +26,10 @@
  *
  *	reference_check()  on the referring table, AFTER INSERT OR UPDATE OF its
  *		columns, each row: the referenced row must exist (23503).  If it does
- *		not, the writer is a superuser (a restore) and the referenced table has
- *		no row at all, the check is deferred to that table's load: the writer
+ *		not, the writer is a superuser, the row carries a knowledge time of its
+ *		own (recorded_at not stamped by this transaction: a restore) and the
+ *		referenced table has no row at all (but the ones CREATE EXTENSION
+ *		installs), the check is deferred to that table's load: the writer
  *		takes SHARE on the referenced table (so the load waits for its commit,
  *		and a load in progress is waited for first, then the row is checked
  *		normally).
@@ -43,7 +45,11 @@
  * Arguments (the same for the three): 0 the trigger's "constraint" name (the
  * name of the foreign key it replaces, used in messages), 1 the referring
  * table, 2 its columns (comma-separated), 3 the referenced table, 4 its
- * columns, 5 'restrict' or 'cascade'.  Tables are in schema creditrisk.
+ * columns, 5 'restrict' or 'cascade', and optionally 6 a boolean column of
+ * the referenced table marking the rows CREATE EXTENSION installs (pg_dump
+ * leaves them out): they do not count when deciding whether the table's
+ * data has been loaded ("empty" means no row but those).  Tables are in
+ * schema creditrisk.
  */
 #include "postgres.h"
 
@@ -72,8 +78,12 @@
 #include "utils/snapmgr.h"
 #include "utils/typcache.h"
 #include "utils/varlena.h"
+#include "utils/timestamp.h"
+
+#include "arrival.h"
 
 PG_FUNCTION_INFO_V1(reference_check);
+
 PG_FUNCTION_INFO_V1(reference_load);
 PG_FUNCTION_INFO_V1(reference_guard);
 
@@ -115,6 +125,7 @@ typedef struct RefInfo
 	const char *from_cols[REF_MAX_COLS];
 	const char *to_cols[REF_MAX_COLS];
 	bool		cascade;
+	const char *shipped;		/* boolean column of rows that do not count, or NULL */
 } RefInfo;
 
 static void
@@ -126,8 +137,9 @@ ref_info(TriggerData *td, RefInfo *ri)
 	Oid			nsp;
 	int			i;
 
-	if (tg->tgnargs != 6)
-		elog(ERROR, "creditrisk: %s: a reference trigger takes 6 arguments", tg->tgname);
+	if (tg->tgnargs != 6 && tg->tgnargs != 7)
+		elog(ERROR, "creditrisk: %s: a reference trigger takes 6 or 7 arguments", tg->tgname);
+	ri->shipped = tg->tgnargs == 7 ? tg->tgargs[6] : NULL;
 	nsp = get_namespace_oid("creditrisk", false);
 	ri->name = tg->tgargs[0];
 	ri->from_name = tg->tgargs[1];
@@ -234,7 +246,11 @@ ref_plan(TriggerData *td, const RefInfo *ri, RefQuery q)
 			appendStringInfoString(&buf, " FOR KEY SHARE OF x");
 			break;
 		case REFQ_ANY:
-			appendStringInfo(&buf, "SELECT 1 FROM ONLY creditrisk.%s x LIMIT 1", t);
+			if (ri->shipped)
+				appendStringInfo(&buf, "SELECT 1 FROM ONLY creditrisk.%s x WHERE NOT x.%s LIMIT 1", t,
+								 quote_identifier(ri->shipped));
+			else
+				appendStringInfo(&buf, "SELECT 1 FROM ONLY creditrisk.%s x LIMIT 1", t);
 			break;
 		case REFQ_REFERRED:
 		case REFQ_DELETE:
@@ -408,6 +424,25 @@ key_showable(Oid relid)
 		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
 }
 
+/*
+ * A row restored or imported with a knowledge time of its own (pg_dump
+ * writes recorded_at; only the tables' owner may give one), as opposed to a
+ * row written now, which the trigger record_arrival stamped with this
+ * transaction's time.  Only such rows may wait for the referenced table.
+ */
+static bool
+restored_row(HeapTuple tup, TupleDesc desc)
+{
+	int			att = SPI_fnumber(desc, "recorded_at");
+	bool		isnull;
+	Datum		d;
+
+	if (att <= 0)
+		return false;
+	d = SPI_getbinval(tup, desc, att, &isnull);
+	return !isnull && !arrival_stamped_now(DatumGetTimestampTz(d));
+}
+
 Datum
 reference_check(PG_FUNCTION_ARGS)
 {
@@ -436,7 +471,7 @@ reference_check(PG_FUNCTION_ARGS)
 	{
 		bool		ok = false;
 
-		if (superuser())
+		if (superuser() && restored_row(tup, desc))
 		{
 			/*
 			 * A superuser's write (a restore) while the referenced table may
@@ -474,16 +509,27 @@ reference_check(PG_FUNCTION_ARGS)
  * normally the first one read.
  */
 static bool
-empty_before_this_transaction(Relation rel)
+empty_before_this_transaction(Relation rel, const char *shipped)
 {
 	TableScanDesc scan;
 	HeapTuple	tup;
 	bool		empty = true;
 	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+	int			shipped_att = shipped ? SPI_fnumber(RelationGetDescr(rel), shipped) : 0;
 
+	if (shipped && shipped_att <= 0)
+		elog(ERROR, "creditrisk: column %s missing", shipped);
 	scan = table_beginscan(rel, snap, 0, NULL);
 	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
+		if (shipped_att > 0)
+		{
+			bool		isnull;
+			Datum		d = heap_getattr(tup, shipped_att, RelationGetDescr(rel), &isnull);
+
+			if (!isnull && DatumGetBool(d))
+				continue;		/* installed by CREATE EXTENSION */
+		}
 		if (!TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tup->t_data)))
 		{
 			empty = false;
@@ -560,7 +606,7 @@ reference_load(PG_FUNCTION_ARGS)
 	 * ends.  So once per transaction, and only if the table was empty before
 	 * it, look for referring rows without their row here.
 	 */
-	if (!empty_before_this_transaction(td->tg_relation))
+	if (!empty_before_this_transaction(td->tg_relation, ri.shipped))
 		return PointerGetDatum(NULL);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");

@@ -23,16 +23,22 @@ trap 'rm -f "$dump"; dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists
 . test/shell/lib/tap.bash
 
 rounds=8
-echo "1..$((rounds * 5 + 7))"
+echo "1..$((rounds * 5 + 8))"
 dropdb --if-exists $src >/dev/null 2>&1; dropdb --if-exists $dst >/dev/null 2>&1
 createdb $src
-setup=$(psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d $src 2>&1 <<'SQL'
+tiny=$(cat test/fixtures/tiny-model.json)
+setup=$(psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d $src -v tiny="$tiny" 2>&1 <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION creditrisk;
 \set n 400
 \i sample/generate.sql
 SET client_min_messages = warning;
 SELECT creditrisk.refresh_classification('2026-10-31');
+-- catalogue entries of our own (not shipped) with values loaded for them:
+-- indicator_value refers to both the register and the catalogue
+SELECT creditrisk.model_import(:'tiny'::jsonb, 'prj-tiny');
+INSERT INTO creditrisk.indicator_value (uscc, as_of, code, value, reported_by)
+SELECT e.uscc, '2026-10-31', 'tiny_capital', 1, 'test' FROM creditrisk.enterprise e ORDER BY e.uscc LIMIT 50;
 SQL
 )
 check "the source database holds the sample and a run" "$(q $src "SELECT count(*) > 300 FROM creditrisk.classification_result")" "t"
@@ -87,8 +93,11 @@ check "the register cannot be truncated without its records" \
       "$(ref $src "TRUNCATE creditrisk.enterprise" | cut -c1-80)" "ERROR:  cannot truncate a table referenced in a foreign key constraint DETAIL:  "
 dropdb --if-exists $dst >/dev/null 2>&1; createdb $dst
 q $dst "SET client_min_messages = warning; CREATE EXTENSION creditrisk" >/dev/null
-check "a superuser's record written while the register is empty waits for the register's load" \
-      "$(ref $dst "INSERT INTO creditrisk.penalty (uscc, decision_number, decision_date, severity, reported_by) VALUES ('91411622MA40000A13', 'X-1', '2025-01-01', 'general', 'u')")" ""
+check "while the register is empty, a superuser's new record is still refused at once" \
+      "$(ref $dst "INSERT INTO creditrisk.penalty (uscc, decision_number, decision_date, severity, reported_by) VALUES ('91411622MA40000A13', 'X-1', '2025-01-01', 'general', 'u')")" \
+      "ERROR:  insert or update on table \"penalty\" violates foreign key constraint \"penalty_uscc_fkey\" DETAIL:  Key (uscc)=(91411622MA40000A13) is not present in table \"enterprise\". "
+check "but a restored one (its own recorded_at) waits for the register's load" \
+      "$(ref $dst "INSERT INTO creditrisk.penalty (uscc, decision_number, decision_date, severity, reported_by, recorded_at) VALUES ('91411622MA40000A13', 'X-1', '2025-01-01', 'general', 'u', '2025-01-02')")" ""
 check "and the load that does not bring its enterprise is refused" \
       "$(ref $dst "INSERT INTO creditrisk.enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by) VALUES ('91411622MA40000B27', '西华县示例餐饮店', '411622', 'H6210', 6, '2019-07-15', 'u')")" \
       "ERROR:  insert or update on table \"penalty\" violates foreign key constraint \"penalty_uscc_fkey\" DETAIL:  Key (uscc)=(91411622MA40000A13) is not present in table \"enterprise\". "
