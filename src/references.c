@@ -58,6 +58,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_operator.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -326,10 +327,13 @@ ref_run(TriggerData *td, const RefInfo *ri, RefQuery q, Oid as_owner_of, Datum *
 	Oid			save_userid;
 	int			save_sec;
 	int			rc;
-	Relation	rel = table_open(as_owner_of, NoLock);
-	Oid			owner = rel->rd_rel->relowner;
+	Oid			owner;
+	HeapTuple	reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(as_owner_of));
 
-	table_close(rel, NoLock);
+	if (!HeapTupleIsValid(reltup))
+		elog(ERROR, "creditrisk: cache lookup failed for relation %u", as_owner_of);
+	owner = ((Form_pg_class) GETSTRUCT(reltup))->relowner;
+	ReleaseSysCache(reltup);
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
 	rc = SPI_execute_plan(plan, values, nulls, false,
@@ -551,6 +555,15 @@ empty_before_this_transaction(Relation rel, const char *shipped)
 static LocalTransactionId load_lxid = InvalidLocalTransactionId;
 static List *load_checked = NIL;	/* trigger OIDs, in TopTransactionContext */
 
+static void
+remember_checked(Oid trigger)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+	load_checked = lappend_oid(load_checked, trigger);
+	MemoryContextSwitchTo(old);
+}
+
 Datum
 reference_load(PG_FUNCTION_ARGS)
 {
@@ -593,12 +606,6 @@ reference_load(PG_FUNCTION_ARGS)
 	}
 	if (list_member_oid(load_checked, td->tg_trigger->tgoid))
 		return PointerGetDatum(NULL);
-	{
-		MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
-
-		load_checked = lappend_oid(load_checked, td->tg_trigger->tgoid);
-		MemoryContextSwitchTo(old);
-	}
 	/*
 	 * Rows were deferred only while this table had no row, by transactions
 	 * holding SHARE on it to their end; this transaction's first insert took
@@ -607,7 +614,10 @@ reference_load(PG_FUNCTION_ARGS)
 	 * it, look for referring rows without their row here.
 	 */
 	if (!empty_before_this_transaction(td->tg_relation, ri.shipped))
+	{
+		remember_checked(td->tg_trigger->tgoid);
 		return PointerGetDatum(NULL);
+	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");
 	if (ref_run(td, &ri, REFQ_ORPHAN, ri.from_rel, NULL, NULL) > 0)
@@ -632,6 +642,8 @@ reference_load(PG_FUNCTION_ARGS)
 				 errtableconstraint(from, ri.name)));
 	}
 	SPI_finish();
+	/* only once the check passed: an error (in a subtransaction) leaves it to do */
+	remember_checked(td->tg_trigger->tgoid);
 	return PointerGetDatum(NULL);
 }
 
