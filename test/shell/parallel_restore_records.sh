@@ -93,6 +93,7 @@ check "the register cannot be truncated without its records" \
       "$(ref $src "TRUNCATE creditrisk.enterprise" | cut -c1-80)" "ERROR:  cannot truncate a table referenced in a foreign key constraint DETAIL:  "
 dropdb --if-exists $dst >/dev/null 2>&1; createdb $dst
 q $dst "SET client_min_messages = warning; CREATE EXTENSION creditrisk" >/dev/null
+q $dst "INSERT INTO creditrisk.reporting_unit (code, name, bureau, division_code, kind) VALUES ('u', 'test unit', 'test bureau', '410000', 'market_regulation')" >/dev/null
 check "while the register is empty, a superuser's new record is still refused at once" \
       "$(ref $dst "INSERT INTO creditrisk.penalty (uscc, decision_number, decision_date, severity, reported_by) VALUES ('91411622MA40000A13', 'X-1', '2025-01-01', 'general', 'u')")" \
       "ERROR:  insert or update on table \"penalty\" violates foreign key constraint \"penalty_uscc_fkey\" DETAIL:  Key (uscc)=(91411622MA40000A13) is not present in table \"enterprise\". "

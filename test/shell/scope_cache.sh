@@ -20,6 +20,7 @@ psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d $db <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION creditrisk;
 SELECT creditrisk.create_roles();
+INSERT INTO creditrisk.reporting_unit (code, name, bureau, division_code, kind) VALUES ('u', 'test unit', 'test bureau', '410000', 'market_regulation');
 INSERT INTO creditrisk.enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
 VALUES ('91411622MA40000A13', '西华县甲', '411622', 'C1391', 3, '2015-03-02', 'u'),
        ('91411622MA40000B27', '西华县乙', '411622', 'H6210', 6, '2019-07-15', 'u'),
