@@ -271,7 +271,7 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 		int			k = 0;
 		int			c = 0;
 
-		if (!e->in_population)
+		if (!e->in_population || !e->seen)
 			continue;
 		for (int i = 0; i < n; i++)
 		{

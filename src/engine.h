@@ -81,7 +81,7 @@ typedef struct Enterprise
 	/* register */
 	DateADT		established;
 	DateADT		status_date;
-	int32		parent;			/* slot of the parent, -1 if not a branch */
+	int32		parent;			/* slot of the parent, -1 if not a branch or not on the register */
 	int64		registered_capital; /* amounts in units of 1/10000 (see amount.c) */
 	int64		paid_in_capital;
 	bool		registered_capital_null;
@@ -91,6 +91,9 @@ typedef struct Enterprise
 	uint8		section;		/* A = 1 ... T = 20 */
 	bool		key_field_industry;
 	bool		in_population;
+	bool		has_parent;		/* a branch: parent_uscc is set */
+	bool		seen;			/* this version passes the caller's policies (see ComputeState.scoped) */
+	bool		visible;		/* its records pass them */
 	bool		domain_class;	/* a professional class assessed by D */
 	int32		branches;
 
@@ -179,6 +182,7 @@ typedef struct Enterprise
 
 	/* related parties */
 	int32		related;
+	int32		related_seen;	/* of them on the register as the caller sees it */
 	int32		related_common_rep;
 	int32		shareholders;
 	int32		investments;
@@ -269,6 +273,23 @@ typedef struct ComputeState
 	 */
 	bool		known_given;
 	TimestampTz known_at;
+
+	/*
+	 * The caller's jurisdiction, where row-level security applies to it and
+	 * the policies are the shipped ones (record_scan.c): the engine reads
+	 * the tables directly and applies them itself.  Every register version
+	 * valid on D gets a slot, but only one whose own division is in
+	 * [scope_from, scope_to) is seen (Enterprise.seen: it is output, and
+	 * other enterprises' values read its register facts); records (and
+	 * links, by either end) count when their enterprise's current register
+	 * entry is in it (Enterprise.visible), as the policies say.
+	 */
+	bool		scoped;
+	char		scope_from[8];
+	char		scope_to[8];
+
+	/* each slot's division on D: 6 digits (register_scan.c) */
+	char	   *divisions;
 
 	/* grouped per enterprise after their scans (indicator_rules.c) */
 	Licence    *licences;
@@ -474,6 +495,25 @@ extern double amount_to_double(int64 units);
 
 /* Stage timings at DEBUG1 (compute.c); rows < 0: none to count. */
 extern void stage_done(const char *stage, int64 rows, instr_time *start);
+
+/* The caller's jurisdiction (scope.c): false = none. */
+extern bool current_scope(bool *all, char *from, char *to);
+
+/* Whether a division code is in the engine's scope (bytewise, as digits compare). */
+static inline bool
+in_engine_scope(const ComputeState *st, const char *division, size_t len)
+{
+	size_t		flen = strlen(st->scope_from);
+	size_t		tlen = strlen(st->scope_to);
+	int			c1 = memcmp(division, st->scope_from, Min(len, flen));
+	int			c2 = memcmp(division, st->scope_to, Min(len, tlen));
+
+	if (c1 == 0)
+		c1 = (len > flen) - (len < flen);
+	if (c2 == 0)
+		c2 = (len > tlen) - (len < tlen);
+	return c1 >= 0 && c2 < 0;
+}
 
 /* The register (register_scan.c). */
 extern void load_register(ComputeState *st);

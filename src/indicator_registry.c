@@ -57,7 +57,9 @@ builtin_find(const char *code)
  * DERIVE(code) opens the derivation of a DERIVED entry: it sets *v and
  * returns true, or returns false when the value is missing.  e is the
  * enterprise, basis the one whose capital and legal form count (the parent
- * of a branch), st->w the windows.
+ * of a branch; NULL when the branch's parent is not on the register on D,
+ * or hidden by the caller's policies: those values are then missing, as
+ * the SQL definitions' lookups find nothing), st->w the windows.
  * ------------------------------------------------------------------------ */
 
 #define DERIVE(code) \
@@ -91,7 +93,7 @@ due_years(const Windows *w, const Enterprise *e)
 
 DERIVE(registered_capital)
 {
-	if (basis->registered_capital_null)
+	if (basis == NULL || basis->registered_capital_null)
 		return false;
 	*v = amount_to_double(basis->registered_capital);
 	return true;
@@ -99,7 +101,7 @@ DERIVE(registered_capital)
 
 DERIVE(branch_count)
 {
-	*v = e->parent >= 0 ? 0 : e->branches;
+	*v = e->has_parent ? 0 : e->branches;
 	return true;
 }
 
@@ -117,13 +119,15 @@ DERIVE(status_revoked)
 
 DERIVE(entity_type_class)
 {
+	if (basis == NULL)
+		return false;
 	*v = basis->entity_type;
 	return true;
 }
 
 DERIVE(is_branch)
 {
-	*v = e->parent >= 0;
+	*v = e->has_parent;
 	return true;
 }
 
@@ -147,7 +151,7 @@ DERIVE(licence_lapsed)
 
 DERIVE(paid_in_ratio)
 {
-	if (basis->registered_capital_null || basis->paid_in_capital_null ||
+	if (basis == NULL || basis->registered_capital_null || basis->paid_in_capital_null ||
 		basis->registered_capital == 0)
 		return false;
 	*v = amount_to_double(basis->paid_in_capital) / amount_to_double(basis->registered_capital);
@@ -156,7 +160,7 @@ DERIVE(paid_in_ratio)
 
 DERIVE(unpaid_capital)
 {
-	if (basis->registered_capital_null || basis->paid_in_capital_null)
+	if (basis == NULL || basis->registered_capital_null || basis->paid_in_capital_null)
 		return false;
 	*v = amount_to_double(basis->registered_capital - basis->paid_in_capital);
 	return true;
@@ -241,9 +245,9 @@ DERIVE(spot_check_pass_ratio_3y)
 
 DERIVE(related_revoked_ratio)
 {
-	if (e->related == 0)
+	if (e->related_seen == 0)
 		return false;
-	*v = (double) e->related_revoked / e->related;
+	*v = (double) e->related_revoked / e->related_seen;
 	return true;
 }
 
@@ -257,7 +261,8 @@ DERIVE(parent_adverse)
 		return true;
 	}
 	p = &st->ents[e->parent];
-	*v = (p->status != ST_IN_BUSINESS && p->status_date <= st->w.d) ||
+	/* (its register facts when the caller's policies show them; records count only then anyway) */
+	*v = (p->seen && p->status != ST_IN_BUSINESS && p->status_date <= st->w.d) ||
 		p->abnormal_current || p->serious_current || p->debtor_current;
 	return true;
 }
@@ -293,7 +298,9 @@ DERIVE(negative_opinion_share_1y)
 bool
 builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 {
-	const Enterprise *basis = e->parent >= 0 ? &st->ents[e->parent] : e;	/* capital, legal form */
+	/* capital, legal form */
+	const Enterprise *basis = !e->has_parent ? e :
+		e->parent >= 0 && st->ents[e->parent].seen ? &st->ents[e->parent] : NULL;
 
 	Assert(id >= 0 && id < BI_COUNT);
 	switch ((BuiltinId) id)

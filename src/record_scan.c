@@ -6,9 +6,11 @@
  *		batches.
  *
  * The tables are read directly, under the query's snapshot, after a SELECT
- * privilege check.  Where row-level security applies to the caller on any
- * of them, compute_indicators() runs the SQL definitions instead, so that
- * policies are honoured (sql_indicators.c).
+ * privilege check.  Where row-level security applies to the caller, the
+ * engine applies the shipped policies itself (the caller's jurisdiction,
+ * direct_read_allowed()); where a table carries any other policy,
+ * compute_indicators() runs the SQL definitions instead, so that policies
+ * are honoured (sql_indicators.c).
  */
 #include "postgres.h"
 
@@ -18,9 +20,12 @@
 #include "access/tableam.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -87,14 +92,65 @@ resolve_columns(Oid relid, const char *table, const char *const *cols, int ncols
 }
 
 /*
+ * The policies create_roles() puts on the tables the engine reads
+ * (extension/security.sql), as PostgreSQL 15 deparses them: the register's
+ * range on the row's own division, the records' semi-join on the register,
+ * the links' by either end.  Where a table under row-level security has
+ * exactly these (one permissive policy "jurisdiction" for all commands and
+ * roles), the engine applies them itself (register_scan.c, flush_batch()).
+ */
+typedef enum PolicyShape
+{
+	POLICY_REGISTER, POLICY_RECORDS, POLICY_LINKS
+} PolicyShape;
+
+static const char *const shipped_policy_qual[] = {
+	[POLICY_REGISTER] = "(((division_code)::text >= ( SELECT creditrisk.scope_from() AS scope_from)) AND "
+	"((division_code)::text < ( SELECT creditrisk.scope_to() AS scope_to)))",
+	[POLICY_RECORDS] = "(uscc OPERATOR(creditrisk.=) ANY ( SELECT e.uscc\n   FROM creditrisk.enterprise e))",
+	[POLICY_LINKS] = "((from_uscc OPERATOR(creditrisk.=) ANY ( SELECT e.uscc\n   FROM creditrisk.enterprise e)) OR "
+	"(to_uscc OPERATOR(creditrisk.=) ANY ( SELECT e.uscc\n   FROM creditrisk.enterprise e)))",
+};
+
+/* Whether the table's only policy is the shipped one of its shape. */
+static bool
+has_shipped_policy(Oid relid, PolicyShape shape)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		args[1] = {ObjectIdGetDatum(relid)};
+	bool		isnull;
+	char	   *qual;
+	int			nestlevel = NewGUCNestLevel();
+
+	/* deparsed with the schema written out, as the shipped texts are */
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	if (SPI_execute_with_args("SELECT pg_catalog.pg_get_expr(p.polqual, p.polrelid)"
+							  "  FROM pg_catalog.pg_policy p"
+							  " WHERE p.polrelid = $1 AND p.polname = 'jurisdiction' AND p.polpermissive"
+							  "   AND p.polcmd = '*' AND p.polroles = '{0}'"
+							  "   AND (SELECT count(*) FROM pg_catalog.pg_policy q WHERE q.polrelid = $1) = 1",
+							  1, argtypes, args, NULL, true, 2) != SPI_OK_SELECT)
+		elog(ERROR, "creditrisk: reading the policies failed");
+	qual = SPI_processed == 1 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
+	AtEOXact_GUC(true, nestlevel);
+	isnull = qual == NULL;
+	return !isnull && strcmp(qual, shipped_policy_qual[shape]) == 0;
+}
+
+/*
  * Whether the direct path may read the register and these tables: refuses
- * without SELECT, and answers false where row-level security applies to the
- * caller.
+ * without SELECT.  Where row-level security applies to the caller, the
+ * engine reads directly and applies the caller's jurisdiction itself
+ * (st->scoped) when every policy involved is the shipped one; otherwise it
+ * answers false, and compute_indicators() runs the SQL definitions, which
+ * the policies filter (correct, much slower).
  */
 bool
 direct_read_allowed(ComputeState *st, uint32 tables)
 {
 	bool		allowed = true;
+	bool		any_rls = false;
 
 	for (int t = -1; t < T_COUNT; t++)
 	{
@@ -119,8 +175,32 @@ direct_read_allowed(ComputeState *st, uint32 tables)
 			if (acl != ACLCHECK_OK)
 				aclcheck_error(acl, OBJECT_TABLE, psprintf("creditrisk.%s", rname));
 			if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
-				allowed = false;
+			{
+				any_rls = true;
+				if (!has_shipped_policy(relid, t < 0 ? POLICY_REGISTER : t == T_LINK ? POLICY_LINKS : POLICY_RECORDS))
+					allowed = false;
+			}
 		}
+	}
+	if (allowed && any_rls)
+	{
+		bool		all;
+
+		/*
+		 * The records' policies read the register under its own policy: the
+		 * register must be under the shipped one too (it is read anyway).
+		 */
+		if (check_enable_rls(engine_table_oid(st, "enterprise"), InvalidOid, true) != RLS_ENABLED)
+			return false;
+		if (!current_scope(&all, st->scope_from, st->scope_to))
+		{
+			/* no jurisdiction: the policies let nothing through */
+			strcpy(st->scope_from, "0");
+			strcpy(st->scope_to, "0");
+			st->scoped = true;
+		}
+		else
+			st->scoped = !all;
 	}
 	return allowed;
 }
@@ -148,8 +228,9 @@ typedef struct ScanBatch
 } ScanBatch;
 
 static void
-flush_batch(ComputeState *st, ScanBatch *b, RowFunction fn, MemoryContext rowcxt)
+flush_batch(ComputeState *st, ScanBatch *b, const RecordKind *kind, MemoryContext rowcxt)
 {
+	RowFunction fn = kind->row;
 	UsccIndex  *ix = &st->index;
 	MemoryContext oldcxt;
 
@@ -162,6 +243,9 @@ flush_batch(ComputeState *st, ScanBatch *b, RowFunction fn, MemoryContext rowcxt
 	for (int r = 0; r < b->n; r++)
 	{
 		b->slot[r] = index_probe(ix, b->hash[r], DatumGetUsccP(b->values[r][0])->packed);
+		/* a record the caller's policies hide (links decide by both ends) */
+		if (b->slot[r] >= 0 && !st->ents[b->slot[r]].visible && kind != &record_related_party_link)
+			b->slot[r] = -1;
 		if (b->slot[r] >= 0)
 			__builtin_prefetch(&st->ents[b->slot[r]], 1);
 	}
@@ -275,7 +359,7 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 		/* an arena more than half full flushes first */
 		if (b->used > BATCH_ARENA / 2)
 		{
-			flush_batch(st, b, kind->row, rowcxt);
+			flush_batch(st, b, kind, rowcxt);
 			values = b->values[0];
 			nulls = b->nulls[0];
 		}
@@ -295,9 +379,9 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 		if (nulls[0])
 			continue;			/* no enterprise (cannot happen: NOT NULL) */
 		if (++b->n == SCAN_BATCH)
-			flush_batch(st, b, kind->row, rowcxt);
+			flush_batch(st, b, kind, rowcxt);
 	}
-	flush_batch(st, b, kind->row, rowcxt);
+	flush_batch(st, b, kind, rowcxt);
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);

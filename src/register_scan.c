@@ -56,6 +56,14 @@ typedef struct BranchList
 	int64		cap;
 } BranchList;
 
+/* USCCs whose current register entry is in the caller's jurisdiction. */
+typedef struct KeyList
+{
+	uint8	   *keys;			/* USCC_PACKED_LEN bytes each */
+	int64		n;
+	int64		cap;
+} KeyList;
+
 /*
  * One relation of the register: creditrisk.enterprise (the current version
  * of each entry, valid from valid_from on) or creditrisk.enterprise_history
@@ -65,16 +73,16 @@ typedef struct BranchList
  * overlapping, so each enterprise gets one at most.
  */
 static void
-scan_register_relation(ComputeState *st, bool history, BranchList *branches)
+scan_register_relation(ComputeState *st, bool history, BranchList *branches, KeyList *visible)
 {
 	static const char *const cols[] = {
 		"uscc", "industry_code", "entity_type", "established_date", "registered_capital",
-		"paid_in_capital", "status", "status_date", "parent_uscc",
+		"paid_in_capital", "status", "status_date", "parent_uscc", "division_code",
 		"valid_from", "recorded_at", "valid_to", "superseded_at"
 	};
 	enum
 	{
-		C_VALID_FROM = 9, C_RECORDED, C_VALID_TO, C_SUPERSEDED
+		C_DIVISION = 9, C_VALID_FROM, C_RECORDED, C_VALID_TO, C_SUPERSEDED
 	};
 	const char *name = history ? "enterprise_history" : "enterprise";
 	int			ncols = history ? lengthof(cols) : C_VALID_TO;
@@ -99,6 +107,7 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches)
 		st->n = 0;
 		st->ents = alloc_large(st->mcxt, sizeof(Enterprise) * (Size) st->cap);
 		st->index.keys = MemoryContextAllocHuge(st->mcxt, (Size) USCC_PACKED_LEN * st->cap);
+		st->divisions = MemoryContextAllocHuge(st->mcxt, (Size) 6 * st->cap);
 	}
 	slot = table_slot_create(rel, NULL);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
@@ -108,8 +117,28 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches)
 		bool	   *null = slot->tts_isnull;
 		Enterprise *e;
 		text	   *industry;
+		text	   *division;
+		bool		in_scope = true;
 
 		slot_getsomeattrs(slot, maxatt);
+		if (null[att[C_DIVISION]])
+			elog(ERROR, "creditrisk: a register entry without a division");	/* NOT NULL */
+		division = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[att[C_DIVISION]]));
+		if (st->scoped)
+		{
+			/*
+			 * The policies: a register row (either relation) is seen when its
+			 * own division is in scope; an enterprise's records when its
+			 * current entry is (resolved to slots after the index is built).
+			 */
+			in_scope = in_engine_scope(st, VARDATA_ANY(division), VARSIZE_ANY_EXHDR(division));
+			if (!history && in_scope)
+			{
+				visible->keys = array_room(visible->keys, visible->n, &visible->cap, USCC_PACKED_LEN, st->mcxt);
+				memcpy(visible->keys + visible->n * USCC_PACKED_LEN, DatumGetUsccP(v[att[0]])->packed, USCC_PACKED_LEN);
+				visible->n++;
+			}
+		}
 		/* the version valid on D ... */
 		if (DatumGetDateADT(v[att[C_VALID_FROM]]) > w->d)
 			continue;
@@ -131,10 +160,15 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches)
 			st->cap *= 2;
 			st->ents = repalloc_huge(st->ents, sizeof(Enterprise) * (Size) st->cap);
 			st->index.keys = repalloc_huge(st->index.keys, (Size) USCC_PACKED_LEN * st->cap);
+			st->divisions = repalloc_huge(st->divisions, (Size) 6 * st->cap);
 		}
 		e = &st->ents[st->n];
 		memset(e, 0, sizeof(Enterprise));
 		memcpy(st->index.keys + (Size) st->n * USCC_PACKED_LEN, DatumGetUsccP(v[att[0]])->packed, USCC_PACKED_LEN);
+		Assert(VARSIZE_ANY_EXHDR(division) == 6);	/* the domain division_code */
+		memcpy(st->divisions + (Size) st->n * 6, VARDATA_ANY(division), 6);
+		e->seen = in_scope;
+		e->visible = !st->scoped;
 
 		industry = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[att[1]]));
 		e->section = (uint8) (VARDATA_ANY(industry)[0] - 'A' + 1);
@@ -151,6 +185,7 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches)
 			text_is(v[att[6]], "cancelled") ? ST_CANCELLED : ST_IN_BUSINESS;
 		e->status_date = null[att[7]] ? DATEVAL_NOEND : DatumGetDateADT(v[att[7]]);
 		e->parent = -1;
+		e->has_parent = !null[att[8]];
 		if (!null[att[8]])
 		{
 			branches->links = array_room(branches->links, branches->n, &branches->cap, sizeof(BranchLink), st->mcxt);
@@ -173,16 +208,28 @@ void
 load_register(ComputeState *st)
 {
 	BranchList	branches = {NULL, 0, 0};
+	KeyList		visible = {NULL, 0, 0};
 	const Windows *w = &st->w;
 	instr_time	start;
 
 	INSTR_TIME_SET_CURRENT(start);
-	scan_register_relation(st, false, &branches);
-	scan_register_relation(st, true, &branches);
+	scan_register_relation(st, false, &branches, &visible);
+	scan_register_relation(st, true, &branches, &visible);
 	stage_done("enterprise scan", st->n, &start);
 
 	uscc_index_build(st);
 	stage_done("enterprise index", st->n, &start);
+
+	/* under the caller's jurisdiction: whose records it sees */
+	for (int64 i = 0; i < visible.n; i++)
+	{
+		int32		s = index_lookup(st, (const Uscc *) (visible.keys + i * USCC_PACKED_LEN));
+
+		if (s >= 0)
+			st->ents[s].visible = true;
+	}
+	if (visible.keys)
+		pfree(visible.keys);
 
 	/* branches: parent slots, and the parents' branches in business on D */
 	for (int64 i = 0; i < branches.n; i++)
@@ -191,7 +238,8 @@ load_register(ComputeState *st)
 		int32		p = index_lookup(st, (const Uscc *) branches.links[i].parent);
 
 		b->parent = p;
-		if (p >= 0 && b->established <= w->d &&
+		/* (a branch the caller's policies hide is not counted) */
+		if (p >= 0 && b->seen && b->established <= w->d &&
 			!(b->status != ST_IN_BUSINESS && b->status_date <= w->d))
 			st->ents[p].branches++;
 	}

@@ -43,6 +43,9 @@ row_link(ComputeState *st, Datum *v, bool *null)
 
 	if (a < 0 || b < 0 || a == b || !recent)
 		return;
+	/* under the caller's jurisdiction: a link is seen by either end */
+	if (!st->ents[a].visible && !st->ents[b].visible)
+		return;
 	if (in_force)
 	{
 		ab = ba = EDGE_IN_FORCE;
@@ -89,7 +92,8 @@ finish_related(ComputeState *st)
 			flags |= st->edges[j++].flags;
 		i = j;
 
-		if ((flags & EDGE_RECENT) && r->status == ST_CANCELLED && IN_WINDOW(r->status_date, w->y1, w))
+		/* (r's register facts count when the caller's policies show them: r->seen) */
+		if ((flags & EDGE_RECENT) && r->seen && r->status == ST_CANCELLED && IN_WINDOW(r->status_date, w->y1, w))
 			e->related_cancelled_1y++;
 		if (!(flags & EDGE_IN_FORCE))
 			continue;
@@ -102,12 +106,16 @@ finish_related(ComputeState *st)
 			if (r->serious_current || r->debtor_current)
 				e->shareholder_listed = true;
 		}
+		e->related_penalties_1y += r->penalties_1y;
+		e->related_serious_penalties_3y += r->penalties_serious_3y;
+		if (!r->seen)
+			continue;
+		/* what the definitions read of r on the register (as the caller sees it) */
+		e->related_seen++;
 		e->related_revoked += r->status == ST_REVOKED && r->status_date <= w->d;
 		e->related_abnormal += r->abnormal_current;
 		e->related_serious += r->serious_current;
 		e->related_debtor += r->debtor_current;
-		e->related_penalties_1y += r->penalties_1y;
-		e->related_serious_penalties_3y += r->penalties_serious_3y;
 	}
 }
 

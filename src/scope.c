@@ -44,6 +44,8 @@
 #include "utils/inval.h"
 #include "commands/trigger.h"
 
+#include "engine.h"
+
 PG_FUNCTION_INFO_V1(scope_from);
 PG_FUNCTION_INFO_V1(scope_to);
 PG_FUNCTION_INFO_V1(scope_changed);
@@ -185,6 +187,25 @@ scope_changed(PG_FUNCTION_ARGS)
 		elog(ERROR, "creditrisk: scope_changed() must be called as a trigger");
 	CacheInvalidateRelcache(td->tg_relation);
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * The current role's jurisdiction for the C engine (src/record_scan.c), the
+ * same range the policies use: false when it has none; *all when it sees
+ * everything; else [from, to) (6 and 6-7 digit codes, compared bytewise).
+ */
+bool
+current_scope(bool *all, char *from, char *to)
+{
+	char	   *division = current_division(all);
+
+	if (*all)
+		return true;
+	if (division == NULL || strlen(division) != 6)
+		return false;
+	strlcpy(from, division, 8);
+	division_upper(division, to);
+	return true;
 }
 
 Datum
