@@ -964,15 +964,13 @@ BEGIN
     END IF;
 
     -- 2. Indicators and scores, on the register version valid on the date, of
-    --    the population of art. 3.
+    --    the population of art. 3: one pass of the C engine (score_population:
+    --    indicators, score, class and reasons, the division of the version).
     ts := clock_timestamp();
     INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
-    SELECT as_of, v, i.uscc, e.division_code, s.score, creditrisk.classify(s.score), creditrisk.classify(s.score),
-           creditrisk.score_reasons(model, i.indicators, 3)
-      FROM creditrisk.compute_indicators(model, as_of, known_at) i
-      JOIN creditrisk.register_at(as_of, known_at) e ON e.uscc = i.uscc
-     CROSS JOIN LATERAL (SELECT creditrisk.score(model, i.indicators) AS score) s
-     WHERE creditrisk.in_scope(e.uscc, e.division_code, as_of, known_at);   -- art. 3
+    SELECT as_of, v, s.uscc, s.division_code, s.score, s.score_class, s.score_class, s.reasons
+      FROM creditrisk.score_population(model, as_of, known_at, 3) s
+     WHERE creditrisk.in_scope(s.uscc, s.division_code, as_of, known_at);   -- art. 3
     GET DIAGNOSTICS n = ROW_COUNT;
     stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
     RAISE NOTICE '%: indicators and scores: % enterprises', label, n

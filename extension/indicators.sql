@@ -95,6 +95,19 @@ COST 1000 ROWS 100000;
 COMMENT ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) IS
     'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(): from the register version valid on as_of and the records, as known at known_at (NULL = now); the same date and knowledge time always give the same values';
 
+-- The monthly run's first stage in one pass of the engine (src/compute.c):
+-- each enterprise's division, score, class and reasons straight from the
+-- engine's state (no array of values per row, no second read of the register).
+CREATE FUNCTION creditrisk.score_population(model text, as_of date, known_at timestamptz DEFAULT NULL,
+                                            nreasons integer DEFAULT 3)
+RETURNS TABLE (uscc creditrisk.uscc, division_code creditrisk.division_code, score double precision,
+               score_class creditrisk.riskclass, reasons text[])
+AS 'MODULE_PATHNAME', 'score_population'
+LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
+COST 1000 ROWS 100000;
+COMMENT ON FUNCTION creditrisk.score_population(text, date, timestamptz, integer) IS
+    'The scores (风险评分) of every enterprise in the population on as_of with a published model, in one pass of the C engine: its division on as_of, score, score class (art. 9) and the nreasons reason codes, as known at known_at (NULL = now); row for row what compute_indicators() joined with register_at(), score(), classify() and score_reasons() give. The monthly run''s first stage';
+
 -- The codes the C engine computes: its registry (src/indicator_registry.h).
 -- The install script checks them against the catalogue's built-in entries.
 CREATE FUNCTION creditrisk.engine_indicator_codes()
@@ -110,3 +123,4 @@ REVOKE ALL ON FUNCTION creditrisk.in_population(date, text, date, date) FROM PUB
 REVOKE ALL ON FUNCTION creditrisk.indicators_to_sql(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.engine_indicator_codes() FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.score_population(text, date, timestamptz, integer) FROM PUBLIC;

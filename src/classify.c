@@ -62,6 +62,14 @@ band_of(float8 score, const float8 *cutoffs)
 	return rc;
 }
 
+/* The class of a score by the Henan bands (the monthly run's single pass, compute.c). */
+RiskClass
+riskclass_of_score(float8 score)
+{
+	check_score(score);
+	return band_of(score, henan_cutoffs);
+}
+
 PG_FUNCTION_INFO_V1(classify_score);
 Datum
 classify_score(PG_FUNCTION_ARGS)

@@ -57,6 +57,8 @@
 #include "utils/memutils.h"
 
 #include "indicator_registry.h"
+#include "model.h"
+#include "riskclass.h"
 
 /* Stage timings, at DEBUG1 (SET client_min_messages = debug1 to see them); rows < 0: none to count. */
 void
@@ -312,6 +314,82 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 	}
 }
 
+/*
+ * The engine's part shared by compute_indicators() and score_population():
+ * after load_model_columns(), reads the register and the record tables and
+ * evaluates the SQL-defined entries; false (nothing read) when the caller is
+ * under row-level security with policies the engine does not apply itself,
+ * and the SQL definitions must compute.  SPI is connected.
+ */
+static bool
+engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double **custom, bool **custom_null)
+{
+	uint32		tables = 0;
+	instr_time	start;
+
+	for (int i = 0; i < mc->n; i++)
+		if (mc->builtin[i] >= 0)
+			tables |= builtin_indicators[mc->builtin[i]].tables;
+	if (!direct_read_allowed(st, tables))
+		return false;
+
+	INSTR_TIME_SET_CURRENT(start);
+	compute_windows(as_of, &st->w);
+	load_register(st);
+	stage_done("register, in all", st->n, &start);
+	if (tables & (R(PENALTY) | R(ABNORMAL) | R(SERIOUS)))
+	{
+		record_ends_load(st);
+		stage_done("ends set by credit repairs and maximum terms",
+				   st->record_ends ? (int64) hash_get_num_entries(st->record_ends) : 0, &start);
+	}
+	scan_records(st, tables);
+	stage_done("record tables", -1, &start);
+	*custom = NULL;
+	*custom_null = NULL;
+	if (mc->ncustom > 0)
+	{
+		*custom = MemoryContextAllocHuge(st->mcxt, sizeof(double) * (Size) st->n * mc->ncustom);
+		*custom_null = MemoryContextAllocHuge(st->mcxt, sizeof(bool) * (Size) st->n * mc->ncustom);
+		for (Size i = 0; i < (Size) st->n * mc->ncustom; i++)
+		{
+			(*custom)[i] = 0;
+			(*custom_null)[i] = true;
+		}
+		compute_custom(st, mc, *custom, *custom_null);
+	}
+	stage_done("SQL-defined indicators", -1, &start);
+	return true;
+}
+
+/* The common start of both functions: the arguments and the call's state. */
+static bool
+engine_start(FunctionCallInfo fcinfo, ComputeState *st, char **model, DateADT *as_of)
+{
+	/* not STRICT (a NULL knowledge time means now): no model or no date, no rows */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	{
+		InitMaterializedSRF(fcinfo, 0);
+		return false;
+	}
+	*model = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	*as_of = PG_GETARG_DATEADT(1);
+	if (DATE_NOT_FINITE(*as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("indicators cannot be computed as of %s", *as_of == DATEVAL_NOBEGIN ? "-infinity" : "infinity"),
+				 errhint("Give a calendar date, e.g. the last day of the month being classified.")));
+	InitMaterializedSRF(fcinfo, 0);
+
+	memset(st, 0, sizeof(*st));
+	st->mcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk compute_indicators", ALLOCSET_DEFAULT_SIZES);
+	st->known_given = PG_NARGS() > 2 && !PG_ARGISNULL(2);
+	if (st->known_given)
+		st->known_at = PG_GETARG_TIMESTAMPTZ(2);
+	st->nsp = get_namespace_oid("creditrisk", false);
+	return true;
+}
+
 PG_FUNCTION_INFO_V1(compute_indicators);
 Datum
 compute_indicators(PG_FUNCTION_ARGS)
@@ -319,86 +397,227 @@ compute_indicators(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *model;
 	DateADT		as_of;
-	MemoryContext callcxt;
 	MemoryContext oldcxt;
 	ComputeState st;
 	ModelColumns mc;
-	uint32		tables = 0;
-	double	   *custom = NULL;
-	bool	   *custom_null = NULL;
+	double	   *custom;
+	bool	   *custom_null;
 	instr_time	start;
 
-	/* not STRICT (a NULL knowledge time means now): no model or no date, no rows */
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-	{
-		InitMaterializedSRF(fcinfo, 0);
+	if (!engine_start(fcinfo, &st, &model, &as_of))
 		PG_RETURN_NULL();
-	}
-	model = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	as_of = PG_GETARG_DATEADT(1);
-	if (DATE_NOT_FINITE(as_of))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("indicators cannot be computed as of %s", as_of == DATEVAL_NOBEGIN ? "-infinity" : "infinity"),
-				 errhint("Give a calendar date, e.g. the last day of the month being classified.")));
-
-	InitMaterializedSRF(fcinfo, 0);
-
-	callcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk compute_indicators", ALLOCSET_DEFAULT_SIZES);
-	oldcxt = MemoryContextSwitchTo(callcxt);
-	memset(&st, 0, sizeof(st));
-	st.mcxt = callcxt;
-	st.known_given = PG_NARGS() > 2 && !PG_ARGISNULL(2);
-	if (st.known_given)
-		st.known_at = PG_GETARG_TIMESTAMPTZ(2);
-	st.nsp = get_namespace_oid("creditrisk", false);
+	oldcxt = MemoryContextSwitchTo(st.mcxt);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");
-	load_model_columns(model, &mc, callcxt);
-	for (int i = 0; i < mc.n; i++)
-		if (mc.builtin[i] >= 0)
-			tables |= builtin_indicators[mc.builtin[i]].tables;
-
-	if (!direct_read_allowed(&st, tables))
+	load_model_columns(model, &mc, st.mcxt);
+	if (!engine_compute(&st, &mc, as_of, &custom, &custom_null))
 	{
 		compute_by_sql(model, &mc, as_of, st.known_given, st.known_at, rsinfo->setResult);
 		SPI_finish();
 		MemoryContextSwitchTo(oldcxt);
-		MemoryContextDelete(callcxt);
+		MemoryContextDelete(st.mcxt);
 		PG_RETURN_NULL();
-	}
-
-	INSTR_TIME_SET_CURRENT(start);
-	compute_windows(as_of, &st.w);
-	load_register(&st);
-	stage_done("register, in all", st.n, &start);
-	if (tables & (R(PENALTY) | R(ABNORMAL) | R(SERIOUS)))
-	{
-		record_ends_load(&st);
-		stage_done("ends set by credit repairs and maximum terms",
-				   st.record_ends ? (int64) hash_get_num_entries(st.record_ends) : 0, &start);
-	}
-	scan_records(&st, tables);
-	stage_done("record tables", -1, &start);
-	if (mc.ncustom > 0)
-	{
-		custom = MemoryContextAllocHuge(callcxt, sizeof(double) * (Size) st.n * mc.ncustom);
-		custom_null = MemoryContextAllocHuge(callcxt, sizeof(bool) * (Size) st.n * mc.ncustom);
-		for (Size i = 0; i < (Size) st.n * mc.ncustom; i++)
-		{
-			custom[i] = 0;
-			custom_null[i] = true;
-		}
-		compute_custom(&st, &mc, custom, custom_null);
 	}
 	SPI_finish();
 
-	stage_done("SQL-defined indicators", -1, &start);
+	INSTR_TIME_SET_CURRENT(start);
 	emit_rows(&st, &mc, custom, custom_null, rsinfo->setResult, rsinfo->setDesc);
 	stage_done("rows out", -1, &start);
 
 	MemoryContextSwitchTo(oldcxt);
-	MemoryContextDelete(callcxt);
+	MemoryContextDelete(st.mcxt);
+	PG_RETURN_NULL();
+}
+
+/* ------------------------------------------------------------------------
+ * score_population(model text, as_of date, known_at timestamptz, reasons int)
+ *		RETURNS TABLE (uscc uscc, division_code text, score double precision,
+ *		               score_class riskclass, reasons text[])
+ *
+ * The monthly run's first stage in one pass: for each enterprise of the
+ * population, its division on D, score, class and reason codes straight
+ * from the engine's state, without an array of values per row or a second
+ * reading of the register: what
+ *   SELECT i.uscc, e.division_code, score(m, i.indicators),
+ *          classify(score(m, i.indicators)), score_reasons(m, i.indicators, n)
+ *     FROM compute_indicators(m, D, T) i JOIN register_at(D, T) e USING (uscc)
+ * gives, row for row (sql/monthly_run.sql checks it).
+ * ------------------------------------------------------------------------ */
+
+/* One row out. */
+static void
+put_scored(ReturnSetInfo *rsinfo, Datum uscc, const char *division, CompiledModel *m, ModelCallCache *cc,
+		   int nreasons)
+{
+	Datum		out[5];
+	bool		out_null[5] = {false, false, false, false, false};
+	double		score = score_with_reasons(m, cc->values, cc->isnull, nreasons, &out[4]);
+
+	out[0] = uscc;
+	out[1] = PointerGetDatum(cstring_to_text_with_len(division, 6));
+	out[2] = Float8GetDatum(score);
+	out[3] = RiskClassGetDatum(riskclass_of_score(score));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, out, out_null);
+}
+
+/* The engine's state, scored enterprise by enterprise. */
+static void
+emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
+			ReturnSetInfo *rsinfo, CompiledModel *m, ModelCallCache *cc, int nreasons)
+{
+	MemoryContext rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk score_population rows", ALLOCSET_DEFAULT_SIZES);
+	int			n = mc->n;
+	int		   *offset = MemoryContextAlloc(st->mcxt, sizeof(int) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		offset[i] = mc->builtin[i] >= 0 ? builtin_indicators[mc->builtin[i]].counter : -1;
+	for (int32 s = 0; s < st->n; s++)
+	{
+		const Enterprise *e = &st->ents[s];
+		MemoryContext oldcxt;
+		int			c = 0;
+
+		if (!e->in_population || !e->seen)
+			continue;
+		for (int i = 0; i < n; i++)
+		{
+			double		v = 0;
+			bool		here;
+
+			if (offset[i] >= 0)
+			{
+				v = *(const int32 *) ((const char *) e + offset[i]);
+				here = true;
+			}
+			else if (mc->builtin[i] >= 0)
+				here = builtin_value(st, e, mc->builtin[i], &v);
+			else
+			{
+				here = !custom_null[(Size) s * mc->ncustom + c];
+				v = custom[(Size) s * mc->ncustom + c];
+				c++;
+			}
+			cc->values[i] = here ? v : 0.0;
+			cc->isnull[i] = !here;
+		}
+		oldcxt = MemoryContextSwitchTo(rowcxt);
+		put_scored(rsinfo, PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN),
+				   st->divisions + (Size) s * 6, m, cc, nreasons);
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(rowcxt);
+		if ((s & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Under policies the engine does not apply itself: the values through the
+ * SQL definitions (compute_indicators() takes that path too), scored here.
+ */
+static void
+scores_by_sql(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, CompiledModel *m, ModelCallCache *cc, int nreasons)
+{
+	Oid			argtypes[3] = {TEXTOID, DATEOID, TIMESTAMPTZOID};
+	Datum		args[3] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2)};
+	char		nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
+	SPIPlanPtr	plan;
+	Portal		portal;
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk score_population rows", ALLOCSET_DEFAULT_SIZES);
+
+	plan = SPI_prepare("SELECT i.uscc, e.division_code::text, i.indicators"
+					   "  FROM creditrisk.compute_indicators($1, $2, $3) i"
+					   "  JOIN creditrisk.register_at($2, $3) e ON e.uscc OPERATOR(creditrisk.=) i.uscc",
+					   3, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "creditrisk: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, args, nulls, true);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			Datum		uscc = SPI_getbinval(tup, desc, 1, &isnull);
+			text	   *division = DatumGetTextPP(SPI_getbinval(tup, desc, 2, &isnull));
+			ArrayType  *arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 3, &isnull));
+			Datum	   *elems;
+			bool	   *enulls;
+			int			nelems;
+			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+
+			deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &enulls, &nelems);
+			if (nelems != m->n || VARSIZE_ANY_EXHDR(division) != 6)
+				elog(ERROR, "creditrisk: score_population: a row of %d values for %d indicators", nelems, m->n);
+			for (int i = 0; i < nelems; i++)
+			{
+				cc->values[i] = enulls[i] ? 0.0 : DatumGetFloat8(elems[i]);
+				cc->isnull[i] = enulls[i];
+			}
+			put_scored(rsinfo, uscc, VARDATA_ANY(division), m, cc, nreasons);
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(rowcxt);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	MemoryContextDelete(rowcxt);
+}
+
+PG_FUNCTION_INFO_V1(score_population);
+Datum
+score_population(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *model;
+	DateADT		as_of;
+	MemoryContext oldcxt;
+	ComputeState st;
+	ModelColumns mc;
+	double	   *custom;
+	bool	   *custom_null;
+	CompiledModel *m;
+	ModelCallCache *cc;
+	int			nreasons;
+	instr_time	start;
+
+	if (PG_ARGISNULL(3) || PG_GETARG_INT32(3) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of reasons must be given and not negative"),
+				 errhint("The monthly run keeps 3 reason codes per enterprise.")));
+	nreasons = PG_GETARG_INT32(3);
+	if (!engine_start(fcinfo, &st, &model, &as_of))
+		PG_RETURN_NULL();
+	/* the compiled model, published only (as score()); its scratch arrays */
+	m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), true);
+	cc = (ModelCallCache *) fcinfo->flinfo->fn_extra;
+	oldcxt = MemoryContextSwitchTo(st.mcxt);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+	load_model_columns(model, &mc, st.mcxt);
+	if (mc.n != m->n)
+		elog(ERROR, "creditrisk: model \"%s\" has %d indicators to compute and %d to score", model, mc.n, m->n);
+	if (!engine_compute(&st, &mc, as_of, &custom, &custom_null))
+	{
+		scores_by_sql(fcinfo, rsinfo, m, cc, nreasons);
+		SPI_finish();
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextDelete(st.mcxt);
+		PG_RETURN_NULL();
+	}
+	SPI_finish();
+
+	INSTR_TIME_SET_CURRENT(start);
+	emit_scores(&st, &mc, custom, custom_null, rsinfo, m, cc, nreasons);
+	stage_done("scored rows out", -1, &start);
+
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(st.mcxt);
 	PG_RETURN_NULL();
 }

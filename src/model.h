@@ -180,6 +180,9 @@ extern CompiledModel *model_for_call(FunctionCallInfo fcinfo, text *key,
 /* The error for an unknown model key (creditrisk.model_not_found() in SQL). */
 extern void report_model_not_found(const char *key) pg_attribute_noreturn();
 
+/* One enterprise's score and n reason codes in one evaluation (score.c). */
+extern double score_with_reasons(CompiledModel *m, double *values, bool *isnull, int n, Datum *reasons);
+
 /* Index of an indicator code, or -1. */
 extern int	model_find_code(const CompiledModel *model, const char *code, int len);
 

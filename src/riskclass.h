@@ -32,4 +32,7 @@ riskclass_letter(RiskClass rc)
 	return (char) ('A' + rc);
 }
 
+/* The class of a score 0-1000 by the Henan bands, as classify(score) (classify.c). */
+extern RiskClass riskclass_of_score(float8 score);
+
 #endif							/* CREDITRISK_RISKCLASS_H */

@@ -756,8 +756,12 @@ cmp_reason(const void *a, const void *b)
 	return ra->order - rb->order;
 }
 
+/*
+ * The n reason codes (a text[]) of one enterprise's values; *total_out, when
+ * given, receives the exact score in fixed-point units (the same evaluation).
+ */
 static Datum
-reasons_values(CompiledModel *m, const IndicatorValues *iv, int n)
+reasons_and_total(CompiledModel *m, const IndicatorValues *iv, int n, int64 *total_out)
 {
 	IndicatorDetail *detail = palloc(sizeof(IndicatorDetail) * Max(m->n, 1));
 	Reason	   *reasons = palloc(sizeof(Reason) * (m->n + 1));
@@ -796,12 +800,43 @@ reasons_values(CompiledModel *m, const IndicatorValues *iv, int n)
 		nreasons++;
 	}
 
+	if (total_out)
+		*total_out = total;
 	qsort(reasons, nreasons, sizeof(Reason), cmp_reason);
 	n = Min(n, nreasons);
 	elems = palloc(sizeof(Datum) * Max(n, 1));
 	for (int k = 0; k < n; k++)
 		elems[k] = CStringGetTextDatum(reasons[k].code);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+static Datum
+reasons_values(CompiledModel *m, const IndicatorValues *iv, int n)
+{
+	return reasons_and_total(m, iv, n, NULL);
+}
+
+/*
+ * For the monthly run's single pass (compute.c, score_population()): the
+ * score of one enterprise's values in model order (isnull: missing; both
+ * arrays padded as ModelCallCache's scratch) and its n reason codes, from
+ * one evaluation: what score() and score_reasons() give for the same array.
+ */
+double
+score_with_reasons(CompiledModel *m, double *values, bool *isnull, int n, Datum *reasons)
+{
+	IndicatorValues iv;
+	int64		total;
+
+	iv.values = values;
+	iv.isnull = isnull;
+	iv.packed = NULL;
+	iv.bitmap = NULL;
+	iv.scratch_values = values;
+	iv.scratch_isnull = isnull;
+	iv.scratch_contrib = NULL;
+	*reasons = reasons_and_total(m, &iv, n, &total);
+	return score_from_fixed(total);
 }
 
 PG_FUNCTION_INFO_V1(score_reasons_jsonb);
