@@ -95,9 +95,11 @@ resolve_columns(Oid relid, const char *table, const char *const *cols, int ncols
  * The policies create_roles() puts on the tables the engine reads
  * (extension/security.sql), as PostgreSQL 15 deparses them: the register's
  * range on the row's own division, the records' semi-join on the register,
- * the links' by either end.  Where a table under row-level security has
- * exactly these (one permissive policy "jurisdiction" for all commands and
- * roles), the engine applies them itself (register_scan.c, flush_batch()).
+ * the links' by either end.  Where the only policy that applies to the
+ * caller's reads of a table is the shipped one (the permissive policy
+ * "jurisdiction" for all commands and roles; the loaders' restrictive ones
+ * apply to loaders only), the engine applies it itself (register_scan.c,
+ * flush_batch()); otherwise the SQL definitions compute.
  */
 typedef enum PolicyShape
 {
@@ -112,12 +114,16 @@ static const char *const shipped_policy_qual[] = {
 	"(to_uscc OPERATOR(creditrisk.=) ANY ( SELECT e.uscc\n   FROM creditrisk.enterprise e)))",
 };
 
-/* Whether the table's only policy is the shipped one of its shape. */
+/*
+ * Whether the only policy that applies to the caller's reads of the table is
+ * the shipped one of its shape (policies for other roles, e.g. the
+ * loaders' restrictive ones, or for other commands do not matter).
+ */
 static bool
 has_shipped_policy(Oid relid, PolicyShape shape)
 {
-	Oid			argtypes[1] = {OIDOID};
-	Datum		args[1] = {ObjectIdGetDatum(relid)};
+	Oid			argtypes[2] = {OIDOID, OIDOID};
+	Datum		args[2] = {ObjectIdGetDatum(relid), ObjectIdGetDatum(GetUserId())};
 	bool		isnull;
 	char	   *qual;
 	int			nestlevel = NewGUCNestLevel();
@@ -129,8 +135,11 @@ has_shipped_policy(Oid relid, PolicyShape shape)
 							  "  FROM pg_catalog.pg_policy p"
 							  " WHERE p.polrelid = $1 AND p.polname = 'jurisdiction' AND p.polpermissive"
 							  "   AND p.polcmd = '*' AND p.polroles = '{0}'"
-							  "   AND (SELECT count(*) FROM pg_catalog.pg_policy q WHERE q.polrelid = $1) = 1",
-							  1, argtypes, args, NULL, true, 2) != SPI_OK_SELECT)
+							  "   AND (SELECT count(*) FROM pg_catalog.pg_policy q"
+							  "         WHERE q.polrelid = $1 AND q.polcmd IN ('*', 'r')"
+							  "           AND (0 = ANY (q.polroles) OR EXISTS (SELECT 1 FROM pg_catalog.unnest(q.polroles) r(oid)"
+							  "                                                 WHERE pg_catalog.pg_has_role($2, r.oid, 'USAGE')))) = 1",
+							  2, argtypes, args, NULL, true, 2) != SPI_OK_SELECT)
 		elog(ERROR, "creditrisk: reading the policies failed");
 	qual = SPI_processed == 1 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
 	AtEOXact_GUC(true, nestlevel);
