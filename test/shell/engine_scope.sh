@@ -32,6 +32,8 @@ SET client_min_messages = warning;
 SET search_path = creditrisk, public;
 -- An enterprise of Hubei (420102): the parent of a Zhoukou branch and a
 -- shareholder of two Zhoukou enterprises; a bureau opted it in.
+INSERT INTO reporting_unit (code, name, bureau, division_code, kind)
+VALUES ('test', 'test unit', 'test bureau', '410000', 'market_regulation') ON CONFLICT (code) DO NOTHING;
 INSERT INTO enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
 VALUES ('91420102MA4K00001Q', '湖北某有限公司', '420102', 'C2710', 1, '2010-01-01', 'test');
 UPDATE enterprise SET parent_uscc = '91420102MA4K00001Q'
