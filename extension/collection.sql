@@ -416,7 +416,7 @@ COMMENT ON TABLE creditrisk.domain_risk_class IS
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.enforcement (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     decision_number text NOT NULL CONSTRAINT enforcement_decision_number_nonempty CHECK (decision_number <> ''),
     decision_date   date NOT NULL,
     measure         text NOT NULL
@@ -440,7 +440,7 @@ COMMENT ON COLUMN creditrisk.enforcement.lifted_date IS 'Day the measure was lif
 
 CREATE TABLE creditrisk.confirmation (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     decision_number text NOT NULL DEFAULT '',
     kind            text NOT NULL CONSTRAINT confirmation_kind_nonempty CHECK (kind <> ''),
     confirmed_date  date NOT NULL,
@@ -461,7 +461,7 @@ COMMENT ON COLUMN creditrisk.confirmation.valid_to IS 'First day the confirmatio
 
 CREATE TABLE creditrisk.reward (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     title           text NOT NULL CONSTRAINT reward_title_nonempty CHECK (title <> ''),
     level           text NOT NULL CONSTRAINT reward_level_valid CHECK (level IN ('national', 'provincial', 'city', 'county')),
     award_date      date NOT NULL,
@@ -762,7 +762,7 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
                              'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
                              'registration_change', 'equity_pledge_freeze', 'lawsuit', 'public_opinion',
-                             'domain_risk_class', 'indicator_value']
+                             'domain_risk_class', 'indicator_value', 'enforcement', 'confirmation', 'reward']
     LOOP
         PERFORM creditrisk.add_reference(t || '_uscc_fkey', format('creditrisk.%I', t)::regclass, 'uscc',
                                          'creditrisk.enterprise', 'uscc');

@@ -1596,7 +1596,7 @@ CREATE TRIGGER dates_not_future BEFORE INSERT OR UPDATE ON creditrisk.penalty FO
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.enforcement (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     decision_number text NOT NULL CONSTRAINT enforcement_decision_number_nonempty CHECK (decision_number <> ''),
     decision_date   date NOT NULL,
     measure         text NOT NULL
@@ -1620,7 +1620,7 @@ COMMENT ON COLUMN creditrisk.enforcement.lifted_date IS 'Day the measure was lif
 
 CREATE TABLE creditrisk.confirmation (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     decision_number text NOT NULL DEFAULT '',
     kind            text NOT NULL CONSTRAINT confirmation_kind_nonempty CHECK (kind <> ''),
     confirmed_date  date NOT NULL,
@@ -1641,7 +1641,7 @@ COMMENT ON COLUMN creditrisk.confirmation.valid_to IS 'First day the confirmatio
 
 CREATE TABLE creditrisk.reward (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     title           text NOT NULL CONSTRAINT reward_title_nonempty CHECK (title <> ''),
     level           text NOT NULL CONSTRAINT reward_level_valid CHECK (level IN ('national', 'provincial', 'city', 'county')),
     award_date      date NOT NULL,
@@ -1909,6 +1909,12 @@ $$;
 COMMENT ON FUNCTION creditrisk.record_spot_check_outcome(bigint, creditrisk.uscc, date, text, boolean, text) IS
     'Records a drawn enterprise''s inspection outcome (录入检查结果): creates the spot_check record the indicators read (reported by reported_by, by default the organising division''s one market-regulation reporting unit) and sets the publication deadline, publication_working_days working days after the check (add_working_days; provisional for a year whose schedule is not loaded)';
 
+
+-- The new record kinds refer to the register by references that pg_restore -j
+-- can load in any order (extension/references.sql), like every record table.
+SELECT creditrisk.add_reference(t || '_uscc_fkey', format('creditrisk.%I', t)::regclass, 'uscc', 'creditrisk.enterprise', 'uscc')
+  FROM unnest(ARRAY['enforcement', 'confirmation', 'reward']) t;
+
 -- ===========================================================================
 -- Credit repair and commitments (issue 14)
 -- ===========================================================================
@@ -2037,7 +2043,7 @@ SELECT creditrisk.log_changes_of('creditrisk.repair_rule_set');
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.credit_commitment (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     kind            text NOT NULL
                     CONSTRAINT credit_commitment_kind_valid CHECK (kind IN ('application', 'repair', 'industry_self_discipline')),
     signed_date     date NOT NULL,
@@ -2081,7 +2087,7 @@ COMMENT ON COLUMN creditrisk.credit_commitment.received_at IS 'When the record a
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.credit_repair (
     id                              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc                            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc                            creditrisk.uscc NOT NULL,
     target                          text NOT NULL
                                     CONSTRAINT credit_repair_target_valid
                                     CHECK (target IN ('penalty', 'abnormal_listing', 'serious_dishonesty_listing')),
@@ -2118,6 +2124,12 @@ CREATE TABLE creditrisk.credit_repair (
     CONSTRAINT credit_repair_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX credit_repair_uscc_idx ON creditrisk.credit_repair (uscc, applied_date);
+-- Both refer to the register by references that pg_restore -j can load in
+-- any order (extension/references.sql), like every record table.
+SELECT creditrisk.add_reference('credit_commitment_uscc_fkey', 'creditrisk.credit_commitment', 'uscc',
+                                'creditrisk.enterprise', 'uscc');
+SELECT creditrisk.add_reference('credit_repair_uscc_fkey', 'creditrisk.credit_repair', 'uscc',
+                                'creditrisk.enterprise', 'uscc');
 CREATE UNIQUE INDEX credit_repair_one_approval ON creditrisk.credit_repair
     (target, (coalesce(penalty_id, abnormal_listing_id, serious_dishonesty_listing_id)))
     WHERE decision = 'approved';

@@ -95,7 +95,7 @@ SELECT creditrisk.keep_history('creditrisk.repair_rule_set');
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.credit_commitment (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc            creditrisk.uscc NOT NULL,
     kind            text NOT NULL
                     CONSTRAINT credit_commitment_kind_valid CHECK (kind IN ('application', 'repair', 'industry_self_discipline')),
     signed_date     date NOT NULL,
@@ -139,7 +139,7 @@ COMMENT ON COLUMN creditrisk.credit_commitment.received_at IS 'When the record a
 -- ---------------------------------------------------------------------------
 CREATE TABLE creditrisk.credit_repair (
     id                              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    uscc                            creditrisk.uscc NOT NULL REFERENCES creditrisk.enterprise,
+    uscc                            creditrisk.uscc NOT NULL,
     target                          text NOT NULL
                                     CONSTRAINT credit_repair_target_valid
                                     CHECK (target IN ('penalty', 'abnormal_listing', 'serious_dishonesty_listing')),
@@ -176,6 +176,12 @@ CREATE TABLE creditrisk.credit_repair (
     CONSTRAINT credit_repair_received_at_finite CHECK (pg_catalog.isfinite(received_at))
 );
 CREATE INDEX credit_repair_uscc_idx ON creditrisk.credit_repair (uscc, applied_date);
+-- Both refer to the register by references that pg_restore -j can load in
+-- any order (extension/references.sql), like every record table.
+SELECT creditrisk.add_reference('credit_commitment_uscc_fkey', 'creditrisk.credit_commitment', 'uscc',
+                                'creditrisk.enterprise', 'uscc');
+SELECT creditrisk.add_reference('credit_repair_uscc_fkey', 'creditrisk.credit_repair', 'uscc',
+                                'creditrisk.enterprise', 'uscc');
 CREATE UNIQUE INDEX credit_repair_one_approval ON creditrisk.credit_repair
     (target, (coalesce(penalty_id, abnormal_listing_id, serious_dishonesty_listing_id)))
     WHERE decision = 'approved';
