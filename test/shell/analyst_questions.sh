@@ -30,17 +30,17 @@ SELECT creditrisk.create_roles();
 DROP ROLE IF EXISTS regress_q_zhoukou;
 DROP ROLE IF EXISTS regress_q_xihua;
 DROP ROLE IF EXISTS regress_q_henan;
-CREATE ROLE regress_q_henan LOGIN;
+CREATE ROLE regress_q_henan LOGIN PASSWORD 'creditrisk-test';
 SELECT creditrisk.enrol('regress_q_henan', 'analyst', '410000');
-CREATE ROLE regress_q_zhoukou LOGIN;
+CREATE ROLE regress_q_zhoukou LOGIN PASSWORD 'creditrisk-test';
 SELECT creditrisk.enrol('regress_q_zhoukou', 'analyst', '411600');
-CREATE ROLE regress_q_xihua LOGIN;
+CREATE ROLE regress_q_xihua LOGIN PASSWORD 'creditrisk-test';
 SELECT creditrisk.enrol('regress_q_xihua', 'analyst', '411622');
 SQL
 # as each analyst, logged in: the search_path enrol() set, nothing else
-zk() { psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_zhoukou -d $db -c "$1" 2>&1; }
-hn() { psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_henan -d $db -c "$1" 2>&1; }
-xh() { psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_xihua -d $db -c "$1" 2>&1; }
+zk() { PGPASSWORD=creditrisk-test psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_zhoukou -d $db -c "$1" 2>&1; }
+hn() { PGPASSWORD=creditrisk-test psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_henan -d $db -c "$1" 2>&1; }
+xh() { PGPASSWORD=creditrisk-test psql -X -q -t -A -v ON_ERROR_STOP=1 -U regress_q_xihua -d $db -c "$1" 2>&1; }
 su() { q $db "SET search_path = creditrisk, public; $1"; }
 
 # 1. Classes in 周口市 by county.
@@ -126,5 +126,5 @@ check "and of the previous run, with its own knowledge time" \
                        FROM classification_result r JOIN classification_run run USING (as_of, version)
                       WHERE r.as_of = '2026-09-30' ORDER BY r.score = 0, r.uscc LIMIT 300) x")" "300 0"
 # the time of one explanation, for the record (not a check: the machine is shared)
-echo "# explain_enterprise, one C-class enterprise, as the city analyst (second call): $(psql -X -q -t -A -U regress_q_zhoukou -d $db \
+echo "# explain_enterprise, one C-class enterprise, as the city analyst (second call): $(PGPASSWORD=creditrisk-test psql -X -q -t -A -U regress_q_zhoukou -d $db \
       -c "SELECT count(*) FROM explain_enterprise('$c_uscc')" -c '\timing on' -c "SELECT count(*) FROM explain_enterprise('$c_uscc')" 2>&1 | grep Time)"

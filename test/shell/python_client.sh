@@ -34,13 +34,13 @@ SET client_min_messages = warning;
 SELECT creditrisk.refresh_classification('2026-10-31');
 SELECT creditrisk.create_roles();
 DROP ROLE IF EXISTS regress_py_analyst;
-CREATE ROLE regress_py_analyst LOGIN;
+CREATE ROLE regress_py_analyst LOGIN PASSWORD 'creditrisk-test';
 SELECT creditrisk.enrol('regress_py_analyst', 'analyst', '410000');
 SQL
 # the documented block, exactly
 sed -n '/^```python$/,/^```$/p' doc/clients.md | sed '1d;$d' > "$example"
 check "doc/clients.md holds one Python example" "$( [ -s "$example" ] && echo yes)" "yes"
-out=$(PGDATABASE=$db PGUSER=regress_py_analyst $py "$example" 2>&1)
+out=$(PGDATABASE=$db PGUSER=regress_py_analyst PGPASSWORD=creditrisk-test $py "$example" 2>&1)
 status=$?
 check "the example runs as the analyst (its own assertions hold)" "$status" "0"
 [ "$status" -eq 0 ] || echo "$out" | sed 's/^/# /' | head -20
