@@ -18,6 +18,8 @@
 --     publicity (since 1.5) the end is creditrisk.record_end(), which also
 --     reads approved credit repairs and the maximum term, as known at $2
 --     (extension/repair.sql; the C engine reads creditrisk.record_ends());
+--   * a penalty revoked (撤销, revoked_on) on or before D does not count, in
+--     any penalty indicator (since 1.6), as known at $2 like every fact;
 --   * a related-party link is in force on D when (valid_from IS NULL OR
 --     valid_from <= $1) AND (valid_to IS NULL OR valid_to > $1); the related
 --     set R(E, D) is the distinct enterprises at the other end of such links;
@@ -423,14 +425,16 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
-    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalties_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
-    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalties_3y';
 
 -- Still publicised on D: not past its publicity end, nor ended early by an
@@ -440,7 +444,7 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
-    AND p.decision_date <= $1
+    AND p.decision_date <= $1 AND (p.revoked_on IS NULL OR p.revoked_on > $1)
     AND creditrisk.record_end('penalty', p.id, p.decision_date, p.publicity_end_date, $2) > $1)
 $d$ WHERE code = 'penalties_in_publicity';
 
@@ -452,28 +456,32 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT coalesce(max(CASE p.severity WHEN 'minor' THEN 1 WHEN 'general' THEN 2 WHEN 'serious' THEN 3 END), 0)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
-    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalty_max_severity_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.severity = 'serious'
-    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalties_serious_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.severity = 'general'
-    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalties_general_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT coalesce(sum(p.fine_amount), 0)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc
-    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalty_fines_3y';
 
 -- ---------------------------------------------------------------------------
@@ -484,21 +492,24 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment')
-    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalties_key_field_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment')
-    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalties_key_field_3y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
 (SELECT count(*)
    FROM creditrisk.penalty_as_known($2) p
   WHERE p.uscc = e.uscc AND p.field IN ('food', 'drugs', 'special_equipment') AND p.severity = 'serious'
-    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'penalties_key_field_serious_3y';
 
 -- ---------------------------------------------------------------------------
@@ -663,7 +674,8 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
                     WHERE (l.from_uscc = e.uscc OR l.to_uscc = e.uscc)
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
-    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '1 year')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'related_penalties_1y';
 
 UPDATE creditrisk.indicator SET definition_sql = $d$
@@ -675,7 +687,8 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
                       AND (l.valid_from IS NULL OR l.valid_from <= $1)
                       AND (l.valid_to IS NULL OR l.valid_to > $1))
     AND p.severity = 'serious'
-    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1)
+    AND p.decision_date > ($1 - interval '3 years')::date AND p.decision_date <= $1
+    AND (p.revoked_on IS NULL OR p.revoked_on > $1))
 $d$ WHERE code = 'related_serious_penalties_3y';
 
 -- A branch's parent revoked or cancelled by D, or currently on the abnormal,
@@ -803,6 +816,58 @@ UPDATE creditrisk.indicator SET definition_sql = $d$
   WHERE o.uscc = e.uscc
     AND o.published_date > ($1 - interval '1 year')::date AND o.published_date <= $1)
 $d$ WHERE code = 'negative_opinion_share_1y';
+
+-- ---------------------------------------------------------------------------
+-- Administrative enforcement, confirmations and rewards (强制、确认、奖励,
+-- record kinds of 1.5, read by the C engine since 1.6; not in reference-v1:
+-- built-in catalogue entries for the models that choose them).  Rewards and
+-- valid confirmations are positive signals (守信激励): a higher value means
+-- a lower risk, so a model's rule gives them lower scores as they rise.
+-- ---------------------------------------------------------------------------
+INSERT INTO creditrisk.indicator (code, name, name_en, unit, definition, source, builtin, shipped, owner, definition_sql)
+VALUES
+('enforcement_in_force', '在执行的行政强制措施数', 'Administrative enforcement measures in force', 'count',
+ 'Administrative enforcement measures (行政强制) in force on D: decided on or before D and not lifted by D (lifted_date NULL or after D).',
+ 'enforcement.decision_date, enforcement.lifted_date', true, true, NULL, $d$
+(SELECT count(*)
+   FROM creditrisk.enforcement_as_known($2) f
+  WHERE f.uscc = e.uscc
+    AND f.decision_date <= $1 AND (f.lifted_date IS NULL OR f.lifted_date > $1))
+$d$),
+('enforcement_2y', '近两年行政强制次数', 'Administrative enforcement decisions (2 years)', 'count',
+ 'Administrative enforcement decisions (行政强制) with decision_date in (D - 2 years, D], lifted or not.',
+ 'enforcement.decision_date', true, true, NULL, $d$
+(SELECT count(*)
+   FROM creditrisk.enforcement_as_known($2) f
+  WHERE f.uscc = e.uscc
+    AND f.decision_date > ($1 - interval '2 years')::date AND f.decision_date <= $1)
+$d$),
+('confirmations_valid', '有效行政确认数', 'Valid administrative confirmations', 'count',
+ 'Administrative confirmations (行政确认, e.g. 高新技术企业认定) valid on D: confirmed on or before D and valid_to NULL or after D. A positive signal: a higher value means a lower risk.',
+ 'confirmation.confirmed_date, confirmation.valid_to', true, true, NULL, $d$
+(SELECT count(*)
+   FROM creditrisk.confirmation_as_known($2) c
+  WHERE c.uscc = e.uscc
+    AND c.confirmed_date <= $1 AND (c.valid_to IS NULL OR c.valid_to > $1))
+$d$),
+('rewards_3y', '近三年行政奖励次数', 'Administrative rewards (3 years)', 'count',
+ 'Administrative rewards (行政奖励) with award_date in (D - 3 years, D], not revoked on or before D. A positive signal: a higher value means a lower risk.',
+ 'reward.award_date, reward.revoked_date', true, true, NULL, $d$
+(SELECT count(*)
+   FROM creditrisk.reward_as_known($2) r
+  WHERE r.uscc = e.uscc
+    AND r.award_date > ($1 - interval '3 years')::date AND r.award_date <= $1
+    AND (r.revoked_date IS NULL OR r.revoked_date > $1))
+$d$),
+('reward_level_3y', '近三年最高奖励级别', 'Highest reward level (3 years)', 'level',
+ 'The highest level of the rewards counted by rewards_3y: 0 none, 1 county (县级), 2 city (市级), 3 provincial (省级), 4 national (国家级). A positive signal: a higher value means a lower risk.',
+ 'reward.level, reward.award_date, reward.revoked_date', true, true, NULL, $d$
+(SELECT coalesce(max(CASE r.level WHEN 'county' THEN 1 WHEN 'city' THEN 2 WHEN 'provincial' THEN 3 WHEN 'national' THEN 4 END), 0)
+   FROM creditrisk.reward_as_known($2) r
+  WHERE r.uscc = e.uscc
+    AND r.award_date > ($1 - interval '3 years')::date AND r.award_date <= $1
+    AND (r.revoked_date IS NULL OR r.revoked_date > $1))
+$d$);
 
 -- ---------------------------------------------------------------------------
 -- Every built-in catalogue entry must have its definition.

@@ -15,7 +15,7 @@
 -- engine, the definitions and this query agree on every value.  bench/compute
 -- times the three.
 --
--- Only the built-in entries (the engine's 81) have a set-based form; any
+-- Only the built-in entries (the engine's) have a set-based form; any
 -- other entry of the model is its catalogue definition, embedded as a scalar
 -- subquery over the register row e (as indicators_to_sql() does).
 -- ===========================================================================
@@ -165,7 +165,7 @@ BEGIN
            count(*) FILTER (WHERE p.field IN ('food', 'drugs', 'special_equipment') AND p.severity = 'serious'
                               AND p.decision_date > ($1 - interval '3 years')::date) AS key_field_serious_3y
       FROM creditrisk.penalty_as_known($2) p
-     WHERE p.decision_date <= $1
+     WHERE p.decision_date <= $1 AND (p.revoked_on IS NULL OR p.revoked_on > $1)
      GROUP BY p.uscc)$c$, 'LEFT JOIN s_pen ON s_pen.uscc = e.uscc'),
     -- the latest check on or before $1 and its highest outcome code, in one
     -- aggregate: max(day * 8 + code) (code 0: an outcome without a code)
@@ -266,7 +266,32 @@ BEGIN
      GROUP BY r.uscc)$c$, 'LEFT JOIN s_rel ON s_rel.uscc = e.uscc'),
     -- a branch's parent: its listings (its register row is pe)
     (22, 'parent', '{ab,sd,jd}', NULL,
-     'LEFT JOIN s_ab p_ab ON p_ab.uscc = e.parent_uscc LEFT JOIN s_sd p_sd ON p_sd.uscc = e.parent_uscc LEFT JOIN s_jd p_jd ON p_jd.uscc = e.parent_uscc')),
+     'LEFT JOIN s_ab p_ab ON p_ab.uscc = e.parent_uscc LEFT JOIN s_sd p_sd ON p_sd.uscc = e.parent_uscc LEFT JOIN s_jd p_jd ON p_jd.uscc = e.parent_uscc'),
+    -- administrative enforcement, confirmations and rewards (since 1.6)
+    (23, 'enf', '{}', $c$s_enf AS (
+    SELECT f.uscc,
+           count(*) FILTER (WHERE f.lifted_date IS NULL OR f.lifted_date > $1) AS in_force,
+           count(*) FILTER (WHERE f.decision_date > ($1 - interval '2 years')::date) AS n_2y
+      FROM creditrisk.enforcement_as_known($2) f
+     WHERE f.decision_date <= $1
+     GROUP BY f.uscc)$c$, 'LEFT JOIN s_enf ON s_enf.uscc = e.uscc'),
+    (24, 'conf', '{}', $c$s_conf AS (
+    SELECT c.uscc, count(*) AS valid
+      FROM creditrisk.confirmation_as_known($2) c
+     WHERE c.confirmed_date <= $1 AND (c.valid_to IS NULL OR c.valid_to > $1)
+     GROUP BY c.uscc)$c$, 'LEFT JOIN s_conf ON s_conf.uscc = e.uscc'),
+    (25, 'rew', '{}', $c$s_rew AS (
+    SELECT r.uscc, count(*) AS n_3y,
+           max(CASE r.level WHEN 'county' THEN 1 WHEN 'city' THEN 2 WHEN 'provincial' THEN 3 WHEN 'national' THEN 4 END) AS level_3y
+      FROM creditrisk.reward_as_known($2) r
+     WHERE r.award_date > ($1 - interval '3 years')::date AND r.award_date <= $1
+       AND (r.revoked_date IS NULL OR r.revoked_date > $1)
+     GROUP BY r.uscc)$c$, 'LEFT JOIN s_rew ON s_rew.uscc = e.uscc'),
+    (26, 'cmt', '{}', $c$s_cmt AS (
+    SELECT c.uscc, count(*) AS breaches_3y
+      FROM creditrisk.credit_commitment_as_known($2) c
+     WHERE c.breached_date > ($1 - interval '3 years')::date AND c.breached_date <= $1
+     GROUP BY c.uscc)$c$, 'LEFT JOIN s_cmt ON s_cmt.uscc = e.uscc')),
 
     -- Each built-in indicator: the passes it joins and its value from them.
     ind (code, passes, expr) AS (VALUES
@@ -350,7 +375,13 @@ BEGIN
     ('substantiated_ratio_1y', '{cmp}', 's_cmp.substantiated_1y::double precision / nullif(s_cmp.all_1y, 0)'),
     ('negative_opinion_1y', '{op}', 'coalesce(s_op.negative_1y, 0)'),
     ('negative_opinion_3m', '{op}', 'coalesce(s_op.negative_3m, 0)'),
-    ('negative_opinion_share_1y', '{op}', 's_op.negative_1y::double precision / nullif(s_op.all_1y, 0)')),
+    ('negative_opinion_share_1y', '{op}', 's_op.negative_1y::double precision / nullif(s_op.all_1y, 0)'),
+    ('enforcement_in_force', '{enf}', 'coalesce(s_enf.in_force, 0)'),
+    ('enforcement_2y', '{enf}', 'coalesce(s_enf.n_2y, 0)'),
+    ('confirmations_valid', '{conf}', 'coalesce(s_conf.valid, 0)'),
+    ('rewards_3y', '{rew}', 'coalesce(s_rew.n_3y, 0)'),
+    ('reward_level_3y', '{rew}', 'coalesce(s_rew.level_3y, 0)'),
+    ('commitment_breaches_3y', '{cmt}', 'coalesce(s_cmt.breaches_3y, 0)')),
     -- The model's indicators, in its order: the set-based form of a built-in
     -- entry, else the entry's definition.
     mi AS (

@@ -419,7 +419,8 @@ SELECT count(*) AS definitions,
   FROM regexp_matches(indicators_to_sql('reference-v1'), '^    /\* ([a-z0-9_]+) \*/ \(', 'gn') WITH ORDINALITY r(m, n);
 SELECT count(*) AS builtin_without_definition FROM indicator WHERE builtin AND definition_sql IS NULL;
 -- The C engine's registry is the catalogue's built-in entries, no more, no less
--- (reference-v1's 81 and, since 1.5, commitment_breaches_3y).
+-- (reference-v1's 81, since 1.5 commitment_breaches_3y, since 1.6 the five of
+-- enforcement, confirmations and rewards: sql/record_kinds.sql).
 SELECT count(*) AS engine_codes,
        array_agg(c ORDER BY c) = (SELECT array_agg(code ORDER BY code) FROM indicator WHERE builtin) AS registry_is_catalogue
   FROM engine_indicator_codes() c;

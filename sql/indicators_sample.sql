@@ -65,6 +65,30 @@ SELECT (pg_temp.differences('sub16-v1', '2026-10-31', indicators_set_sql('sub16-
 SELECT array_agg(DISTINCT t ORDER BY t) AS tables
   FROM regexp_matches(indicators_set_sql('sub16-v1'), 'creditrisk\.([a-z_]+_as_known|register_at)\(', 'g') r(t);
 
+-- The record kinds the engine reads since 1.6 (enforcement, confirmations,
+-- rewards) and credit commitments: a draft model of their built-in
+-- indicators; C = definitions = set-based query on the sample, on several
+-- dates, and each indicator takes more than one value over the sample.
+\i sql/include/record_kinds_model.psql
+-- (the sample's enforcement follows 30% of its serious penalties and is
+-- lifted within two months: the day of the latest decision has some in force)
+SELECT count(*) AS enforcement, (SELECT count(*) FROM confirmation) AS confirmations, (SELECT count(*) FROM reward) AS rewards,
+       max(decision_date) AS enforcement_day
+  FROM enforcement \gset
+SELECT :enforcement > 0 AS has_enforcement, :confirmations > 10 AS has_confirmations, :rewards > 5 AS has_rewards;
+SELECT d = :'enforcement_day' AS latest_enforcement_day, q,
+       (pg_temp.differences('record-kinds-draft', d,
+                            CASE q WHEN 'definitions' THEN indicators_to_sql('record-kinds-draft')
+                                   ELSE indicators_set_sql('record-kinds-draft') END)).*
+  FROM unnest(ARRAY['2024-06-30', '2025-07-01', '2026-10-31', :'enforcement_day']::date[]) WITH ORDINALITY x(d, n),
+       unnest('{definitions,set-based}'::text[]) q
+ ORDER BY n, q;
+SELECT mi.code, count(DISTINCT u.v) > 1 AS varies
+  FROM (SELECT * FROM compute_indicators('record-kinds-draft', '2026-10-31')
+        UNION ALL SELECT * FROM compute_indicators('record-kinds-draft', :'enforcement_day')) c
+ CROSS JOIN LATERAL unnest(c.indicators) WITH ORDINALITY u(v, n)
+  JOIN model_indicators('record-kinds-draft') mi ON mi.position = u.n
+ GROUP BY mi.code, mi.position ORDER BY mi.position;
 \c :regress_db
 SET client_min_messages = warning;
 DROP DATABASE creditrisk_indicators_sample;

@@ -48,6 +48,9 @@
 	X(OPINION, public_opinion) \
 	X(DOMAIN_CLASS, domain_risk_class) \
 	X(COMMITMENT, credit_commitment) \
+	X(ENFORCEMENT, enforcement) \
+	X(CONFIRMATION, confirmation) \
+	X(REWARD, reward) \
 	X(LINK, related_party_link)
 
 typedef enum RecordTable
@@ -179,6 +182,13 @@ typedef struct Enterprise
 
 	/* credit commitments (信用承诺) */
 	int32		commitment_breaches_3y;
+
+	/* administrative enforcement (强制), confirmations (确认), rewards (奖励) */
+	int32		enforcement_in_force;
+	int32		enforcement_2y;
+	int32		confirmations_valid;
+	int32		rewards_3y;
+	uint8		reward_level_3y;	/* 0 none, 1 county ... 4 national */
 
 	/* related parties */
 	int32		related;

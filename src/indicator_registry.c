@@ -295,6 +295,13 @@ DERIVE(negative_opinion_share_1y)
 	return true;
 }
 
+/* A positive signal: the highest level of the rewards counted by rewards_3y. */
+DERIVE(reward_level_3y)
+{
+	*v = e->reward_level_3y;
+	return true;
+}
+
 bool
 builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 {
@@ -333,6 +340,11 @@ static const struct
 	int			minor;
 }			builtin_since[] = {
 	{.code = "commitment_breaches_3y", .major = 1, .minor = 5},
+	{.code = "enforcement_in_force", .major = 1, .minor = 6},
+	{.code = "enforcement_2y", .major = 1, .minor = 6},
+	{.code = "confirmations_valid", .major = 1, .minor = 6},
+	{.code = "rewards_3y", .major = 1, .minor = 6},
+	{.code = "reward_level_3y", .major = 1, .minor = 6},
 };
 
 /* The installed (or being installed) version of creditrisk, as major * 1000 + minor. */

@@ -105,7 +105,12 @@
 	COUNTER(negative_opinion_1y, R(OPINION), negative_1y) \
 	COUNTER(negative_opinion_3m, R(OPINION), negative_3m) \
 	DERIVED(negative_opinion_share_1y, R(OPINION)) \
-	COUNTER(commitment_breaches_3y, R(COMMITMENT), commitment_breaches_3y)
+	COUNTER(commitment_breaches_3y, R(COMMITMENT), commitment_breaches_3y) \
+	COUNTER(enforcement_in_force, R(ENFORCEMENT), enforcement_in_force) \
+	COUNTER(enforcement_2y, R(ENFORCEMENT), enforcement_2y) \
+	COUNTER(confirmations_valid, R(CONFIRMATION), confirmations_valid) \
+	COUNTER(rewards_3y, R(REWARD), rewards_3y) \
+	DERIVED(reward_level_3y, R(REWARD))
 
 typedef enum BuiltinId
 {

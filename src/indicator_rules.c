@@ -114,6 +114,9 @@ row_penalty(ComputeState *st, Datum *v, bool *null)
 
 	if (e == NULL || decided > w->d)
 		return;
+	/* revoked (撤销) on or before D: it no longer counts, nor is publicised */
+	if (!null[7] && DatumGetDateADT(v[7]) <= w->d)
+		return;
 	if (!null[4])
 	{
 		/* a penalty without a publicity end stays without one (record_end()) */
@@ -149,7 +152,7 @@ row_penalty(ComputeState *st, Datum *v, bool *null)
 	}
 }
 
-RECORD_COLUMNS(penalty_cols, "uscc", "decision_date", "severity", "fine_amount", "publicity_end_date", "field", "id");
+RECORD_COLUMNS(penalty_cols, "uscc", "decision_date", "severity", "fine_amount", "publicity_end_date", "field", "id", "revoked_on");
 
 const RecordKind record_penalty = {
 	.cols = penalty_cols, .ncols = lengthof(penalty_cols), .row = row_penalty
@@ -528,6 +531,82 @@ RECORD_COLUMNS(commitment_cols, "uscc", "breached_date");
 
 const RecordKind record_credit_commitment = {
 	.cols = commitment_cols, .ncols = lengthof(commitment_cols), .row = row_commitment
+};
+
+/*
+ * Administrative enforcement (行政强制): a measure is in force from its
+ * decision until lifted (lifted_date, exclusive); enforcement_2y counts the
+ * decisions of the last two years.
+ */
+static void
+row_enforcement(ComputeState *st, Datum *v, bool *null)
+{
+	Enterprise *e;
+	DateADT		decided = DatumGetDateADT(v[1]);
+
+	if (decided > st->w.d)
+		return;
+	e = enterprise_of(st, v[0]);
+	if (e == NULL)
+		return;
+	e->enforcement_in_force += CURRENT(decided, null[2], DatumGetDateADT(v[2]), &st->w);
+	e->enforcement_2y += IN_WINDOW(decided, st->w.y2, &st->w);
+}
+
+RECORD_COLUMNS(enforcement_cols, "uscc", "decision_date", "lifted_date");
+
+const RecordKind record_enforcement = {
+	.cols = enforcement_cols, .ncols = lengthof(enforcement_cols), .row = row_enforcement
+};
+
+/*
+ * Administrative confirmations (行政确认): valid from the confirmation until
+ * valid_to (exclusive), or without end.
+ */
+static void
+row_confirmation(ComputeState *st, Datum *v, bool *null)
+{
+	Enterprise *e;
+
+	if (!CURRENT(DatumGetDateADT(v[1]), null[2], DatumGetDateADT(v[2]), &st->w))
+		return;
+	e = enterprise_of(st, v[0]);
+	if (e != NULL)
+		e->confirmations_valid++;
+}
+
+RECORD_COLUMNS(confirmation_cols, "uscc", "confirmed_date", "valid_to");
+
+const RecordKind record_confirmation = {
+	.cols = confirmation_cols, .ncols = lengthof(confirmation_cols), .row = row_confirmation
+};
+
+/*
+ * Administrative rewards (行政奖励), a positive signal: awarded in the last
+ * three years and not revoked on or before D; the highest level of them
+ * (county 1, city 2, provincial 3, national 4).
+ */
+static void
+row_reward(ComputeState *st, Datum *v, bool *null)
+{
+	Enterprise *e;
+	uint8		level;
+
+	if (!null[3] && DatumGetDateADT(v[3]) <= st->w.d)
+		return;
+	e = enterprise_of(st, v[0]);
+	if (e == NULL)
+		return;
+	level = text_is(v[2], "national") ? 4 : text_is(v[2], "provincial") ? 3 :
+		text_is(v[2], "city") ? 2 : 1;
+	e->rewards_3y++;
+	e->reward_level_3y = Max(e->reward_level_3y, level);
+}
+
+RECORD_COLUMNS(reward_cols, "uscc", "award_date", "level", "revoked_date");
+
+const RecordKind record_reward = {
+	.cols = reward_cols, .ncols = lengthof(reward_cols), .row = row_reward, RECORD_WINDOW(1, y3)
 };
 
 static void
