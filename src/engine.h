@@ -366,6 +366,13 @@ typedef struct RecordKind
 	int			window_col;
 	Size		window_after;	/* offsetof(Windows, bound) */
 	void		(*finish) (ComputeState *st);	/* after the scan, or NULL */
+
+	/*
+	 * Columns (bit i: cols[i]) that a table of an older install lacks (the
+	 * module serves every version of the install script: the frozen 1.3 ->
+	 * 1.4 script runs with it); a missing one is read as NULL.
+	 */
+	uint32		optional;
 } RecordKind;
 
 /* The columns of a record kind; at most MAX_COLS. */

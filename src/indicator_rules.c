@@ -154,8 +154,9 @@ row_penalty(ComputeState *st, Datum *v, bool *null)
 
 RECORD_COLUMNS(penalty_cols, "uscc", "decision_date", "severity", "fine_amount", "publicity_end_date", "field", "id", "revoked_on");
 
+/* revoked_on (column 7) since 1.5: a 1.4 install has none */
 const RecordKind record_penalty = {
-	.cols = penalty_cols, .ncols = lengthof(penalty_cols), .row = row_penalty
+	.cols = penalty_cols, .ncols = lengthof(penalty_cols), .row = row_penalty, .optional = 1u << 7
 };
 
 static uint8

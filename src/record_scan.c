@@ -318,7 +318,13 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 		after = *(const DateADT *) ((const char *) &st->w + kind->window_after);
 
 	INSTR_TIME_SET_CURRENT(start);
-	resolve_columns(RelationGetRelid(rel), name, kind->cols, kind->ncols, attnums);
+	for (int i = 0; i < kind->ncols; i++)
+	{
+		attnums[i] = get_attnum(RelationGetRelid(rel), kind->cols[i]);
+		if (attnums[i] == InvalidAttrNumber && !(kind->optional & (1u << i)))
+			elog(ERROR, "creditrisk: column %s.%s is missing", name, kind->cols[i]);
+	}
+	Assert(window_col == 0 || !(kind->optional & (1u << window_col)));
 	if (st->known_given)
 	{
 		static const char *const known_cols[] = {"recorded_at", "superseded_at"};
@@ -374,8 +380,16 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 		}
 		for (int i = 0; i < kind->ncols; i++)
 		{
-			Form_pg_attribute att = TupleDescAttr(desc, attnums[i] - 1);
+			Form_pg_attribute att;
 
+			if (attnums[i] == InvalidAttrNumber)
+			{
+				/* an optional column this install lacks */
+				values[i] = (Datum) 0;
+				nulls[i] = true;
+				continue;
+			}
+			att = TupleDescAttr(desc, attnums[i] - 1);
 			values[i] = heap_getattr(tuple, attnums[i], desc, &nulls[i]);
 			if (!nulls[i] && !att->attbyval)
 			{

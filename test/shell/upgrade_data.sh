@@ -112,6 +112,9 @@ SELECT c.relname AS tab, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attn
 -- serious_dishonesty rule and the SQL definitions of ten built-in indicators
 -- read record_end() (an approved repair or the 3-year term ends a listing);
 -- the rule's 1.4 text stays in override_rule_history, known until the update.
+-- Changed on purpose by 1.6 (revoked penalties, issue 14): the SQL definitions
+-- of the ten penalty indicators and the two related-party ones leave out a
+-- penalty revoked on or before the as-of date (the same column, excluded above).
 UPDATE public.upg_cols SET cols = regexp_replace(cols, '(, )?definition_sql', '') WHERE tab = 'indicator';
 UPDATE public.upg_cols SET cols = regexp_replace(regexp_replace(cols, '(, )?rule_sql', ''), '(, )?recorded_at', '')
  WHERE tab = 'override_rule';
