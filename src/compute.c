@@ -265,9 +265,9 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 	for (int i = 0; i < n; i++)
 		offset[i] = mc->builtin[i] >= 0 ? builtin_indicators[mc->builtin[i]].counter : -1;
 
-	for (int32 s = 0; s < st->n; s++)
+	for (int32 s = st->lo; s < st->hi; s++)
 	{
-		const Enterprise *e = &st->ents[s];
+		const Enterprise *e = &st->ents[s - st->lo];
 		Datum		out[2];
 		bool		out_null[2] = {false, false};
 		uint64		acc = 0;
@@ -315,24 +315,128 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 	}
 }
 
+/* ------------------------------------------------------------------------
+ * Chunks under creditrisk.memory_budget
+ *
+ * What the engine keeps for the whole register is small: each slot's
+ * register facts (EnterpriseRegister), its USCC, division and hash-table
+ * entry, and the values of SQL-defined entries.  The per-enterprise state
+ * the record scans fill (Enterprise, and the licences, changes and links
+ * grouped per enterprise) is what grows: when the whole register's would
+ * not fit in the budget, the slots are cut into ranges (chunks) whose state
+ * fits, and for each chunk every record table the model reads is scanned
+ * again, its rows of enterprises outside the chunk passed over right after
+ * the hash-table lookup.  Rows go out chunk after chunk, in slot order: the
+ * same rows in the same order as one pass.
+ *
+ * An enterprise's values also read its related parties' and its parent's
+ * records (related_parties.c, parent_adverse), which may lie in another
+ * chunk: with more than one chunk, a first light pass scans the tables they
+ * come from (penalties and the three lists), chunk by chunk with the same
+ * row functions, and keeps the facts read of them (RelatedFacts) for every
+ * slot.  The values are thus the same as one pass's, bit for bit
+ * (sql/memory_budget.sql compares them).
+ * ------------------------------------------------------------------------ */
+
+/* The fewest slots in a chunk, whatever the budget. */
+#define MIN_CHUNK_SLOTS 256
+
+/*
+ * Bytes a slot of a chunk may need beyond its Enterprise: its share of the
+ * licences, legal-representative changes and related-party edges grouped
+ * per enterprise (arrays that grow by doubling).
+ */
+#define CHUNK_SLOT_EXTRA 64
+
+/* The tables whose facts related parties and parents read. */
+#define RELATED_FACT_TABLES (R(PENALTY) | R(ABNORMAL) | R(SERIOUS) | R(JUDGMENT))
+
+/* Make slots [lo, hi) of chunk c the state being computed, in a fresh chunk context. */
+static void
+chunk_begin(ComputeState *st, int32 c)
+{
+	MemoryContextReset(st->chunkcxt);
+	st->mcxt = st->chunkcxt;
+	st->lo = c * st->chunk_slots;
+	st->hi = Min(st->n, st->lo + st->chunk_slots);
+	Assert(st->lo < st->hi);
+	memset(st->ents, 0, sizeof(Enterprise) * (Size) (st->hi - st->lo));
+	for (int32 s = st->lo; s < st->hi; s++)
+		memcpy(&st->ents[s - st->lo], &st->reg[s], ENTERPRISE_REGISTER_SIZE);
+	st->licences = NULL;
+	st->nlicences = st->caplicences = 0;
+	st->rep_changes = NULL;
+	st->nrep_changes = st->caprep_changes = 0;
+	st->edges = NULL;
+	st->nedges = st->capedges = 0;
+	st->index.last_slot = -2;
+}
+
+/* The call's memory now; the peak so far kept. */
+static void
+note_memory(ComputeState *st)
+{
+	Size		bytes = MemoryContextMemAllocated(st->callcxt, true);
+
+	st->peak_bytes = Max(st->peak_bytes, bytes);
+}
+
+/*
+ * Cut the register into chunks whose state fits the budget, given what is
+ * kept for the whole register (allocated so far, plus extra_global bytes).
+ */
+static void
+plan_chunks(ComputeState *st, Size extra_global, bool facts_needed)
+{
+	Size		budget = (Size) creditrisk_memory_budget * 1024;
+	Size		global = MemoryContextMemAllocated(st->callcxt, true) + extra_global;
+	Size		per_slot = sizeof(Enterprise) + CHUNK_SLOT_EXTRA;
+
+	if (st->n <= MIN_CHUNK_SLOTS || global + (Size) st->n * per_slot <= budget)
+	{
+		st->chunk_slots = Max(st->n, 1);
+		st->nchunks = st->n > 0 ? 1 : 0;
+	}
+	else
+	{
+		Size		avail;
+
+		if (facts_needed)
+			global += sizeof(RelatedFacts) * (Size) st->n;
+		avail = budget > global ? budget - global : 0;
+		st->chunk_slots = (int32) Min((Size) st->n, Max((Size) MIN_CHUNK_SLOTS, avail / per_slot));
+		st->nchunks = (st->n + st->chunk_slots - 1) / st->chunk_slots;
+	}
+	elog(DEBUG1, "creditrisk: memory budget %zu bytes, %zu kept for the whole register: %d chunk(s) of at most %d slots",
+		 budget, global, st->nchunks, st->chunk_slots);
+}
+
 /*
  * The engine's part shared by compute_indicators() and score_population():
- * after load_model_columns(), reads the register and the record tables and
- * evaluates the SQL-defined entries; false (nothing read) when the caller is
- * under row-level security with policies the engine does not apply itself,
- * and the SQL definitions must compute.  SPI is connected.
+ * after load_model_columns(), reads the register, plans the chunks, does
+ * the light pass if there are several, and evaluates the SQL-defined
+ * entries; false (nothing read) when the caller is under row-level security
+ * with policies the engine does not apply itself, and the SQL definitions
+ * must compute.  SPI is connected.  Then engine_chunk() for each chunk.
  */
 static bool
 engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double **custom, bool **custom_null)
 {
 	uint32		tables = 0;
+	bool		facts_needed = false;
 	instr_time	start;
 
 	for (int i = 0; i < mc->n; i++)
 		if (mc->builtin[i] >= 0)
+		{
 			tables |= builtin_indicators[mc->builtin[i]].tables;
+			if (mc->builtin[i] == BI_parent_adverse)
+				facts_needed = true;
+		}
 	if (!direct_read_allowed(st, tables))
 		return false;
+	st->tables = tables;
+	facts_needed = (facts_needed || (tables & R(LINK))) && (tables & RELATED_FACT_TABLES);
 
 	INSTR_TIME_SET_CURRENT(start);
 	compute_windows(as_of, &st->w);
@@ -344,10 +448,29 @@ engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double *
 		stage_done("ends set by credit repairs and maximum terms",
 				   st->record_ends ? (int64) hash_get_num_entries(st->record_ends) : 0, &start);
 	}
-	scan_records(st, tables);
-	stage_done("record tables", -1, &start);
+	plan_chunks(st, (sizeof(double) + sizeof(bool)) * (Size) st->n * mc->ncustom, facts_needed);
+	st->ents = MemoryContextAllocHuge(st->callcxt, sizeof(Enterprise) * (Size) st->chunk_slots);
+	st->chunkcxt = AllocSetContextCreate(st->callcxt, "creditrisk compute_indicators chunk", ALLOCSET_DEFAULT_SIZES);
+
+	/* several chunks: what related parties and parents read, for every slot */
+	if (st->nchunks > 1 && facts_needed)
+	{
+		st->facts = MemoryContextAllocHuge(st->callcxt, sizeof(RelatedFacts) * (Size) st->n);
+		for (int32 c = 0; c < st->nchunks; c++)
+		{
+			chunk_begin(st, c);
+			scan_records(st, tables & RELATED_FACT_TABLES);
+			note_memory(st);
+			for (int32 s = st->lo; s < st->hi; s++)
+				related_facts(st, s, &st->facts[s]);
+		}
+		st->lo = st->hi = 0;	/* facts read from st->facts from now on */
+		stage_done("light pass over related parties' records", st->n, &start);
+	}
+
 	*custom = NULL;
 	*custom_null = NULL;
+	st->mcxt = st->callcxt;
 	if (mc->ncustom > 0)
 	{
 		*custom = MemoryContextAllocHuge(st->mcxt, sizeof(double) * (Size) st->n * mc->ncustom);
@@ -363,6 +486,22 @@ engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double *
 	return true;
 }
 
+/* Chunk c's state: every record table the model reads, for its slots. */
+static void
+engine_chunk(ComputeState *st, int32 c)
+{
+	instr_time	start;
+
+	INSTR_TIME_SET_CURRENT(start);
+	chunk_begin(st, c);
+	scan_records(st, st->tables);
+	note_memory(st);
+	if (st->nchunks > 1)
+		elog(DEBUG1, "creditrisk compute_indicators: chunk %d of %d: slots %d to %d",
+			 c + 1, st->nchunks, st->lo, st->hi - 1);
+	stage_done("record tables", -1, &start);
+}
+
 /*
  * The call's memory at its end (everything the engine allocated is kept
  * until then, so this is its peak), at DEBUG1: bench/monthly reads it.
@@ -370,10 +509,10 @@ engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double *
 static void
 report_memory(const ComputeState *st, const char *fn)
 {
-	Size		bytes = MemoryContextMemAllocated(st->mcxt, true);
+	Size		bytes = Max(st->peak_bytes, MemoryContextMemAllocated(st->callcxt, true));
 
-	elog(DEBUG1, "creditrisk %s: memory: %zu bytes for %d register slots (%.0f bytes a slot)",
-		 fn, bytes, st->n, st->n > 0 ? (double) bytes / st->n : 0.0);
+	elog(DEBUG1, "creditrisk %s: memory: %zu bytes for %d register slots (%.0f bytes a slot), %d chunk(s)",
+		 fn, bytes, st->n, st->n > 0 ? (double) bytes / st->n : 0.0, st->nchunks);
 }
 
 /* The common start of both functions: the arguments and the call's state. */
@@ -397,6 +536,7 @@ engine_start(FunctionCallInfo fcinfo, ComputeState *st, char **model, DateADT *a
 
 	memset(st, 0, sizeof(*st));
 	st->mcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk compute_indicators", ALLOCSET_DEFAULT_SIZES);
+	st->callcxt = st->mcxt;
 	st->known_given = PG_NARGS() > 2 && !PG_ARGISNULL(2);
 	if (st->known_given)
 		st->known_at = PG_GETARG_TIMESTAMPTZ(2);
@@ -420,7 +560,7 @@ compute_indicators(PG_FUNCTION_ARGS)
 
 	if (!engine_start(fcinfo, &st, &model, &as_of))
 		PG_RETURN_NULL();
-	oldcxt = MemoryContextSwitchTo(st.mcxt);
+	oldcxt = MemoryContextSwitchTo(st.callcxt);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");
@@ -430,18 +570,22 @@ compute_indicators(PG_FUNCTION_ARGS)
 		compute_by_sql(model, &mc, as_of, st.known_given, st.known_at, rsinfo->setResult);
 		SPI_finish();
 		MemoryContextSwitchTo(oldcxt);
-		MemoryContextDelete(st.mcxt);
+		MemoryContextDelete(st.callcxt);
 		PG_RETURN_NULL();
 	}
 	SPI_finish();
 
-	INSTR_TIME_SET_CURRENT(start);
-	emit_rows(&st, &mc, custom, custom_null, rsinfo->setResult, rsinfo->setDesc);
-	stage_done("rows out", -1, &start);
+	for (int32 c = 0; c < st.nchunks; c++)
+	{
+		engine_chunk(&st, c);
+		INSTR_TIME_SET_CURRENT(start);
+		emit_rows(&st, &mc, custom, custom_null, rsinfo->setResult, rsinfo->setDesc);
+		stage_done("rows out", -1, &start);
+	}
 	report_memory(&st, "compute_indicators");
 
 	MemoryContextSwitchTo(oldcxt);
-	MemoryContextDelete(st.mcxt);
+	MemoryContextDelete(st.callcxt);
 	PG_RETURN_NULL();
 }
 
@@ -487,9 +631,9 @@ emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, cons
 
 	for (int i = 0; i < n; i++)
 		offset[i] = mc->builtin[i] >= 0 ? builtin_indicators[mc->builtin[i]].counter : -1;
-	for (int32 s = 0; s < st->n; s++)
+	for (int32 s = st->lo; s < st->hi; s++)
 	{
-		const Enterprise *e = &st->ents[s];
+		const Enterprise *e = &st->ents[s - st->lo];
 		MemoryContext oldcxt;
 		int			c = 0;
 
@@ -611,7 +755,7 @@ score_population(PG_FUNCTION_ARGS)
 	/* the compiled model, published only (as score()); its scratch arrays */
 	m = model_for_call(fcinfo, PG_GETARG_TEXT_PP(0), true);
 	cc = (ModelCallCache *) fcinfo->flinfo->fn_extra;
-	oldcxt = MemoryContextSwitchTo(st.mcxt);
+	oldcxt = MemoryContextSwitchTo(st.callcxt);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");
@@ -623,17 +767,21 @@ score_population(PG_FUNCTION_ARGS)
 		scores_by_sql(fcinfo, rsinfo, m, cc, nreasons);
 		SPI_finish();
 		MemoryContextSwitchTo(oldcxt);
-		MemoryContextDelete(st.mcxt);
+		MemoryContextDelete(st.callcxt);
 		PG_RETURN_NULL();
 	}
 	SPI_finish();
 
-	INSTR_TIME_SET_CURRENT(start);
-	emit_scores(&st, &mc, custom, custom_null, rsinfo, m, cc, nreasons);
-	stage_done("scored rows out", -1, &start);
+	for (int32 c = 0; c < st.nchunks; c++)
+	{
+		engine_chunk(&st, c);
+		INSTR_TIME_SET_CURRENT(start);
+		emit_scores(&st, &mc, custom, custom_null, rsinfo, m, cc, nreasons);
+		stage_done("scored rows out", -1, &start);
+	}
 	report_memory(&st, "score_population");
 
 	MemoryContextSwitchTo(oldcxt);
-	MemoryContextDelete(st.mcxt);
+	MemoryContextDelete(st.callcxt);
 	PG_RETURN_NULL();
 }

@@ -33,6 +33,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
 #include "utils/guc.h"
 
@@ -41,6 +43,7 @@
 PG_MODULE_MAGIC;
 
 bool		creditrisk_simd = true;
+int			creditrisk_memory_budget = 256 * 1024;
 
 void		_PG_init(void);
 
@@ -55,5 +58,15 @@ _PG_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("creditrisk.memory_budget",
+							"Memory the indicator engine may hold for its per-enterprise state (compute_indicators, score_population, the monthly run).",
+							"When the whole register's state would exceed it, the engine computes in chunks of the register, reading the record tables once per chunk; the results are the same.",
+							&creditrisk_memory_budget,
+							256 * 1024,
+							64,
+							MAX_KILOBYTES,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("creditrisk");
 }

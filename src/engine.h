@@ -75,30 +75,60 @@ typedef enum RegStatus
 } RegStatus;
 
 /*
+ * The register facts of one enterprise: read once for the whole register
+ * (register_scan.c) and kept for every slot, since an enterprise's values
+ * read those of its parent and related parties, which may lie in another
+ * chunk (see compute.c).  Declared once, as the first members of both
+ * EnterpriseRegister and Enterprise, which thus share their layout.
+ */
+#define ENTERPRISE_REGISTER_FIELDS \
+	DateADT		established; \
+	DateADT		status_date; \
+	int32		parent;			/* slot of the parent, -1 if not a branch or not on the register */ \
+	int32		branches; \
+	int64		registered_capital; /* amounts in units of 1/10000 (see amount.c) */ \
+	int64		paid_in_capital; \
+	bool		registered_capital_null; \
+	bool		paid_in_capital_null; \
+	uint8		status;			/* RegStatus */ \
+	uint8		entity_type; \
+	uint8		section;		/* A = 1 ... T = 20 */ \
+	bool		key_field_industry; \
+	bool		in_population; \
+	bool		has_parent;		/* a branch: parent_uscc is set */ \
+	bool		seen;			/* this version passes the caller's policies (see ComputeState.scoped) */ \
+	bool		visible;		/* its records pass them */
+
+typedef struct EnterpriseRegister
+{
+ENTERPRISE_REGISTER_FIELDS
+} EnterpriseRegister;
+
+/*
+ * What an enterprise's related parties and branches read of its records
+ * (related_parties.c, parent_adverse): with more than one chunk, a first
+ * light pass keeps these for every slot.
+ */
+typedef struct RelatedFacts
+{
+	int32		penalties_1y;
+	int32		penalties_serious_3y;
+	bool		abnormal_current;
+	bool		serious_current;
+	bool		debtor_current;
+} RelatedFacts;
+
+/*
  * What the scans leave about one enterprise of the register.  The int32
  * counters are read directly as indicator values where the registry says so
- * (COUNTER in indicator_registry.h); the rest is derived from.
+ * (COUNTER in indicator_registry.h); the rest is derived from.  Held for the
+ * slots of the chunk being computed only.
  */
 typedef struct Enterprise
 {
-	/* register */
-	DateADT		established;
-	DateADT		status_date;
-	int32		parent;			/* slot of the parent, -1 if not a branch or not on the register */
-	int64		registered_capital; /* amounts in units of 1/10000 (see amount.c) */
-	int64		paid_in_capital;
-	bool		registered_capital_null;
-	bool		paid_in_capital_null;
-	uint8		status;			/* RegStatus */
-	uint8		entity_type;
-	uint8		section;		/* A = 1 ... T = 20 */
-	bool		key_field_industry;
-	bool		in_population;
-	bool		has_parent;		/* a branch: parent_uscc is set */
-	bool		seen;			/* this version passes the caller's policies (see ComputeState.scoped) */
-	bool		visible;		/* its records pass them */
+	/* register (a copy of the slot's EnterpriseRegister) */
+ENTERPRISE_REGISTER_FIELDS
 	bool		domain_class;	/* a professional class assessed by D */
-	int32		branches;
 
 	/* licences */
 	bool		licence_lapsed;
@@ -206,6 +236,12 @@ typedef struct Enterprise
 	bool		shareholder_listed;
 } Enterprise;
 
+/* The bytes of an Enterprise that are a copy of its EnterpriseRegister. */
+#define ENTERPRISE_REGISTER_SIZE (offsetof(EnterpriseRegister, visible) + sizeof(bool))
+StaticAssertDecl(offsetof(Enterprise, visible) == offsetof(EnterpriseRegister, visible) &&
+				 offsetof(Enterprise, domain_class) >= ENTERPRISE_REGISTER_SIZE,
+				 "Enterprise begins with the layout of EnterpriseRegister");
+
 /* The date and the lower bounds (exclusive) of its windows. */
 typedef struct Windows
 {
@@ -270,12 +306,29 @@ typedef struct Edge
 typedef struct ComputeState
 {
 	Windows		w;
-	Enterprise *ents;
+	EnterpriseRegister *reg;	/* every slot of the register */
 	int32		n;
 	int32		cap;
+
+	/*
+	 * The chunk being computed: slots [lo, hi), their state in ents[0 ..
+	 * hi - lo).  One chunk holds the whole register unless its state would
+	 * exceed creditrisk.memory_budget (compute.c).  With several chunks,
+	 * facts holds what related parties and parents read, for every slot.
+	 */
+	Enterprise *ents;
+	int32		lo;
+	int32		hi;
+	int32		chunk_slots;
+	int32		nchunks;
+	RelatedFacts *facts;
 	UsccIndex	index;
 	Oid			nsp;
-	MemoryContext mcxt;			/* the call's: everything lives here */
+	MemoryContext mcxt;			/* where the scans allocate: the call's, or the chunk's */
+	MemoryContext callcxt;		/* the call's: everything lives here */
+	MemoryContext chunkcxt;		/* the chunk's, reset for each chunk */
+	Size		peak_bytes;		/* of callcxt, at the end of each chunk */
+	uint32		tables;			/* the record tables the model reads */
 	/*
 	 * Knowledge time (src/arrival.c): with known_given, only rows recorded by
 	 * known_at count, in the version known then (the <table>_history tables
@@ -448,13 +501,49 @@ index_lookup(ComputeState *st, const Uscc *code)
 	return ix->last_slot;
 }
 
-/* The record's enterprise, or NULL for a USCC not on the register. */
+/* The state of a slot of the chunk being computed; NULL for a slot outside it (or -1). */
+static inline Enterprise *
+chunk_ent(const ComputeState *st, int32 s)
+{
+	return s >= st->lo && s < st->hi ? &((ComputeState *) st)->ents[s - st->lo] : NULL;
+}
+
+/* The slot of an enterprise of the chunk. */
+static inline int32
+slot_of(const ComputeState *st, const Enterprise *e)
+{
+	Assert(e >= st->ents && e < st->ents + (st->hi - st->lo));
+	return st->lo + (int32) (e - st->ents);
+}
+
+/*
+ * What related parties and branches read of slot s's records: from the
+ * chunk's state when it is in it, else from the light pass.
+ */
+static inline void
+related_facts(const ComputeState *st, int32 s, RelatedFacts *f)
+{
+	const Enterprise *e = chunk_ent(st, s);
+
+	if (e != NULL)
+	{
+		f->penalties_1y = e->penalties_1y;
+		f->penalties_serious_3y = e->penalties_serious_3y;
+		f->abnormal_current = e->abnormal_current;
+		f->serious_current = e->serious_current;
+		f->debtor_current = e->debtor_current;
+	}
+	else if (st->facts != NULL)
+		*f = st->facts[s];
+	else
+		memset(f, 0, sizeof(*f));	/* none of the tables read: zero, as in one chunk */
+}
+
+/* The record's enterprise, or NULL for a USCC not on the register or not in the chunk. */
 static inline Enterprise *
 enterprise_of(ComputeState *st, Datum code)
 {
-	int32		s = index_lookup(st, DatumGetUsccP(code));
-
-	return s < 0 ? NULL : &st->ents[s];
+	return chunk_ent(st, index_lookup(st, DatumGetUsccP(code)));
 }
 
 /* ------------------------------------------------------------------------

@@ -64,7 +64,7 @@ builtin_find(const char *code)
 
 #define DERIVE(code) \
 	static bool \
-	derive_##code(const ComputeState *st, const Enterprise *e, const Enterprise *basis, double *v)
+	derive_##code(const ComputeState *st, const Enterprise *e, const EnterpriseRegister *basis, double *v)
 
 /* Gravity of an abnormal-listing reason (indicator_rules.c) back to the reason: 1 < 9 < 2 < 3 < 4. */
 static const uint8 gravity_reason[6] = {0, 1, 9, 2, 3, 4};
@@ -253,17 +253,19 @@ DERIVE(related_revoked_ratio)
 
 DERIVE(parent_adverse)
 {
-	const Enterprise *p;
+	const EnterpriseRegister *p;
+	RelatedFacts pf;
 
 	if (e->parent < 0)
 	{
 		*v = 0;
 		return true;
 	}
-	p = &st->ents[e->parent];
+	p = &st->reg[e->parent];
+	related_facts(st, e->parent, &pf);
 	/* (its register facts when the caller's policies show them; records count only then anyway) */
 	*v = (p->seen && p->status != ST_IN_BUSINESS && p->status_date <= st->w.d) ||
-		p->abnormal_current || p->serious_current || p->debtor_current;
+		pf.abnormal_current || pf.serious_current || pf.debtor_current;
 	return true;
 }
 
@@ -306,8 +308,8 @@ bool
 builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 {
 	/* capital, legal form */
-	const Enterprise *basis = !e->has_parent ? e :
-		e->parent >= 0 && st->ents[e->parent].seen ? &st->ents[e->parent] : NULL;
+	const EnterpriseRegister *basis = !e->has_parent ? &st->reg[slot_of(st, e)] :
+		e->parent >= 0 && st->reg[e->parent].seen ? &st->reg[e->parent] : NULL;
 
 	Assert(id >= 0 && id < BI_COUNT);
 	switch ((BuiltinId) id)

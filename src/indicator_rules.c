@@ -25,7 +25,7 @@ row_licence(ComputeState *st, Datum *v, bool *null)
 	Licence    *l;
 	DateADT		from = DatumGetDateADT(v[1]);
 
-	if (s < 0 || from > st->w.d)
+	if (chunk_ent(st, s) == NULL || from > st->w.d)
 		return;					/* licences granted after D play no part */
 	st->licences = array_room(st->licences, st->nlicences, &st->caplicences, sizeof(Licence), st->mcxt);
 	l = &st->licences[st->nlicences++];
@@ -65,7 +65,7 @@ finish_licences(ComputeState *st)
 	while (i < st->nlicences)
 	{
 		int64		j = i;
-		Enterprise *e = &st->ents[st->licences[i].slot];
+		Enterprise *e = chunk_ent(st, st->licences[i].slot);
 		bool		any_valid = false;
 
 		while (j < st->nlicences && st->licences[j].slot == st->licences[i].slot)
@@ -398,7 +398,7 @@ row_change(ComputeState *st, Datum *v, bool *null)
 	{
 		st->rep_changes = array_room(st->rep_changes, st->nrep_changes, &st->caprep_changes,
 									 sizeof(SlotDate), st->mcxt);
-		st->rep_changes[st->nrep_changes].slot = e - st->ents;
+		st->rep_changes[st->nrep_changes].slot = slot_of(st, e);
 		st->rep_changes[st->nrep_changes].date = changed;
 		st->nrep_changes++;
 	}
@@ -425,7 +425,7 @@ finish_rep_changes(ComputeState *st)
 	for (int64 i = 0; i < st->nrep_changes; i++)
 		if (i == 0 || st->rep_changes[i].slot != st->rep_changes[i - 1].slot ||
 			st->rep_changes[i].date != st->rep_changes[i - 1].date)
-			st->ents[st->rep_changes[i].slot].changes_legal_rep_1y++;
+			chunk_ent(st, st->rep_changes[i].slot)->changes_legal_rep_1y++;
 }
 
 const RecordKind record_registration_change = {

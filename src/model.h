@@ -169,6 +169,7 @@ typedef struct ModelCallCache
 
 /* creditrisk.simd: use the AVX2 scorer where the CPU has AVX2 */
 extern bool creditrisk_simd;
+extern int	creditrisk_memory_budget;	/* kB: creditrisk.memory_budget */
 
 /*
  * The compiled model for a call.  When require_published is set, drafts are

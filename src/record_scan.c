@@ -252,11 +252,15 @@ flush_batch(ComputeState *st, ScanBatch *b, const RecordKind *kind, MemoryContex
 	for (int r = 0; r < b->n; r++)
 	{
 		b->slot[r] = index_probe(ix, b->hash[r], DatumGetUsccP(b->values[r][0])->packed);
-		/* a record the caller's policies hide (links decide by both ends) */
-		if (b->slot[r] >= 0 && !st->ents[b->slot[r]].visible && kind != &record_related_party_link)
+		/*
+		 * a record the caller's policies hide, or of an enterprise outside
+		 * the chunk (links decide by both ends)
+		 */
+		if (kind != &record_related_party_link && b->slot[r] >= 0 &&
+			(!st->reg[b->slot[r]].visible || b->slot[r] < st->lo || b->slot[r] >= st->hi))
 			b->slot[r] = -1;
-		if (b->slot[r] >= 0)
-			__builtin_prefetch(&st->ents[b->slot[r]], 1);
+		if (b->slot[r] >= 0 && b->slot[r] >= st->lo && b->slot[r] < st->hi)
+			__builtin_prefetch(&st->ents[b->slot[r] - st->lo], 1);
 	}
 	oldcxt = MemoryContextSwitchTo(rowcxt);
 	for (int r = 0; r < b->n; r++)
@@ -266,6 +270,8 @@ flush_batch(ComputeState *st, ScanBatch *b, const RecordKind *kind, MemoryContex
 	}
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextReset(rowcxt);
+	/* a slot remembered as -1 only for this table (hidden, another chunk) is not kept */
+	ix->last_slot = -2;
 	b->n = 0;
 	b->used = 0;
 	CHECK_FOR_INTERRUPTS();

@@ -105,7 +105,7 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches, Key
 		/* sized from the planner's estimate (at most 4M at first), grown if low */
 		st->cap = (int32) Max(1024.0, Min(rel->rd_rel->reltuples * 1.05, (double) (1 << 22)));
 		st->n = 0;
-		st->ents = alloc_large(st->mcxt, sizeof(Enterprise) * (Size) st->cap);
+		st->reg = alloc_large(st->mcxt, sizeof(EnterpriseRegister) * (Size) st->cap);
 		st->index.keys = MemoryContextAllocHuge(st->mcxt, (Size) USCC_PACKED_LEN * st->cap);
 		st->divisions = MemoryContextAllocHuge(st->mcxt, (Size) 6 * st->cap);
 	}
@@ -115,7 +115,7 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches, Key
 	{
 		Datum	   *v = slot->tts_values;
 		bool	   *null = slot->tts_isnull;
-		Enterprise *e;
+		EnterpriseRegister *e;
 		text	   *industry;
 		text	   *division;
 		bool		in_scope = true;
@@ -158,12 +158,12 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches, Key
 		if (st->n == st->cap)
 		{
 			st->cap *= 2;
-			st->ents = repalloc_huge(st->ents, sizeof(Enterprise) * (Size) st->cap);
+			st->reg = repalloc_huge(st->reg, sizeof(EnterpriseRegister) * (Size) st->cap);
 			st->index.keys = repalloc_huge(st->index.keys, (Size) USCC_PACKED_LEN * st->cap);
 			st->divisions = repalloc_huge(st->divisions, (Size) 6 * st->cap);
 		}
-		e = &st->ents[st->n];
-		memset(e, 0, sizeof(Enterprise));
+		e = &st->reg[st->n];
+		memset(e, 0, sizeof(EnterpriseRegister));
 		memcpy(st->index.keys + (Size) st->n * USCC_PACKED_LEN, DatumGetUsccP(v[att[0]])->packed, USCC_PACKED_LEN);
 		Assert(VARSIZE_ANY_EXHDR(division) == 6);	/* the domain division_code */
 		memcpy(st->divisions + (Size) st->n * 6, VARDATA_ANY(division), 6);
@@ -226,7 +226,7 @@ load_register(ComputeState *st)
 		int32		s = index_lookup(st, (const Uscc *) (visible.keys + i * USCC_PACKED_LEN));
 
 		if (s >= 0)
-			st->ents[s].visible = true;
+			st->reg[s].visible = true;
 	}
 	if (visible.keys)
 		pfree(visible.keys);
@@ -234,14 +234,14 @@ load_register(ComputeState *st)
 	/* branches: parent slots, and the parents' branches in business on D */
 	for (int64 i = 0; i < branches.n; i++)
 	{
-		Enterprise *b = &st->ents[branches.links[i].slot];
+		EnterpriseRegister *b = &st->reg[branches.links[i].slot];
 		int32		p = index_lookup(st, (const Uscc *) branches.links[i].parent);
 
 		b->parent = p;
 		/* (a branch the caller's policies hide is not counted) */
 		if (p >= 0 && b->seen && b->established <= w->d &&
 			!(b->status != ST_IN_BUSINESS && b->status_date <= w->d))
-			st->ents[p].branches++;
+			st->reg[p].branches++;
 	}
 	if (branches.links)
 		pfree(branches.links);

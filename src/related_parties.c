@@ -41,10 +41,18 @@ row_link(ComputeState *st, Datum *v, bool *null)
 	uint8		ab = 0;
 	uint8		ba = 0;
 
+	bool		a_here;
+	bool		b_here;
+
 	if (a < 0 || b < 0 || a == b || !recent)
 		return;
 	/* under the caller's jurisdiction: a link is seen by either end */
-	if (!st->ents[a].visible && !st->ents[b].visible)
+	if (!st->reg[a].visible && !st->reg[b].visible)
+		return;
+	/* the edges from the chunk's enterprises */
+	a_here = chunk_ent(st, a) != NULL;
+	b_here = chunk_ent(st, b) != NULL;
+	if (!a_here && !b_here)
 		return;
 	if (in_force)
 	{
@@ -58,8 +66,10 @@ row_link(ComputeState *st, Datum *v, bool *null)
 			ba |= EDGE_SHAREHOLDER;
 		}
 	}
-	add_edge(st, a, b, ab | common | EDGE_RECENT);
-	add_edge(st, b, a, ba | common | EDGE_RECENT);
+	if (a_here)
+		add_edge(st, a, b, ab | common | EDGE_RECENT);
+	if (b_here)
+		add_edge(st, b, a, ba | common | EDGE_RECENT);
 }
 
 RECORD_COLUMNS(link_cols, "from_uscc", "to_uscc", "kind", "valid_from", "valid_to");
@@ -78,15 +88,19 @@ finish_related(ComputeState *st)
 	while (i < st->nedges)
 	{
 		Enterprise *e;
-		const Enterprise *r;
+		const EnterpriseRegister *r;
+		RelatedFacts rf;
 		uint8		flags = 0;
 		int64		j = i;
 
 		Assert(st->edges[i].from >= 0 && st->edges[i].from < st->n &&
 			   st->edges[i].to >= 0 && st->edges[i].to < st->n &&
 			   st->edges[i].from != st->edges[i].to);
-		e = &st->ents[st->edges[i].from];
-		r = &st->ents[st->edges[i].to];
+		e = chunk_ent(st, st->edges[i].from);
+		Assert(e != NULL);
+		/* the related enterprise's register facts, and what it read of its records */
+		r = &st->reg[st->edges[i].to];
+		related_facts(st, st->edges[i].to, &rf);
 
 		while (j < st->nedges && st->edges[j].from == st->edges[i].from && st->edges[j].to == st->edges[i].to)
 			flags |= st->edges[j++].flags;
@@ -103,19 +117,19 @@ finish_related(ComputeState *st)
 		if (flags & EDGE_SHAREHOLDER)
 		{
 			e->shareholders++;
-			if (r->serious_current || r->debtor_current)
+			if (rf.serious_current || rf.debtor_current)
 				e->shareholder_listed = true;
 		}
-		e->related_penalties_1y += r->penalties_1y;
-		e->related_serious_penalties_3y += r->penalties_serious_3y;
+		e->related_penalties_1y += rf.penalties_1y;
+		e->related_serious_penalties_3y += rf.penalties_serious_3y;
 		if (!r->seen)
 			continue;
 		/* what the definitions read of r on the register (as the caller sees it) */
 		e->related_seen++;
 		e->related_revoked += r->status == ST_REVOKED && r->status_date <= w->d;
-		e->related_abnormal += r->abnormal_current;
-		e->related_serious += r->serious_current;
-		e->related_debtor += r->debtor_current;
+		e->related_abnormal += rf.abnormal_current;
+		e->related_serious += rf.serious_current;
+		e->related_debtor += rf.debtor_current;
 	}
 }
 
