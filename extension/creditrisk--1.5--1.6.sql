@@ -598,3 +598,5 @@ REVOKE ALL ON FUNCTION creditrisk.indicators_set_sql(text) FROM PUBLIC;
 -- ===========================================================================
 -- Memory budget and chunked computation (issue 16)
 -- ===========================================================================
+-- No SQL object changes: the setting creditrisk.memory_budget is defined by
+-- the module (src/creditrisk.c) and the chunks are the C engine's.

@@ -22,7 +22,7 @@ trap 'rm -rf "$out"; dropdb --if-exists $db >/dev/null 2>&1; for r in regress_es
 
 . test/shell/lib/tap.bash
 
-echo "1..28"
+echo "1..32"
 dropdb --if-exists $db >/dev/null 2>&1
 createdb $db
 psql -X -q -v ON_ERROR_STOP=1 -d $db -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION creditrisk' >/dev/null
@@ -65,10 +65,11 @@ SELECT creditrisk.enrol('regress_es_city', 'analyst', '411600');
 SELECT creditrisk.enrol('regress_es_county', 'analyst', '411622');
 SQL
 
-# compare ROLE KNOWN_AT: rows of compute_indicators (C) and of the SQL
-# definitions as that role; prints "c_rows sql_rows differing c_path".
+# compare ROLE KNOWN_AT [BUDGET]: rows of compute_indicators (C, under
+# creditrisk.memory_budget BUDGET if given) and of the SQL definitions as that
+# role; prints "c_rows sql_rows differing c_path".
 compare() {
-    psql -X -q -t -A -v ON_ERROR_STOP=1 -d $db 2>"$out/debug" <<SQL
+    PGOPTIONS="-c creditrisk.memory_budget=${3:-256MB}" psql -X -q -t -A -v ON_ERROR_STOP=1 -d $db 2>"$out/debug" <<SQL
 SELECT creditrisk.indicators_to_sql('reference-v1') AS q \gset
 SET ROLE $1;
 SET search_path = pg_catalog, creditrisk, pg_temp;
@@ -98,6 +99,14 @@ for role in regress_es_admin regress_es_city regress_es_county; do
         check "$role, known at ${kt}: the same rows as the SQL definitions under the policies ($rows and $sqlrows)" \
               "$(echo "$r" | cut -d' ' -f3)/$rows" "0/$sqlrows"
     done
+done
+# in chunks (800 enterprises, 256 a chunk under the smallest budget): the same
+for role in regress_es_admin regress_es_county; do
+    r=$(compare $role NULL 64kB | tr '\n' ' ')
+    rows=$(echo "$r" | cut -d' ' -f1); sqlrows=$(echo "$r" | cut -d' ' -f2)
+    check "$role, in chunks: the engine took the direct path" "$(echo "$r" | cut -d' ' -f4)" "C"
+    check "$role, in chunks ($(grep -o '[0-9]* chunk(s)' "$out/debug" | head -1)): the same rows as the SQL definitions ($rows and $sqlrows)" \
+          "$(echo "$r" | cut -d' ' -f3)/$rows" "0/$sqlrows"
 done
 check "the county analyst sees only Xihua's enterprises" \
       "$(q $db "SET ROLE regress_es_county; SELECT count(*) FROM creditrisk.compute_indicators('reference-v1', '2026-10-31')")" \
