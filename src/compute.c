@@ -10,9 +10,10 @@
  *   1. one scan of the register builds a hash table USCC -> enterprise slot
  *      and the register facts of every enterprise (register_scan.c,
  *      uscc_index.c);
- *   2. one sequential scan of each record table the model needs updates the
- *      counters of the record's enterprise (a window count, a current flag,
- *      a latest date, ...): no sort, no per-enterprise query.  Rows go over
+ *   2. one sequential scan of each record table the model needs (per chunk)
+ *      updates the counters of the record's enterprise (a window count, a
+ *      current flag, a latest date, ...): no sort, no per-enterprise query.
+ *      Rows go over
  *      in batches whose hash-table entries are prefetched, and rows outside
  *      a table's windows are passed over first (record_scan.c; the rules
  *      of each table in indicator_rules.c);
@@ -36,9 +37,11 @@
  * on any of them, the whole computation runs the SQL definitions instead,
  * so that policies are honoured.
  *
- * Memory: about 450 bytes per enterprise on the register (450 MB for a
- * million; reported at DEBUG1), allocated for the call and freed at its end.
- * It grows with the register: the engine does not yet work in chunks.
+ * Memory: the per-enterprise state of steps 2 and 3 (about 400 bytes an
+ * enterprise) is held for one chunk of the register at a time, so that the
+ * call stays within creditrisk.memory_budget; for the whole register only
+ * about 110 bytes an enterprise are kept (see "Chunks" below).  Reported at
+ * DEBUG1; everything is allocated for the call and freed at its end.
  */
 #include "postgres.h"
 
