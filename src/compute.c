@@ -13,10 +13,9 @@
  *   2. one sequential scan of each record table the model needs (per chunk)
  *      updates the counters of the record's enterprise (a window count, a
  *      current flag, a latest date, ...): no sort, no per-enterprise query.
- *      Rows go over
- *      in batches whose hash-table entries are prefetched, and rows outside
- *      a table's windows are passed over first (record_scan.c; the rules
- *      of each table in indicator_rules.c);
+ *      Rows go over in batches whose hash-table entries are prefetched,
+ *      and rows outside a table's windows (or the chunk) are passed over
+ *      first (record_scan.c; the rules of each table in indicator_rules.c);
  *   3. licences and legal-representative changes are grouped per enterprise
  *      (renewals compare licences of the same enterprise; changes count by
  *      distinct day) and related-party links become a sorted, deduplicated
