@@ -348,7 +348,7 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
  * licences, legal-representative changes and related-party edges grouped
  * per enterprise (arrays that grow by doubling).
  */
-#define CHUNK_SLOT_EXTRA 64
+#define CHUNK_SLOT_EXTRA 128
 
 /* The tables whose facts related parties and parents read. */
 #define RELATED_FACT_TABLES (R(PENALTY) | R(ABNORMAL) | R(SERIOUS) | R(JUDGMENT))
