@@ -391,10 +391,12 @@ static void
 plan_chunks(ComputeState *st, Size extra_global, bool facts_needed)
 {
 	Size		budget = (Size) creditrisk_memory_budget * 1024;
+	/* a sixteenth kept for what the estimate leaves out (the blocks of small allocations) */
+	Size		target = budget - budget / 16;
 	Size		global = MemoryContextMemAllocated(st->callcxt, true) + extra_global;
 	Size		per_slot = sizeof(Enterprise) + CHUNK_SLOT_EXTRA;
 
-	if (st->n <= MIN_CHUNK_SLOTS || global + (Size) st->n * per_slot <= budget)
+	if (st->n <= MIN_CHUNK_SLOTS || global + (Size) st->n * per_slot <= target)
 	{
 		st->chunk_slots = Max(st->n, 1);
 		st->nchunks = st->n > 0 ? 1 : 0;
@@ -405,7 +407,7 @@ plan_chunks(ComputeState *st, Size extra_global, bool facts_needed)
 
 		if (facts_needed)
 			global += sizeof(RelatedFacts) * (Size) st->n;
-		avail = budget > global ? budget - global : 0;
+		avail = target > global ? target - global : 0;
 		st->chunk_slots = (int32) Min((Size) st->n, Max((Size) MIN_CHUNK_SLOTS, avail / per_slot));
 		st->nchunks = (st->n + st->chunk_slots - 1) / st->chunk_slots;
 	}

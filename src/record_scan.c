@@ -414,6 +414,9 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
+	/* (each chunk scans every table: nothing of a scan is kept) */
+	pfree(b->arena);
+	pfree(b);
 	stage_done(name, rows, &start);
 }
 
