@@ -517,6 +517,20 @@ slot_of(const ComputeState *st, const Enterprise *e)
 }
 
 /*
+ * The register facts of slot s: from its state when it is in the chunk (the
+ * cache line its other facts are read from; an Enterprise begins with the
+ * members of an EnterpriseRegister, in the same layout, and PostgreSQL
+ * builds without strict aliasing), else from st->reg.
+ */
+static inline const EnterpriseRegister *
+register_facts(const ComputeState *st, int32 s)
+{
+	const Enterprise *e = chunk_ent(st, s);
+
+	return e != NULL ? (const EnterpriseRegister *) e : &st->reg[s];
+}
+
+/*
  * What related parties and branches read of slot s's records: from the
  * chunk's state when it is in it, else from the light pass.
  */

@@ -261,7 +261,7 @@ DERIVE(parent_adverse)
 		*v = 0;
 		return true;
 	}
-	p = &st->reg[e->parent];
+	p = register_facts(st, e->parent);
 	related_facts(st, e->parent, &pf);
 	/* (its register facts when the caller's policies show them; records count only then anyway) */
 	*v = (p->seen && p->status != ST_IN_BUSINESS && p->status_date <= st->w.d) ||
@@ -308,7 +308,11 @@ bool
 builtin_value(const ComputeState *st, const Enterprise *e, int id, double *out)
 {
 	/* capital, legal form */
-	const EnterpriseRegister *basis = !e->has_parent ? &st->reg[slot_of(st, e)] :
+	/*
+	 * (an Enterprise begins with the members of an EnterpriseRegister, in
+	 * the same layout, engine.h; PostgreSQL builds without strict aliasing)
+	 */
+	const EnterpriseRegister *basis = !e->has_parent ? (const EnterpriseRegister *) e :
 		e->parent >= 0 && st->reg[e->parent].seen ? &st->reg[e->parent] : NULL;
 
 	Assert(id >= 0 && id < BI_COUNT);

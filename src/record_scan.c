@@ -253,14 +253,17 @@ flush_batch(ComputeState *st, ScanBatch *b, const RecordKind *kind, MemoryContex
 	{
 		b->slot[r] = index_probe(ix, b->hash[r], DatumGetUsccP(b->values[r][0])->packed);
 		/*
-		 * a record the caller's policies hide, or of an enterprise outside
-		 * the chunk (links decide by both ends)
+		 * a record of an enterprise outside the chunk, or one the caller's
+		 * policies hide (links decide by both ends)
 		 */
-		if (kind != &record_related_party_link && b->slot[r] >= 0 &&
-			(!st->reg[b->slot[r]].visible || b->slot[r] < st->lo || b->slot[r] >= st->hi))
-			b->slot[r] = -1;
-		if (b->slot[r] >= 0 && b->slot[r] >= st->lo && b->slot[r] < st->hi)
-			__builtin_prefetch(&st->ents[b->slot[r] - st->lo], 1);
+		if (b->slot[r] >= 0 && kind != &record_related_party_link)
+		{
+			if (b->slot[r] < st->lo || b->slot[r] >= st->hi ||
+				(st->scoped && !st->ents[b->slot[r] - st->lo].visible))
+				b->slot[r] = -1;
+			else
+				__builtin_prefetch(&st->ents[b->slot[r] - st->lo], 1);
+		}
 	}
 	oldcxt = MemoryContextSwitchTo(rowcxt);
 	for (int r = 0; r < b->n; r++)

@@ -98,8 +98,12 @@ finish_related(ComputeState *st)
 			   st->edges[i].from != st->edges[i].to);
 		e = chunk_ent(st, st->edges[i].from);
 		Assert(e != NULL);
-		/* the related enterprise's register facts, and what it read of its records */
-		r = &st->reg[st->edges[i].to];
+		/*
+		 * the related enterprise's register facts, and what was read of its
+		 * records: from its state in the chunk (whose first members are its
+		 * EnterpriseRegister, engine.h), else kept for the whole register
+		 */
+		r = register_facts(st, st->edges[i].to);
 		related_facts(st, st->edges[i].to, &rf);
 
 		while (j < st->nedges && st->edges[j].from == st->edges[i].from && st->edges[j].to == st->edges[i].to)
