@@ -39,7 +39,7 @@
  * Memory: the per-enterprise state of steps 2 and 3 (about 400 bytes an
  * enterprise) is held for one chunk of the register at a time, so that the
  * call stays within creditrisk.memory_budget; for the whole register only
- * about 110 bytes an enterprise are kept (see "Chunks" below).  Reported at
+ * about 115 bytes an enterprise are kept (see "Chunks" below).  Reported at
  * DEBUG1; everything is allocated for the call and freed at its end.
  */
 #include "postgres.h"
