@@ -361,7 +361,6 @@ DECLARE
     r creditrisk.classification_result;
     src creditrisk.classification_run;
     result creditrisk.classification_run;
-    latest record;
 BEGIN
     IF run IS NULL OR uscc IS NULL OR new_class IS NULL THEN
         RAISE EXCEPTION 'correct_result needs a run date, a USCC and the new class'
@@ -447,16 +446,13 @@ BEGIN
               FROM creditrisk.classification_result y WHERE y.as_of = run AND y.version = nv) s
      WHERE x.as_of = run AND x.version = nv
     RETURNING x.* INTO result;
-    -- The current views show the latest version of the latest date.
-    SELECT x.as_of, x.version INTO latest FROM creditrisk.classification_run x ORDER BY x.as_of DESC, x.version DESC LIMIT 1;
-    IF latest.as_of = run AND latest.version = nv THEN
-        PERFORM creditrisk.refresh_current_views();
-    END IF;
+    -- (The current views read the latest version of the latest date from
+    -- the history: a correction of the latest run is current once committed.)
     RETURN result;
 END
 $$;
 COMMENT ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text) IS
-    'Corrects one enterprise''s final class (分类结果更正) in the run of a date: adds a new version of the run with that result changed (override "correction", with the reason and who) and its fused classes recomputed, records the correction (who, when, why) in creditrisk.classification_correction, seals the version and refreshes the current views if it is the latest; earlier versions stay. Returns the new version';
+    'Corrects one enterprise''s final class (分类结果更正) in the run of a date: adds a new version of the run with that result changed (override "correction", with the reason and who) and its fused classes recomputed, records the correction (who, when, why) in creditrisk.classification_correction, seals the version (current once committed, if it is the latest); earlier versions stay. Returns the new version';
 
 CREATE FUNCTION creditrisk.history_unnest(row_keys text[], row_hashes bytea)
 RETURNS TABLE (row_key text, row_hash bytea)

@@ -12,8 +12,9 @@
 --                           that local bureaus may add to, never loosen
 -- The monthly run (refresh_classification) keeps every classification in
 -- classification_run / classification_result / classification_domain_result
--- and publishes the latest one in two materialized views refreshed
--- CONCURRENTLY, so that analysts keep reading while it runs.
+-- in one transaction; classification_current and classification_domain_current
+-- read the latest run from that history, so readers see the previous run
+-- until the new one commits, and never wait.
 --
 -- Rows shipped with the extension are flagged (shipped / example), frozen,
 -- and left out of pg_dump (CREATE EXTENSION puts them back); every other
@@ -711,71 +712,61 @@ CREATE TRIGGER classification_run_delete AFTER DELETE ON creditrisk.classificati
     FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.classification_run_delete();
 
 -- ---------------------------------------------------------------------------
--- The latest run, for reading during a refresh.  The materialized views hold
--- every enterprise and are reachable by nobody but their owner: readers use
--- the views of the same name without _mv, which apply the reader's division
--- scope (security barrier; see extension/security.sql).
+-- The current classification (最新分类结果): the rows of the latest run (the
+-- latest version of the latest date) read straight from the history, under
+-- its FORCEd row-level security.  No copy: a run's rows become current when
+-- the run's transaction commits, and until then every reader sees the
+-- previous run (MVCC); nothing is refreshed, nothing waits.  The index on
+-- (as_of, version, division_code) serves both "the latest run" and the
+-- division range of the reader's jurisdiction (the policy), so a county
+-- analyst's count is an index range scan of its own rows.
 -- ---------------------------------------------------------------------------
-CREATE MATERIALIZED VIEW creditrisk.classification_current_mv AS
-SELECT r.uscc, r.division_code, r.score, r.score_class, r.final_class, r.overrides, r.override_details, r.reasons
-  FROM creditrisk.classification_result r
- WHERE (r.as_of, r.version) = (SELECT run.as_of, run.version FROM creditrisk.classification_run run
-                                ORDER BY run.as_of DESC, run.version DESC LIMIT 1);
-CREATE UNIQUE INDEX classification_current_uscc ON creditrisk.classification_current_mv (uscc);
-CREATE INDEX classification_current_division ON creditrisk.classification_current_mv (division_code);
-COMMENT ON MATERIALIZED VIEW creditrisk.classification_current_mv IS
-    'The classification of the latest run (最新分类结果: the latest version of the latest date) of every enterprise, refreshed CONCURRENTLY by refresh_classification(); no reader has access: read creditrisk.classification_current, which applies the reader''s jurisdiction';
+CREATE INDEX classification_result_run_division_idx ON creditrisk.classification_result (as_of, version, division_code);
+CREATE INDEX classification_domain_result_run_division_idx ON creditrisk.classification_domain_result (as_of, version, division_code);
 
-CREATE MATERIALIZED VIEW creditrisk.classification_domain_current_mv AS
-SELECT r.uscc, r.domain, r.division_code, r.general_class, r.professional_class, r.assessed_date, r.method, r.fused_class
-  FROM creditrisk.classification_domain_result r
- WHERE (r.as_of, r.version) = (SELECT run.as_of, run.version FROM creditrisk.classification_run run
-                                ORDER BY run.as_of DESC, run.version DESC LIMIT 1);
-CREATE UNIQUE INDEX classification_domain_current_key ON creditrisk.classification_domain_current_mv (uscc, domain);
-COMMENT ON MATERIALIZED VIEW creditrisk.classification_domain_current_mv IS
-    'Each enterprise''s class in each domain (通用+专业融合, art. 16), latest run, every enterprise; no reader has access: read creditrisk.classification_domain_current';
-
--- The scoped views: security barrier (a caller's non-leakproof condition is
--- evaluated only on rows of the caller's jurisdiction), owned by the data's
--- owner, the range on division_code served by the index.
+-- The views are owned by the data's owner, so the history's policies apply
+-- to their readers (FORCE), with the reader's jurisdiction (scope_from() and
+-- scope_to() answer for the current user).  Security barrier: a caller's
+-- non-leakproof condition is evaluated only on rows the policies admitted.
+-- The latest run is two InitPlans over the runs' primary key, evaluated once
+-- per query in the query's snapshot.
 CREATE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
 SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons,
        d.name AS division_name, e.name AS enterprise_name,
        creditrisk.reason_names(c.overrides) AS override_names, creditrisk.reason_names(c.reasons) AS reason_names
-  FROM creditrisk.classification_current_mv c
+  FROM creditrisk.classification_result c
   LEFT JOIN creditrisk.division d ON d.code = c.division_code
   LEFT JOIN creditrisk.enterprise e ON e.uscc = c.uscc
- WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+ WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.classification_current IS
-    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; the date, version and model are in creditrisk.classification_run';
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; read from the history (classification_result) under its row-level security, always the latest committed run; the date, version and model are in creditrisk.classification_run';
 
 CREATE VIEW creditrisk.classification_domain_current WITH (security_barrier = true) AS
 SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class,
        d.name AS division_name
-  FROM creditrisk.classification_domain_current_mv c
+  FROM creditrisk.classification_domain_result c
   LEFT JOIN creditrisk.division d ON d.code = c.division_code
- WHERE c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+ WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.classification_domain_current IS
-    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction';
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) under its row-level security';
 
--- Refreshing needs the owner's rights; the monthly run calls this, and so may
--- a DBA.  It takes no argument and returns nothing: it cannot read for its
--- caller, and writes only what the views' fixed queries compute.
+-- Kept for compatibility (1.2-1.5 refreshed materialized views with it; cron
+-- jobs and restore scripts call it): the current views read the history, so
+-- there is nothing to refresh.
 CREATE FUNCTION creditrisk.refresh_current_views() RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_current_mv;
-    REFRESH MATERIALIZED VIEW CONCURRENTLY creditrisk.classification_domain_current_mv;
-END
+LANGUAGE sql VOLATILE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT
 $$;
 COMMENT ON FUNCTION creditrisk.refresh_current_views() IS
-    'Refreshes the current-classification materialized views CONCURRENTLY with their owner''s rights (SECURITY DEFINER, search_path pinned; EXECUTE for creditrisk_admin only)';
+    'Does nothing, kept for compatibility (刷新最新分类: 不再需要): since 1.6 classification_current and classification_domain_current read the latest run from the history, always up to date; until 1.5 this refreshed their materialized views';
 
--- Whether the current views show the latest run (issue 15).  They are
--- materialized: after a restore (pg_dump leaves extension members to CREATE
--- EXTENSION, which creates them empty) or a failed refresh they may show
--- nothing, or an earlier run, while the history answers from the latest.
--- Compared within the caller's jurisdiction (both sides are scoped).
+-- Whether the current views show the latest run (issue 15).  Since 1.6 they
+-- read the latest run from the history, so they always do, after a restore
+-- too; the function stays, so that a DBA's check (and the pg_cron recipe's)
+-- keeps an answer: the latest run and its rows within the caller's
+-- jurisdiction, and up_to_date false only if the history holds no run.
 CREATE FUNCTION creditrisk.classification_current_status()
 RETURNS TABLE (latest_run date, latest_version integer, run_rows bigint, current_rows bigint, up_to_date boolean, hint text)
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
@@ -783,20 +774,15 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_t
     s AS (
         SELECT (SELECT r.as_of FROM r) AS as_of, (SELECT r.version FROM r) AS version,
                (SELECT count(*) FROM creditrisk.classification_result c, r WHERE c.as_of = r.as_of AND c.version = r.version) AS run_rows,
-               (SELECT count(*) FROM creditrisk.classification_current) AS current_rows,
-               NOT EXISTS (SELECT 1 FROM creditrisk.classification_current c
-                            WHERE NOT EXISTS (SELECT 1 FROM creditrisk.classification_result x, r
-                                               WHERE x.as_of = r.as_of AND x.version = r.version AND x.uscc = c.uscc
-                                                 AND x.final_class = c.final_class AND x.score = c.score)) AS same_rows
+               (SELECT count(*) FROM creditrisk.classification_current) AS current_rows
     )
-    SELECT s.as_of, s.version, s.run_rows, s.current_rows, s.run_rows = s.current_rows AND s.same_rows,
-           CASE WHEN s.run_rows = s.current_rows AND s.same_rows THEN NULL
-                WHEN s.current_rows = 0 THEN 'The current views are empty (unpopulated) although the history holds a run (after a restore, or before the first refresh): an administrator runs SELECT creditrisk.refresh_current_views();'
-                ELSE 'The current views do not show the latest run: an administrator runs SELECT creditrisk.refresh_current_views();' END
+    SELECT s.as_of, s.version, s.run_rows, s.current_rows, s.as_of IS NOT NULL AND s.run_rows = s.current_rows,
+           CASE WHEN s.as_of IS NULL THEN 'The history holds no run yet: an administrator runs SELECT creditrisk.refresh_classification();'
+                WHEN s.run_rows <> s.current_rows THEN 'The current views do not show every row of the latest run you may read: report this as a bug.' END
       FROM s
 $$;
 COMMENT ON FUNCTION creditrisk.classification_current_status() IS
-    'Whether the current views (classification_current and those built on it) show the latest run (最新分类是否已发布), within the caller''s jurisdiction: the latest run, its rows, the rows shown, and what to do when they differ (after a restore they are empty until refreshed)';
+    'Whether the current views (classification_current and those built on it) show the latest run (最新分类是否已发布), within the caller''s jurisdiction: the latest run, its rows and the rows shown. Since 1.6 the views read the history, so they are always up to date (after a restore too); up_to_date is false only before the first run';
 
 -- ---------------------------------------------------------------------------
 -- The population classified (art. 3): enterprises and their branches
@@ -1052,15 +1038,12 @@ BEGIN
      WHERE run.as_of = as_of AND run.version = v;
     stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
 
-    -- 6. Publish: refresh the views of the latest run, readers keep reading.
-    ts := clock_timestamp();
+    -- 6. Publish: nothing to copy.  The current views read the latest run
+    -- from the history; this run's rows become current when its transaction
+    -- commits, and until then readers see the previous run.
     SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
     IF latest.as_of = as_of THEN
-        PERFORM creditrisk.refresh_current_views();
-        stages := stages || jsonb_build_object('refresh', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
-        RAISE NOTICE '%: refreshed the current classification', label
-            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
-                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+        RAISE NOTICE '%: the current classification once committed', label;
     ELSE
         RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest.as_of;
     END IF;
@@ -1074,7 +1057,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION creditrisk.refresh_classification(date, text, timestamptz) IS
-    'The monthly run (月度分类): classifies every enterprise on as_of with what was valid on that date and known at the knowledge time known_at (default: now, after waiting for writers in progress; READ COMMITTED only): indicators from the register version of that date, scores with the model (default: the one active on that date), override rules (art. 10) and fusion (art. 16) as entered by then; adds a new version of the date to the history (earlier versions stay) and refreshes the current views concurrently; reports progress as NOTICEs and returns the run. Giving an earlier run''s known_at reproduces it row for row';
+    'The monthly run (月度分类): classifies every enterprise on as_of with what was valid on that date and known at the knowledge time known_at (default: now, after waiting for writers in progress; READ COMMITTED only): indicators from the register version of that date, scores with the model (default: the one active on that date), override rules (art. 10) and fusion (art. 16) as entered by then; adds a new version of the date to the history (earlier versions stay), which the current views show once it commits (readers see the previous run until then and never wait); reports progress as NOTICEs and returns the run. Giving an earlier run''s known_at reproduces it row for row';
 
 -- ---------------------------------------------------------------------------
 -- Monitoring and early warning (监测预警, art. 3)
@@ -1332,7 +1315,6 @@ SELECT pg_catalog.pg_extension_config_dump('creditrisk.classification_domain_res
 REVOKE ALL ON TABLE creditrisk.model_activation, creditrisk.high_concern_industry, creditrisk.override_rule,
                     creditrisk.fusion_rule, creditrisk.fusion_matrix, creditrisk.supervision_measure,
                     creditrisk.population_opt_in, creditrisk.classification_run, creditrisk.classification_result, creditrisk.classification_domain_result,
-                    creditrisk.classification_current_mv, creditrisk.classification_domain_current_mv,
                     creditrisk.classification_current, creditrisk.classification_domain_current,
                     creditrisk.enterprise_measures, creditrisk.enterprise_domain_measures, creditrisk.classification_worsened, creditrisk.class_transition_latest,
                     creditrisk.class_distribution_current, creditrisk.score_stability_latest, creditrisk.reason_code

@@ -11,6 +11,746 @@
 -- Current classification without materialized views (issues 12, 16)
 -- ===========================================================================
 
+-- The current classification is read from the history (classification_result,
+-- classification_domain_result) under its row-level security: the rows of
+-- the latest run, through an index on (as_of, version, division_code).  The
+-- materialized views and their concurrent refresh in the monthly run go.
+CREATE INDEX classification_result_run_division_idx ON creditrisk.classification_result (as_of, version, division_code);
+CREATE INDEX classification_domain_result_run_division_idx ON creditrisk.classification_domain_result (as_of, version, division_code);
+
+CREATE OR REPLACE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
+SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons,
+       d.name AS division_name, e.name AS enterprise_name,
+       creditrisk.reason_names(c.overrides) AS override_names, creditrisk.reason_names(c.reasons) AS reason_names
+  FROM creditrisk.classification_result c
+  LEFT JOIN creditrisk.division d ON d.code = c.division_code
+  LEFT JOIN creditrisk.enterprise e ON e.uscc = c.uscc
+ WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+COMMENT ON VIEW creditrisk.classification_current IS
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; read from the history (classification_result) under its row-level security, always the latest committed run; the date, version and model are in creditrisk.classification_run';
+
+CREATE OR REPLACE VIEW creditrisk.classification_domain_current WITH (security_barrier = true) AS
+SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class,
+       d.name AS division_name
+  FROM creditrisk.classification_domain_result c
+  LEFT JOIN creditrisk.division d ON d.code = c.division_code
+ WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+COMMENT ON VIEW creditrisk.classification_domain_current IS
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) under its row-level security';
+
+CREATE OR REPLACE VIEW creditrisk.shared_classification WITH (security_barrier = true) AS
+SELECT c.uscc, c.division_code, c.final_class, c.as_of AS class_date,
+       CASE WHEN 'score' = ANY (g.fields) THEN c.score END AS score,
+       CASE WHEN 'score_class' = ANY (g.fields) THEN c.score_class END AS score_class,
+       CASE WHEN 'overrides' = ANY (g.fields) THEN c.overrides END AS overrides,
+       CASE WHEN 'reasons' = ANY (g.fields) THEN c.reasons END AS reasons
+  FROM (SELECT x.division_code, creditrisk.shared_fields(x.division_code) AS fields
+          FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
+                 WHERE y.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+                   AND y.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x) g
+  JOIN creditrisk.classification_result c ON c.division_code = g.division_code
+ WHERE g.fields IS NOT NULL
+   AND c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+COMMENT ON VIEW creditrisk.shared_classification IS
+    'For partner departments (共享部门): the current classification (latest run) of the enterprises their unexpired sharing agreements cover; fields not granted are NULL';
+
+CREATE OR REPLACE VIEW creditrisk.shared_distribution WITH (security_barrier = true) AS
+SELECT c.division_code::text AS division_code, count(*) AS enterprises,
+       count(*) FILTER (WHERE c.final_class = 'A') AS a, count(*) FILTER (WHERE c.final_class = 'B') AS b,
+       count(*) FILTER (WHERE c.final_class = 'C') AS c, count(*) FILTER (WHERE c.final_class = 'D') AS d,
+       c.as_of AS class_date
+  FROM creditrisk.classification_result c
+ WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.division_code IN (SELECT x.division_code
+                             FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
+                                    WHERE y.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+                                      AND y.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x
+                            WHERE creditrisk.shared_for_aggregates(x.division_code))
+ GROUP BY c.division_code, c.as_of;
+COMMENT ON VIEW creditrisk.shared_distribution IS
+    'For partner departments (共享部门): final-class counts of the current classification (latest run) per division their unexpired sharing agreements cover (aggregates-only agreements included)';
+
+DROP MATERIALIZED VIEW creditrisk.classification_current_mv;
+DROP MATERIALIZED VIEW creditrisk.classification_domain_current_mv;
+
+CREATE OR REPLACE FUNCTION creditrisk.refresh_current_views() RETURNS void
+LANGUAGE sql VOLATILE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT
+$$;
+COMMENT ON FUNCTION creditrisk.refresh_current_views() IS
+    'Does nothing, kept for compatibility (刷新最新分类: 不再需要): since 1.6 classification_current and classification_domain_current read the latest run from the history, always up to date; until 1.5 this refreshed their materialized views';
+
+CREATE OR REPLACE FUNCTION creditrisk.classification_current_status()
+RETURNS TABLE (latest_run date, latest_version integer, run_rows bigint, current_rows bigint, up_to_date boolean, hint text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH r AS (SELECT x.as_of, x.version FROM creditrisk.classification_run x ORDER BY x.as_of DESC, x.version DESC LIMIT 1),
+    s AS (
+        SELECT (SELECT r.as_of FROM r) AS as_of, (SELECT r.version FROM r) AS version,
+               (SELECT count(*) FROM creditrisk.classification_result c, r WHERE c.as_of = r.as_of AND c.version = r.version) AS run_rows,
+               (SELECT count(*) FROM creditrisk.classification_current) AS current_rows
+    )
+    SELECT s.as_of, s.version, s.run_rows, s.current_rows, s.as_of IS NOT NULL AND s.run_rows = s.current_rows,
+           CASE WHEN s.as_of IS NULL THEN 'The history holds no run yet: an administrator runs SELECT creditrisk.refresh_classification();'
+                WHEN s.run_rows <> s.current_rows THEN 'The current views do not show every row of the latest run you may read: report this as a bug.' END
+      FROM s
+$$;
+COMMENT ON FUNCTION creditrisk.classification_current_status() IS
+    'Whether the current views (classification_current and those built on it) show the latest run (最新分类是否已发布), within the caller''s jurisdiction: the latest run, its rows and the rows shown. Since 1.6 the views read the history, so they are always up to date (after a restore too); up_to_date is false only before the first run';
+
+CREATE OR REPLACE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL,
+                                                   known_at timestamptz DEFAULT NULL)
+RETURNS creditrisk.classification_run
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    ts timestamptz;
+    fence timestamptz;
+    n bigint;
+    m creditrisk.model;
+    rule creditrisk.override_rule;
+    v integer;
+    latest record;
+    stages jsonb := '{}';
+    matched jsonb := '{}';
+    result creditrisk.classification_run;
+    label text;
+    label_missing text;
+BEGIN
+    IF as_of IS NULL THEN
+        RAISE EXCEPTION 'classification date is NULL'
+            USING ERRCODE = 'null_value_not_allowed', HINT = 'Omit it for today: SELECT creditrisk.refresh_classification();';
+    END IF;
+    IF as_of > current_date THEN
+        RAISE EXCEPTION 'classification date % is in the future', as_of
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Records are dated; a future date would classify on records that do not exist yet.',
+                  HINT = 'Classify on today or an earlier date.';
+    END IF;
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'refresh_classification runs in READ COMMITTED, not %', upper(current_setting('transaction_isolation'))
+            USING ERRCODE = 'invalid_transaction_state',
+                  DETAIL = 'A run fixes its knowledge time after waiting for the writers in progress; a REPEATABLE READ or SERIALIZABLE snapshot is taken before that, at the transaction''s first statement, and could miss rows recorded before the knowledge time.',
+                  HINT = 'Call it outside an explicit transaction block or in BEGIN ISOLATION LEVEL READ COMMITTED: the run reads one consistent state, as known at its knowledge time, by itself.';
+    END IF;
+
+    -- The fence: one run at a time, writers of the register, the records and
+    -- the configuration wait until the run ends; everything recorded up to
+    -- the knowledge time is committed and visible from here on.
+    fence := creditrisk.knowledge_fence();
+    IF known_at IS NULL THEN
+        known_at := fence;
+    ELSIF known_at > fence THEN
+        RAISE EXCEPTION 'knowledge time is in the future'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('It is %s; a run can only use what is known by now.', known_at),
+                  HINT = 'Omit it to classify with what is known now, or give the known_at of an earlier run to reproduce it.';
+    ELSIF NOT isfinite(known_at) THEN
+        RAISE EXCEPTION 'knowledge time must be a finite moment'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example the known_at of an earlier run.';
+    END IF;
+
+    IF model IS NULL THEN
+        model := creditrisk.active_model(as_of, known_at);
+        IF model IS NULL THEN
+            RAISE EXCEPTION 'no model is active on %', as_of
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'creditrisk.model_activation has no row with effective_from on or before that date, as known at the knowledge time.',
+                      HINT = 'Name a model, or activate one: INSERT INTO creditrisk.model_activation (effective_from, model_key) VALUES (...);';
+        END IF;
+    END IF;
+    SELECT * INTO m FROM creditrisk.model mm WHERE mm.model_key = model;
+    IF NOT FOUND THEN
+        PERFORM creditrisk.model_not_found(model);
+    END IF;
+    IF m.status = 'draft' THEN
+        RAISE EXCEPTION 'model "%" is a draft and cannot classify', model
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Classifications must be reproducible, so only published (frozen) models classify.',
+                  HINT = format('Publish it first: SELECT creditrisk.model_publish(%L);', model);
+    END IF;
+    label := format('refresh_classification %s (%s)', as_of, model);
+    SELECT string_agg(format('%s (%s of 16 cells)', r.domain,
+                             (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+                               WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from)),
+                      ', ' ORDER BY r.domain)
+      INTO label_missing
+      FROM (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+             WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) r
+     WHERE r.method = 'matrix'
+       AND (SELECT count(*) FROM creditrisk.fusion_matrix_as_known(known_at) fm
+             WHERE fm.domain = r.domain AND fm.effective_from = r.effective_from) < 16;
+    IF label_missing IS NOT NULL THEN
+        RAISE EXCEPTION 'fusion matrix incomplete: %', label_missing
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'A domain fused by matrix needs a fused class for each of the 16 (general, professional) pairs.',
+                  HINT = 'Insert the missing cells into creditrisk.fusion_matrix, or set the domain''s method to riskier.';
+    END IF;
+
+    -- Stored SQL the runner does not trust is refused before anything runs
+    -- (the definitions are checked by compute_indicators before it reads).
+    PERFORM creditrisk.override_rule_run_as(o.code, known_at)
+       FROM creditrisk.override_rule_as_known(known_at) o
+      WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of);
+
+    -- 1. A new version of the date; earlier versions stay.
+    SELECT coalesce(max(r.version), 0) + 1 INTO v FROM creditrisk.classification_run r WHERE r.as_of = as_of;
+    INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by)
+    VALUES (as_of, v, known_at, model, m.revision, t0, current_user);
+    IF v > 1 THEN
+        RAISE NOTICE '%: version % (earlier versions stay in the history)', label, v;
+    END IF;
+
+    -- 2. Indicators and scores, on the register version valid on the date, of
+    --    the population of art. 3: one pass of the C engine (score_population:
+    --    indicators, score, class and reasons, the division of the version).
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
+    SELECT as_of, v, s.uscc, s.division_code, s.score, s.score_class, s.score_class, s.reasons
+      FROM creditrisk.score_population(model, as_of, known_at, 3) s
+     WHERE creditrisk.in_scope(s.uscc, s.division_code, as_of, known_at);   -- art. 3
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: indicators and scores: % enterprises', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 3. Overrides (art. 10), one set-based statement per rule in force, as
+    --    entered by the knowledge time; each reads ($1 date, $2 knowledge time).
+    FOR rule IN SELECT * FROM creditrisk.override_rule_as_known(known_at) o
+                 WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
+                 ORDER BY o.code
+    LOOP
+        ts := clock_timestamp();
+        BEGIN
+            UPDATE creditrisk.classification_result r
+               SET overrides = r.overrides || rule.code,
+                   override_details = coalesce(r.override_details, '{}') || jsonb_build_object(rule.code, q.detail),
+                   final_class = greatest(r.final_class, q.class)
+              FROM (SELECT x.uscc, max(x.class) AS class,
+                           (array_agg(jsonb_build_object('class', x.class) || x.detail ORDER BY x.class DESC))[1] AS detail
+                      FROM creditrisk.override_rule_matches(rule.code, as_of, known_at) x
+                     GROUP BY x.uscc) q
+             WHERE r.as_of = as_of AND r.version = v AND r.uscc = q.uscc;
+            GET DIAGNOSTICS n = ROW_COUNT;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'override rule "%" failed', rule.code
+                USING ERRCODE = SQLSTATE, DETAIL = SQLERRM,
+                      HINT = 'Correct or disable the rule (UPDATE creditrisk.override_rule SET enabled = false ...).';
+        END;
+        matched := matched || jsonb_build_object(rule.code, n);
+        stages := stages || jsonb_build_object('override ' || rule.code, round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+        RAISE NOTICE '%: override %: % enterprises', label, rule.code, n
+            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+    END LOOP;
+
+    -- 4. Fusion (art. 16) with the latest professional class on or before the date.
+    --    A matrix fuses the general and professional classes, but never below
+    --    the class an override imposed (art. 10: a serious-dishonesty D stays D
+    --    in every domain); the fused class is the one the domain's measures use.
+    ts := clock_timestamp();
+    INSERT INTO creditrisk.classification_domain_result
+           (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
+    SELECT as_of, v, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
+           coalesce(f.method, 'riskier'),
+           -- never below the art. 10 override class, whatever the matrix says
+           CASE WHEN f.method = 'matrix'
+                THEN greatest(fm.fused_class, (SELECT max((o.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass)
+                                                 FROM pg_catalog.jsonb_each(r.override_details) o))
+                ELSE greatest(r.final_class, d.class) END
+      FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
+              FROM creditrisk.domain_risk_class_as_known(known_at) x
+             WHERE x.assessed_date <= as_of
+             ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
+      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.version = v AND r.uscc = d.uscc
+      LEFT JOIN (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
+                  WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) f ON f.domain = d.domain
+      LEFT JOIN creditrisk.fusion_matrix_as_known(known_at) fm
+             ON fm.domain = d.domain AND fm.effective_from = f.effective_from
+            AND fm.general_class = r.final_class AND fm.professional_class = d.class;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    stages := stages || jsonb_build_object('fusion', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: fusion: % enterprise domains', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- 5. The run's summary in the history.
+    ts := clock_timestamp();
+    UPDATE creditrisk.classification_run run
+       SET enterprises = s.enterprises, score_classes = s.score_classes, final_classes = s.final_classes,
+           overridden = s.overridden, overrides = matched, domain_results = n
+      FROM (SELECT count(*) AS enterprises,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.score_class = 'A'), 'B', count(*) FILTER (WHERE r.score_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.score_class = 'C'), 'D', count(*) FILTER (WHERE r.score_class = 'D')) AS score_classes,
+                   jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
+                                      'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
+                   count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden
+              FROM creditrisk.classification_result r WHERE r.as_of = as_of AND r.version = v) s
+     WHERE run.as_of = as_of AND run.version = v;
+    stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+
+    -- 6. Publish: nothing to copy.  The current views read the latest run
+    -- from the history; this run's rows become current when its transaction
+    -- commits, and until then readers see the previous run.
+    SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
+    IF latest.as_of = as_of THEN
+        RAISE NOTICE '%: the current classification once committed', label;
+    ELSE
+        RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest.as_of;
+    END IF;
+
+    UPDATE creditrisk.classification_run run SET finished_at = clock_timestamp(), stages = stages
+     WHERE run.as_of = as_of AND run.version = v
+    RETURNING * INTO result;
+    RAISE NOTICE '%: done: % enterprises, % overridden, final classes %', label, result.enterprises, result.overridden, result.final_classes
+        USING DETAIL = format('elapsed %s s', round(extract(epoch FROM result.finished_at - t0)::numeric, 3));
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.refresh_classification(date, text, timestamptz) IS
+    'The monthly run (月度分类): classifies every enterprise on as_of with what was valid on that date and known at the knowledge time known_at (default: now, after waiting for writers in progress; READ COMMITTED only): indicators from the register version of that date, scores with the model (default: the one active on that date), override rules (art. 10) and fusion (art. 16) as entered by then; adds a new version of the date to the history (earlier versions stay), which the current views show once it commits (readers see the previous run until then and never wait); reports progress as NOTICEs and returns the run. Giving an earlier run''s known_at reproduces it row for row';
+
+CREATE OR REPLACE FUNCTION creditrisk.correct_result(run date, uscc creditrisk.uscc, new_class creditrisk.riskclass, reason text)
+RETURNS creditrisk.classification_run
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    v integer;
+    nv integer;
+    r creditrisk.classification_result;
+    src creditrisk.classification_run;
+    result creditrisk.classification_run;
+BEGIN
+    IF run IS NULL OR uscc IS NULL OR new_class IS NULL THEN
+        RAISE EXCEPTION 'correct_result needs a run date, a USCC and the new class'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        RAISE EXCEPTION 'a correction needs a reason'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Corrections are traceable: who, when and why (更正理由).',
+                  HINT = 'Name the decision, document or error the correction rests on.';
+    END IF;
+    -- One writer of the history at a time (as the monthly run).
+    LOCK TABLE creditrisk.classification_run IN EXCLUSIVE MODE;
+    SELECT * INTO src FROM creditrisk.classification_run x WHERE x.as_of = run ORDER BY x.version DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'there is no classification run on %', run
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'SELECT as_of, version FROM creditrisk.classification_run ORDER BY as_of lists the runs.';
+    END IF;
+    v := src.version;
+    SELECT * INTO r FROM creditrisk.classification_result x WHERE x.as_of = run AND x.version = v AND x.uscc = uscc;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'enterprise % is not in the run of % (version %)', uscc, run, v
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF new_class = r.final_class THEN
+        RAISE EXCEPTION 'enterprise % already has class % in the run of % (version %)', uscc, new_class, run, v
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF new_class < r.score_class THEN
+        RAISE EXCEPTION 'class % is below the class of the score (%)', new_class, r.score_class
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('Enterprise %s scored %s (class %s); a correction, like an override, can set the final class from the score class up.', uscc, r.score, r.score_class),
+                  HINT = 'If the score itself is wrong, correct the records and re-run the date (a new version).';
+    END IF;
+    nv := (SELECT max(x.version) FROM creditrisk.classification_run x WHERE x.as_of = run) + 1;
+
+    -- The new version: the run copied, the one result corrected.
+    INSERT INTO creditrisk.classification_run (as_of, version, known_at, model_key, model_revision, started_at, run_by,
+                                               enterprises, score_classes, overrides, domain_results, stages)
+    VALUES (run, nv, src.known_at, src.model_key, src.model_revision, clock_timestamp(), current_user,
+            src.enterprises, src.score_classes, src.overrides, src.domain_results,
+            jsonb_build_object('correction_of_version', v, 'uscc', uscc::text));
+    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class,
+                                                  overrides, override_details, reasons)
+    SELECT x.as_of, nv, x.uscc, x.division_code, x.score, x.score_class,
+           CASE WHEN x.uscc = uscc THEN new_class ELSE x.final_class END,
+           CASE WHEN x.uscc = uscc THEN x.overrides || 'correction'::text ELSE x.overrides END,
+           CASE WHEN x.uscc = uscc
+                THEN coalesce(x.override_details, '{}') || jsonb_build_object('correction',
+                         jsonb_build_object('class', new_class, 'previous_class', x.final_class, 'reason', reason,
+                                            'corrected_by', session_user::text))
+                ELSE x.override_details END,
+           x.reasons
+      FROM creditrisk.classification_result x WHERE x.as_of = run AND x.version = v;
+    -- Fused classes (art. 16): the corrected enterprise's refused with its new
+    -- general class and the fusion configuration of the run.
+    INSERT INTO creditrisk.classification_domain_result (as_of, version, uscc, domain, division_code, general_class,
+                                                         professional_class, assessed_date, method, fused_class)
+    SELECT x.as_of, nv, x.uscc, x.domain, x.division_code,
+           CASE WHEN x.uscc = uscc THEN new_class ELSE x.general_class END,
+           x.professional_class, x.assessed_date, x.method,
+           CASE WHEN x.uscc <> uscc THEN x.fused_class
+                WHEN x.method = 'matrix' THEN coalesce(
+                    (SELECT fm.fused_class
+                       FROM (SELECT DISTINCT ON (f.domain) f.* FROM creditrisk.fusion_rule_as_known(src.known_at) f
+                              WHERE f.domain = x.domain AND f.effective_from <= run ORDER BY f.domain, f.effective_from DESC) f
+                       JOIN creditrisk.fusion_matrix_as_known(src.known_at) fm
+                         ON fm.domain = f.domain AND fm.effective_from = f.effective_from
+                        AND fm.general_class = new_class AND fm.professional_class = x.professional_class),
+                    greatest(new_class, x.professional_class))
+                ELSE greatest(new_class, x.professional_class) END
+      FROM creditrisk.classification_domain_result x WHERE x.as_of = run AND x.version = v;
+    INSERT INTO creditrisk.classification_correction (as_of, version, corrected_version, uscc, division_code,
+                                                      previous_class, new_class, reason)
+    VALUES (run, nv, v, uscc, r.division_code, r.final_class, new_class, reason);
+    -- The summary, and finished: the new version is sealed.
+    UPDATE creditrisk.classification_run x
+       SET final_classes = s.final_classes, overridden = s.overridden, finished_at = clock_timestamp()
+      FROM (SELECT jsonb_build_object('A', count(*) FILTER (WHERE y.final_class = 'A'), 'B', count(*) FILTER (WHERE y.final_class = 'B'),
+                                      'C', count(*) FILTER (WHERE y.final_class = 'C'), 'D', count(*) FILTER (WHERE y.final_class = 'D')) AS final_classes,
+                   count(*) FILTER (WHERE y.final_class > y.score_class) AS overridden
+              FROM creditrisk.classification_result y WHERE y.as_of = run AND y.version = nv) s
+     WHERE x.as_of = run AND x.version = nv
+    RETURNING x.* INTO result;
+    -- (The current views read the latest version of the latest date from
+    -- the history: a correction of the latest run is current once committed.)
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text) IS
+    'Corrects one enterprise''s final class (分类结果更正) in the run of a date: adds a new version of the run with that result changed (override "correction", with the reason and who) and its fused classes recomputed, records the correction (who, when, why) in creditrisk.classification_correction, seals the version (current once committed, if it is the latest); earlier versions stay. Returns the new version';
+
+CREATE OR REPLACE FUNCTION creditrisk.create_roles() RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp SET client_min_messages = warning AS $fn$
+DECLARE
+    r record;
+    t text;
+    kinds constant text[] := ARRAY['creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner', 'creditrisk_auditor',
+                                   'creditrisk_loader'];
+    model_tables constant text[] := ARRAY['indicator', 'model', 'model_dimension', 'model_group', 'model_indicator',
+                                          'model_bin', 'model_category', 'model_floor', 'model_floor_condition'];
+    config_tables constant text[] := ARRAY['model_activation', 'high_concern_industry', 'override_rule',
+                                           'fusion_rule', 'fusion_matrix', 'supervision_measure', 'population_opt_in',
+                                           'repair_rule_set'];
+    register_tables constant text[] := ARRAY['enterprise'];
+    record_tables constant text[] := ARRAY['licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
+                                           'serious_dishonesty_listing', 'judgment_debtor_listing', 'annual_report',
+                                           'registration_change', 'equity_pledge_freeze', 'lawsuit',
+                                           'public_opinion', 'domain_risk_class', 'enforcement', 'confirmation',
+                                           'reward', 'indicator_value', 'credit_commitment', 'credit_repair'];
+    result_tables constant text[] := ARRAY['classification_result', 'classification_domain_result',
+                                           'classification_correction'];
+    -- superseded versions, written only by the trigger record_arrival as the owner
+    config_history constant text[] := ARRAY['model_activation_history', 'high_concern_industry_history',
+                                            'override_rule_history', 'fusion_rule_history', 'fusion_matrix_history',
+                                            'supervision_measure_history', 'population_opt_in_history',
+                                            'repair_rule_set_history'];
+    record_history constant text[] := ARRAY['licence_history', 'penalty_history', 'spot_check_history',
+                                            'complaint_history', 'abnormal_listing_history',
+                                            'serious_dishonesty_listing_history', 'judgment_debtor_listing_history',
+                                            'annual_report_history', 'registration_change_history',
+                                            'equity_pledge_freeze_history', 'lawsuit_history', 'public_opinion_history',
+                                            'domain_risk_class_history', 'enforcement_history', 'confirmation_history', 'reward_history',
+                                            'indicator_value_history', 'credit_commitment_history', 'credit_repair_history'];
+    -- spot checks (extension/supervision.sql): what a bureau plans and keeps,
+    -- and what only the draw writes
+    spot_plan_tables constant text[] := ARRAY['inspector', 'inspector_conflict', 'spot_check_task', 'spot_check_task_class'];
+    spot_draw_tables constant text[] := ARRAY['spot_check_population', 'spot_check_draw', 'spot_check_task_inspector',
+                                              'spot_check_task_conflict', 'spot_check_assignment'];
+    spot_views constant text[] := ARRAY['spot_check_task_summary', 'spot_check_unassignable', 'spot_check_inspector_load'];
+    views constant text[] := ARRAY['classification_current', 'classification_domain_current', 'enterprise_measures',
+                                   'enterprise_domain_measures',
+                                   'classification_worsened', 'class_transition_latest', 'class_distribution_current',
+                                   'score_stability_latest', 'reason_code'];
+    in_scope constant text := 'division_code >= (SELECT creditrisk.scope_from()) AND division_code < (SELECT creditrisk.scope_to())';
+    -- the reporting units whose reporter role the current user is a member of
+    own_unit constant text := 'reported_by IN (SELECT u.code FROM creditrisk.reporting_unit u JOIN pg_catalog.pg_roles r '
+                              'ON r.rolname = u.reporter_role WHERE pg_catalog.pg_has_role(r.oid, ''MEMBER''))';
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        RAISE EXCEPTION 'creditrisk.create_roles() must be run by a superuser'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'It creates roles, changes the owner of the extension''s tables and creates their policies.';
+    END IF;
+
+    -- 1. The group roles, NOLOGIN.  A pre-existing role of the same name is
+    -- used only if it is as harmless as the one we would create.
+    FOR r IN SELECT * FROM unnest(ARRAY['creditrisk_owner', 'creditrisk_sharing'] || kinds,
+                                  ARRAY['owns the data and views of creditrisk (NOLOGIN, no member)',
+                                        'owns the two partner views shared_classification and shared_distribution (NOLOGIN, no member)',
+                                        'creditrisk administrators: models, rules, measures, records, the monthly run, within their jurisdiction',
+                                        'creditrisk analysts: read the enterprises, records and results of their jurisdiction',
+                                        'partner departments: read what their unexpired sharing agreements grant',
+                                        'creditrisk auditors: read results, configuration, jurisdictions, agreements and logs of their jurisdiction',
+                                        'creditrisk loaders (报送人员): report the credit records of their own reporting unit, within their jurisdiction'])
+                     AS x(name, note)
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r.name) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', r.name);
+        ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_roles
+                       WHERE rolname = r.name AND (rolcanlogin OR rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb)) THEN
+            RAISE EXCEPTION 'role "%" exists with privileges creditrisk would not give it', r.name
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'A creditrisk group role is NOLOGIN, without SUPERUSER, BYPASSRLS, CREATEROLE or CREATEDB.',
+                      HINT = format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB, then run creditrisk.create_roles() again.', r.name);
+        END IF;
+        EXECUTE format('COMMENT ON ROLE %I IS %L', r.name, r.note);
+    END LOOP;
+    FOR r IN SELECT x.name FROM unnest(ARRAY['creditrisk_owner', 'creditrisk_sharing']) x(name)
+              WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m WHERE m.roleid = x.name::regrole)
+    LOOP
+        RAISE EXCEPTION 'role % has members', r.name
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its members would see every enterprise and could change the policies.',
+                  HINT = format('REVOKE %I FROM them; a DBA uses a superuser role.', r.name);
+    END LOOP;
+
+    -- 2. The owner owns the tables, views and materialized views (so FORCEd
+    -- row-level security applies to it as to anyone) and the one SECURITY
+    -- DEFINER function, which then runs without superuser rights.
+    FOR r IN SELECT c.oid::regclass AS rel, c.relkind
+               FROM pg_catalog.pg_class c
+               JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                                          AND d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+               JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'creditrisk'
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                -- (an identity column's sequence follows its table)
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend s
+                                 WHERE s.classid = 'pg_catalog.pg_class'::regclass AND s.objid = c.oid
+                                   AND s.deptype IN ('a', 'i'))
+              ORDER BY c.oid
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO creditrisk_owner',
+                       CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                      WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.rel);
+    END LOOP;
+    ALTER FUNCTION creditrisk.refresh_current_views() OWNER TO creditrisk_owner;
+    -- the partner views read the history through the policy for their own
+    -- role (4. below), which no analyst's view shares
+    ALTER VIEW creditrisk.shared_classification OWNER TO creditrisk_sharing;
+    ALTER VIEW creditrisk.shared_distribution OWNER TO creditrisk_sharing;
+
+    -- 3. Grants: every kind uses the schema, the types and the functions (the
+    -- comparison operators of uscc and riskclass are functions; every function
+    -- but one runs with its caller's rights).  Tables and views narrowly.
+    FOREACH t IN ARRAY kinds LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA creditrisk TO %I', t);
+        EXECUTE format('GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code TO %I', t);
+        EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO %I', t);
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole), '
+                       'creditrisk.share(regrole, text[], text[], date, boolean), creditrisk.refresh_current_views(), '
+                       'creditrisk.seal_run(date, integer), creditrisk.log_changes_of(regclass) FROM %I', t);
+    END LOOP;
+    -- the history's verification is the auditor's and the admin's; corrections the admin's
+    REVOKE EXECUTE ON FUNCTION creditrisk.verify_history(bytea, boolean) FROM creditrisk_analyst, creditrisk_partner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.correct_result(date, creditrisk.uscc, creditrisk.riskclass, text)
+        FROM creditrisk_analyst, creditrisk_partner, creditrisk_auditor;
+    GRANT EXECUTE ON FUNCTION creditrisk.refresh_current_views() TO creditrisk_admin;
+    -- the owner evaluates the policies when it refreshes the views
+    GRANT USAGE ON SCHEMA creditrisk TO creditrisk_owner;
+    GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code, creditrisk.industry_code
+        TO creditrisk_owner;
+    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA creditrisk TO creditrisk_owner;
+    REVOKE EXECUTE ON FUNCTION creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole),
+                               creditrisk.share(regrole, text[], text[], date, boolean) FROM creditrisk_owner;
+
+    -- admin: writes models, configuration, the register, records and results
+    -- (rows of its jurisdiction; the run itself only province-wide)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link', 'classification_run'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_admin', t);
+    END LOOP;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA creditrisk TO creditrisk_admin;
+    REVOKE ALL ON SEQUENCE creditrisk.sharing_agreement_id_seq FROM creditrisk_admin;
+    FOREACH t IN ARRAY views LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+
+    -- analyst and auditor: read models, configuration, register, records and
+    -- results (rows of their jurisdiction); of the runs, what identifies them
+    -- (the province-wide counts are the admin's and the auditor's)
+    FOREACH t IN ARRAY model_tables || config_tables || register_tables || record_tables
+                       || ARRAY['related_party_link'] || result_tables LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    -- the histories: read (a run or compute_indicators as known at a past time
+    -- reads them), never written but by the trigger
+    FOREACH t IN ARRAY config_history || record_history || ARRAY['enterprise_history', 'related_party_link_history'] LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT SELECT (as_of, version, known_at, model_key, model_revision, started_at, finished_at, run_by)
+        ON creditrisk.classification_run TO creditrisk_analyst;
+    GRANT SELECT ON creditrisk.classification_run TO creditrisk_auditor;
+
+    -- the divisions are reference data: their names appear in every view
+    GRANT SELECT ON creditrisk.division TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor;
+
+    -- everyone enrolled reads its own jurisdiction and agreements (the scope
+    -- functions do); the auditor reads all of them
+    GRANT SELECT ON creditrisk.jurisdiction, creditrisk.sharing_agreement
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_partner, creditrisk_auditor, creditrisk_loader;
+
+    -- reporting units (报送单位): everyone enrolled reads the register (it names
+    -- government units, not enterprises); the admin writes those of its
+    -- jurisdiction
+    GRANT SELECT ON creditrisk.reporting_unit, creditrisk.reporting_unit_history
+        TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
+    GRANT INSERT, UPDATE ON creditrisk.reporting_unit TO creditrisk_admin;
+
+    -- loader (报送人员): reads the register of its jurisdiction, and reads,
+    -- reports, corrects and withdraws the records of its own reporting unit
+    -- (the policies own_unit below; reporting_unit_check() refuses a record
+    -- reported as another unit)
+    GRANT SELECT ON creditrisk.enterprise TO creditrisk_loader;
+    FOREACH t IN ARRAY record_tables || ARRAY['related_party_link'] LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_loader', t);
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = format('creditrisk.%I', t)::regclass AND a.attname = 'id' AND a.attidentity <> '') THEN
+            EXECUTE format('GRANT USAGE ON SEQUENCE %s TO creditrisk_loader',
+                           pg_catalog.pg_get_serial_sequence(format('creditrisk.%I', t), 'id'));
+        END IF;
+    END LOOP;
+
+    -- partner: the two shared views, nothing else
+    GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
+    -- the partner views' owner reads what they read (nobody logs in as it)
+    GRANT USAGE ON SCHEMA creditrisk TO creditrisk_sharing;
+    GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code TO creditrisk_sharing;
+    GRANT SELECT ON creditrisk.classification_result, creditrisk.classification_run, creditrisk.sharing_agreement
+        TO creditrisk_sharing;
+
+    -- spot checks (双随机、一公开, doc/spotcheck.md): a bureau's admin keeps the
+    -- inspectors' library of its jurisdiction, plans tasks and draws them
+    -- (draw_spot_check writes the draw tables, running as the admin), records
+    -- outcomes; analysts and auditors read; partners nothing
+    FOREACH t IN ARRAY spot_plan_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON creditrisk.%I TO creditrisk_admin', t);
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    FOREACH t IN ARRAY spot_draw_tables LOOP
+        EXECUTE format('GRANT SELECT, INSERT ON creditrisk.%I TO creditrisk_admin', t);
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    GRANT UPDATE (check_end, outcome, refused, spot_check_id, publication_deadline, publication_deadline_provisional)
+        ON creditrisk.spot_check_draw TO creditrisk_admin;
+    FOREACH t IN ARRAY spot_views LOOP
+        EXECUTE format('GRANT SELECT ON creditrisk.%I TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor', t);
+    END LOOP;
+    -- the working-day calendar (reference data, no enterprise in it): the
+    -- publication deadline of an outcome is computed from it as the caller
+    -- (and the 双公示 deadlines, extension/disclosure.sql; loaders too)
+    GRANT SELECT ON creditrisk.calendar_day TO creditrisk_admin, creditrisk_analyst, creditrisk_auditor, creditrisk_loader;
+
+    -- audit (doc/AUDIT.md): the change log and the seals are the auditor's to
+    -- read, nobody's to write; the seals' blocks (every USCC of every run) are
+    -- read only through verify_history()
+    GRANT SELECT ON creditrisk.change_log, creditrisk.classification_seal TO creditrisk_auditor;
+
+    -- 4. Policies (TO PUBLIC: the grants decide who may do what, the policies
+    -- which rows).  A range on division_code, whose bounds are computed once
+    -- per query, served by the index on division_code.
+    FOREACH t IN ARRAY register_tables || result_tables || ARRAY['enterprise_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
+    END LOOP;
+    -- records: of enterprises the caller sees on the register (a hashed
+    -- semi-join on the USCC; the register's policy applies inside)
+    FOREACH t IN ARRAY record_tables || record_history LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['related_party_link', 'related_party_link_history'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I '
+                       'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
+                       'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+    END LOOP;
+    -- a loader sees, corrects and withdraws only its own unit's records (its
+    -- new rows are checked by reporting_unit_check(), with a clear error)
+    FOREACH t IN ARRAY record_tables || ARRAY['related_party_link'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_read ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_update ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_unit_delete ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY own_unit_read ON creditrisk.%I AS RESTRICTIVE FOR SELECT TO creditrisk_loader USING (%s)', t, own_unit);
+        EXECUTE format('CREATE POLICY own_unit_update ON creditrisk.%I AS RESTRICTIVE FOR UPDATE TO creditrisk_loader USING (%s) WITH CHECK (true)', t, own_unit);
+        EXECUTE format('CREATE POLICY own_unit_delete ON creditrisk.%I AS RESTRICTIVE FOR DELETE TO creditrisk_loader USING (%s)', t, own_unit);
+    END LOOP;
+    -- reporting units: everyone reads the register; each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.reporting_unit;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.reporting_unit;
+    CREATE POLICY read ON creditrisk.reporting_unit FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.reporting_unit USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- the partner views (owned by creditrisk_sharing): the history's rows
+    -- while the reader has an unexpired sharing agreement; the views keep
+    -- the divisions and fields it grants.  One InitPlan per query: the
+    -- analysts' reads (views owned by creditrisk_owner) never see it.
+    DROP POLICY IF EXISTS sharing_agreement ON creditrisk.classification_result;
+    CREATE POLICY sharing_agreement ON creditrisk.classification_result FOR SELECT TO creditrisk_sharing
+        USING (EXISTS (SELECT 1 FROM creditrisk.sharing_agreement s
+                        WHERE s.partner = current_user AND s.valid_until >= current_date));
+    -- runs: readable by all who may read the table; written (the monthly run)
+    -- only by a role whose jurisdiction is a whole province or more
+    DROP POLICY IF EXISTS read ON creditrisk.classification_run;
+    DROP POLICY IF EXISTS province_wide ON creditrisk.classification_run;
+    CREATE POLICY read ON creditrisk.classification_run FOR SELECT USING (true);
+    CREATE POLICY province_wide ON creditrisk.classification_run
+        USING ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$')
+        WITH CHECK ((SELECT creditrisk.scope_from()) ~ '0000$' AND (SELECT creditrisk.scope_to()) ~ '0000$');
+    -- measures: everyone reads every level (an enterprise's measures combine
+    -- the province's, the city's and the county's); each writes its own area
+    DROP POLICY IF EXISTS read ON creditrisk.supervision_measure;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.supervision_measure;
+    CREATE POLICY read ON creditrisk.supervision_measure FOR SELECT USING (true);
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.supervision_measure USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- spot checks.  The library and the declared conflicts: by the
+    -- inspector's division.  A task and its ratios: written by its organising
+    -- bureau (its division in scope; the task's scope lies within it, by
+    -- trigger), read also by the bureaus whose jurisdiction its scope covers
+    -- in part (a province task concerns every county).  The draw tables: read
+    -- in scope (the enterprise's division; the pool by the inspector's);
+    -- inserted in scope only into a planned task the inserter organises, so
+    -- nothing is added to a drawn task but by a superuser (a restore); the
+    -- draw's outcome columns updated in scope; nothing deleted.
+    FOREACH t IN ARRAY ARRAY['inspector', 'inspector_conflict'] LOOP
+        EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
+    END LOOP;
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.spot_check_task;
+    DROP POLICY IF EXISTS covered ON creditrisk.spot_check_task;
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.spot_check_task USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    CREATE POLICY covered ON creditrisk.spot_check_task FOR SELECT
+        USING (EXISTS (SELECT 1 FROM unnest(scope_divisions) s
+                        WHERE s::text < (SELECT creditrisk.scope_to())
+                          AND creditrisk.division_upper(s) > (SELECT creditrisk.scope_from())));
+    DROP POLICY IF EXISTS jurisdiction ON creditrisk.spot_check_task_class;
+    DROP POLICY IF EXISTS covered ON creditrisk.spot_check_task_class;
+    EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.spot_check_task_class USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    CREATE POLICY covered ON creditrisk.spot_check_task_class FOR SELECT
+        USING (task_id IN (SELECT x.id FROM creditrisk.spot_check_task x));
+    FOREACH t IN ARRAY spot_draw_tables LOOP
+        EXECUTE format('DROP POLICY IF EXISTS read ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS draw ON creditrisk.%I', t);
+        EXECUTE format('DROP POLICY IF EXISTS outcome ON creditrisk.%I', t);
+        EXECUTE format('CREATE POLICY read ON creditrisk.%I FOR SELECT USING (%s)', t, in_scope);
+        EXECUTE format('CREATE POLICY draw ON creditrisk.%I FOR INSERT WITH CHECK (%s AND task_id IN '
+                       '(SELECT x.id FROM creditrisk.spot_check_task x WHERE x.status = ''planned'' '
+                       'AND x.division_code >= (SELECT creditrisk.scope_from()) AND x.division_code < (SELECT creditrisk.scope_to())))',
+                       t, in_scope);
+    END LOOP;
+    EXECUTE format('CREATE POLICY outcome ON creditrisk.spot_check_draw FOR UPDATE USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- jurisdictions and agreements: one's own; the auditor all
+    DROP POLICY IF EXISTS own ON creditrisk.jurisdiction;
+    DROP POLICY IF EXISTS auditor ON creditrisk.jurisdiction;
+    CREATE POLICY own ON creditrisk.jurisdiction FOR SELECT USING (role_name = current_user);
+    CREATE POLICY auditor ON creditrisk.jurisdiction FOR SELECT TO creditrisk_auditor USING (true);
+    DROP POLICY IF EXISTS own ON creditrisk.sharing_agreement;
+    DROP POLICY IF EXISTS auditor ON creditrisk.sharing_agreement;
+    CREATE POLICY own ON creditrisk.sharing_agreement FOR SELECT USING (partner = current_user);
+    CREATE POLICY auditor ON creditrisk.sharing_agreement FOR SELECT TO creditrisk_auditor USING (true);
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.create_roles() IS
+    'Creates (if absent) the group roles creditrisk_owner, _sharing, _admin, _analyst, _partner, _auditor, _loader, gives each exactly the grants its job needs, makes creditrisk_owner own the data and views (creditrisk_sharing the two partner views), and (re)creates the row-level security policies; idempotent, for a superuser; run again after ALTER EXTENSION UPDATE and after a restore';
+
 -- ===========================================================================
 -- Spot-check draws at scale (issue 13)
 -- ===========================================================================

@@ -82,8 +82,16 @@ COMMENT ON COLUMN creditrisk.sharing_agreement.fields IS
     'What the partner sees of each enterprise besides its USCC and division: always final_class and class_date; optionally score, score_class, overrides, reasons';
 
 -- ---------------------------------------------------------------------------
--- What partners read: only through these views (security barrier, owned by
--- the data's owner), never the tables.
+-- What partners read: only through these views (security barrier), never the
+-- tables.  They read the latest run from the history, which is under FORCEd
+-- row-level security; a partner has no jurisdiction (scope_from() is NULL for
+-- it), so the views are owned by their own role, creditrisk_sharing (NOLOGIN,
+-- no member, owns these two views and nothing else), and the history has a
+-- policy for that role alone (create_roles()): it admits rows only while the
+-- reader has an unexpired sharing agreement; the views then keep the
+-- divisions and fields each agreement grants.  Analysts' views are owned by
+-- creditrisk_owner, to which that policy does not apply, so their reads stay
+-- an index range on the division.
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION creditrisk.shared_fields(division_code text) RETURNS text[]
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
@@ -106,30 +114,38 @@ COMMENT ON FUNCTION creditrisk.shared_for_aggregates(text) IS
     'Whether an unexpired sharing agreement of the current role covers a division (for class counts)';
 
 CREATE VIEW creditrisk.shared_classification WITH (security_barrier = true) AS
-SELECT c.uscc, c.division_code, c.final_class,
-       (SELECT max(run.as_of) FROM creditrisk.classification_run run) AS class_date,
+SELECT c.uscc, c.division_code, c.final_class, c.as_of AS class_date,
        CASE WHEN 'score' = ANY (g.fields) THEN c.score END AS score,
        CASE WHEN 'score_class' = ANY (g.fields) THEN c.score_class END AS score_class,
        CASE WHEN 'overrides' = ANY (g.fields) THEN c.overrides END AS overrides,
        CASE WHEN 'reasons' = ANY (g.fields) THEN c.reasons END AS reasons
-  FROM (SELECT DISTINCT x.division_code, creditrisk.shared_fields(x.division_code) AS fields
-          FROM creditrisk.classification_current_mv x) g
-  JOIN creditrisk.classification_current_mv c ON c.division_code = g.division_code
- WHERE g.fields IS NOT NULL;
+  FROM (SELECT x.division_code, creditrisk.shared_fields(x.division_code) AS fields
+          FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
+                 WHERE y.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+                   AND y.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x) g
+  JOIN creditrisk.classification_result c ON c.division_code = g.division_code
+ WHERE g.fields IS NOT NULL
+   AND c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.shared_classification IS
-    'For partner departments (共享部门): the current classification of the enterprises their unexpired sharing agreements cover; fields not granted are NULL';
+    'For partner departments (共享部门): the current classification (latest run) of the enterprises their unexpired sharing agreements cover; fields not granted are NULL';
 
 CREATE VIEW creditrisk.shared_distribution WITH (security_barrier = true) AS
 SELECT c.division_code::text AS division_code, count(*) AS enterprises,
        count(*) FILTER (WHERE c.final_class = 'A') AS a, count(*) FILTER (WHERE c.final_class = 'B') AS b,
        count(*) FILTER (WHERE c.final_class = 'C') AS c, count(*) FILTER (WHERE c.final_class = 'D') AS d,
-       (SELECT max(run.as_of) FROM creditrisk.classification_run run) AS class_date
-  FROM creditrisk.classification_current_mv c
- WHERE c.division_code IN (SELECT x.division_code FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_current_mv y) x
+       c.as_of AS class_date
+  FROM creditrisk.classification_result c
+ WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.division_code IN (SELECT x.division_code
+                             FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
+                                    WHERE y.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+                                      AND y.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x
                             WHERE creditrisk.shared_for_aggregates(x.division_code))
- GROUP BY c.division_code;
+ GROUP BY c.division_code, c.as_of;
 COMMENT ON VIEW creditrisk.shared_distribution IS
-    'For partner departments (共享部门): final-class counts of the current classification per division their unexpired sharing agreements cover (aggregates-only agreements included)';
+    'For partner departments (共享部门): final-class counts of the current classification (latest run) per division their unexpired sharing agreements cover (aggregates-only agreements included)';
 
 -- ---------------------------------------------------------------------------
 -- Row-level security: enabled and forced on every table holding enterprise
@@ -217,8 +233,9 @@ BEGIN
 
     -- 1. The group roles, NOLOGIN.  A pre-existing role of the same name is
     -- used only if it is as harmless as the one we would create.
-    FOR r IN SELECT * FROM unnest(ARRAY['creditrisk_owner'] || kinds,
+    FOR r IN SELECT * FROM unnest(ARRAY['creditrisk_owner', 'creditrisk_sharing'] || kinds,
                                   ARRAY['owns the data and views of creditrisk (NOLOGIN, no member)',
+                                        'owns the two partner views shared_classification and shared_distribution (NOLOGIN, no member)',
                                         'creditrisk administrators: models, rules, measures, records, the monthly run, within their jurisdiction',
                                         'creditrisk analysts: read the enterprises, records and results of their jurisdiction',
                                         'partner departments: read what their unexpired sharing agreements grant',
@@ -237,13 +254,14 @@ BEGIN
         END IF;
         EXECUTE format('COMMENT ON ROLE %I IS %L', r.name, r.note);
     END LOOP;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
-                WHERE m.roleid = 'creditrisk_owner'::regrole) THEN
-        RAISE EXCEPTION 'role creditrisk_owner has members'
+    FOR r IN SELECT x.name FROM unnest(ARRAY['creditrisk_owner', 'creditrisk_sharing']) x(name)
+              WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m WHERE m.roleid = x.name::regrole)
+    LOOP
+        RAISE EXCEPTION 'role % has members', r.name
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = 'Its members would see every enterprise and could change the policies.',
-                  HINT = 'REVOKE creditrisk_owner FROM them; a DBA uses a superuser role.';
-    END IF;
+                  HINT = format('REVOKE %I FROM them; a DBA uses a superuser role.', r.name);
+    END LOOP;
 
     -- 2. The owner owns the tables, views and materialized views (so FORCEd
     -- row-level security applies to it as to anyone) and the one SECURITY
@@ -265,6 +283,10 @@ BEGIN
                                       WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.rel);
     END LOOP;
     ALTER FUNCTION creditrisk.refresh_current_views() OWNER TO creditrisk_owner;
+    -- the partner views read the history through the policy for their own
+    -- role (4. below), which no analyst's view shares
+    ALTER VIEW creditrisk.shared_classification OWNER TO creditrisk_sharing;
+    ALTER VIEW creditrisk.shared_distribution OWNER TO creditrisk_sharing;
 
     -- 3. Grants: every kind uses the schema, the types and the functions (the
     -- comparison operators of uscc and riskclass are functions; every function
@@ -349,6 +371,11 @@ BEGIN
 
     -- partner: the two shared views, nothing else
     GRANT SELECT ON creditrisk.shared_classification, creditrisk.shared_distribution TO creditrisk_partner;
+    -- the partner views' owner reads what they read (nobody logs in as it)
+    GRANT USAGE ON SCHEMA creditrisk TO creditrisk_sharing;
+    GRANT USAGE ON TYPE creditrisk.uscc, creditrisk.riskclass, creditrisk.division_code TO creditrisk_sharing;
+    GRANT SELECT ON creditrisk.classification_result, creditrisk.classification_run, creditrisk.sharing_agreement
+        TO creditrisk_sharing;
 
     -- spot checks (双随机、一公开, doc/spotcheck.md): a bureau's admin keeps the
     -- inspectors' library of its jurisdiction, plans tasks and draws them
@@ -412,6 +439,14 @@ BEGIN
     DROP POLICY IF EXISTS jurisdiction ON creditrisk.reporting_unit;
     CREATE POLICY read ON creditrisk.reporting_unit FOR SELECT USING (true);
     EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.reporting_unit USING (%s) WITH CHECK (%s)', in_scope, in_scope);
+    -- the partner views (owned by creditrisk_sharing): the history's rows
+    -- while the reader has an unexpired sharing agreement; the views keep
+    -- the divisions and fields it grants.  One InitPlan per query: the
+    -- analysts' reads (views owned by creditrisk_owner) never see it.
+    DROP POLICY IF EXISTS sharing_agreement ON creditrisk.classification_result;
+    CREATE POLICY sharing_agreement ON creditrisk.classification_result FOR SELECT TO creditrisk_sharing
+        USING (EXISTS (SELECT 1 FROM creditrisk.sharing_agreement s
+                        WHERE s.partner = current_user AND s.valid_until >= current_date));
     -- runs: readable by all who may read the table; written (the monthly run)
     -- only by a role whose jurisdiction is a whole province or more
     DROP POLICY IF EXISTS read ON creditrisk.classification_run;
@@ -474,7 +509,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION creditrisk.create_roles() IS
-    'Creates (if absent) the group roles creditrisk_owner, _admin, _analyst, _partner, _auditor, _loader, gives each exactly the grants its job needs, makes creditrisk_owner own the data and views, and (re)creates the row-level security policies; idempotent, for a superuser; run again after ALTER EXTENSION UPDATE and after a restore';
+    'Creates (if absent) the group roles creditrisk_owner, _sharing, _admin, _analyst, _partner, _auditor, _loader, gives each exactly the grants its job needs, makes creditrisk_owner own the data and views (creditrisk_sharing the two partner views), and (re)creates the row-level security policies; idempotent, for a superuser; run again after ALTER EXTENSION UPDATE and after a restore';
 
 -- ---------------------------------------------------------------------------
 -- Enrolment

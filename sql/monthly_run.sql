@@ -1,5 +1,5 @@
 -- The monthly run (月度分类): refresh twice is idempotent, history reproduces an
--- old month, the active model by date, the views refreshed concurrently.
+-- old month, the active model by date, the current views read the latest run.
 -- A fresh extension, so that this file neither sees nor leaves other files' data.
 \i sql/include/classification_setup.psql
 
@@ -66,11 +66,19 @@ SELECT count(*) AS differences FROM (SELECT * FROM december EXCEPT SELECT * FROM
 DELETE FROM classification_run WHERE as_of = '2025-06-30'; \echo :LAST_ERROR_SQLSTATE
 SELECT as_of, version, count(*) FROM classification_result GROUP BY as_of, version ORDER BY as_of, version;
 
--- The current views have a unique index on NOT NULL columns (REFRESH ... CONCURRENTLY).
-SELECT c.relname, i.indexrelid::regclass AS index, i.indisunique,
-       (SELECT bool_and(NOT EXISTS (SELECT 1 FROM classification_current WHERE uscc IS NULL))) AS no_nulls
-  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
- WHERE c.relname IN ('classification_current_mv', 'classification_domain_current_mv') AND i.indisunique ORDER BY 1;
+-- The current views read the latest run from the history (no materialized
+-- view, nothing to refresh): one row per enterprise, the same rows as the
+-- latest version of the latest date, and no copy left in the catalog.
+SELECT (SELECT count(*) FROM classification_current) AS current_rows,
+       (SELECT count(DISTINCT uscc) FROM classification_current) AS enterprises,
+       (SELECT count(*) FROM (SELECT uscc, score, score_class, final_class, overrides, reasons FROM classification_current
+                              EXCEPT
+                              SELECT r.uscc, r.score, r.score_class, r.final_class, r.overrides, r.reasons
+                                FROM classification_result r, current_classification() k
+                               WHERE r.as_of = k.as_of AND r.version = k.version) x) AS differences,
+       (SELECT count(*) FROM classification_result r, current_classification() k
+         WHERE r.as_of = k.as_of AND r.version = k.version) AS latest_run_rows,
+       (SELECT count(*) FROM pg_class WHERE relkind = 'm' AND relnamespace = 'creditrisk'::regnamespace) AS materialized_views;
 -- The defaults: today, with the model active today.
 SELECT (r).as_of = current_date AS today, (r).model_key = active_model() AS active_model
   FROM (SELECT refresh_classification() AS r) x;
