@@ -86,18 +86,18 @@ SELECT is_empty($$
 $$, 'model writers are VOLATILE and PARALLEL UNSAFE');
 SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'score_explain(text, jsonb)'::regprocedure),
           85::real, 'score_explain estimates one row per reference indicator plus floors');
--- SECURITY DEFINER functions (1.4): refreshing the current views needs
--- their owner's rights (it takes no argument, returns nothing and pins a
--- search_path with pg_temp last; test/attacks.sql tries to capture it); the
+-- SECURITY DEFINER functions: since 1.6 the current views read the history
+-- (no materialized view to refresh), so refresh_current_views() is a no-op
+-- kept for compatibility and runs with its caller's rights; the
 -- history's guard and the seal of a finished run (trigger functions) and its
 -- verification must see the seals and every row of the history whatever the
 -- caller's rights (all pin search_path, checked below).
 SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE prosecdef $$,
-              ARRAY['refresh_current_views', 'history_guard', 'seal_finished_run', 'verify_history'],
-              'the SECURITY DEFINER functions are refresh_current_views(), the history''s guard and seal (triggers) and its verification');
-SELECT is((SELECT proconfig FROM ext_funcs WHERE prosecdef AND proname = 'refresh_current_views'),
+              ARRAY['history_guard', 'seal_finished_run', 'verify_history'],
+              'the SECURITY DEFINER functions are the history''s guard and seal (triggers) and its verification');
+SELECT is((SELECT proconfig FROM ext_funcs WHERE NOT prosecdef AND proname = 'refresh_current_views'),
           ARRAY['search_path=pg_catalog, pg_temp'],
-          'refresh_current_views() pins search_path to pg_catalog, then pg_temp');
+          'refresh_current_views() (a no-op since 1.6) runs with its caller''s rights and pins search_path to pg_catalog, then pg_temp');
 SELECT is_empty($$
     SELECT c.oid::regclass FROM pg_class c
      WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind = 'r'

@@ -18,12 +18,20 @@ SELECT lives_ok('SELECT creditrisk.create_roles()', 'create_roles() creates the 
 SELECT lives_ok('SELECT creditrisk.create_roles()', 'create_roles() again changes nothing and fails on nothing');
 SELECT is((SELECT array_agg(rolname::text ORDER BY rolname) FROM pg_roles
             WHERE rolname LIKE 'creditrisk\_%' AND NOT rolcanlogin AND NOT rolsuper AND NOT rolbypassrls),
-          '{creditrisk_admin,creditrisk_analyst,creditrisk_auditor,creditrisk_loader,creditrisk_owner,creditrisk_partner}',
-          'six NOLOGIN group roles, none SUPERUSER or BYPASSRLS');
+          '{creditrisk_admin,creditrisk_analyst,creditrisk_auditor,creditrisk_loader,creditrisk_owner,creditrisk_partner,creditrisk_sharing}',
+          'seven NOLOGIN group roles, none SUPERUSER or BYPASSRLS');
 SELECT is_empty($$ SELECT c.oid::regclass FROM pg_class c
                     WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind IN ('r', 'v', 'm')
-                      AND c.relowner <> 'creditrisk_owner'::regrole $$,
-                'creditrisk_owner owns every table, view and materialized view');
+                      AND c.relowner <> 'creditrisk_owner'::regrole
+                      AND c.relname NOT IN ('shared_classification', 'shared_distribution') $$,
+                'creditrisk_owner owns every table and view but the two partner views');
+SELECT set_eq($$ SELECT c.relname::text FROM pg_class c
+                  WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relowner = 'creditrisk_sharing'::regrole $$,
+              ARRAY['shared_classification', 'shared_distribution'],
+              'creditrisk_sharing owns the two partner views and nothing else');
+SELECT is((SELECT array_agg(polname::text ORDER BY polname) FROM pg_policy
+            WHERE 'creditrisk_sharing'::regrole = ANY (polroles)),
+          '{sharing_agreement}', 'the one policy for creditrisk_sharing is on the history (while an agreement runs)');
 SELECT is_empty($$ SELECT c.oid::regclass FROM pg_class c
                     WHERE c.relnamespace = 'creditrisk'::regnamespace AND c.relkind = 'r'
                       AND c.relname IN ('enterprise', 'licence', 'penalty', 'spot_check', 'complaint', 'abnormal_listing',
@@ -96,6 +104,10 @@ GRANT creditrisk_owner TO regress_cr_city;
 SELECT throws_ok('SELECT creditrisk.create_roles()', '55000', 'role creditrisk_owner has members',
                  'create_roles() refuses an owner role with members');
 REVOKE creditrisk_owner FROM regress_cr_city;
+GRANT creditrisk_sharing TO regress_cr_city;
+SELECT throws_ok('SELECT creditrisk.create_roles()', '55000', 'role creditrisk_sharing has members',
+                 'create_roles() refuses a partner views'' owner role with members');
+REVOKE creditrisk_sharing FROM regress_cr_city;
 
 -- ---------------------------------------------------------------------------
 -- The province administrator: models, rules, measures, records, the monthly
