@@ -726,8 +726,11 @@ CREATE INDEX classification_domain_result_run_division_idx ON creditrisk.classif
 
 -- The views are owned by the data's owner, so the history's policies apply
 -- to their readers (FORCE), with the reader's jurisdiction (scope_from() and
--- scope_to() answer for the current user).  Security barrier: a caller's
--- non-leakproof condition is evaluated only on rows the policies admitted.
+-- scope_to() answer for the current user).  They also apply the same range
+-- themselves: after a restore, until create_roles() runs again, they belong
+-- to the restoring superuser, for whom no policy applies (the two identical
+-- ranges make one index range).  Security barrier: a caller's non-leakproof
+-- condition is evaluated only on rows of the caller's jurisdiction.
 -- The latest run is two InitPlans over the runs' primary key, evaluated once
 -- per query in the query's snapshot.
 CREATE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
@@ -738,7 +741,8 @@ SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrid
   LEFT JOIN creditrisk.division d ON d.code = c.division_code
   LEFT JOIN creditrisk.enterprise e ON e.uscc = c.uscc
  WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_current IS
     'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; read from the history (classification_result) under its row-level security, always the latest committed run; the date, version and model are in creditrisk.classification_run';
 
@@ -748,7 +752,8 @@ SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class,
   FROM creditrisk.classification_domain_result c
   LEFT JOIN creditrisk.division d ON d.code = c.division_code
  WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_domain_current IS
     'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) under its row-level security';
 

@@ -26,7 +26,8 @@ SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrid
   LEFT JOIN creditrisk.division d ON d.code = c.division_code
   LEFT JOIN creditrisk.enterprise e ON e.uscc = c.uscc
  WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_current IS
     'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; read from the history (classification_result) under its row-level security, always the latest committed run; the date, version and model are in creditrisk.classification_run';
 
@@ -36,7 +37,8 @@ SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class,
   FROM creditrisk.classification_domain_result c
   LEFT JOIN creditrisk.division d ON d.code = c.division_code
  WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+   AND c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_domain_current IS
     'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) under its row-level security';
 
