@@ -20,13 +20,12 @@ CREATE INDEX classification_domain_result_run_division_idx ON creditrisk.classif
 
 CREATE OR REPLACE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
 SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons,
-       d.name AS division_name, e.name AS enterprise_name,
+       (SELECT d.name FROM creditrisk.division d WHERE d.code = c.division_code) AS division_name,
+       (SELECT e.name FROM creditrisk.enterprise e WHERE e.uscc = c.uscc) AS enterprise_name,
        creditrisk.reason_names(c.overrides) AS override_names, creditrisk.reason_names(c.reasons) AS reason_names
   FROM creditrisk.classification_result c
-  LEFT JOIN creditrisk.division d ON d.code = c.division_code
-  LEFT JOIN creditrisk.enterprise e ON e.uscc = c.uscc
- WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
    AND c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_current IS
     'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; read from the history (classification_result) under its row-level security, always the latest committed run; the date, version and model are in creditrisk.classification_run';
@@ -36,8 +35,8 @@ SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class,
        d.name AS division_name
   FROM creditrisk.classification_domain_result c
   LEFT JOIN creditrisk.division d ON d.code = c.division_code
- WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
    AND c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
 COMMENT ON VIEW creditrisk.classification_domain_current IS
     'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) under its row-level security';
@@ -50,12 +49,12 @@ SELECT c.uscc, c.division_code, c.final_class, c.as_of AS class_date,
        CASE WHEN 'reasons' = ANY (g.fields) THEN c.reasons END AS reasons
   FROM (SELECT x.division_code, creditrisk.shared_fields(x.division_code) AS fields
           FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
-                 WHERE y.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-                   AND y.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x) g
+                 WHERE (y.as_of, y.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x) g
   JOIN creditrisk.classification_result c ON c.division_code = g.division_code
  WHERE g.fields IS NOT NULL
-   AND c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+   AND (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.shared_classification IS
     'For partner departments (共享部门): the current classification (latest run) of the enterprises their unexpired sharing agreements cover; fields not granted are NULL';
 
@@ -65,12 +64,12 @@ SELECT c.division_code::text AS division_code, count(*) AS enterprises,
        count(*) FILTER (WHERE c.final_class = 'C') AS c, count(*) FILTER (WHERE c.final_class = 'D') AS d,
        c.as_of AS class_date
   FROM creditrisk.classification_result c
- WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
    AND c.division_code IN (SELECT x.division_code
                              FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
-                                    WHERE y.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-                                      AND y.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x
+                                    WHERE (y.as_of, y.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                                                              ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x
                             WHERE creditrisk.shared_for_aggregates(x.division_code))
  GROUP BY c.division_code, c.as_of;
 COMMENT ON VIEW creditrisk.shared_distribution IS

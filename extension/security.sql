@@ -121,12 +121,12 @@ SELECT c.uscc, c.division_code, c.final_class, c.as_of AS class_date,
        CASE WHEN 'reasons' = ANY (g.fields) THEN c.reasons END AS reasons
   FROM (SELECT x.division_code, creditrisk.shared_fields(x.division_code) AS fields
           FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
-                 WHERE y.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-                   AND y.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x) g
+                 WHERE (y.as_of, y.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x) g
   JOIN creditrisk.classification_result c ON c.division_code = g.division_code
  WHERE g.fields IS NOT NULL
-   AND c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+   AND (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.shared_classification IS
     'For partner departments (共享部门): the current classification (latest run) of the enterprises their unexpired sharing agreements cover; fields not granted are NULL';
 
@@ -136,12 +136,12 @@ SELECT c.division_code::text AS division_code, count(*) AS enterprises,
        count(*) FILTER (WHERE c.final_class = 'C') AS c, count(*) FILTER (WHERE c.final_class = 'D') AS d,
        c.as_of AS class_date
   FROM creditrisk.classification_result c
- WHERE c.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
    AND c.division_code IN (SELECT x.division_code
                              FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
-                                    WHERE y.as_of = (SELECT r.as_of FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-                                      AND y.version = (SELECT r.version FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x
+                                    WHERE (y.as_of, y.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                                                              ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x
                             WHERE creditrisk.shared_for_aggregates(x.division_code))
  GROUP BY c.division_code, c.as_of;
 COMMENT ON VIEW creditrisk.shared_distribution IS
