@@ -1049,7 +1049,7 @@ BEGIN
     -- commits, and until then readers see the previous run.
     SELECT r.as_of, r.version INTO latest FROM creditrisk.classification_run r ORDER BY r.as_of DESC, r.version DESC LIMIT 1;
     IF latest.as_of = as_of THEN
-        RAISE NOTICE '%: the current classification once committed', label;
+        RAISE NOTICE '%: becomes the current classification when committed', label;
     ELSE
         RAISE NOTICE '%: kept in the history; the current classification stays that of %', label, latest.as_of;
     END IF;
