@@ -13,8 +13,9 @@
 --   inspector, inspector_conflict   执法检查人员名录库 and declared conflicts
 --   spot_check_task_inspector / _task_conflict   snapshots taken at the draw
 --   spot_check_assignment     ≥ 2 inspectors per drawn enterprise
--- The sampler and the assignment run in C (src/sampling.c); verify_draw()
--- re-derives the sample in plain SQL.  doc/spotcheck.md has the algorithm.
+-- The population, the sampler and the assignment run in C (src/sampling.c);
+-- verify_draw() re-derives the sample from the stored snapshot with the same
+-- single pass; doc/spotcheck.md has the algorithm and its plain-SQL form.
 -- Every table carries a division_code (the task's organising division or the
 -- enterprise's / inspector's division) for division-scoped access.
 -- ===========================================================================
@@ -329,6 +330,17 @@ RETURNS TABLE (uscc creditrisk.uscc, division_code text, class creditrisk.riskcl
 COMMENT ON FUNCTION creditrisk.spot_sample_task(text, bigint) IS
     'The sample of a task (抽取样本): per class the quota enterprises of the stored population snapshot with the smallest spot_key(seed, uscc), in key order, with their division and rank; the same as spot_sample() per class over the unnested snapshot, in one pass (one bounded heap per class)';
 
+-- The draw's population and sample in one read of the classification (C,
+-- with the caller's rights: it reads the classification, the register and
+-- the spot checks, and writes spot_check_population and the counts of
+-- spot_check_task_class, under their policies).  Called by draw_spot_check().
+CREATE FUNCTION creditrisk.spot_draw_population(seed text, task bigint)
+RETURNS TABLE (uscc creditrisk.uscc, division_code text, class creditrisk.riskclass, rank integer)
+    AS 'MODULE_PATHNAME', 'spot_draw_population' LANGUAGE C VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, creditrisk, pg_temp COST 100000 ROWS 1000;
+COMMENT ON FUNCTION creditrisk.spot_draw_population(text, bigint) IS
+    'The population and sample of a draw (抽查对象名录与抽取样本) in one read of the current classification: the task''s scope minus enterprises cancelled or revoked and those inspected within exclude_inspected_within (read once through their indexes), stored as the snapshot with the counts and quotas; returns per class the quota enterprises with the smallest spot_key(seed, uscc), in key order: what spot_sample_task(seed, task) re-derives from the stored snapshot';
+
 -- ---------------------------------------------------------------------------
 -- Integrity: scope within the organising division; ratios never below the
 -- minimum in force; nothing of a drawn task changes (verify_draw() catches
@@ -554,8 +566,6 @@ DECLARE
     t creditrisk.spot_check_task;
     cls date;
     cls_version integer;
-    planner text[];
-    patterns text[];
     below record;
     unassignable bigint;
     example text;
@@ -651,62 +661,14 @@ BEGIN
                   HINT = 'Insert the missing classes into creditrisk.spot_check_task_class.';
     END IF;
 
-    -- 1. the population snapshot, and the counts per class, in one pass over
-    -- the classification.  The exclusions are hashed subplans (each set is
-    -- read once through its index and probed per row), whatever the planner
-    -- guesses of the scoped view (its range on division_code is a pair of
-    -- InitPlans, so it always guesses 0.5 % of the rows); hash aggregation.
-    -- work_mem is raised to at least 64MB for this statement: a subplan is
-    -- hashed only if its set fits (a million enterprises: ~100,000 recently
-    -- inspected), and an unhashed one would rescan the set for every row.
-    SELECT array_agg(creditrisk.jurisdiction_prefix(s) || '%') INTO patterns FROM unnest(t.scope_divisions) s;
-    planner := ARRAY[current_setting('enable_sort'), current_setting('work_mem')];
-    PERFORM set_config('enable_sort', 'off', true),
-            set_config('work_mem', greatest(pg_size_bytes(current_setting('work_mem')), pg_size_bytes('64MB'))::text || 'B', true);
-    WITH agg AS MATERIALIZED (
-        SELECT c.division_code, c.class,
-               array_agg(c.uscc) FILTER (WHERE c.excluded IS NULL) AS usccs,
-               count(*) FILTER (WHERE c.excluded = 'closed') AS closed,
-               count(*) FILTER (WHERE c.excluded = 'inspected') AS inspected
-          FROM (SELECT x.uscc, x.division_code, x.class,
-                       CASE WHEN x.uscc IN (SELECT e.uscc FROM creditrisk.enterprise e WHERE e.status <> 'in_business')
-                            THEN 'closed'
-                            WHEN x.uscc IN (SELECT s.uscc FROM creditrisk.spot_check s
-                                             WHERE s.check_date > t.period_start - t.exclude_inspected_within)
-                            THEN 'inspected' END AS excluded
-                  FROM (SELECT y.uscc, y.division_code, y.final_class AS class
-                          FROM creditrisk.classification_current y WHERE t.domain IS NULL
-                        UNION ALL
-                        SELECT y.uscc, y.division_code, y.fused_class
-                          FROM creditrisk.classification_domain_current y WHERE y.domain = t.domain) x
-                 WHERE x.division_code::text LIKE ANY (patterns)
-                   AND (cardinality(t.industries) = 0
-                        OR x.uscc IN (SELECT e.uscc FROM creditrisk.enterprise e, unnest(t.industries) i
-                                       WHERE starts_with(e.industry_code, i)))
-                OFFSET 0) c      -- (not pulled up: each row's exclusion is looked up once)
-         GROUP BY c.division_code, c.class
-    ), pop AS (
-        INSERT INTO creditrisk.spot_check_population (task_id, division_code, class, enterprises, usccs)
-        SELECT t.id, a.division_code, a.class, cardinality(a.usccs), a.usccs
-          FROM agg a WHERE a.usccs IS NOT NULL
-        RETURNING 1
-    ), counts AS (
-        SELECT a.class, sum(cardinality(a.usccs)) AS population, sum(a.closed) AS closed, sum(a.inspected) AS inspected
-          FROM agg a GROUP BY a.class
-    )
-    UPDATE creditrisk.spot_check_task_class q
-       SET population = coalesce(n.population, 0), excluded_closed = coalesce(n.closed, 0),
-           excluded_inspected = coalesce(n.inspected, 0), quota = ceil(q.ratio * coalesce(n.population, 0))
-      FROM (SELECT k.class, c.population, c.closed, c.inspected
-              FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) k(class) LEFT JOIN counts c ON c.class = k.class) n
-     WHERE q.task_id = t.id AND q.class = n.class;
-    PERFORM set_config('enable_sort', planner[1], true), set_config('work_mem', planner[2], true);
-
-    -- 2. the sample: per class the quota enterprises with the smallest keys,
-    -- in one C pass over the snapshot just stored (spot_sample_task), with
-    -- the division each was drawn in
+    -- 1. and 2. the population snapshot, the counts and quotas per class, and
+    -- the sample, in one read of the classification (spot_draw_population, C):
+    -- the exclusions are read once through their indexes into hash sets, each
+    -- row of the scope is probed and kept in its (division, class) list, the
+    -- lists are stored as the snapshot, and per class the quota enterprises
+    -- with the smallest keys are drawn from the lists in memory
     INSERT INTO creditrisk.spot_check_draw (task_id, uscc, division_code, class, rank)
-    SELECT t.id, s.uscc, s.division_code, s.class, s.rank FROM creditrisk.spot_sample_task(seed, t.id) s;
+    SELECT t.id, s.uscc, s.division_code, s.class, s.rank FROM creditrisk.spot_draw_population(seed, t.id) s;
     UPDATE creditrisk.spot_check_task_class q
        SET drawn = (SELECT count(*) FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id AND d.class = q.class)
      WHERE q.task_id = t.id;
@@ -829,25 +791,18 @@ BEGIN
     detail := format('%s enterprises to draw; %s classes with a quota other than ceil(ratio × population), a ratio below the minimum or another number drawn', n2, n1);
     RETURN NEXT;
 
-    -- the sample, re-derived in plain SQL
-    WITH pop AS (
-        SELECT p.class, p.division_code, u.uscc,
-               sha256(convert_to(t.seed, 'UTF8') || '\x00'::bytea || convert_to(u.uscc::text, 'UTF8')) AS key
-          FROM creditrisk.spot_check_population p, unnest(p.usccs) u(uscc)
-         WHERE p.task_id = t.id
-    ), ranked AS (
-        SELECT pop.*, row_number() OVER (PARTITION BY pop.class ORDER BY pop.key, pop.uscc::text COLLATE "C") AS rank
-          FROM pop
-    ), expected AS (
-        SELECT r.uscc, r.division_code, r.class, r.rank
-          FROM ranked r JOIN creditrisk.spot_check_task_class q ON q.task_id = t.id AND q.class = r.class
-         WHERE r.rank <= q.quota
+    -- the sample, re-derived from the stored snapshot and quotas by the same
+    -- single C pass as the draw (spot_sample_task: one bounded heap per class);
+    -- doc/spotcheck.md gives the same derivation in plain SQL (sha256 +
+    -- row_number), which the tests and bench/spotcheck show to be equal
+    WITH expected AS (
+        SELECT x.uscc, x.division_code, x.class, x.rank FROM creditrisk.spot_sample_task(t.seed, t.id) x
     ), stored AS (
         SELECT d.uscc, d.division_code, d.class, d.rank FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id
     )
     SELECT count(*) FILTER (WHERE s.uscc IS NULL), count(*) FILTER (WHERE e.uscc IS NULL),
            count(*) FILTER (WHERE e.uscc IS NOT NULL AND s.uscc IS NOT NULL
-                              AND (e.division_code, e.class, e.rank) IS DISTINCT FROM (s.division_code, s.class, s.rank))
+                              AND (e.division_code, e.class, e.rank) IS DISTINCT FROM (s.division_code::text, s.class, s.rank))
       INTO n1, n2, n3
       FROM expected e FULL JOIN stored s ON s.uscc = e.uscc;
     check_name := 'sample';
@@ -881,9 +836,10 @@ BEGIN
     -- every assigned enterprise has enough inspectors, none conflicted
     SELECT count(*) FILTER (WHERE x.n BETWEEN 1 AND t.inspectors_per_check - 1), count(*) FILTER (WHERE x.n = 0)
       INTO n1, n2
-      FROM (SELECT d.uscc, (SELECT count(*) FROM creditrisk.spot_check_assignment a
-                             WHERE a.task_id = t.id AND a.uscc = d.uscc) AS n
-              FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id) x;
+      FROM (SELECT d.uscc, count(a.uscc) AS n
+              FROM creditrisk.spot_check_draw d
+              LEFT JOIN creditrisk.spot_check_assignment a ON a.task_id = d.task_id AND a.uscc = d.uscc
+             WHERE d.task_id = t.id GROUP BY d.uscc) x;
     SELECT count(*) INTO n3
       FROM creditrisk.spot_check_assignment a
       JOIN creditrisk.spot_check_task_conflict c ON (c.task_id, c.uscc, c.inspector_id) = (a.task_id, a.uscc, a.inspector_id)
@@ -909,7 +865,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION creditrisk.verify_draw(bigint) IS
-    'Verifies a draw (抽取结果验证): the seed matches its commitment, the population snapshot is consistent, quotas are ceil(ratio × population), the sample re-derived in plain SQL (sha256) equals the stored one, the assignment re-runs identically, no conflicted or short assignment, loads within one of the mean';
+    'Verifies a draw (抽取结果验证): the seed matches its commitment, the population snapshot is consistent, quotas are ceil(ratio × population), the sample re-derived from the stored snapshot (spot_sample_task, the same single C pass as the draw; doc/spotcheck.md gives it in plain SQL) equals the stored one, the assignment re-runs identically, no conflicted or short assignment, loads within one of the mean';
 
 -- ---------------------------------------------------------------------------
 -- Outcomes (检查结果)
@@ -1215,6 +1171,7 @@ REVOKE ALL ON FUNCTION creditrisk.jurisdiction_prefix(text), creditrisk.current_
                        creditrisk.spot_sample_final(internal), creditrisk.spot_sample_combine(internal, internal),
                        creditrisk.spot_sample_serialize(internal), creditrisk.spot_sample_deserialize(bytea, internal),
                        creditrisk.spot_sample(text, creditrisk.uscc, bigint), creditrisk.spot_sample_task(text, bigint),
+                       creditrisk.spot_draw_population(text, bigint),
                        creditrisk.spot_assign(text, creditrisk.uscc[], text[], creditrisk.uscc[], text[], integer),
                        creditrisk.inspector_conflict_division(), creditrisk.spot_check_task_check(),
                        creditrisk.spot_check_task_class_check(), creditrisk.spot_check_frozen(), creditrisk.spot_check_deleted(),

@@ -34,6 +34,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/hsearch.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
@@ -274,6 +275,36 @@ enterprise_key(const uint8 *prefix, int plen, const Uscc *code, uint8 *out)
 {
 	char		txt[USCC_LEN + 1];
 
+	if (plen + USCC_LEN <= 55)
+	{
+		/*
+		 * The usual case, a seed of up to 36 bytes: the message fits one
+		 * block, padded by hand (0x80, zeros, the length in bits), one
+		 * compression; the same digest as sha256_2().
+		 */
+		uint32		h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+		uint8		block[64];
+		int			n = plen + USCC_LEN;
+		uint64		bits = (uint64) n * 8;
+
+		memcpy(block, prefix, plen);
+		uscc_format(code, txt);
+		memcpy(block + plen, txt, USCC_LEN);
+		block[n] = 0x80;
+		memset(block + n + 1, 0, 56 - (n + 1));
+		for (int i = 0; i < 8; i++)
+			block[56 + i] = (uint8) (bits >> (56 - 8 * i));
+		sha256_block(h, block);
+		for (int i = 0; i < 8; i++)
+		{
+			out[4 * i] = (uint8) (h[i] >> 24);
+			out[4 * i + 1] = (uint8) (h[i] >> 16);
+			out[4 * i + 2] = (uint8) (h[i] >> 8);
+			out[4 * i + 3] = (uint8) h[i];
+		}
+		return;
+	}
 	uscc_format(code, txt);
 	sha256_2(prefix, plen, (const uint8 *) txt, USCC_LEN, out);
 }
@@ -318,17 +349,28 @@ typedef struct SampleItem
 {
 	uint8		key[SHA256_LEN];
 	Uscc		code;
+	int32		division;		/* spot_sample_task: index of its division; else 0 */
 } SampleItem;
+
+/*
+ * A bounded max-heap on (key, code): the k smallest items offered so far.
+ * The one structure behind both spot_sample (a heap per group) and
+ * spot_sample_task / the draw (a heap per class).
+ */
+typedef struct BoundedHeap
+{
+	int64		k;				/* bound; -1 = not set yet */
+	int64		n;				/* items in the heap */
+	SampleItem *items;
+} BoundedHeap;
 
 typedef struct SampleState
 {
-	int64		k;
-	int64		n;				/* items in the heap */
+	BoundedHeap heap;
 	uint8	   *prefix;
 	int			plen;
 	text	   *seed;			/* as first given, to refuse a change */
 	Oid			elemtype;
-	SampleItem *heap;			/* max-heap on (key, code) */
 } SampleState;
 
 static inline int
@@ -337,6 +379,12 @@ item_cmp(const SampleItem *a, const SampleItem *b)
 	int			c = memcmp(a->key, b->key, SHA256_LEN);
 
 	return c != 0 ? c : memcmp(a->code.packed, b->code.packed, USCC_PACKED_LEN);
+}
+
+static int
+item_qsort_cmp(const void *a, const void *b)
+{
+	return item_cmp((const SampleItem *) a, (const SampleItem *) b);
 }
 
 static void
@@ -381,21 +429,47 @@ heap_sift_up(SampleItem *heap, int64 i)
 
 #define MAX_SAMPLE ((int64) (MaxAllocSize / sizeof(SampleItem)))
 
-/* Add one item to a state's bounded heap. */
 static void
-sample_add(SampleState *st, const SampleItem *item)
+check_sample_size(int64 k)
 {
-	if (st->n < st->k)
+	if (k < 0 || k > MAX_SAMPLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sample size %lld is out of range", (long long) k),
+				 errdetail("The sample size must lie between 0 and %lld.", (long long) MAX_SAMPLE)));
+}
+
+static void
+heap_init(BoundedHeap *h, MemoryContext cxt, int64 k)
+{
+	check_sample_size(k);
+	h->k = k;
+	h->n = 0;
+	h->items = MemoryContextAlloc(cxt, sizeof(SampleItem) * Max(k, 1));
+}
+
+/* Offer one item to a bounded heap: kept if among the k smallest so far. */
+static inline void
+heap_offer(BoundedHeap *h, const SampleItem *item)
+{
+	if (h->n < h->k)
 	{
-		st->heap[st->n] = *item;
-		heap_sift_up(st->heap, st->n);
-		st->n++;
+		h->items[h->n] = *item;
+		heap_sift_up(h->items, h->n);
+		h->n++;
 	}
-	else if (st->k > 0 && item_cmp(item, &st->heap[0]) < 0)
+	else if (h->k > 0 && item_cmp(item, &h->items[0]) < 0)
 	{
-		st->heap[0] = *item;
-		heap_sift_down(st->heap, st->n, 0);
+		h->items[0] = *item;
+		heap_sift_down(h->items, h->n, 0);
 	}
+}
+
+/* The heap's items in key order (rank = position + 1), in place. */
+static void
+heap_sort(BoundedHeap *h)
+{
+	qsort(h->items, h->n, sizeof(SampleItem), item_qsort_cmp);
 }
 
 static SampleState *
@@ -404,11 +478,10 @@ sample_state_new(MemoryContext cxt, int64 k, text *seed, Oid elemtype)
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	SampleState *st = palloc0(sizeof(SampleState));
 
-	st->k = k;
 	st->seed = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(seed));
 	st->prefix = seed_prefix(st->seed, KEY_ENTERPRISE, &st->plen);
 	st->elemtype = elemtype;
-	st->heap = palloc(sizeof(SampleItem) * Max(k, 1));
+	heap_init(&st->heap, cxt, k);
 	MemoryContextSwitchTo(old);
 	return st;
 }
@@ -416,7 +489,7 @@ sample_state_new(MemoryContext cxt, int64 k, text *seed, Oid elemtype)
 static void
 sample_check_same(const SampleState *a, const SampleState *b)
 {
-	if (a->k != b->k || VARSIZE_ANY_EXHDR(a->seed) != VARSIZE_ANY_EXHDR(b->seed) ||
+	if (a->heap.k != b->heap.k || VARSIZE_ANY_EXHDR(a->seed) != VARSIZE_ANY_EXHDR(b->seed) ||
 		memcmp(VARDATA_ANY(a->seed), VARDATA_ANY(b->seed), VARSIZE_ANY_EXHDR(a->seed)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -444,17 +517,13 @@ spot_sample_trans(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("the sample size of a draw must not be NULL")));
 		k = PG_GETARG_INT64(3);
-		if (k < 0 || k > MAX_SAMPLE)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("sample size %lld is out of range", (long long) k),
-					 errdetail("The sample size must lie between 0 and %lld.", (long long) MAX_SAMPLE)));
+		check_sample_size(k);
 		st = sample_state_new(aggcontext, k, PG_GETARG_TEXT_PP(1), get_fn_expr_argtype(fcinfo->flinfo, 2));
 	}
 	else
 	{
 		st = (SampleState *) PG_GETARG_POINTER(0);
-		if (PG_ARGISNULL(1) || PG_ARGISNULL(3) || PG_GETARG_INT64(3) != st->k ||
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(3) || PG_GETARG_INT64(3) != st->heap.k ||
 			VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) != VARSIZE_ANY_EXHDR(st->seed) ||
 			memcmp(VARDATA_ANY(PG_GETARG_TEXT_PP(1)), VARDATA_ANY(st->seed), VARSIZE_ANY_EXHDR(st->seed)) != 0)
 			ereport(ERROR,
@@ -462,12 +531,13 @@ spot_sample_trans(PG_FUNCTION_ARGS)
 					 errmsg("seed and sample size must be the same for every row of a group")));
 	}
 
-	if (PG_ARGISNULL(2) || st->k == 0)
+	if (PG_ARGISNULL(2) || st->heap.k == 0)
 		PG_RETURN_POINTER(st);
 
 	item.code = *PG_GETARG_USCC_P(2);
+	item.division = 0;
 	enterprise_key(st->prefix, st->plen, &item.code, item.key);
-	sample_add(st, &item);
+	heap_offer(&st->heap, &item);
 	PG_RETURN_POINTER(st);
 }
 
@@ -489,11 +559,11 @@ spot_sample_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	}
 	if (a == NULL)
-		a = sample_state_new(aggcontext, b->k, b->seed, b->elemtype);
+		a = sample_state_new(aggcontext, b->heap.k, b->seed, b->elemtype);
 	else
 		sample_check_same(a, b);
-	for (int64 i = 0; i < b->n; i++)
-		sample_add(a, &b->heap[i]);
+	for (int64 i = 0; i < b->heap.n; i++)
+		heap_offer(&a->heap, &b->heap.items[i]);
 	PG_RETURN_POINTER(a);
 }
 
@@ -503,17 +573,17 @@ spot_sample_serialize(PG_FUNCTION_ARGS)
 {
 	SampleState *st = (SampleState *) PG_GETARG_POINTER(0);
 	int32		seedlen = VARSIZE_ANY_EXHDR(st->seed);
-	Size		len = VARHDRSZ + sizeof(int64) * 2 + sizeof(Oid) + sizeof(int32) + seedlen + sizeof(SampleItem) * st->n;
+	Size		len = VARHDRSZ + sizeof(int64) * 2 + sizeof(Oid) + sizeof(int32) + seedlen + sizeof(SampleItem) * st->heap.n;
 	bytea	   *out = palloc(len);
 	char	   *p = VARDATA(out);
 
 	SET_VARSIZE(out, len);
-	memcpy(p, &st->k, sizeof(int64)); p += sizeof(int64);
-	memcpy(p, &st->n, sizeof(int64)); p += sizeof(int64);
+	memcpy(p, &st->heap.k, sizeof(int64)); p += sizeof(int64);
+	memcpy(p, &st->heap.n, sizeof(int64)); p += sizeof(int64);
 	memcpy(p, &st->elemtype, sizeof(Oid)); p += sizeof(Oid);
 	memcpy(p, &seedlen, sizeof(int32)); p += sizeof(int32);
 	memcpy(p, VARDATA_ANY(st->seed), seedlen); p += seedlen;
-	memcpy(p, st->heap, sizeof(SampleItem) * st->n);
+	memcpy(p, st->heap.items, sizeof(SampleItem) * st->heap.n);
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -541,15 +611,9 @@ spot_sample_deserialize(PG_FUNCTION_ARGS)
 	p += seedlen;
 	st = sample_state_new(aggcontext, k, seed, elemtype);
 	Assert(n <= k);
-	memcpy(st->heap, p, sizeof(SampleItem) * n);
-	st->n = n;
+	memcpy(st->heap.items, p, sizeof(SampleItem) * n);
+	st->heap.n = n;
 	PG_RETURN_POINTER(st);
-}
-
-static int
-item_qsort_cmp(const void *a, const void *b)
-{
-	return item_cmp((const SampleItem *) a, (const SampleItem *) b);
 }
 
 PG_FUNCTION_INFO_V1(spot_sample_final);
@@ -567,12 +631,13 @@ spot_sample_final(PG_FUNCTION_ARGS)
 	st = (SampleState *) PG_GETARG_POINTER(0);
 	/* Sort a copy: the final function may be called more than once. */
 	{
-		SampleItem *sorted = palloc(sizeof(SampleItem) * Max(st->n, 1));
+		int64		n = st->heap.n;
+		SampleItem *sorted = palloc(sizeof(SampleItem) * Max(n, 1));
 
-		memcpy(sorted, st->heap, sizeof(SampleItem) * st->n);
-		qsort(sorted, st->n, sizeof(SampleItem), item_qsort_cmp);
-		elems = palloc(sizeof(Datum) * Max(st->n, 1));
-		for (int64 i = 0; i < st->n; i++)
+		memcpy(sorted, st->heap.items, sizeof(SampleItem) * n);
+		qsort(sorted, n, sizeof(SampleItem), item_qsort_cmp);
+		elems = palloc(sizeof(Datum) * Max(n, 1));
+		for (int64 i = 0; i < n; i++)
 		{
 			Uscc	   *c = palloc(sizeof(Uscc));
 
@@ -581,7 +646,7 @@ spot_sample_final(PG_FUNCTION_ARGS)
 		}
 	}
 	get_typlenbyvalalign(st->elemtype, &typlen, &typbyval, &typalign);
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, (int) st->n, st->elemtype, typlen, typbyval, typalign));
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, (int) st->heap.n, st->elemtype, typlen, typbyval, typalign));
 }
 
 /* ------------------------------------------------------------------------
@@ -597,71 +662,6 @@ spot_sample_final(PG_FUNCTION_ARGS)
  * per class, O(N log k)), without unnesting the arrays into rows, and it
  * carries each enterprise's division from the snapshot.
  */
-typedef struct StrataItem
-{
-	SampleItem	item;
-	int32		division;		/* index into the divisions seen */
-} StrataItem;
-
-static inline int
-strata_cmp(const StrataItem *a, const StrataItem *b)
-{
-	return item_cmp(&a->item, &b->item);
-}
-
-static void
-strata_sift_down(StrataItem *heap, int64 n, int64 i)
-{
-	for (;;)
-	{
-		int64		l = 2 * i + 1,
-					r = l + 1,
-					m = i;
-		StrataItem	t;
-
-		if (l < n && strata_cmp(&heap[l], &heap[m]) > 0)
-			m = l;
-		if (r < n && strata_cmp(&heap[r], &heap[m]) > 0)
-			m = r;
-		if (m == i)
-			return;
-		t = heap[i];
-		heap[i] = heap[m];
-		heap[m] = t;
-		i = m;
-	}
-}
-
-static void
-strata_sift_up(StrataItem *heap, int64 i)
-{
-	while (i > 0)
-	{
-		int64		p = (i - 1) / 2;
-		StrataItem	t;
-
-		if (strata_cmp(&heap[i], &heap[p]) <= 0)
-			return;
-		t = heap[i];
-		heap[i] = heap[p];
-		heap[p] = t;
-		i = p;
-	}
-}
-
-static int
-strata_qsort_cmp(const void *a, const void *b)
-{
-	return strata_cmp((const StrataItem *) a, (const StrataItem *) b);
-}
-
-typedef struct Stratum
-{
-	int64		k;				/* the quota; -1 = not seen yet */
-	int64		n;
-	StrataItem *heap;
-} Stratum;
-
 /* The snapshot and quotas of a task; every name and operator qualified. */
 static const char *const strata_query =
 "SELECT p.class, p.division_code::pg_catalog.text, p.usccs, q.quota"
@@ -679,7 +679,7 @@ spot_sample_task(PG_FUNCTION_ARGS)
 	int64		task;
 	uint8	   *prefix;
 	int			plen;
-	Stratum		strata[RISKCLASS_COUNT];
+	BoundedHeap strata[RISKCLASS_COUNT];
 	char	  **divisions;
 	int			ndivisions;
 	Oid			argtypes[1] = {INT8OID};
@@ -697,7 +697,7 @@ spot_sample_task(PG_FUNCTION_ARGS)
 	{
 		strata[c].k = -1;
 		strata[c].n = 0;
-		strata[c].heap = NULL;
+		strata[c].items = NULL;
 	}
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -717,7 +717,7 @@ spot_sample_task(PG_FUNCTION_ARGS)
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		RiskClass	rc;
-		Stratum    *st;
+		BoundedHeap *st;
 		int64		k;
 		ArrayType  *arr;
 		Datum	   *elems;
@@ -739,16 +739,8 @@ spot_sample_task(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("class %c of spot-check task " INT64_FORMAT " has no quota", riskclass_letter(rc), task),
 					 errhint("The quota is set when the population is taken (draw_spot_check).")));
-		if (k < 0 || k > MAX_SAMPLE)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("sample size %lld is out of range", (long long) k),
-					 errdetail("The sample size must lie between 0 and %lld.", (long long) MAX_SAMPLE)));
 		if (st->k < 0)
-		{
-			st->k = k;
-			st->heap = MemoryContextAlloc(callcxt, sizeof(StrataItem) * Max(k, 1));
-		}
+			heap_init(st, callcxt, k);
 		divisions[ndivisions] = MemoryContextStrdup(callcxt,
 													TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull)));
 		div = ndivisions++;
@@ -762,24 +754,14 @@ spot_sample_task(PG_FUNCTION_ARGS)
 		deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &elems, &nulls, &nelems);
 		for (int i = 0; i < nelems; i++)
 		{
-			StrataItem	x;
+			SampleItem	x;
 
 			if (nulls[i])
 				elog(ERROR, "spot_sample_task: NULL in the population of task " INT64_FORMAT, task);
-			x.item.code = *DatumGetUsccP(elems[i]);
+			x.code = *DatumGetUsccP(elems[i]);
 			x.division = div;
-			enterprise_key(prefix, plen, &x.item.code, x.item.key);
-			if (st->n < st->k)
-			{
-				st->heap[st->n] = x;
-				strata_sift_up(st->heap, st->n);
-				st->n++;
-			}
-			else if (strata_cmp(&x, &st->heap[0]) < 0)
-			{
-				st->heap[0] = x;
-				strata_sift_down(st->heap, st->n, 0);
-			}
+			enterprise_key(prefix, plen, &x.code, x.key);
+			heap_offer(st, &x);
 		}
 		pfree(elems);
 		pfree(nulls);
@@ -788,19 +770,499 @@ spot_sample_task(PG_FUNCTION_ARGS)
 
 	for (int c = 0; c < RISKCLASS_COUNT; c++)
 	{
-		Stratum    *st = &strata[c];
+		BoundedHeap *st = &strata[c];
 
-		qsort(st->heap, st->n, sizeof(StrataItem), strata_qsort_cmp);
+		heap_sort(st);
 		for (int64 i = 0; i < st->n; i++)
 		{
 			Datum		values[4];
 			bool		nulls[4] = {false, false, false, false};
 
-			values[0] = UsccPGetDatum(&st->heap[i].item.code);
-			values[1] = CStringGetTextDatum(divisions[st->heap[i].division]);
+			values[0] = UsccPGetDatum(&st->items[i].code);
+			values[1] = CStringGetTextDatum(divisions[st->items[i].division]);
 			values[2] = RiskClassGetDatum((RiskClass) c);
 			values[3] = Int32GetDatum((int32) (i + 1));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/* ------------------------------------------------------------------------
+ * spot_draw_population: population snapshot and sample of a task, one pass
+ * ------------------------------------------------------------------------
+ *
+ * spot_draw_population(seed, task) is the draw's population and sample in one
+ * read of the current classification, with the caller's rights (row-level
+ * security applies to every table it reads and writes):
+ *
+ *   1. the exclusions are read once through their indexes into two hash
+ *      sets: enterprises cancelled or revoked (enterprise_closed_idx) and
+ *      those with a spot check dated after period_start minus
+ *      exclude_inspected_within (spot_check_uscc_idx);
+ *   2. the classification of the task's scope (the final class, or the fused
+ *      class of the task's domain; its divisions, its industries) is read
+ *      once; each row is probed against the two sets and either counted as
+ *      excluded or appended to its (division, class) stratum list;
+ *   3. the counts go to spot_check_task_class (quota = ceil(ratio ×
+ *      population), computed there), each non-empty (division, class) list
+ *      to spot_check_population (the snapshot verify_draw() reads);
+ *   4. per class, one bounded heap of the quota smallest keys over the lists
+ *      just built (they are in memory: the snapshot is not read back).
+ *
+ * It returns the sample as spot_sample_task(seed, task) would return it
+ * from the stored snapshot: (uscc, division_code, class, rank), ranks by key
+ * within the class.  The quota of a class is known only once its population
+ * is counted, so the heaps run over the lists after the read, not during it.
+ */
+typedef struct UsccKey
+{
+	uint8		packed[USCC_PACKED_LEN];
+} UsccKey;
+
+typedef struct StratumKey
+{
+	char		division[8];	/* 6 digits, NUL-padded */
+	int32		rclass;
+} StratumKey;
+
+typedef struct StratumList
+{
+	StratumKey	key;			/* hash key: first */
+	int32		index;			/* position in the list of strata */
+	int64		n;
+	int64		cap;
+	Uscc	   *codes;
+} StratumList;
+
+/*
+ * A set of USCCs: open addressing, linear probing, a power-of-two table at
+ * most half full.  The body characters after the division (the organisation
+ * code) spread the codes evenly, so their bits are the hash.
+ */
+typedef struct UsccSet
+{
+	uint64		mask;
+	uint64		n;
+	Uscc	   *slots;
+	bool	   *used;
+} UsccSet;
+
+static inline uint64
+uscc_set_hash(const Uscc *code)
+{
+	uint64		h = 0;
+
+	memcpy(&h, code->packed + USCC_PACKED_LEN - 8, 8);
+	h ^= h >> 29;
+	h *= UINT64CONST(0xbf58476d1ce4e5b9);
+	h ^= h >> 32;
+	return h;
+}
+
+static void
+uscc_set_init(UsccSet *set, uint64 expected, MemoryContext cxt)
+{
+	uint64		size = 64;
+
+	while (size < 2 * expected)
+		size <<= 1;
+	set->mask = size - 1;
+	set->n = 0;
+	set->slots = MemoryContextAllocHuge(cxt, sizeof(Uscc) * size);
+	set->used = MemoryContextAllocHuge(cxt, size);
+	memset(set->used, 0, size);
+}
+
+static inline bool
+uscc_set_contains(const UsccSet *set, const Uscc *code)
+{
+	for (uint64 i = uscc_set_hash(code) & set->mask;; i = (i + 1) & set->mask)
+	{
+		if (!set->used[i])
+			return false;
+		if (memcmp(set->slots[i].packed, code->packed, USCC_PACKED_LEN) == 0)
+			return true;
+	}
+}
+
+static void
+uscc_set_add(UsccSet *set, const Uscc *code)
+{
+	uint64		i;
+
+	for (i = uscc_set_hash(code) & set->mask; set->used[i]; i = (i + 1) & set->mask)
+		if (memcmp(set->slots[i].packed, code->packed, USCC_PACKED_LEN) == 0)
+			return;
+	set->slots[i] = *code;
+	set->used[i] = true;
+	set->n++;
+}
+
+/* The set of the USCCs a query returns (its first column), read once. */
+static void
+uscc_set_read(UsccSet *set, const char *query, Oid *argtypes, Datum *args, int nargs, MemoryContext cxt)
+{
+	if (SPI_execute_with_args(query, nargs, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "spot_draw_population: could not read the exclusions");
+	uscc_set_init(set, SPI_processed, cxt);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			uscc_set_add(set, DatumGetUsccP(d));
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* The task, with the LIKE patterns of its scope. */
+static const char *const draw_task_query =
+"SELECT t.domain, t.industries::pg_catalog.text[],"
+"       (SELECT pg_catalog.array_agg(creditrisk.jurisdiction_prefix(s::pg_catalog.text) OPERATOR(pg_catalog.||) '%')"
+"          FROM pg_catalog.unnest(t.scope_divisions) s)"
+"  FROM creditrisk.spot_check_task t WHERE t.id OPERATOR(pg_catalog.=) $1";
+
+static const char *const draw_closed_query =
+"SELECT e.uscc FROM creditrisk.enterprise e WHERE e.status OPERATOR(pg_catalog.<>) 'in_business'";
+
+static const char *const draw_inspected_query =
+"SELECT s.uscc FROM creditrisk.spot_check s, creditrisk.spot_check_task t"
+" WHERE t.id OPERATOR(pg_catalog.=) $1"
+"   AND s.check_date OPERATOR(pg_catalog.>) (t.period_start OPERATOR(pg_catalog.-) t.exclude_inspected_within)";
+
+/* The classification of the scope: $1 domain (NULL: general), $2 patterns, $3 industries. */
+static const char *const draw_rows_query =
+"SELECT x.uscc, x.division_code::pg_catalog.text, x.class"
+"  FROM (SELECT y.uscc, y.division_code, y.final_class AS class"
+"          FROM creditrisk.classification_current y WHERE $1 IS NULL"
+"        UNION ALL"
+"        SELECT y.uscc, y.division_code, y.fused_class"
+"          FROM creditrisk.classification_domain_current y WHERE y.domain OPERATOR(pg_catalog.=) $1) x"
+" WHERE x.division_code::pg_catalog.text OPERATOR(pg_catalog.~~) ANY ($2)"
+"   AND (pg_catalog.cardinality($3) OPERATOR(pg_catalog.=) 0"
+"        OR x.uscc IN (SELECT e.uscc FROM creditrisk.enterprise e, pg_catalog.unnest($3) i"
+"                       WHERE pg_catalog.starts_with(e.industry_code, i)))";
+
+static const char *const draw_counts_query =
+"UPDATE creditrisk.spot_check_task_class q"
+"   SET population = n.population, excluded_closed = n.closed, excluded_inspected = n.inspected,"
+"       quota = pg_catalog.ceil(q.ratio OPERATOR(pg_catalog.*) n.population)"
+"  FROM ROWS FROM (pg_catalog.unnest($2::creditrisk.riskclass[]), pg_catalog.unnest($3::pg_catalog.int8[]),"
+"                  pg_catalog.unnest($4::pg_catalog.int8[]), pg_catalog.unnest($5::pg_catalog.int8[]))"
+"       AS n(class, population, closed, inspected)"
+" WHERE q.task_id OPERATOR(pg_catalog.=) $1 AND q.class OPERATOR(creditrisk.=) n.class"
+" RETURNING q.class::pg_catalog.text, q.quota";
+
+/* every (division, class) list in one statement: $5 holds the lists one after another, $6 where each starts */
+static const char *const draw_snapshot_insert =
+"INSERT INTO creditrisk.spot_check_population (task_id, division_code, class, enterprises, usccs)"
+"SELECT $1, g.division::creditrisk.division_code, g.class::creditrisk.riskclass, g.n,"
+"       $5[g.lo : g.lo OPERATOR(pg_catalog.+) g.n OPERATOR(pg_catalog.-) 1]"
+"  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]),"
+"                  pg_catalog.unnest($4::pg_catalog.int4[]), pg_catalog.unnest($6::pg_catalog.int4[]))"
+"       AS g(division, class, n, lo)";
+
+PG_FUNCTION_INFO_V1(spot_draw_population);
+Datum
+spot_draw_population(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	text	   *seed = check_seed_arg(fcinfo, 0);
+	int64		task;
+	uint8	   *prefix;
+	int			plen;
+	MemoryContext callcxt = CurrentMemoryContext;
+	Oid			argtypes[5];
+	Datum		args[5];
+	char		nulls[5];
+	Datum		domain = (Datum) 0,
+				industries,
+				patterns;
+	bool		domain_null,
+				isnull;
+	UsccSet		closed,
+				inspected;
+	StratumList *cached[RISKCLASS_COUNT] = {NULL};	/* the previous row's division */
+	char		cached_division[8] = {0};
+	HTAB	   *strata;
+	HASHCTL		ctl;
+	StratumList **lists;
+	int			nlists = 0,
+				maxlists = 64;
+	int64		population[RISKCLASS_COUNT] = {0},
+				nclosed[RISKCLASS_COUNT] = {0},
+				ninspected[RISKCLASS_COUNT] = {0};
+	BoundedHeap heaps[RISKCLASS_COUNT];
+	Oid			uscc_type = InvalidOid;
+	Portal		portal;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the task of a draw must not be NULL")));
+	task = PG_GETARG_INT64(1);
+	prefix = seed_prefix(seed, KEY_ENTERPRISE, &plen);
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "spot_draw_population: SPI_connect failed");
+
+	/* the task */
+	argtypes[0] = INT8OID;
+	args[0] = Int64GetDatum(task);
+	if (SPI_execute_with_args(draw_task_query, 1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "spot_draw_population: could not read task " INT64_FORMAT, task);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("spot-check task " INT64_FORMAT " does not exist", task)));
+	{
+		HeapTuple	tup = SPI_copytuple(SPI_tuptable->vals[0]);
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		domain = SPI_getbinval(tup, desc, 1, &domain_null);
+		industries = SPI_getbinval(tup, desc, 2, &isnull);
+		patterns = SPI_getbinval(tup, desc, 3, &isnull);
+		if (isnull)
+			elog(ERROR, "spot_draw_population: task " INT64_FORMAT " has no scope", task);
+	}
+
+	/* 1. the exclusions, each read once through its index */
+	uscc_set_read(&closed, draw_closed_query, NULL, NULL, 0, callcxt);
+	uscc_set_read(&inspected, draw_inspected_query, argtypes, args, 1, callcxt);
+
+	/* 2. the classification of the scope, once */
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(StratumKey);
+	ctl.entrysize = sizeof(StratumList);
+	ctl.hcxt = callcxt;
+	strata = hash_create("spot draw: strata", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	lists = MemoryContextAlloc(callcxt, sizeof(StratumList *) * maxlists);
+	argtypes[0] = TEXTOID;
+	args[0] = domain;
+	nulls[0] = domain_null ? 'n' : ' ';
+	argtypes[1] = TEXTARRAYOID;
+	args[1] = patterns;
+	nulls[1] = ' ';
+	argtypes[2] = TEXTARRAYOID;
+	args[2] = industries;
+	nulls[2] = ' ';
+	portal = SPI_cursor_open_with_args(NULL, draw_rows_query, 3, argtypes, args, nulls, true, 0);
+	for (;;)
+	{
+		TupleDesc	desc;
+
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		desc = SPI_tuptable->tupdesc;
+		if (!OidIsValid(uscc_type))
+			uscc_type = SPI_gettypeid(desc, 1);
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			Uscc	   *code;
+			RiskClass	rc;
+			StratumKey	key;
+			StratumList *list;
+			bool		found;
+			text	   *div;
+			int			dlen;
+
+			code = DatumGetUsccP(SPI_getbinval(tup, desc, 1, &isnull));
+			if (isnull)
+				continue;
+			rc = DatumGetRiskClass(SPI_getbinval(tup, desc, 3, &isnull));
+			if (isnull || rc >= RISKCLASS_COUNT)
+				elog(ERROR, "spot_draw_population: invalid class in the classification");
+			if (uscc_set_contains(&closed, code))
+			{
+				nclosed[rc]++;
+				continue;
+			}
+			if (uscc_set_contains(&inspected, code))
+			{
+				ninspected[rc]++;
+				continue;
+			}
+			div = DatumGetTextPP(SPI_getbinval(tup, desc, 2, &isnull));
+			dlen = isnull ? 0 : VARSIZE_ANY_EXHDR(div);
+			if (dlen == 0 || dlen >= (int) sizeof(key.division))
+				elog(ERROR, "spot_draw_population: invalid division code in the classification");
+			memset(&key, 0, sizeof(key));
+			memcpy(key.division, VARDATA_ANY(div), dlen);
+			key.rclass = rc;
+			/* rows mostly come by division: the previous division's lists first */
+			if (memcmp(key.division, cached_division, sizeof(key.division)) != 0)
+			{
+				memcpy(cached_division, key.division, sizeof(key.division));
+				memset(cached, 0, sizeof(cached));
+			}
+			list = cached[rc];
+			if (list == NULL)
+			{
+				list = hash_search(strata, &key, HASH_ENTER, &found);
+				cached[rc] = list;
+			}
+			else
+				found = true;
+			if (!found)
+			{
+				if (nlists == maxlists)
+				{
+					maxlists *= 2;
+					lists = repalloc(lists, sizeof(StratumList *) * maxlists);
+				}
+				list->index = nlists;
+				lists[nlists++] = list;
+				list->n = 0;
+				list->cap = 256;
+				list->codes = MemoryContextAlloc(callcxt, sizeof(Uscc) * list->cap);
+			}
+			if (list->n == list->cap)
+			{
+				list->cap *= 2;
+				list->codes = repalloc_huge(list->codes, sizeof(Uscc) * list->cap);
+			}
+			list->codes[list->n++] = *code;
+			population[rc]++;
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+
+	/* 3. the counts and quotas, and the snapshot */
+	{
+		Datum		cls[RISKCLASS_COUNT],
+					pop[RISKCLASS_COUNT],
+					ncl[RISKCLASS_COUNT],
+					nin[RISKCLASS_COUNT];
+
+		for (int c = 0; c < RISKCLASS_COUNT; c++)
+		{
+			char		letter[2] = {riskclass_letter((RiskClass) c), '\0'};
+
+			cls[c] = CStringGetTextDatum(letter);
+			pop[c] = Int64GetDatum(population[c]);
+			ncl[c] = Int64GetDatum(nclosed[c]);
+			nin[c] = Int64GetDatum(ninspected[c]);
+			heaps[c].k = -1;
+			heaps[c].n = 0;
+			heaps[c].items = NULL;
+		}
+		argtypes[0] = INT8OID;
+		args[0] = Int64GetDatum(task);
+		argtypes[1] = TEXTARRAYOID;
+		args[1] = PointerGetDatum(construct_array(cls, RISKCLASS_COUNT, TEXTOID, -1, false, TYPALIGN_INT));
+		argtypes[2] = argtypes[3] = argtypes[4] = INT8ARRAYOID;
+		args[2] = PointerGetDatum(construct_array(pop, RISKCLASS_COUNT, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[3] = PointerGetDatum(construct_array(ncl, RISKCLASS_COUNT, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[4] = PointerGetDatum(construct_array(nin, RISKCLASS_COUNT, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		if (SPI_execute_with_args(draw_counts_query, 5, argtypes, args, NULL, false, 0) != SPI_OK_UPDATE_RETURNING)
+			elog(ERROR, "spot_draw_population: could not record the counts of task " INT64_FORMAT, task);
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			char	   *letter = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
+			Datum		q = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
+			int			c = letter[0] - 'A';
+
+			if (c < 0 || c >= RISKCLASS_COUNT || isnull)
+				elog(ERROR, "spot_draw_population: invalid quota of task " INT64_FORMAT, task);
+			heap_init(&heaps[c], callcxt, DatumGetInt64(q));
+		}
+		for (int c = 0; c < RISKCLASS_COUNT; c++)
+			if (heaps[c].k < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("class %c of spot-check task " INT64_FORMAT " has no ratio", riskclass_letter((RiskClass) c), task),
+						 errhint("Insert the missing classes into creditrisk.spot_check_task_class.")));
+	}
+	if (nlists > 0)
+	{
+		Oid			ins_types[6] = {INT8OID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, get_array_type(uscc_type), INT4ARRAYOID};
+		Datum		v[6];
+		Datum	   *divs = palloc(sizeof(Datum) * nlists),
+				   *classes = palloc(sizeof(Datum) * nlists),
+				   *counts = palloc(sizeof(Datum) * nlists),
+				   *starts = palloc(sizeof(Datum) * nlists),
+				   *elems;
+		int64		total = 0,
+					at = 0;
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+
+		if (!OidIsValid(ins_types[4]))
+			elog(ERROR, "spot_draw_population: the uscc type has no array type");
+		for (int i = 0; i < nlists; i++)
+			total += lists[i]->n;
+		if (total > MaxArraySize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the population of spot-check task " INT64_FORMAT " is too large", task)));
+		elems = palloc(sizeof(Datum) * total);
+		for (int i = 0; i < nlists; i++)
+		{
+			StratumList *list = lists[i];
+			char		letter[2] = {riskclass_letter((RiskClass) list->key.rclass), '\0'};
+
+			divs[i] = CStringGetTextDatum(list->key.division);
+			classes[i] = CStringGetTextDatum(letter);
+			counts[i] = Int32GetDatum((int32) list->n);
+			starts[i] = Int32GetDatum((int32) (at + 1));
+			for (int64 j = 0; j < list->n; j++)
+				elems[at++] = UsccPGetDatum(&list->codes[j]);
+		}
+		get_typlenbyvalalign(uscc_type, &typlen, &typbyval, &typalign);
+		v[0] = Int64GetDatum(task);
+		v[1] = PointerGetDatum(construct_array(divs, nlists, TEXTOID, -1, false, TYPALIGN_INT));
+		v[2] = PointerGetDatum(construct_array(classes, nlists, TEXTOID, -1, false, TYPALIGN_INT));
+		v[3] = PointerGetDatum(construct_array(counts, nlists, INT4OID, 4, true, TYPALIGN_INT));
+		v[4] = PointerGetDatum(construct_array(elems, (int) total, uscc_type, typlen, typbyval, typalign));
+		v[5] = PointerGetDatum(construct_array(starts, nlists, INT4OID, 4, true, TYPALIGN_INT));
+		if (SPI_execute_with_args(draw_snapshot_insert, 6, ins_types, v, NULL, false, 0) != SPI_OK_INSERT ||
+			SPI_processed != (uint64) nlists)
+			elog(ERROR, "spot_draw_population: could not store the population of task " INT64_FORMAT, task);
+	}
+	SPI_finish();
+
+	/* 4. the sample: per class the quota smallest keys over the lists */
+	for (int i = 0; i < nlists; i++)
+	{
+		StratumList *list = lists[i];
+		BoundedHeap *h = &heaps[list->key.rclass];
+
+		if (h->k == 0)
+			continue;
+		for (int64 j = 0; j < list->n; j++)
+		{
+			SampleItem	x;
+
+			x.code = list->codes[j];
+			x.division = i;
+			enterprise_key(prefix, plen, &x.code, x.key);
+			heap_offer(h, &x);
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	for (int c = 0; c < RISKCLASS_COUNT; c++)
+	{
+		BoundedHeap *h = &heaps[c];
+
+		heap_sort(h);
+		for (int64 i = 0; i < h->n; i++)
+		{
+			Datum		values[4];
+			bool		vnulls[4] = {false, false, false, false};
+
+			values[0] = UsccPGetDatum(&h->items[i].code);
+			values[1] = CStringGetTextDatum(lists[h->items[i].division]->key.division);
+			values[2] = RiskClassGetDatum((RiskClass) c);
+			values[3] = Int32GetDatum((int32) (i + 1));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, vnulls);
 		}
 	}
 	return (Datum) 0;
