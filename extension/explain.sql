@@ -37,6 +37,8 @@ DECLARE
     n integer := 0;
     r record;
     ent record;
+    outside bigint;
+    partial text[];
 BEGIN
     IF uscc IS NULL THEN
         RAISE EXCEPTION 'explain_enterprise needs a USCC'
@@ -88,7 +90,26 @@ BEGIN
     IF prev.as_of IS NOT NULL AND pres.uscc IS NOT NULL AND prev.model_key = run.model_key THEN
         pind := creditrisk.compute_enterprise_indicators(prev.model_key, uscc, prev.as_of, prev.known_at);
     END IF;
-    SELECT e.name, e.division_code INTO ent FROM creditrisk.enterprise e WHERE e.uscc = uscc;
+    SELECT e.name, e.division_code, e.parent_uscc INTO ent FROM creditrisk.enterprise e WHERE e.uscc = uscc;
+    -- Related parties (and a branch's parent) the caller may not read: the
+    -- indicators above saw only what the caller sees, so their share of the
+    -- stored score is given as one sum, never by enterprise (doc/SECURITY.md,
+    -- "Explaining an enterprise whose related parties lie outside the
+    -- jurisdiction").  The links themselves are readable by either end.
+    SELECT count(DISTINCT o.other) INTO outside
+      FROM (SELECT CASE WHEN l.from_uscc = uscc THEN l.to_uscc ELSE l.from_uscc END AS other
+              FROM creditrisk.related_party_link_as_known(run.known_at) l
+             WHERE (l.from_uscc = uscc OR l.to_uscc = uscc)
+               AND (l.valid_from IS NULL OR l.valid_from <= run.as_of)
+               AND (l.valid_to IS NULL OR l.valid_to > (run.as_of - interval '1 year')::date)
+            UNION ALL
+            SELECT ent.parent_uscc WHERE ent.parent_uscc IS NOT NULL) o
+     WHERE NOT EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc = o.other);
+    IF outside > 0 THEN
+        SELECT array_agg(i.code ORDER BY i.code) INTO partial
+          FROM creditrisk.model_indicator mi JOIN creditrisk.indicator i ON i.code = mi.code
+         WHERE mi.model_key = run.model_key AND i.definition_sql ~ 'related_party_link|parent_uscc';
+    END IF;
 
     -- 1. The class.
     n := n + 1;
@@ -100,7 +121,11 @@ BEGIN
                                  'run', run.as_of, 'version', run.version, 'model', run.model_key,
                                  'known_at', run.known_at, 'stored_score', res.score, 'recomputed_score', s,
                                  'reproduced', s = res.score, 'score_class', res.score_class,
-                                 'final_class', res.final_class);
+                                 'final_class', res.final_class)
+              || CASE WHEN outside > 0
+                      THEN jsonb_build_object('outside_jurisdiction_parties', outside,
+                                              'outside_jurisdiction_points', res.score - s)
+                      ELSE '{}' END;
     RETURN NEXT;
 
     -- 2. Each override with its evidence (the rule's detail columns: which listing, since when).
@@ -161,7 +186,21 @@ BEGIN
         RETURN NEXT;
     END LOOP;
 
-    -- 4. What changed since the previous run.
+    -- 4. The share of the stored score that comes from enterprises outside
+    -- the caller's jurisdiction: one sum, their number, the indicators that
+    -- read other enterprises; no code, name or record of theirs.
+    IF outside > 0 THEN
+        n := n + 1;
+        line := n; section := 'outside_jurisdiction'; code := 'related_parties';
+        name := '辖区外关联方 related parties outside your jurisdiction'; dimension := NULL; "group" := NULL;
+        value := outside; matched := NULL; points := NULL; contribution := res.score - s;
+        detail := jsonb_build_object('stored_score', res.score, 'score_from_what_you_see', s,
+                                     'indicators_reading_other_enterprises', to_jsonb(partial),
+                                     'note', 'The run read these enterprises'' records; your jurisdiction does not. Their effect on the score is this one sum; the indicator lines show only the related parties you see.');
+        RETURN NEXT;
+    END IF;
+
+    -- 5. What changed since the previous run.
     IF prev.as_of IS NOT NULL THEN
         n := n + 1;
         line := n; section := 'change'; code := 'class'; dimension := NULL; "group" := NULL; points := NULL;
@@ -186,7 +225,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION creditrisk.explain_enterprise(creditrisk.uscc, date) IS
-    'Why an enterprise has its class (单户分类解释) in a run (default the latest; a date: that date''s latest version): the final class; each override (直接定性) with its evidence; the score recomputed from the enterprise''s records as the run computed it (its model, date and knowledge time), by dimension (一级指标) and group (二级指标) with names, every indicator''s value, bin and contribution (with its previous value where it changed); the floors (定性判定) that held; and what changed since the previous run. Honours the caller''s privileges and jurisdiction';
+    'Why an enterprise has its class (单户分类解释) in a run (default the latest; a date: that date''s latest version): the final class; each override (直接定性) with its evidence; the score recomputed from the enterprise''s records as the run computed it (its model, date and knowledge time), by dimension (一级指标) and group (二级指标) with names, every indicator''s value, bin and contribution (with its previous value where it changed); the floors (定性判定) that held; and what changed since the previous run. Honours the caller''s privileges and jurisdiction: related parties (or a parent) outside it are counted and their share of the stored score given as one sum (section outside_jurisdiction), never by enterprise';
 
 REVOKE ALL ON FUNCTION creditrisk.compute_enterprise_indicators(text, creditrisk.uscc, date, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.explain_enterprise(creditrisk.uscc, date) FROM PUBLIC;
