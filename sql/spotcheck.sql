@@ -183,6 +183,25 @@ SELECT * FROM draw_spot_check(:t6, NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM verify_draw(:t6);
 \echo :LAST_ERROR_SQLSTATE
+-- The documented plain-SQL derivation (doc/spotcheck.md: sha256 + row_number
+-- over the stored snapshot, per class) gives every stored draw, row by row:
+-- the C passes (the draw's spot_draw_population, verify_draw's
+-- spot_sample_task) agree with it.
+WITH ranked AS (
+    SELECT p.task_id, p.class, p.division_code, u.uscc,
+           row_number() OVER (PARTITION BY p.task_id, p.class
+                              ORDER BY sha256(convert_to(t.seed, 'UTF8') || '\x00'::bytea || convert_to(u.uscc::text, 'UTF8')),
+                                       u.uscc::text COLLATE "C") AS rank
+      FROM spot_check_population p JOIN spot_check_task t ON t.id = p.task_id, unnest(p.usccs) u(uscc)
+     WHERE t.status = 'drawn'
+), expected AS (
+    SELECT r.* FROM ranked r JOIN spot_check_task_class q ON q.task_id = r.task_id AND q.class = r.class
+     WHERE r.rank <= q.quota
+)
+SELECT count(DISTINCT coalesce(e.task_id, d.task_id)) AS drawn_tasks, count(d.uscc) AS drawn,
+       count(*) FILTER (WHERE e.uscc IS NULL OR d.uscc IS NULL OR e.division_code <> d.division_code) AS plain_sql_disagreements
+  FROM expected e
+  FULL JOIN spot_check_draw d ON (d.task_id, d.uscc, d.class, d.rank) = (e.task_id, e.uscc, e.class, e.rank);
 SELECT count(*) FROM spot_check_task WHERE name IN ('scope', 'r');
 SELECT status FROM spot_check_task WHERE id = :t6;
 SELECT spot_sample('s', uscc, -1) FROM enterprise; \echo :LAST_ERROR_SQLSTATE

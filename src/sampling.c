@@ -964,6 +964,127 @@ static const char *const draw_snapshot_insert =
 "                  pg_catalog.unnest($4::pg_catalog.int4[]), pg_catalog.unnest($6::pg_catalog.int4[]))"
 "       AS g(division, class, n, lo)";
 
+/*
+ * The read of the classification: each row goes straight from the executor
+ * to draw_row() through a DestReceiver (no copy of the row, no SPI tuple
+ * table).
+ */
+typedef struct DrawScan
+{
+	DestReceiver pub;
+	MemoryContext cxt;			/* where the lists live */
+	UsccSet		closed;
+	UsccSet		inspected;
+	HTAB	   *strata;			/* StratumKey -> StratumList */
+	StratumList **lists;		/* in order of first appearance */
+	int			nlists;
+	int			maxlists;
+	StratumList *cached[RISKCLASS_COUNT];	/* the previous row's division */
+	char		cached_division[8];
+	int64		population[RISKCLASS_COUNT];
+	int64		nclosed[RISKCLASS_COUNT];
+	int64		ninspected[RISKCLASS_COUNT];
+	Oid			uscc_type;
+	uint64		rows;
+} DrawScan;
+
+static void
+draw_row(DrawScan *ds, TupleTableSlot *slot)
+{
+	bool		isnull;
+	Uscc	   *code;
+	RiskClass	rc;
+	StratumKey	key;
+	StratumList *list;
+	bool		found;
+	text	   *div;
+	int			dlen;
+
+	code = DatumGetUsccP(slot_getattr(slot, 1, &isnull));
+	if (isnull)
+		return;
+	rc = DatumGetRiskClass(slot_getattr(slot, 3, &isnull));
+	if (isnull || rc >= RISKCLASS_COUNT)
+		elog(ERROR, "spot_draw_population: invalid class in the classification");
+	if (uscc_set_contains(&ds->closed, code))
+	{
+		ds->nclosed[rc]++;
+		return;
+	}
+	if (uscc_set_contains(&ds->inspected, code))
+	{
+		ds->ninspected[rc]++;
+		return;
+	}
+	div = DatumGetTextPP(slot_getattr(slot, 2, &isnull));
+	dlen = isnull ? 0 : VARSIZE_ANY_EXHDR(div);
+	if (dlen == 0 || dlen >= (int) sizeof(key.division))
+		elog(ERROR, "spot_draw_population: invalid division code in the classification");
+	memset(&key, 0, sizeof(key));
+	memcpy(key.division, VARDATA_ANY(div), dlen);
+	key.rclass = rc;
+	/* rows mostly come by division: the previous division's lists first */
+	if (memcmp(key.division, ds->cached_division, sizeof(key.division)) != 0)
+	{
+		memcpy(ds->cached_division, key.division, sizeof(key.division));
+		memset(ds->cached, 0, sizeof(ds->cached));
+	}
+	list = ds->cached[rc];
+	if (list == NULL)
+	{
+		list = hash_search(ds->strata, &key, HASH_ENTER, &found);
+		ds->cached[rc] = list;
+	}
+	else
+		found = true;
+	if (!found)
+	{
+		if (ds->nlists == ds->maxlists)
+		{
+			ds->maxlists *= 2;
+			ds->lists = repalloc(ds->lists, sizeof(StratumList *) * ds->maxlists);
+		}
+		list->index = ds->nlists;
+		ds->lists[ds->nlists++] = list;
+		list->n = 0;
+		list->cap = 256;
+		list->codes = MemoryContextAlloc(ds->cxt, sizeof(Uscc) * list->cap);
+	}
+	if (list->n == list->cap)
+	{
+		list->cap *= 2;
+		list->codes = repalloc_huge(list->codes, sizeof(Uscc) * list->cap);
+	}
+	list->codes[list->n++] = *code;
+	ds->population[rc]++;
+}
+
+static bool
+draw_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	DrawScan   *ds = (DrawScan *) self;
+
+	draw_row(ds, slot);
+	if ((++ds->rows & 0x3fff) == 0)
+		CHECK_FOR_INTERRUPTS();
+	return true;
+}
+
+static void
+draw_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	DrawScan   *ds = (DrawScan *) self;
+
+	if (typeinfo->natts != 3)
+		elog(ERROR, "spot_draw_population: unexpected row shape");
+	ds->uscc_type = TupleDescAttr(typeinfo, 0)->atttypid;
+}
+
+static void
+draw_noop(DestReceiver *self)
+{
+}
+
 PG_FUNCTION_INFO_V1(spot_draw_population);
 Datum
 spot_draw_population(PG_FUNCTION_ARGS)
@@ -976,27 +1097,17 @@ spot_draw_population(PG_FUNCTION_ARGS)
 	MemoryContext callcxt = CurrentMemoryContext;
 	Oid			argtypes[5];
 	Datum		args[5];
-	char		nulls[5];
 	Datum		domain = (Datum) 0,
 				industries,
 				patterns;
 	bool		domain_null,
 				isnull;
-	UsccSet		closed,
-				inspected;
-	StratumList *cached[RISKCLASS_COUNT] = {NULL};	/* the previous row's division */
-	char		cached_division[8] = {0};
-	HTAB	   *strata;
+	DrawScan   *ds = MemoryContextAllocZero(CurrentMemoryContext, sizeof(DrawScan));
 	HASHCTL		ctl;
 	StratumList **lists;
-	int			nlists = 0,
-				maxlists = 64;
-	int64		population[RISKCLASS_COUNT] = {0},
-				nclosed[RISKCLASS_COUNT] = {0},
-				ninspected[RISKCLASS_COUNT] = {0};
+	int			nlists;
 	BoundedHeap heaps[RISKCLASS_COUNT];
-	Oid			uscc_type = InvalidOid;
-	Portal		portal;
+	Oid			uscc_type;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -1030,109 +1141,52 @@ spot_draw_population(PG_FUNCTION_ARGS)
 	}
 
 	/* 1. the exclusions, each read once through its index */
-	uscc_set_read(&closed, draw_closed_query, NULL, NULL, 0, callcxt);
-	uscc_set_read(&inspected, draw_inspected_query, argtypes, args, 1, callcxt);
+	ds->cxt = callcxt;
+	uscc_set_read(&ds->closed, draw_closed_query, NULL, NULL, 0, callcxt);
+	uscc_set_read(&ds->inspected, draw_inspected_query, argtypes, args, 1, callcxt);
 
-	/* 2. the classification of the scope, once */
+	/* 2. the classification of the scope, once, row by row into the lists */
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(StratumKey);
 	ctl.entrysize = sizeof(StratumList);
 	ctl.hcxt = callcxt;
-	strata = hash_create("spot draw: strata", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	lists = MemoryContextAlloc(callcxt, sizeof(StratumList *) * maxlists);
-	argtypes[0] = TEXTOID;
-	args[0] = domain;
-	nulls[0] = domain_null ? 'n' : ' ';
-	argtypes[1] = TEXTARRAYOID;
-	args[1] = patterns;
-	nulls[1] = ' ';
-	argtypes[2] = TEXTARRAYOID;
-	args[2] = industries;
-	nulls[2] = ' ';
-	portal = SPI_cursor_open_with_args(NULL, draw_rows_query, 3, argtypes, args, nulls, true, 0);
-	for (;;)
+	ds->strata = hash_create("spot draw: strata", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ds->maxlists = 64;
+	ds->lists = MemoryContextAlloc(callcxt, sizeof(StratumList *) * ds->maxlists);
+	ds->pub.receiveSlot = draw_receive;
+	ds->pub.rStartup = draw_startup;
+	ds->pub.rShutdown = draw_noop;
+	ds->pub.rDestroy = draw_noop;
+	ds->pub.mydest = DestNone;
 	{
-		TupleDesc	desc;
+		SPIExecuteOptions opts;
+		ParamListInfo params = makeParamList(3);
+		int			ret;
 
-		SPI_cursor_fetch(portal, true, 10000);
-		if (SPI_processed == 0)
-			break;
-		desc = SPI_tuptable->tupdesc;
-		if (!OidIsValid(uscc_type))
-			uscc_type = SPI_gettypeid(desc, 1);
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			Uscc	   *code;
-			RiskClass	rc;
-			StratumKey	key;
-			StratumList *list;
-			bool		found;
-			text	   *div;
-			int			dlen;
-
-			code = DatumGetUsccP(SPI_getbinval(tup, desc, 1, &isnull));
-			if (isnull)
-				continue;
-			rc = DatumGetRiskClass(SPI_getbinval(tup, desc, 3, &isnull));
-			if (isnull || rc >= RISKCLASS_COUNT)
-				elog(ERROR, "spot_draw_population: invalid class in the classification");
-			if (uscc_set_contains(&closed, code))
-			{
-				nclosed[rc]++;
-				continue;
-			}
-			if (uscc_set_contains(&inspected, code))
-			{
-				ninspected[rc]++;
-				continue;
-			}
-			div = DatumGetTextPP(SPI_getbinval(tup, desc, 2, &isnull));
-			dlen = isnull ? 0 : VARSIZE_ANY_EXHDR(div);
-			if (dlen == 0 || dlen >= (int) sizeof(key.division))
-				elog(ERROR, "spot_draw_population: invalid division code in the classification");
-			memset(&key, 0, sizeof(key));
-			memcpy(key.division, VARDATA_ANY(div), dlen);
-			key.rclass = rc;
-			/* rows mostly come by division: the previous division's lists first */
-			if (memcmp(key.division, cached_division, sizeof(key.division)) != 0)
-			{
-				memcpy(cached_division, key.division, sizeof(key.division));
-				memset(cached, 0, sizeof(cached));
-			}
-			list = cached[rc];
-			if (list == NULL)
-			{
-				list = hash_search(strata, &key, HASH_ENTER, &found);
-				cached[rc] = list;
-			}
-			else
-				found = true;
-			if (!found)
-			{
-				if (nlists == maxlists)
-				{
-					maxlists *= 2;
-					lists = repalloc(lists, sizeof(StratumList *) * maxlists);
-				}
-				list->index = nlists;
-				lists[nlists++] = list;
-				list->n = 0;
-				list->cap = 256;
-				list->codes = MemoryContextAlloc(callcxt, sizeof(Uscc) * list->cap);
-			}
-			if (list->n == list->cap)
-			{
-				list->cap *= 2;
-				list->codes = repalloc_huge(list->codes, sizeof(Uscc) * list->cap);
-			}
-			list->codes[list->n++] = *code;
-			population[rc]++;
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
+		params->params[0].value = domain;
+		params->params[0].isnull = domain_null;
+		params->params[0].ptype = TEXTOID;
+		params->params[1].value = patterns;
+		params->params[1].isnull = false;
+		params->params[1].ptype = TEXTARRAYOID;
+		params->params[2].value = industries;
+		params->params[2].isnull = false;
+		params->params[2].ptype = TEXTARRAYOID;
+		for (int k = 0; k < 3; k++)
+			params->params[k].pflags = PARAM_FLAG_CONST;
+		memset(&opts, 0, sizeof(opts));
+		opts.params = params;
+		opts.read_only = true;
+		opts.dest = (DestReceiver *) ds;
+		/* (SPI reports a SELECT into a DestNone receiver as SPI_OK_UTILITY) */
+		ret = SPI_execute_extended(draw_rows_query, &opts);
+		if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
+			elog(ERROR, "spot_draw_population: could not read the classification: %s", SPI_result_code_string(ret));
 	}
-	SPI_cursor_close(portal);
+
+	lists = ds->lists;
+	nlists = ds->nlists;
+	uscc_type = ds->uscc_type;
 
 	/* 3. the counts and quotas, and the snapshot */
 	{
@@ -1146,9 +1200,9 @@ spot_draw_population(PG_FUNCTION_ARGS)
 			char		letter[2] = {riskclass_letter((RiskClass) c), '\0'};
 
 			cls[c] = CStringGetTextDatum(letter);
-			pop[c] = Int64GetDatum(population[c]);
-			ncl[c] = Int64GetDatum(nclosed[c]);
-			nin[c] = Int64GetDatum(ninspected[c]);
+			pop[c] = Int64GetDatum(ds->population[c]);
+			ncl[c] = Int64GetDatum(ds->nclosed[c]);
+			nin[c] = Int64GetDatum(ds->ninspected[c]);
 			heaps[c].k = -1;
 			heaps[c].n = 0;
 			heaps[c].items = NULL;
