@@ -1075,6 +1075,9 @@ $$;
 COMMENT ON FUNCTION creditrisk.verify_draw(bigint) IS
     'Verifies a draw (抽取结果验证): the seed matches its commitment, the population snapshot is consistent, quotas are ceil(ratio × population), the sample re-derived from the stored snapshot (spot_sample_task, the same single C pass as the draw; doc/spotcheck.md gives it in plain SQL) equals the stored one, the assignment re-runs identically, no conflicted or short assignment, loads within one of the mean';
 
+-- The single-enterprise path never JIT-compiles its plan (extension/explain.sql).
+ALTER FUNCTION creditrisk.compute_enterprise_indicators(text, creditrisk.uscc, date, timestamptz) SET jit = off;
+
 -- explain_enterprise(): related parties outside the caller's jurisdiction as
 -- one counted sum (issue 15; doc/SECURITY.md).
 CREATE OR REPLACE FUNCTION creditrisk.explain_enterprise(uscc creditrisk.uscc, as_of date DEFAULT NULL)

@@ -16,7 +16,11 @@ CREATE FUNCTION creditrisk.compute_enterprise_indicators(model text, uscc credit
                                                          known_at timestamptz DEFAULT NULL)
 RETURNS double precision[]
 AS 'MODULE_PATHNAME', 'compute_enterprise_indicators'
-LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp COST 10000;
+LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp SET jit = off COST 10000;
+-- (jit = off: the single-enterprise query holds every definition of the model,
+-- 80-odd subqueries; under an analyst's row-level security its estimated cost
+-- passes jit_above_cost, and compiling it took 13 of the 15 seconds of one
+-- explanation at 100,000 enterprises, to run a plan that reads a few rows)
 COMMENT ON FUNCTION creditrisk.compute_enterprise_indicators(text, creditrisk.uscc, date, timestamptz) IS
     'One enterprise''s indicator values (单户指标值) in the model''s order, as compute_indicators(model, as_of, known_at) gives them, computed from that enterprise''s records alone through the indexes (the SQL definitions, which agree with the C engine bit for bit); NULL when the enterprise is not in the population on as_of or not in the caller''s jurisdiction';
 
