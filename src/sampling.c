@@ -815,11 +815,6 @@ spot_sample_task(PG_FUNCTION_ARGS)
  * within the class.  The quota of a class is known only once its population
  * is counted, so the heaps run over the lists after the read, not during it.
  */
-typedef struct UsccKey
-{
-	uint8		packed[USCC_PACKED_LEN];
-} UsccKey;
-
 typedef struct StratumKey
 {
 	char		division[8];	/* 6 digits, NUL-padded */
