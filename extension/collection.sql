@@ -697,14 +697,7 @@ BEGIN
                        ('enforcement', 'n.decision_date'), ('confirmation', 'n.confirmed_date'),
                        ('reward', 'n.award_date'), ('indicator_value', 'n.as_of')) v(t, day)
     LOOP
-        EXECUTE format('CREATE TRIGGER reporting_unit_insert AFTER INSERT ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
-        EXECUTE format('CREATE TRIGGER reporting_unit_update AFTER UPDATE ON creditrisk.%I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', c.t, c.day);
-        IF c.t <> 'enterprise' THEN
-            EXECUTE format('COMMENT ON COLUMN creditrisk.%I.reported_by IS %L', c.t,
-                           'The reporting unit (报送单位) that reported the record: a code of creditrisk.reporting_unit, active on the record''s date');
-        END IF;
+        PERFORM creditrisk.reporting_unit_attach(format('creditrisk.%I', c.t)::regclass, c.day);
     END LOOP;
 END
 $units$;

@@ -131,7 +131,6 @@ COMMENT ON COLUMN creditrisk.credit_commitment.term_end IS 'First day the commit
 COMMENT ON COLUMN creditrisk.credit_commitment.fulfilled_date IS 'Day its fulfilment was confirmed (履约)';
 COMMENT ON COLUMN creditrisk.credit_commitment.breached_date IS 'Day the breach was established (违背承诺): a record the indicators can use';
 COMMENT ON COLUMN creditrisk.credit_commitment.breach_detail IS 'What was breached (required with breached_date)';
-COMMENT ON COLUMN creditrisk.credit_commitment.reported_by IS 'The department (unit) that reported the record';
 COMMENT ON COLUMN creditrisk.credit_commitment.received_at IS 'When the record arrived';
 
 -- ---------------------------------------------------------------------------
@@ -205,7 +204,6 @@ COMMENT ON COLUMN creditrisk.credit_repair.decision IS 'approved (准予修复) 
 COMMENT ON COLUMN creditrisk.credit_repair.reasons IS 'Reasons of the decision (理由)';
 COMMENT ON COLUMN creditrisk.credit_repair.regime IS 'The rule set the decision applied (in force on the application date)';
 COMMENT ON COLUMN creditrisk.credit_repair.commitment_id IS 'The published credit commitment (信用承诺) the repair relied on, where the rule set requires one';
-COMMENT ON COLUMN creditrisk.credit_repair.reported_by IS 'The department (unit) that handled the application';
 COMMENT ON COLUMN creditrisk.credit_repair.received_at IS 'When the record arrived';
 
 -- A breach is a record the indicators can use: the built-in catalogue entry
@@ -223,6 +221,12 @@ $d$);
 
 SELECT creditrisk.keep_history('creditrisk.credit_commitment');
 SELECT creditrisk.keep_history('creditrisk.credit_repair');
+
+-- Both name their reporting unit (报送单位) like every record (since 1.6;
+-- extension/units.sql): on the register, active on the commitment's signing
+-- day and the application's day, and a loader's own unit.
+SELECT creditrisk.reporting_unit_attach('creditrisk.credit_commitment', 'n.signed_date');
+SELECT creditrisk.reporting_unit_attach('creditrisk.credit_repair', 'n.applied_date');
 
 CREATE TRIGGER dates_not_future BEFORE INSERT OR UPDATE ON creditrisk.credit_commitment
     FOR EACH ROW EXECUTE FUNCTION creditrisk.dates_not_future('signed_date', 'published_date', 'fulfilled_date', 'breached_date');

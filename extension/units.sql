@@ -145,6 +145,28 @@ $fn$;
 COMMENT ON FUNCTION creditrisk.reporting_unit_check() IS
     'Trigger (per statement, over its new rows): each record''s reporting unit (报送单位) is on the register and active on the record''s date (the argument: the date as an expression over the row n), and a loader reports only as a unit whose reporter_role it is a member of; rows restored or imported with an earlier knowledge time are not checked again';
 
+-- Attaching the check to a record table: its two triggers (the record's date
+-- as an expression over the new row n) and its column's comment.  Called by
+-- the install sources for each record table (collection.sql's list; repair.sql
+-- for credit commitments and repairs, which it creates after collection.sql);
+-- the triggers are the list of tables whose records name a unit (every
+-- function below finds the tables by them).
+CREATE FUNCTION creditrisk.reporting_unit_attach(record_table regclass, record_day text) RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+BEGIN
+    EXECUTE format('CREATE TRIGGER reporting_unit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', record_table, record_day);
+    EXECUTE format('CREATE TRIGGER reporting_unit_update AFTER UPDATE ON %s REFERENCING NEW TABLE AS new_rows '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION creditrisk.reporting_unit_check(%L)', record_table, record_day);
+    IF record_table <> 'creditrisk.enterprise'::regclass THEN
+        EXECUTE format('COMMENT ON COLUMN %s.reported_by IS %L', record_table,
+                       'The reporting unit (报送单位) that reported the record: a code of creditrisk.reporting_unit, active on the record''s date');
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_attach(regclass, text) IS
+    'Makes a record table''s reported_by a reference to the reporting units (报送单位): creates its triggers reporting_unit_insert and reporting_unit_update (creditrisk.reporting_unit_check() with the record''s date, an expression over the new row n) and comments the column; used by the install script';
+
 -- A unit is ended (active_to), not deleted or renamed: only a superuser may
 -- delete a unit or change its code, and only while no record names it (what
 -- a foreign key's RESTRICT did; a superuser sees every row, where an
@@ -184,6 +206,75 @@ COMMENT ON FUNCTION creditrisk.reporting_unit_referenced() IS
     'Trigger: only a superuser may delete a reporting unit (报送单位) or change its code, and only while no record names it';
 CREATE TRIGGER reporting_unit_referenced AFTER UPDATE OR DELETE ON creditrisk.reporting_unit
     FOR EACH ROW EXECUTE FUNCTION creditrisk.reporting_unit_referenced();
+
+-- A unit's active period is not shortened (nor the unit ended) past its own
+-- records: a record dated outside the new period would be one the check
+-- above refuses.  Every record table is read (the tables with the trigger
+-- reporting_unit_insert, each with its record's date, the trigger's
+-- argument), as the owner: records of other jurisdictions count too, and the
+-- error names only the table, the record's key and date.  Rare: a unit's
+-- period changes seldom.
+CREATE FUNCTION creditrisk.reporting_unit_period_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+DECLARE
+    t record;
+    n bigint;
+    total bigint := 0;
+    first_table text;
+    first_key text;
+    first_day date;
+    k text;
+    d date;
+BEGIN
+    -- (a record's key: its id, or the enterprise's USCC where there is none)
+    FOR t IN SELECT r.oid::regclass AS tbl, r.relname,
+                    EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                             WHERE a.attrelid = r.oid AND a.attname = 'id' AND NOT a.attisdropped) AS has_id,
+                    pg_catalog.convert_from(substring(g.tgargs FROM 1 FOR pg_catalog.position(g.tgargs, '\x00'::bytea) - 1), 'UTF8') AS day
+               FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class r ON r.oid = g.tgrelid
+              WHERE g.tgname = 'reporting_unit_insert' AND r.relnamespace = 'creditrisk'::regnamespace
+              ORDER BY r.relname
+    LOOP
+        EXECUTE format($q$
+            SELECT count(*) OVER (), %3$s, (%2$s)::date
+              FROM %1$s n
+             WHERE n.reported_by OPERATOR(pg_catalog.=) $1
+               AND ((%2$s) OPERATOR(pg_catalog.<) $2 OR (%2$s) OPERATOR(pg_catalog.>=) $3)
+             ORDER BY 3, 2
+             LIMIT 1$q$,
+            t.tbl, t.day, CASE WHEN t.has_id THEN 'n.id::text' ELSE 'n.uscc::text' END)
+          INTO n, k, d
+          USING NEW.code, NEW.active_from, coalesce(NEW.active_to, 'infinity'::date);
+        IF n > 0 THEN
+            total := total + n;
+            IF first_day IS NULL OR d < first_day THEN
+                first_table := t.relname;
+                first_key := k;
+                first_day := d;
+            END IF;
+        END IF;
+    END LOOP;
+    IF total > 0 THEN
+        RAISE EXCEPTION 'the active period of reporting unit "%" would leave % of its records outside it', NEW.code, total
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('The new period is from %s%s; %s record%s reported as "%s" %s dated outside it; the first: creditrisk.%s %s, dated %s.',
+                                  NEW.active_from,
+                                  CASE WHEN NEW.active_to IS NULL THEN ' on' ELSE ' until the day before ' || NEW.active_to END,
+                                  total, CASE WHEN total = 1 THEN '' ELSE 's' END, NEW.code,
+                                  CASE WHEN total = 1 THEN 'is' ELSE 'are' END,
+                                  first_table, first_key, first_day),
+                  HINT = 'Keep the period covering every record''s date, or first move those records to the unit that reported them (creditrisk.reporting_unit_merge(), or UPDATE ... SET reported_by).',
+                  TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_period_check() IS
+    'Trigger: refuses to shorten a reporting unit''s (报送单位) active period, or to end it, when records reported as it would be dated outside the new period (SQLSTATE 23514, with their count and the first of them)';
+CREATE TRIGGER reporting_unit_period_check AFTER UPDATE OF active_from, active_to ON creditrisk.reporting_unit
+    FOR EACH ROW
+    WHEN (NEW.active_from > OLD.active_from OR coalesce(NEW.active_to, 'infinity') < coalesce(OLD.active_to, 'infinity'))
+    EXECUTE FUNCTION creditrisk.reporting_unit_period_check();
 
 -- ---------------------------------------------------------------------------
 -- Registering the spellings of free text as units (the 1.5 update; a bulk
@@ -290,5 +381,6 @@ SELECT pg_catalog.pg_extension_config_dump('creditrisk.reporting_unit', '');
 
 REVOKE ALL ON TABLE creditrisk.reporting_unit FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.reporting_unit_check(), creditrisk.reporting_unit_referenced(),
+                       creditrisk.reporting_unit_attach(regclass, text), creditrisk.reporting_unit_period_check(),
                        creditrisk.reporting_units_from_records(),
                        creditrisk.reporting_unit_merge(text, text) FROM PUBLIC;

@@ -178,6 +178,30 @@ SELECT decision, decided_date FROM credit_repair_history WHERE id = :r1;
 \set VERBOSITY terse
 UPDATE repair_rule_set SET serious_max_term = '5 years' WHERE regime = 'samr_2021'; \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
+-- The NDRC minimums are assumptions (the low end of DOMAIN.md's ranges,
+-- doc/repair.md): a bureau that reads the rules differently adds its own
+-- rule set, which applies from its effective date only.  p12, general,
+-- decided 2026-05-15, with a published repair commitment: under NDRC its
+-- 3 months end on 2026-08-15; a provincial set from 2026-09-01 requiring
+-- 6 months for a general penalty leaves an application of 2026-08-31 judged
+-- as before (NDRC, eligible), while one of 2026-09-01 is judged by the new
+-- set (not before 2026-11-15).
+INSERT INTO penalty (uscc, decision_number, decision_date, severity, publicity_end_date, field, sanctions, reported_by)
+VALUES (pg_temp.uscc(12, '411622'), 'p12', '2026-05-15', 'general', '2027-05-15', 'other', '{fine}', '西华县市场监督管理局')
+RETURNING id AS p12 \gset
+INSERT INTO credit_commitment (uscc, kind, signed_date, published_date, reported_by)
+VALUES (pg_temp.uscc(12, '411622'), 'repair', '2026-06-01', '2026-06-02', '西华县市场监督管理局');
+SELECT pg_temp.elig('penalty', :p12, d) FROM unnest('{2026-08-14,2026-08-31,2026-09-01}'::date[]) d ORDER BY d;
+INSERT INTO repair_rule_set (regime, name, basis, effective_from, penalty_min_minor, penalty_min_general,
+                             penalty_min_serious, penalty_min_key_field, unrepairable_sanctions,
+                             abnormal_min_listing, serious_min_listing, serious_max_term, commitment_required)
+SELECT 'henan_2026', '河南省信用修复实施细则（测试）', 'a provincial reading of NDRC order 36 (test): general penalties 6 months',
+       '2026-09-01', penalty_min_minor, '6 months', penalty_min_serious, penalty_min_key_field, unrepairable_sanctions,
+       abnormal_min_listing, serious_min_listing, serious_max_term, commitment_required
+  FROM repair_rule_set WHERE regime = 'ndrc_2026';
+SELECT d, (SELECT regime FROM repair_rule_set_on(d)) AS regime
+  FROM unnest('{2026-08-31,2026-09-01}'::date[]) d ORDER BY d;
+SELECT pg_temp.elig('penalty', :p12, d) FROM unnest('{2026-08-14,2026-08-31,2026-09-01,2026-11-14,2026-11-15}'::date[]) d ORDER BY d;
 
 DROP TABLE public.cls_points;
 SET client_min_messages = warning;

@@ -98,6 +98,55 @@ DELETE FROM reporting_unit WHERE code = '411622-wjw';
 RESET ROLE;
 SELECT decision_number, severity, reported_by FROM penalty ORDER BY decision_number;
 
+-- Credit commitments and repair applications name their unit too (1.6): on
+-- the register, active on the signing / application day, a loader's own.
+\set VERBOSITY terse
+INSERT INTO credit_commitment (uscc, kind, signed_date, reported_by)
+VALUES ('91411622MA40000A13', 'repair', '2025-06-20', '西华县市场监督管理局(手写)');
+INSERT INTO credit_commitment (uscc, kind, signed_date, reported_by)
+VALUES ('91411622MA40000A13', 'repair', '2018-06-20', '411622-scjgj');
+INSERT INTO credit_repair (uscc, target, penalty_id, channel, applied_date, reported_by)
+SELECT p.uscc, 'penalty', p.id, 'offline', '2025-06-21', 'nowhere' FROM penalty p WHERE p.decision_number = '西市监罚〔2025〕12号';
+INSERT INTO credit_repair (uscc, target, penalty_id, channel, applied_date, reported_by)
+SELECT p.uscc, 'penalty', p.id, 'offline', '2025-06-21', '411622-gsj' FROM penalty p WHERE p.decision_number = '西市监罚〔2025〕12号';
+\set VERBOSITY default
+SET ROLE regress_units_xihua_loader;
+-- its own unit: recorded
+INSERT INTO credit_commitment (uscc, kind, signed_date, published_date, reported_by)
+VALUES ('91411622MA40000A13', 'repair', '2025-06-20', '2025-06-20', '411622-scjgj');
+INSERT INTO credit_repair (uscc, target, penalty_id, channel, applied_date, reported_by)
+SELECT p.uscc, 'penalty', p.id, 'offline', '2025-06-21', '411622-scjgj' FROM penalty p WHERE p.decision_number = '西市监罚〔2025〕12号';
+-- another unit: refused
+INSERT INTO credit_commitment (uscc, kind, signed_date, reported_by)
+VALUES ('91411622MA40000A13', 'repair', '2025-06-22', '411622-fy');
+INSERT INTO credit_repair (uscc, target, penalty_id, channel, applied_date, reported_by)
+SELECT p.uscc, 'penalty', p.id, 'online', '2025-06-23', '411622-fy' FROM penalty p WHERE p.decision_number = '西市监罚〔2025〕12号';
+UPDATE credit_commitment SET reported_by = '411622-fy';
+SELECT kind, signed_date, reported_by FROM credit_commitment ORDER BY signed_date;
+SELECT target, applied_date, reported_by FROM credit_repair ORDER BY applied_date;
+RESET ROLE;
+SELECT count(*) AS commitments, (SELECT count(*) FROM credit_repair) AS repairs FROM credit_commitment;
+
+-- A unit's active period is not shortened past its records, nor the unit
+-- ended before them: the count and the first record outside the new period.
+UPDATE reporting_unit SET active_to = '2025-01-01' WHERE code = '411622-scjgj';
+UPDATE reporting_unit SET active_from = '2025-06-21' WHERE code = '411622-scjgj';
+UPDATE reporting_unit SET active_from = '2019-06-01', active_to = '2025-06-12' WHERE code = '411622-scjgj';
+UPDATE reporting_unit SET active_to = '2018-06-01' WHERE code = '411622-gsj';
+-- (an administrator of the county is checked the same way; the check reads
+-- the records of every jurisdiction, as the extension's owner)
+SET ROLE regress_units_xihua_admin;
+UPDATE reporting_unit SET active_to = '2025-06-21' WHERE code = '411622-scjgj';
+RESET ROLE;
+-- allowed: ending it after its last record, lengthening, shortening an
+-- unused stretch
+BEGIN;
+UPDATE reporting_unit SET active_to = '2026-01-06' WHERE code = '411622-scjgj';
+UPDATE reporting_unit SET active_from = '2010-01-01' WHERE code = '411622-scjgj';
+UPDATE reporting_unit SET active_from = '2018-06-01' WHERE code = '411622-gsj';
+SELECT code, active_from, active_to FROM reporting_unit WHERE code IN ('411622-scjgj', '411622-gsj') ORDER BY code;
+ROLLBACK;
+
 -- Free text before 1.5: a superuser's bulk load of legacy records turns the
 -- unit triggers off, registers every spelling it met as a unit to review and
 -- turns them on again; a bureau then merges the spellings.

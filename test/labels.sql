@@ -91,10 +91,12 @@ SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'score_explain(text, jsonb)':
 -- kept for compatibility and runs with its caller's rights; the
 -- history's guard and the seal of a finished run (trigger functions) and its
 -- verification must see the seals and every row of the history whatever the
--- caller's rights (all pin search_path, checked below).
+-- caller's rights (all pin search_path, checked below); the check of a
+-- reporting unit's active period (a trigger, 1.6) counts the unit's records
+-- in every jurisdiction.
 SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE prosecdef $$,
-              ARRAY['history_guard', 'seal_finished_run', 'verify_history'],
-              'the SECURITY DEFINER functions are the history''s guard and seal (triggers) and its verification');
+              ARRAY['history_guard', 'seal_finished_run', 'verify_history', 'reporting_unit_period_check'],
+              'the SECURITY DEFINER functions are the history''s guard and seal (triggers), its verification and the reporting units'' period check (trigger)');
 SELECT is((SELECT proconfig FROM ext_funcs WHERE NOT prosecdef AND proname = 'refresh_current_views'),
           ARRAY['search_path=pg_catalog, pg_temp'],
           'refresh_current_views() (a no-op since 1.6) runs with its caller''s rights and pins search_path to pg_catalog, then pg_temp');
