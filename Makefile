@@ -52,6 +52,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              the indexes, explain_enterprise()
 #   quality.sql                model quality: model_performance() against the
 #                              outcomes recorded after a run
+#   calibration.sql            model calibration: model_calibrate() (a draft
+#                              rescaled to target class shares on a run)
 INSTALL_SOURCES = \
 	extension/$(EXTENSION).sql \
 	extension/scoring.sql \
@@ -72,7 +74,8 @@ INSTALL_SOURCES = \
 	extension/supervision.sql \
 	extension/audit.sql \
 	extension/explain.sql \
-	extension/quality.sql
+	extension/quality.sql \
+	extension/calibration.sql
 
 # Older versions: creditrisk--1.0.sql is the frozen base (as released), and
 # every later version is reached from it through the hand-written, committed

@@ -421,9 +421,10 @@ SELECT s.*,
                 ELSE 'in_business' END AS status
       FROM (
         SELECT b.id, b.division_code, b.industry_code, b.is_branch, b.tier, b.entity_type, b.u7,
-               :asof - floor((:asof - CASE WHEN b.entity_type = 8 THEN date '2007-07-01' ELSE date '1995-01-01' END + 1)
-                             * power(b.u5, CASE WHEN b.entity_type = 1 THEN 1.0
-                                                WHEN b.entity_type IN (2, 5) THEN 1.6 ELSE 2.2 END))::int AS est
+               -- age: exponential (a stock that grows and exits), truncated at the
+               -- earliest date; mean 12 / 9 / 6 years by entity type, so about 1 %
+               -- of the register is established in any recent month
+               :asof - floor(least(w.span - 1, -w.mean_age * ln(1 - b.u5 * (1 - exp(-w.span / w.mean_age)))))::int AS est
           FROM (
             SELECT r.id, db.code AS division_code, ib.code AS industry_code, r.u4 < 0.05 AS is_branch,
                    CASE WHEN r.u6 < 0.75 THEN 1 WHEN r.u6 < 0.95 THEN 2 ELSE 3 END AS tier,
@@ -439,6 +440,8 @@ SELECT s.*,
               JOIN creditrisk_sample.div_bucket db ON db.b = floor(r.u1 * 100000)::int
               JOIN creditrisk_sample.ind_bucket ib ON ib.b = floor(r.u2 * 100000)::int
           ) b
+         CROSS JOIN LATERAL (SELECT (:asof - CASE WHEN b.entity_type = 8 THEN date '2007-07-01' ELSE date '1995-01-01' END + 1)::double precision AS span,
+                                    365.25 * CASE WHEN b.entity_type = 1 THEN 12 WHEN b.entity_type IN (2, 5) THEN 9 ELSE 6 END AS mean_age) w
       ) t
     OFFSET 0
   ) s;
@@ -687,7 +690,7 @@ SELECT s.uscc, s.listed,
            CASE WHEN a.id IS NOT NULL AND a.removed IS NULL AND a.listed <= (:asof - interval '3 years')::date - 30
                      AND creditrisk_sample.u(e.id, 180) < 0.25
                 THEN (a.listed + interval '3 years')::date + floor(creditrisk_sample.u(e.id, 181) * 30)::int
-                WHEN creditrisk_sample.u(e.id, 182) < 0.001 * e.m AND greatest(e.est + 180, date '2017-01-01') <= e.end_l
+                WHEN creditrisk_sample.u(e.id, 182) < 0.0003 * e.m * e.m AND greatest(e.est + 180, date '2017-01-01') <= e.end_l
                 THEN creditrisk_sample.day(greatest(e.est + 180, date '2017-01-01'), e.end_l, creditrisk_sample.u(e.id, 183))
            END AS listed
       FROM creditrisk_sample.ent e
@@ -715,7 +718,7 @@ SELECT s.uscc, s.listed,
            creditrisk_sample.day(w.lo, e.end_l, creditrisk_sample.u(e.id * 4 + k, 192)) AS listed
       FROM creditrisk_sample.ent e
      CROSS JOIN LATERAL (SELECT greatest(e.est + 365, date '2017-01-01') AS lo) w
-     CROSS JOIN LATERAL generate_series(1, CASE WHEN w.lo <= e.end_l AND creditrisk_sample.u(e.id, 190) < least(0.9, 0.013 * e.m)
+     CROSS JOIN LATERAL generate_series(1, CASE WHEN w.lo <= e.end_l AND creditrisk_sample.u(e.id, 190) < least(0.9, 0.004 * e.m * e.m)
                                                 THEN 1 + (creditrisk_sample.u(e.id, 191) < 0.2)::int
                                                        + (creditrisk_sample.u(e.id, 195) < 0.05)::int
                                                 ELSE 0 END) AS k
