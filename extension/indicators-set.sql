@@ -53,6 +53,14 @@ BEGIN
     WITH RECURSIVE pass (ord, name, deps, cte, joins) AS (VALUES
     (1, 'pe', '{}'::text[], NULL::text,
      'LEFT JOIN creditrisk.register_at($1, $2) pe ON pe.uscc = e.parent_uscc'),
+    -- the effective end of a listing or a penalty's publicity, as
+    -- creditrisk.record_end() gives it: the earliest of its recorded end,
+    -- an approved credit repair and a maximum term (record_ends(), what the
+    -- C engine reads); least() ignores a missing cut
+    (1, 'cut', '{}', $c$s_cut AS (
+    SELECT c.kind, c.record_id, min(c.end_date) AS end_date
+      FROM creditrisk.record_ends($2) c
+     GROUP BY c.kind, c.record_id)$c$, NULL),
     (2, 'br', '{}', $c$s_br AS (
     SELECT b.parent_uscc AS uscc, count(*) AS n
       FROM creditrisk.register_at($1, $2) b
@@ -122,22 +130,26 @@ BEGIN
      WHERE s.role = 'defendant' AND s.filed_date > ($1 - interval '3 years')::date AND s.filed_date <= $1
      GROUP BY s.uscc)$c$, 'LEFT JOIN s_law ON s_law.uscc = e.uscc'),
     -- the gravest current reason: rank 1 < 9 < 2 < 3 < 4 (as 1..5)
-    (10, 'ab', '{}', $c$s_ab AS (
+    (10, 'ab', '{cut}', $c$s_ab AS (
     SELECT a.uscc,
            count(*) FILTER (WHERE a.removed_date IS NULL OR a.removed_date > $1) AS cur,
            count(*) FILTER (WHERE a.listed_date > ($1 - interval '3 years')::date) AS times_3y,
            max(CASE a.reason WHEN 1 THEN 1 WHEN 9 THEN 2 WHEN 2 THEN 3 WHEN 3 THEN 4 WHEN 4 THEN 5 END)
                FILTER (WHERE a.removed_date IS NULL OR a.removed_date > $1) AS reason_rank,
            min(a.listed_date) FILTER (WHERE a.removed_date IS NULL OR a.removed_date > $1) AS first_listed
-      FROM creditrisk.abnormal_listing_as_known($2) a
+      FROM (SELECT x.uscc, x.listed_date, x.reason, least(x.removed_date, c.end_date) AS removed_date
+              FROM creditrisk.abnormal_listing_as_known($2) x
+              LEFT JOIN s_cut c ON c.kind = 'abnormal_listing' AND c.record_id = x.id) a
      WHERE a.listed_date <= $1
      GROUP BY a.uscc)$c$, 'LEFT JOIN s_ab ON s_ab.uscc = e.uscc'),
-    (11, 'sd', '{}', $c$s_sd AS (
+    (11, 'sd', '{cut}', $c$s_sd AS (
     SELECT s.uscc,
            count(*) FILTER (WHERE s.listed_date <= $1 AND (s.removed_date IS NULL OR s.removed_date > $1)) AS cur,
            count(*) FILTER (WHERE s.listed_date > ($1 - interval '5 years')::date AND s.listed_date <= $1) AS listings_5y,
            count(*) FILTER (WHERE s.removed_date > ($1 - interval '2 years')::date AND s.removed_date <= $1) AS removed_2y
-      FROM creditrisk.serious_dishonesty_listing_as_known($2) s
+      FROM (SELECT x.uscc, x.listed_date, least(x.removed_date, c.end_date) AS removed_date
+              FROM creditrisk.serious_dishonesty_listing_as_known($2) x
+              LEFT JOIN s_cut c ON c.kind = 'serious_dishonesty_listing' AND c.record_id = x.id) s
      WHERE s.listed_date <= $1 OR s.removed_date <= $1
      GROUP BY s.uscc)$c$, 'LEFT JOIN s_sd ON s_sd.uscc = e.uscc'),
     (12, 'jd', '{}', $c$s_jd AS (
@@ -148,7 +160,7 @@ BEGIN
       FROM creditrisk.judgment_debtor_listing_as_known($2) j
      WHERE j.listed_date <= $1 OR j.removed_date <= $1
      GROUP BY j.uscc)$c$, 'LEFT JOIN s_jd ON s_jd.uscc = e.uscc'),
-    (13, 'pen', '{}', $c$s_pen AS (
+    (13, 'pen', '{cut}', $c$s_pen AS (
     SELECT p.uscc,
            count(*) FILTER (WHERE p.decision_date > ($1 - interval '1 year')::date) AS n_1y,
            count(*) FILTER (WHERE p.decision_date > ($1 - interval '3 years')::date) AS n_3y,
@@ -164,7 +176,10 @@ BEGIN
                               AND p.decision_date > ($1 - interval '3 years')::date) AS key_field_3y,
            count(*) FILTER (WHERE p.field IN ('food', 'drugs', 'special_equipment') AND p.severity = 'serious'
                               AND p.decision_date > ($1 - interval '3 years')::date) AS key_field_serious_3y
-      FROM creditrisk.penalty_as_known($2) p
+      FROM (SELECT x.uscc, x.decision_date, x.revoked_on, x.severity, x.fine_amount, x.field,
+                   CASE WHEN x.publicity_end_date IS NOT NULL THEN least(x.publicity_end_date, c.end_date) END AS publicity_end_date
+              FROM creditrisk.penalty_as_known($2) x
+              LEFT JOIN s_cut c ON c.kind = 'penalty' AND c.record_id = x.id) p
      WHERE p.decision_date <= $1 AND (p.revoked_on IS NULL OR p.revoked_on > $1)
      GROUP BY p.uscc)$c$, 'LEFT JOIN s_pen ON s_pen.uscc = e.uscc'),
     -- the latest check on or before $1 and its highest outcome code, in one

@@ -66,7 +66,13 @@ SELECT t IS NULL AS now, d,
                                EXCEPT ALL SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), d, t))
                               UNION ALL
                               (SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), d, t)
-                               EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', d, t))) x) AS c_sql_differences
+                               EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', d, t))) x) AS c_sql_differences,
+       -- the set-based reference (issue 16) applies the same ends
+       (SELECT count(*) FROM ((SELECT * FROM compute_indicators('reference-v1', d, t)
+                               EXCEPT ALL SELECT * FROM pg_temp.run_sql(indicators_set_sql('reference-v1'), d, t))
+                              UNION ALL
+                              (SELECT * FROM pg_temp.run_sql(indicators_set_sql('reference-v1'), d, t)
+                               EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', d, t))) x) AS c_set_differences
   FROM (VALUES (:'t_feb'::timestamptz), (NULL)) v(t), unnest('{2025-11-29,2025-11-30,2026-02-19,2026-02-20}'::date[]) d
  ORDER BY 1, 2;
 CREATE FUNCTION pg_temp.ind(code text, d date, t timestamptz DEFAULT NULL) RETURNS TABLE (uscc text, value float8)
@@ -107,7 +113,13 @@ SELECT t IS NULL AS now, d,
                                EXCEPT ALL SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), d, t))
                               UNION ALL
                               (SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), d, t)
-                               EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', d, t))) x) AS c_sql_differences
+                               EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', d, t))) x) AS c_sql_differences,
+       -- the set-based reference (issue 16) applies the same ends
+       (SELECT count(*) FROM ((SELECT * FROM compute_indicators('reference-v1', d, t)
+                               EXCEPT ALL SELECT * FROM pg_temp.run_sql(indicators_set_sql('reference-v1'), d, t))
+                              UNION ALL
+                              (SELECT * FROM pg_temp.run_sql(indicators_set_sql('reference-v1'), d, t)
+                               EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', d, t))) x) AS c_set_differences
   FROM (VALUES (:'t_before'::timestamptz), (NULL)) v(t), unnest('{2025-07-05,2025-09-10}'::date[]) d
  ORDER BY 1, 2;
 
