@@ -33,6 +33,8 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
 #                              the SQL view of it
 #   reference-v1.sql           the reference model, generated from
 #                              models/reference-v1.json (installed published)
+#   reference-v2.sql           its calibrated successor (1.7), generated from
+#                              models/reference-v2.json (installed published)
 #   indicator-definitions.sql  SQL definitions of the built-in indicators
 #   indicators-set.sql         the built-in indicators as one set-based query
 #                              (indicators_set_sql(), a second SQL reference)
@@ -64,6 +66,7 @@ INSTALL_SOURCES = \
 	extension/repair.sql \
 	extension/indicators.sql \
 	extension/reference-v1.sql \
+	extension/reference-v2.sql \
 	extension/indicator-definitions.sql \
 	extension/indicators-set.sql \
 	extension/divisions.sql \
@@ -117,7 +120,7 @@ endif
 SHLIB_LINK += -Wl,-Bsymbolic -lcrypto
 # Warnings are errors in CI only (tools/test builds with COPT=-Werror).
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -std=gnu99
-EXTRA_CLEAN = src/build-flags results regression.diffs regression.out extension/reference-v1.sql
+EXTRA_CLEAN = src/build-flags results regression.diffs regression.out extension/reference-v1.sql extension/reference-v2.sql
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -158,4 +161,13 @@ extension/reference-v1.sql: $(REFERENCE_MODEL) Makefile
 	  echo '$$reference$$::jsonb || '"'"'{"status": "published"}'"'"');'; \
 	  echo 'UPDATE creditrisk.indicator SET builtin = true, shipped = true'; \
 	  echo ' WHERE code IN (SELECT code FROM creditrisk.model_indicator WHERE model_key = '"'"'reference-v1'"'"');'; \
+	} > $@
+# Its calibrated successor (issue 15, doc/calibration.md): the same indicators,
+# installed published next to it; creditrisk--1.6--1.7.sql imports the same
+# document (sql/upgrade.sql compares the two).
+extension/reference-v2.sql: models/reference-v2.json Makefile
+	{ echo '-- The calibrated reference model reference-v2 (generated from models/reference-v2.json)'; \
+	  echo 'SELECT creditrisk.model_import($$reference$$'; \
+	  cat $<; \
+	  echo '$$reference$$::jsonb || '"'"'{"status": "published"}'"'"');'; \
 	} > $@

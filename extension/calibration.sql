@@ -47,10 +47,7 @@ DECLARE
     s double precision;
     want_a double precision;
     want_cd double precision;
-    a_lo double precision;
-    a_hi double precision;
-    a double precision;
-    c double precision;
+    fit double precision[];
     got double precision[];
     before_shares double precision[];
     best_a double precision;
@@ -167,23 +164,14 @@ BEGIN
     before_shares := creditrisk.model_calibrate_shares(model);
     want_a := share_a;
     want_cd := share_c + share_d;
-    FOR pass IN 1..4 LOOP
-        -- Outer bisection on the scale (more scale: more C and D for the
-        -- same share of A), inner on the shift (more shift: fewer A).
-        a_lo := 0.1;
-        a_hi := 10;
-        FOR i IN 1..20 LOOP
-            a := (a_lo + a_hi) / 2;
-            c := creditrisk.model_calibrate_fit_shift(a, want_a);
-            got := creditrisk.model_calibrate_fit_shares(a, c);
-            IF got[3] + got[4] < want_cd THEN
-                a_lo := a;
-            ELSE
-                a_hi := a;
-            END IF;
-        END LOOP;
-        best_a := (a_lo + a_hi) / 2;
-        best_c := creditrisk.model_calibrate_fit_shift(best_a, want_a);
+    FOR pass IN 1..6 LOOP
+        -- the fit in closed form (model_calibrate_fit: two order statistics
+        -- of the enterprises' weighted distances from the baselines), then
+        -- the draft scored for real; the targets of the next fit are
+        -- corrected by what the clamp and the rounding moved
+        fit := creditrisk.model_calibrate_fit(want_a, want_cd);
+        best_a := fit[1];
+        best_c := fit[2];
         PERFORM creditrisk.model_calibrate_apply(model, new_key, best_a, best_c);
         got := creditrisk.model_calibrate_shares(new_key);
         err := abs(got[1] - share_a) + abs(got[2] - share_b) + abs(got[3] - share_c) + abs(got[4] - share_d);
@@ -279,46 +267,54 @@ $$;
 COMMENT ON FUNCTION creditrisk.model_calibrate_apply(text, text, double precision, double precision) IS
     'Part of model_calibrate(): sets every point value of the draft to clamp(shift + scale x (the source''s - the indicator''s baseline), 0, 100), rounded to 0.01';
 
--- The fit: the class shares of the calibration population when every
--- point value p of indicator i is mapped to shift + scale x (p - baseline_i)
--- (unclamped: the weighted score becomes 10 x shift + scale x its weighted
--- distance from the baselines, within 0-1000, floors apply).
-CREATE FUNCTION creditrisk.model_calibrate_fit_shares(scale double precision, shift double precision)
+-- The fit, in closed form.  Unclamped, the draft's weighted score of an
+-- enterprise is 10 x shift + scale x raw, where raw is its weighted distance
+-- from the baselines; floors and overrides fix the others.  The enterprises
+-- that may be A (no floor of 200 or more, no override) are A when raw < q_a,
+-- with q_a between the k-th and (k+1)-th smallest raw (k = the number of A
+-- wanted): that gives 10 x shift = 200 - scale x q_a.  The enterprises not
+-- forced to C or D by a floor or an override reach C when raw >= q_a + 300 /
+-- scale; q_c, between the m-th and (m+1)-th largest raw (m = the number of
+-- C and D wanted minus those forced there) gives scale = 300 / (q_c - q_a),
+-- bounded to [0.1, 10].  Two order statistics instead of nested bisections.
+CREATE FUNCTION creditrisk.model_calibrate_fit(want_a double precision, want_cd double precision)
 RETURNS double precision[]
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-BEGIN
-    RETURN (SELECT ARRAY[avg((f.cls = 'A')::int), avg((f.cls = 'B')::int), avg((f.cls = 'C')::int), avg((f.cls = 'D')::int)]::double precision[]
-              FROM (SELECT greatest(creditrisk.classify(greatest(least(1000, greatest(0, scale * t.raw + 10 * shift)), t.floor)),
-                                    coalesce(t.imposed, 'A')) AS cls
-                      FROM pg_temp.creditrisk_calibration t) f);
-END
-$$;
-COMMENT ON FUNCTION creditrisk.model_calibrate_fit_shares(double precision, double precision) IS
-    'Part of model_calibrate(): the class shares of its calibration population when the points are mapped to shift + scale x (points - the indicator''s baseline) (the fit, before the clamp)';
-
--- For a scale, the shift that gives class A its target share in the fit
--- (bisection: the share of A falls as the shift grows).
-CREATE FUNCTION creditrisk.model_calibrate_fit_shift(scale double precision, want_a double precision)
-RETURNS double precision
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
 DECLARE
-    lo double precision := -100 * scale;
-    hi double precision := 100;
-    mid double precision;
+    n bigint;
+    forced bigint;
+    k bigint;
+    m bigint;
+    q_a double precision;
+    q_c double precision;
+    scale double precision;
 BEGIN
-    FOR i IN 1..22 LOOP
-        mid := (lo + hi) / 2;
-        IF (creditrisk.model_calibrate_fit_shares(scale, mid))[1] > want_a THEN
-            lo := mid;
-        ELSE
-            hi := mid;
-        END IF;
-    END LOOP;
-    RETURN (lo + hi) / 2;
+    SELECT count(*), count(*) FILTER (WHERE t.floor >= 500 OR coalesce(t.imposed, 'A') >= 'C')
+      INTO n, forced FROM pg_temp.creditrisk_calibration t;
+    k := round(want_a * n);
+    m := round(want_cd * n) - forced;
+    SELECT CASE WHEN k <= 0 THEN min(x.raw) - 1
+                WHEN k >= count(*) THEN max(x.raw) + 1
+                ELSE (min(x.raw) FILTER (WHERE x.rn = k) + min(x.raw) FILTER (WHERE x.rn = k + 1)) / 2 END
+      INTO q_a
+      FROM (SELECT t.raw, row_number() OVER (ORDER BY t.raw) AS rn
+              FROM pg_temp.creditrisk_calibration t
+             WHERE t.floor < 200 AND coalesce(t.imposed, 'A') = 'A') x;
+    SELECT CASE WHEN m <= 0 THEN max(x.raw) + 1
+                WHEN m >= count(*) THEN min(x.raw) - 1
+                ELSE (min(x.raw) FILTER (WHERE x.rn = m) + min(x.raw) FILTER (WHERE x.rn = m + 1)) / 2 END
+      INTO q_c
+      FROM (SELECT t.raw, row_number() OVER (ORDER BY t.raw DESC) AS rn
+              FROM pg_temp.creditrisk_calibration t
+             WHERE t.floor < 500 AND coalesce(t.imposed, 'A') <= 'B') x;
+    q_a := coalesce(q_a, 0);
+    scale := CASE WHEN q_c IS NULL OR q_c <= q_a THEN 10 ELSE 300 / (q_c - q_a) END;
+    scale := least(10, greatest(0.1, scale));
+    RETURN ARRAY[scale, (200 - scale * q_a) / 10];
 END
 $$;
-COMMENT ON FUNCTION creditrisk.model_calibrate_fit_shift(double precision, double precision) IS
-    'Part of model_calibrate(): for a scale, the shift of the points that gives class A its target share in the fit';
+COMMENT ON FUNCTION creditrisk.model_calibrate_fit(double precision, double precision) IS
+    'Part of model_calibrate(): the scale and shift of the points that give its calibration population the wanted shares of A and of C+D before the clamp, in closed form (two order statistics of the weighted distances from the baselines)';
 
 -- Reviewing a calibration (or any edit of a copy): every point value that
 -- differs between two models with the same indicators.
@@ -359,6 +355,5 @@ COMMENT ON FUNCTION creditrisk.model_points_diff(text, text) IS
 REVOKE ALL ON FUNCTION creditrisk.model_calibrate(text, text, date, double precision, double precision, double precision, double precision, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.model_calibrate_shares(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.model_calibrate_apply(text, text, double precision, double precision) FROM PUBLIC;
-REVOKE ALL ON FUNCTION creditrisk.model_calibrate_fit_shares(double precision, double precision) FROM PUBLIC;
-REVOKE ALL ON FUNCTION creditrisk.model_calibrate_fit_shift(double precision, double precision) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.model_calibrate_fit(double precision, double precision) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.model_points_diff(text, text) FROM PUBLIC;

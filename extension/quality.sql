@@ -10,7 +10,22 @@
 -- D is any of: an administrative penalty decided in (D, D + horizon]; a
 -- listing on the abnormal-operation list, the serious-dishonesty list or the
 -- dishonest judgment debtors begun in that window; a spot check in that
--- window whose outcome was not "pass" (or that was refused).
+-- window whose outcome was not "pass" (or that was refused); the revocation
+-- of its business licence (吊销营业执照, itself an administrative penalty) in
+-- that window.
+--
+-- Enterprises that leave the population (doc/calibration.md, "Outcomes"):
+-- - out of business on D already (revoked or cancelled on or before D in
+--   the register, current or superseded versions): no outcome can follow,
+--   so the class the run gave them (a revoked licence is a floor of D) is a
+--   status, not a prediction.  They are left out of every measure and
+--   counted by class ('excluded_exited'), as a scorecard leaves out
+--   accounts already in default at the observation date.
+-- - cancelled (注销) within the horizon with no adverse outcome before: the
+--   horizon was not observed in full (censored); left out and counted
+--   ('excluded_censored').  A cancellation is voluntary in most cases and
+--   not itself adverse; with an adverse outcome before it, the enterprise
+--   counts as adverse.
 -- ===========================================================================
 
 CREATE FUNCTION creditrisk.model_performance(model text, as_of date, horizon interval DEFAULT '1 year',
@@ -50,10 +65,22 @@ BEGIN
     END IF;
 
     RETURN QUERY
-    WITH r AS (
+    WITH run_rows AS (
         SELECT c.uscc, c.score, c.final_class
           FROM creditrisk.classification_result c
          WHERE c.as_of = run.as_of AND c.version = run.version
+    ), exits AS (
+        -- every exit the register records, current and superseded versions
+        SELECT e.uscc, e.status, e.status_date FROM creditrisk.enterprise e WHERE e.status <> 'in_business'
+        UNION
+        SELECT h.uscc, h.status, h.status_date FROM creditrisk.enterprise_history h WHERE h.status <> 'in_business'
+    ), fate AS (
+        SELECT x.uscc,
+               bool_or(x.status_date <= as_of) AS exited,
+               bool_or(x.status = 'revoked' AND x.status_date > as_of AND x.status_date <= upto) AS revoked,
+               bool_or(x.status = 'cancelled' AND x.status_date > as_of AND x.status_date <= upto) AS cancelled
+          FROM exits x
+         GROUP BY x.uscc
     ), bad AS (
         SELECT p.uscc FROM creditrisk.penalty p WHERE p.decision_date > as_of AND p.decision_date <= upto
         UNION SELECT l.uscc FROM creditrisk.abnormal_listing l WHERE l.listed_date > as_of AND l.listed_date <= upto
@@ -61,8 +88,16 @@ BEGIN
         UNION SELECT l.uscc FROM creditrisk.judgment_debtor_listing l WHERE l.listed_date > as_of AND l.listed_date <= upto
         UNION SELECT s.uscc FROM creditrisk.spot_check s
                WHERE s.check_date > as_of AND s.check_date <= upto AND (s.outcome <> 'pass' OR s.refused)
+        UNION SELECT f.uscc FROM fate f WHERE f.revoked
+    ), judged AS (
+        SELECT r.*, (b.uscc IS NOT NULL) AS y,
+               CASE WHEN f.exited THEN 'excluded_exited'
+                    WHEN f.cancelled AND b.uscc IS NULL THEN 'excluded_censored' END AS excluded
+          FROM run_rows r
+          LEFT JOIN bad b ON b.uscc = r.uscc
+          LEFT JOIN fate f ON f.uscc = r.uscc
     ), o AS (
-        SELECT r.*, (b.uscc IS NOT NULL) AS y FROM r LEFT JOIN bad b ON b.uscc = r.uscc
+        SELECT j.uscc, j.score, j.final_class, j.y FROM judged j WHERE j.excluded IS NULL
     ), ranked AS (
         -- average ranks of the scores (ties share their mean rank), for the AUC
         SELECT o.y, rank() OVER (ORDER BY o.score) + (count(*) OVER (PARTITION BY o.score) - 1) / 2.0 AS rk
@@ -91,6 +126,14 @@ BEGIN
     UNION ALL
     SELECT 'adverse_rate', NULL, c.pos + c.neg, c.pos, c.pos::double precision / nullif(c.pos + c.neg, 0) FROM counts c
     UNION ALL
+    -- left out, by class: the count, and its share of the class in the run
+    SELECT m.measure, k.cls, count(j.uscc) FILTER (WHERE j.excluded = m.measure), NULL::bigint,
+           (count(j.uscc) FILTER (WHERE j.excluded = m.measure))::double precision / nullif(count(j.uscc), 0)
+      FROM unnest('{A,B,C,D}'::creditrisk.riskclass[]) k(cls)
+     CROSS JOIN (VALUES ('excluded_exited'), ('excluded_censored')) m(measure)
+      LEFT JOIN judged j ON j.final_class = k.cls
+     GROUP BY m.measure, k.cls
+    UNION ALL
     SELECT 'auc', NULL, c.pos + c.neg, c.pos, (SELECT a.v FROM auc a) FROM counts c
     UNION ALL
     SELECT 'gini', NULL, c.pos + c.neg, c.pos, 2 * (SELECT a.v FROM auc a) - 1 FROM counts c
@@ -103,6 +146,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION creditrisk.model_performance(text, date, interval, date) IS
-    'How well the run of as_of (scored with the model) predicted adverse outcomes (不良结果: penalties, new listings on the abnormal, serious-dishonesty or judgment-debtor lists, failed or refused spot checks) within the horizon after it (模型效果检验): the adverse rate by final class and overall, AUC, Gini and KS of the score, and PSI of the score against a reference run (default: the run before); within the caller''s jurisdiction';
+    'How well the run of as_of (scored with the model) predicted adverse outcomes (不良结果: penalties, new listings on the abnormal, serious-dishonesty or judgment-debtor lists, failed or refused spot checks, the revocation of the business licence) within the horizon after it (模型效果检验): the adverse rate by final class and overall, AUC, Gini and KS of the score, and PSI of the score against a reference run (default: the run before); enterprises already out of business on as_of (excluded_exited) and those cancelled within the horizon with no adverse outcome (excluded_censored) are left out and counted by class; within the caller''s jurisdiction';
 
 REVOKE ALL ON FUNCTION creditrisk.model_performance(text, date, interval, date) FROM PUBLIC;

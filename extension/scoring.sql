@@ -266,7 +266,7 @@ DECLARE
 BEGIN
     FOR r IN SELECT * FROM (VALUES
         ('model_dimension', 'model_dimension_model_key_ref', 'model', 'model_key', 'model_key', 'cascade',
-         $c$t.model_key <> 'reference-v1'$c$),
+         $c$t.model_key NOT IN ('reference-v1', 'reference-v2')$c$),
         ('model_group', 'model_group_dimension_ref', 'model_dimension', 'model_key,dimension_code', 'model_key,code', 'cascade',
          $c$t.model_key = $1[1]$c$),
         ('model_indicator', 'model_indicator_code_ref', 'indicator', 'code', 'code', 'restrict', $c$NOT t.shipped$c$),
@@ -277,7 +277,7 @@ BEGIN
         ('model_category', 'model_category_indicator_ref', 'model_indicator', 'model_key,indicator_code', 'model_key,code', 'cascade',
          $c$t.model_key = $1[1]$c$),
         ('model_floor', 'model_floor_model_key_ref', 'model', 'model_key', 'model_key', 'cascade',
-         $c$t.model_key <> 'reference-v1'$c$),
+         $c$t.model_key NOT IN ('reference-v1', 'reference-v2')$c$),
         ('model_floor_condition', 'model_floor_condition_floor_ref', 'model_floor', 'model_key,floor_code', 'model_key,code', 'cascade',
          $c$t.model_key = $1[1]$c$),
         ('model_floor_condition', 'model_floor_condition_indicator_ref', 'model_indicator', 'model_key,indicator_code', 'model_key,code', 'cascade',
@@ -1115,14 +1115,14 @@ COMMENT ON FUNCTION creditrisk.score_reasons(text, double precision[], integer) 
 -- installed by the extension itself.
 -- ---------------------------------------------------------------------------
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.indicator', 'WHERE NOT shipped');
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.model', 'WHERE model_key <> ''reference-v1''');
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_dimension', 'WHERE model_key <> ''reference-v1''');
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_group', 'WHERE model_key <> ''reference-v1''');
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_indicator', 'WHERE model_key <> ''reference-v1''');
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_bin', 'WHERE model_key <> ''reference-v1''');
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_category', 'WHERE model_key <> ''reference-v1''');
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_floor', 'WHERE model_key <> ''reference-v1''');
-SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_floor_condition', 'WHERE model_key <> ''reference-v1''');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model', 'WHERE model_key NOT IN (''reference-v1'', ''reference-v2'')');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_dimension', 'WHERE model_key NOT IN (''reference-v1'', ''reference-v2'')');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_group', 'WHERE model_key NOT IN (''reference-v1'', ''reference-v2'')');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_indicator', 'WHERE model_key NOT IN (''reference-v1'', ''reference-v2'')');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_bin', 'WHERE model_key NOT IN (''reference-v1'', ''reference-v2'')');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_category', 'WHERE model_key NOT IN (''reference-v1'', ''reference-v2'')');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_floor', 'WHERE model_key NOT IN (''reference-v1'', ''reference-v2'')');
+SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_floor_condition', 'WHERE model_key NOT IN (''reference-v1'', ''reference-v2'')');
 SELECT pg_catalog.pg_extension_config_dump('creditrisk.model_revision_seq', '');
 
 -- Privileges: PUBLIC gets nothing (see the end of the foundation script).

@@ -543,8 +543,12 @@ SELECT e.uscc, e.name, e.division_code, e.industry_code, e.entity_type, e.est, e
  ORDER BY e.uscc;
 
 -- ---------------------------------------------------------------------------
--- 2. The primary abnormal-operation listing of ~6% of enterprises (80% of the
--- revoked ones: listed 1-3 years before revocation and never removed).
+-- 2. The primary abnormal-operation listing of ~15% of enterprises (80% of the
+-- revoked ones: listed 1-3 years before revocation and never removed); about
+-- 8% are on the list on a given date.  The rate is 0.16 x m (tier 1 6%,
+-- tier 2 29%, tier 3 90%): the list is the regulators' most common adverse
+-- record, and 1.6's 0.05 x m left too few enterprises with it for a score to
+-- fill class C (doc/calibration.md).
 -- Reason 1 (annual report not filed) names the year whose report was
 -- missing; the report is then filed on the removal day (late) or never.
 -- ---------------------------------------------------------------------------
@@ -561,7 +565,7 @@ WITH c AS (
                 greatest(e.est + floor((e.status_date - e.est) * 0.3)::int,
                          e.status_date - 365 - floor(creditrisk_sample.u(e.id, 32) * 730)::int) END AS lrev
       FROM creditrisk_sample.ent e
-     WHERE creditrisk_sample.u(e.id, 30) < CASE WHEN e.status = 'revoked' THEN 0.8 ELSE least(0.9, 0.05 * e.m) END
+     WHERE creditrisk_sample.u(e.id, 30) < CASE WHEN e.status = 'revoked' THEN 0.8 ELSE least(0.9, 0.16 * e.m) END
        AND e.est <= :asof - 60
 ), y AS (
     SELECT c.*,

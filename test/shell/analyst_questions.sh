@@ -26,6 +26,7 @@ SET client_min_messages = warning;
 SELECT creditrisk.refresh_classification('2026-09-30');
 SELECT creditrisk.refresh_classification('2026-10-31');
 SELECT creditrisk.refresh_classification('2025-10-31');   -- a year back: outcomes after it are in the sample
+SELECT creditrisk.refresh_classification('2025-10-31', 'reference-v2');   -- the same date with the calibrated model (version 2)
 SELECT creditrisk.create_roles();
 DROP ROLE IF EXISTS regress_q_zhoukou;
 DROP ROLE IF EXISTS regress_q_xihua;
@@ -91,27 +92,22 @@ check "who worsened in 周口市 since last month, as the city analyst: all of t
       "$(zk "SELECT count(*) || ' ' || count(enterprise_name) || ' ' || count(division_name) FROM classification_worsened")" "$w $w $w"
 check "some enterprises worsened" "$( [ "$w" -gt 0 ] && echo yes)" "yes"
 
-# 5. The model's performance on the sample's outcomes (the run of 2025-10-31, outcomes within a year).
-perf=$(hn "SELECT string_agg(measure || ':' || coalesce(class::text, '-') || ':' || enterprises || ':' || adverse || ':' || round(value::numeric, 3), ' ' ORDER BY measure, class)
-             FROM model_performance('reference-v1', '2025-10-31', '1 year')")
-echo "# model_performance('reference-v1', '2025-10-31', '1 year'), province analyst: $perf"
-# Known to fail with reference-v1 on this sample (its C and D come from floors and overrides; the model is not
-# calibrated yet, issue 15): a TAP TODO, so that it shows, without failing the suite, until calibration lands.
-todo() {
-    n=$((n + 1))
-    if [ "$2" = "$3" ]; then echo "ok $n - $1 # TODO $4"; else echo "not ok $n - $1 # TODO $4"; echo "#   got:      $2"; echo "#   expected: $3"; fi
-}
-todo "the adverse rate rises A < B < C < D, as the province analyst" \
-      "$(hn "SELECT bool_and(r.value > r.prev) FROM (SELECT value, lag(value) OVER (ORDER BY class) AS prev
-                                                      FROM model_performance('reference-v1', '2025-10-31', '1 year')
-                                                     WHERE measure = 'adverse_rate' AND class IS NOT NULL) r WHERE r.prev IS NOT NULL")" "t" \
-     "reference-v1 is not calibrated, and model_calibrate() cannot put 5-8 % in C on this sample (doc/calibration.md): no reference-v2 yet"
+# 5. The model's performance on the sample's outcomes (the run of 2025-10-31 with the calibrated reference-v2,
+# outcomes within a year; doc/calibration.md).
+perf=$(hn "SELECT string_agg(measure || ':' || coalesce(class::text, '-') || ':' || enterprises || ':' || coalesce(adverse::text, '-') || ':' || round(value::numeric, 3), ' ' ORDER BY measure, class)
+             FROM model_performance('reference-v2', '2025-10-31', '1 year')")
+echo "# model_performance('reference-v2', '2025-10-31', '1 year'), province analyst: $perf"
+check "the adverse rate rises A < B < C < D, as the province analyst" \
+      "$(hn "SELECT count(*) || ' ' || bool_and(r.value > r.prev) FROM (SELECT value, lag(value) OVER (ORDER BY class) AS prev
+                                                      FROM model_performance('reference-v2', '2025-10-31', '1 year')
+                                                     WHERE measure = 'adverse_rate' AND class IS NOT NULL) r WHERE r.prev IS NOT NULL")" "3 t"
 check "AUC, Gini and KS of the score, and a PSI against a reference run" \
-      "$(hn "SELECT string_agg(measure, ' ' ORDER BY measure) FROM model_performance('reference-v1', '2025-10-31', '1 year', '2026-09-30')
+      "$(hn "SELECT string_agg(measure, ' ' ORDER BY measure) FROM model_performance('reference-v2', '2025-10-31', '1 year', '2026-09-30')
               WHERE measure IN ('auc', 'gini', 'ks', 'psi') AND value BETWEEN 0 AND 1000")" "auc gini ks psi"
-check "the city analyst measures it on the city's enterprises only" \
-      "$(zk "SELECT enterprises FROM model_performance('reference-v1', '2025-10-31', '1 year') WHERE measure = 'auc'") $(zk "SELECT count(*) FROM classification_result WHERE as_of = '2025-10-31'")" \
-      "$(su "SELECT count(*) || ' ' || count(*) FROM classification_result WHERE as_of = '2025-10-31' AND in_division(division_code, '4116')")"
+check "the city analyst measures it on the city's enterprises only (measured + left out = the city's run)" \
+      "$(zk "SELECT (SELECT enterprises FROM model_performance('reference-v2', '2025-10-31', '1 year') WHERE measure = 'auc')
+                    + (SELECT sum(enterprises) FROM model_performance('reference-v2', '2025-10-31', '1 year') WHERE measure LIKE 'excluded%')") $(zk "SELECT count(*) FROM classification_result WHERE as_of = '2025-10-31' AND version = 2")" \
+      "$(su "SELECT count(*) || ' ' || count(*) FROM classification_result WHERE as_of = '2025-10-31' AND version = 2 AND in_division(division_code, '4116')")"
 
 # explain_enterprise reproduces the stored run's score (superuser: every enterprise of the run).
 # (2,000 enterprises of the latest run, every one whose score is not 0 first, and 300 of the previous one)
