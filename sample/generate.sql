@@ -544,11 +544,10 @@ SELECT e.uscc, e.name, e.division_code, e.industry_code, e.entity_type, e.est, e
 
 -- ---------------------------------------------------------------------------
 -- 2. The primary abnormal-operation listing of ~15% of enterprises (80% of the
--- revoked ones: listed 1-3 years before revocation and never removed); about
--- 8% are on the list on a given date.  The rate is 0.16 x m (tier 1 6%,
--- tier 2 29%, tier 3 90%): the list is the regulators' most common adverse
--- record, and 1.6's 0.05 x m left too few enterprises with it for a score to
--- fill class C (doc/calibration.md).
+-- revoked ones: listed 1-3 years before revocation and never removed).  The
+-- rate is 0.16 x m (tier 1 6%, tier 2 29%, tier 3 90%): the list is the
+-- regulators' most common adverse record, and 1.6's 0.05 x m left too few
+-- enterprises with it for a score to fill class C (doc/calibration.md).
 -- Reason 1 (annual report not filed) names the year whose report was
 -- missing; the report is then filed on the removal day (late) or never.
 -- ---------------------------------------------------------------------------
