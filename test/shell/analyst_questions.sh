@@ -100,7 +100,7 @@ echo "# model_performance('reference-v2', '2025-10-31', '1 year'), province anal
 check "the adverse rate rises A < B < C < D, as the province analyst" \
       "$(hn "SELECT count(*) || ' ' || bool_and(r.value > r.prev) FROM (SELECT value, lag(value) OVER (ORDER BY class) AS prev
                                                       FROM model_performance('reference-v2', '2025-10-31', '1 year')
-                                                     WHERE measure = 'adverse_rate' AND class IS NOT NULL) r WHERE r.prev IS NOT NULL")" "3 t"
+                                                     WHERE measure = 'adverse_rate' AND class IS NOT NULL) r WHERE r.prev IS NOT NULL")" "3 true"
 check "AUC, Gini and KS of the score, and a PSI against a reference run" \
       "$(hn "SELECT string_agg(measure, ' ' ORDER BY measure) FROM model_performance('reference-v2', '2025-10-31', '1 year', '2026-09-30')
               WHERE measure IN ('auc', 'gini', 'ks', 'psi') AND value BETWEEN 0 AND 1000")" "auc gini ks psi"
