@@ -724,39 +724,44 @@ CREATE TRIGGER classification_run_delete AFTER DELETE ON creditrisk.classificati
 CREATE INDEX classification_result_run_division_idx ON creditrisk.classification_result (as_of, version, division_code);
 CREATE INDEX classification_domain_result_run_division_idx ON creditrisk.classification_domain_result (as_of, version, division_code);
 
--- The views are owned by the data's owner, so the history's policies apply
--- to their readers (FORCE), with the reader's jurisdiction (scope_from() and
--- scope_to() answer for the current user).  They also apply the same range
--- themselves: after a restore, until create_roles() runs again, they belong
--- to the restoring superuser, for whom no policy applies (the two identical
--- ranges make one index range).  Security barrier: a caller's non-leakproof
--- condition is evaluated only on rows of the caller's jurisdiction.
+-- The views read the history as their reader (security_invoker, 1.7): the
+-- history's FORCEd policy is the one and only scope, evaluated for the
+-- reader (its jurisdiction: scope_from() and scope_to() answer for the
+-- current user), one index range on (as_of, version, division_code).  Row-
+-- level security evaluates the policy before any condition of the caller
+-- that is not leakproof (security quals), so no security barrier is needed:
+-- the view's own condition (the latest run) hides nothing the reader could
+-- not read in the history, and without a barrier the view is planned as
+-- part of the caller's query, not as a subquery of its own (which cost a
+-- fixed 0.2-0.6 ms per statement, bench/rls).  After a restore, until
+-- create_roles() re-creates the policies, the history has none and its
+-- FORCEd row-level security shows a reader nothing: the views fail closed
+-- like every table (test/shell/roles_dump.sh); in 1.6 they applied their
+-- own copy of the range, because they were read with their owner's rights.
 -- The latest run is one InitPlan over the runs, evaluated once per query in
 -- the query's snapshot.  The names are scalar subqueries (the register and the
 -- divisions are unique by key), so that a query that does not ask for them
 -- reads only the index: a count is an index-only range scan.
-CREATE VIEW creditrisk.classification_current WITH (security_barrier = true) AS
+CREATE VIEW creditrisk.classification_current WITH (security_invoker = true) AS
 SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons,
        (SELECT d.name FROM creditrisk.division d WHERE d.code = c.division_code) AS division_name,
        (SELECT e.name FROM creditrisk.enterprise e WHERE e.uscc = c.uscc) AS enterprise_name,
        creditrisk.reason_names(c.overrides) AS override_names, creditrisk.reason_names(c.reasons) AS reason_names
   FROM creditrisk.classification_result c
  WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
-                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.classification_current IS
-    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; read from the history (classification_result) under its row-level security, always the latest committed run; the date, version and model are in creditrisk.classification_run';
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; read from the history (classification_result) with the reader''s rights (security_invoker) under its row-level security, always the latest committed run; the date, version and model are in creditrisk.classification_run';
 
-CREATE VIEW creditrisk.classification_domain_current WITH (security_barrier = true) AS
+CREATE VIEW creditrisk.classification_domain_current WITH (security_invoker = true) AS
 SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class,
        d.name AS division_name
   FROM creditrisk.classification_domain_result c
   LEFT JOIN creditrisk.division d ON d.code = c.division_code
  WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
-                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.division_code >= (SELECT creditrisk.scope_from()) AND c.division_code < (SELECT creditrisk.scope_to());
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.classification_domain_current IS
-    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) under its row-level security';
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) with the reader''s rights (security_invoker) under its row-level security';
 
 -- Kept for compatibility (1.2-1.5 refreshed materialized views with it; cron
 -- jobs and restore scripts call it): the current views read the history, so

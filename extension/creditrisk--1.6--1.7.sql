@@ -4609,3 +4609,37 @@ SELECT creditrisk.model_import($reference$
   ]
 }
 $reference$::jsonb || '{"status": "published"}');
+
+-- ===========================================================================
+-- Current classification per statement (issue 12)
+-- ===========================================================================
+
+-- classification_current and classification_domain_current read the history
+-- with their reader's rights (security_invoker) under its FORCEd policy, the
+-- one and only scope: no security barrier (the policy is a security qual,
+-- evaluated before any condition of the caller that is not leakproof), no
+-- second copy of the division range.  The view is planned as part of the
+-- reader's query, a county's count is one index-only range scan with the
+-- policy's two keys.  Before create_roles() (after a restore) the history
+-- has no policy, so the views show a reader nothing (fail closed).
+-- CREATE OR REPLACE VIEW replaces the options (security_barrier goes).
+CREATE OR REPLACE VIEW creditrisk.classification_current WITH (security_invoker = true) AS
+SELECT c.uscc, c.division_code, c.score, c.score_class, c.final_class, c.overrides, c.override_details, c.reasons,
+       (SELECT d.name FROM creditrisk.division d WHERE d.code = c.division_code) AS division_name,
+       (SELECT e.name FROM creditrisk.enterprise e WHERE e.uscc = c.uscc) AS enterprise_name,
+       creditrisk.reason_names(c.overrides) AS override_names, creditrisk.reason_names(c.reasons) AS reason_names
+  FROM creditrisk.classification_result c
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+COMMENT ON VIEW creditrisk.classification_current IS
+    'The classification of the latest run (最新分类结果), one row per enterprise of the reader''s jurisdiction (管辖范围), with the names of its division and of the enterprise and the Chinese names of its override and reason codes; read from the history (classification_result) with the reader''s rights (security_invoker) under its row-level security, always the latest committed run; the date, version and model are in creditrisk.classification_run';
+
+CREATE OR REPLACE VIEW creditrisk.classification_domain_current WITH (security_invoker = true) AS
+SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class, c.assessed_date, c.method, c.fused_class,
+       d.name AS division_name
+  FROM creditrisk.classification_domain_result c
+  LEFT JOIN creditrisk.division d ON d.code = c.division_code
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+COMMENT ON VIEW creditrisk.classification_domain_current IS
+    'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) with the reader''s rights (security_invoker) under its row-level security';
