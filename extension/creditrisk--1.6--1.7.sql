@@ -4643,3 +4643,72 @@ SELECT c.uscc, c.domain, c.division_code, c.general_class, c.professional_class,
                            ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.classification_domain_current IS
     'Each enterprise''s class in each domain it belongs to (通用+专业融合, art. 16), latest run, enterprises of the reader''s jurisdiction; read from the history (classification_domain_result) with the reader''s rights (security_invoker) under its row-level security';
+
+-- The partner views (owned by creditrisk_sharing): the reader's agreements
+-- cut once per query into disjoint division ranges (shared_ranges()), each an
+-- index range scan of the latest run, instead of the run's every division
+-- with a function call per row (shared_fields(), shared_for_aggregates(),
+-- which go).
+CREATE FUNCTION creditrisk.shared_ranges(for_aggregates boolean)
+RETURNS TABLE (division_from text, division_to text, fields text[])
+LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 10 SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH a AS (
+        SELECT d AS lo, creditrisk.division_upper(d) AS hi, s.fields
+          FROM creditrisk.sharing_agreement s, unnest(s.divisions) d
+         WHERE s.partner = current_user AND s.valid_until >= current_date
+           AND (shared_ranges.for_aggregates OR NOT s.aggregates_only)
+    ), i AS (
+        SELECT p.x AS lo, lead(p.x) OVER (ORDER BY p.x) AS hi
+          FROM (SELECT a.lo FROM a UNION SELECT a.hi FROM a) p(x)
+    )
+    SELECT i.lo, i.hi,
+           (SELECT array_agg(DISTINCT f ORDER BY f) FROM a, unnest(a.fields) f WHERE a.lo <= i.lo AND a.hi >= i.hi)
+      FROM i
+     WHERE i.hi IS NOT NULL AND EXISTS (SELECT 1 FROM a WHERE a.lo <= i.lo AND a.hi >= i.hi)
+$$;
+COMMENT ON FUNCTION creditrisk.shared_ranges(boolean) IS
+    'The division ranges [division_from, division_to) the current role''s unexpired sharing agreements (共享协议) cover, disjoint, each with the union of the fields granted on it; with for_aggregates, aggregates-only agreements count too';
+
+CREATE OR REPLACE VIEW creditrisk.shared_classification WITH (security_barrier = true) AS
+SELECT c.uscc, c.division_code, c.final_class, c.as_of AS class_date,
+       CASE WHEN 'score' = ANY (g.fields) THEN c.score END AS score,
+       CASE WHEN 'score_class' = ANY (g.fields) THEN c.score_class END AS score_class,
+       CASE WHEN 'overrides' = ANY (g.fields) THEN c.overrides END AS overrides,
+       CASE WHEN 'reasons' = ANY (g.fields) THEN c.reasons END AS reasons
+  FROM creditrisk.shared_ranges(false) g
+  JOIN creditrisk.classification_result c ON c.division_code >= g.division_from AND c.division_code < g.division_to
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
+COMMENT ON VIEW creditrisk.shared_classification IS
+    'For partner departments (共享部门): the current classification (latest run) of the enterprises their unexpired sharing agreements cover; fields not granted are NULL';
+
+CREATE OR REPLACE VIEW creditrisk.shared_distribution WITH (security_barrier = true) AS
+SELECT c.division_code::text AS division_code, count(*) AS enterprises,
+       count(*) FILTER (WHERE c.final_class = 'A') AS a, count(*) FILTER (WHERE c.final_class = 'B') AS b,
+       count(*) FILTER (WHERE c.final_class = 'C') AS c, count(*) FILTER (WHERE c.final_class = 'D') AS d,
+       c.as_of AS class_date
+  FROM creditrisk.shared_ranges(true) g
+  JOIN creditrisk.classification_result c ON c.division_code >= g.division_from AND c.division_code < g.division_to
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
+ GROUP BY c.division_code, c.as_of;
+COMMENT ON VIEW creditrisk.shared_distribution IS
+    'For partner departments (共享部门): final-class counts of the current classification (latest run) per division their unexpired sharing agreements cover (aggregates-only agreements included)';
+
+DROP FUNCTION creditrisk.shared_fields(text);
+DROP FUNCTION creditrisk.shared_for_aggregates(text);
+REVOKE ALL ON FUNCTION creditrisk.shared_ranges(boolean) FROM PUBLIC;
+-- what create_roles() grants on every function, so that partners read on
+-- before it is run again
+DO $grant$
+DECLARE
+    r name;
+BEGIN
+    FOR r IN SELECT rolname FROM pg_catalog.pg_roles
+              WHERE rolname IN ('creditrisk_owner', 'creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner',
+                                'creditrisk_auditor', 'creditrisk_loader')
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION creditrisk.shared_ranges(boolean) TO %I', r);
+    END LOOP;
+END
+$grant$;

@@ -89,29 +89,36 @@ COMMENT ON COLUMN creditrisk.sharing_agreement.fields IS
 -- no member, owns these two views and nothing else), and the history has a
 -- policy for that role alone (create_roles()): it admits rows only while the
 -- reader has an unexpired sharing agreement; the views then keep the
--- divisions and fields each agreement grants.  Analysts' views are owned by
--- creditrisk_owner, to which that policy does not apply, so their reads stay
--- an index range on the division.
+-- divisions and fields each agreement grants.  Analysts' views read the
+-- history with their reader's rights, to which that policy does not apply.
+--
+-- The divisions an agreement lists are ranges of codes [d, division_upper(d))
+-- that nest or are disjoint (a province holds its cities, a city its
+-- counties).  shared_ranges() cuts the reader's agreements once per query
+-- into disjoint ranges, each with the union of the fields the agreements
+-- covering it grant; each range is then one index range scan of the latest
+-- run (as_of, version, division_code).  (1.6 derived the divisions from the
+-- whole run and called a function per row: 9.7 s at 100,000 enterprises.)
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION creditrisk.shared_fields(division_code text) RETURNS text[]
-LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-    SELECT array_agg(DISTINCT f ORDER BY f)
-      FROM creditrisk.sharing_agreement s, unnest(s.divisions) d, unnest(s.fields) f
-     WHERE s.partner = current_user AND s.valid_until >= current_date AND NOT s.aggregates_only
-       AND shared_fields.division_code >= d AND shared_fields.division_code < creditrisk.division_upper(d)
+CREATE FUNCTION creditrisk.shared_ranges(for_aggregates boolean)
+RETURNS TABLE (division_from text, division_to text, fields text[])
+LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 10 SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    WITH a AS (
+        SELECT d AS lo, creditrisk.division_upper(d) AS hi, s.fields
+          FROM creditrisk.sharing_agreement s, unnest(s.divisions) d
+         WHERE s.partner = current_user AND s.valid_until >= current_date
+           AND (shared_ranges.for_aggregates OR NOT s.aggregates_only)
+    ), i AS (
+        SELECT p.x AS lo, lead(p.x) OVER (ORDER BY p.x) AS hi
+          FROM (SELECT a.lo FROM a UNION SELECT a.hi FROM a) p(x)
+    )
+    SELECT i.lo, i.hi,
+           (SELECT array_agg(DISTINCT f ORDER BY f) FROM a, unnest(a.fields) f WHERE a.lo <= i.lo AND a.hi >= i.hi)
+      FROM i
+     WHERE i.hi IS NOT NULL AND EXISTS (SELECT 1 FROM a WHERE a.lo <= i.lo AND a.hi >= i.hi)
 $$;
-COMMENT ON FUNCTION creditrisk.shared_fields(text) IS
-    'The fields the current role may see of an enterprise of a division under its unexpired sharing agreements (NULL: none)';
-
-CREATE FUNCTION creditrisk.shared_for_aggregates(division_code text) RETURNS boolean
-LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
-    SELECT EXISTS (SELECT 1 FROM creditrisk.sharing_agreement s, unnest(s.divisions) d
-                    WHERE s.partner = current_user AND s.valid_until >= current_date
-                      AND shared_for_aggregates.division_code >= d
-                      AND shared_for_aggregates.division_code < creditrisk.division_upper(d))
-$$;
-COMMENT ON FUNCTION creditrisk.shared_for_aggregates(text) IS
-    'Whether an unexpired sharing agreement of the current role covers a division (for class counts)';
+COMMENT ON FUNCTION creditrisk.shared_ranges(boolean) IS
+    'The division ranges [division_from, division_to) the current role''s unexpired sharing agreements (共享协议) cover, disjoint, each with the union of the fields granted on it; with for_aggregates, aggregates-only agreements count too';
 
 CREATE VIEW creditrisk.shared_classification WITH (security_barrier = true) AS
 SELECT c.uscc, c.division_code, c.final_class, c.as_of AS class_date,
@@ -119,13 +126,9 @@ SELECT c.uscc, c.division_code, c.final_class, c.as_of AS class_date,
        CASE WHEN 'score_class' = ANY (g.fields) THEN c.score_class END AS score_class,
        CASE WHEN 'overrides' = ANY (g.fields) THEN c.overrides END AS overrides,
        CASE WHEN 'reasons' = ANY (g.fields) THEN c.reasons END AS reasons
-  FROM (SELECT x.division_code, creditrisk.shared_fields(x.division_code) AS fields
-          FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
-                 WHERE (y.as_of, y.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
-                                           ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x) g
-  JOIN creditrisk.classification_result c ON c.division_code = g.division_code
- WHERE g.fields IS NOT NULL
-   AND (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
+  FROM creditrisk.shared_ranges(false) g
+  JOIN creditrisk.classification_result c ON c.division_code >= g.division_from AND c.division_code < g.division_to
+ WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
                            ORDER BY r.as_of DESC, r.version DESC LIMIT 1);
 COMMENT ON VIEW creditrisk.shared_classification IS
     'For partner departments (共享部门): the current classification (latest run) of the enterprises their unexpired sharing agreements cover; fields not granted are NULL';
@@ -135,14 +138,10 @@ SELECT c.division_code::text AS division_code, count(*) AS enterprises,
        count(*) FILTER (WHERE c.final_class = 'A') AS a, count(*) FILTER (WHERE c.final_class = 'B') AS b,
        count(*) FILTER (WHERE c.final_class = 'C') AS c, count(*) FILTER (WHERE c.final_class = 'D') AS d,
        c.as_of AS class_date
-  FROM creditrisk.classification_result c
+  FROM creditrisk.shared_ranges(true) g
+  JOIN creditrisk.classification_result c ON c.division_code >= g.division_from AND c.division_code < g.division_to
  WHERE (c.as_of, c.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
                            ORDER BY r.as_of DESC, r.version DESC LIMIT 1)
-   AND c.division_code IN (SELECT x.division_code
-                             FROM (SELECT DISTINCT y.division_code FROM creditrisk.classification_result y
-                                    WHERE (y.as_of, y.version) = (SELECT r.as_of, r.version FROM creditrisk.classification_run r
-                                                              ORDER BY r.as_of DESC, r.version DESC LIMIT 1)) x
-                            WHERE creditrisk.shared_for_aggregates(x.division_code))
  GROUP BY c.division_code, c.as_of;
 COMMENT ON VIEW creditrisk.shared_distribution IS
     'For partner departments (共享部门): final-class counts of the current classification (latest run) per division their unexpired sharing agreements cover (aggregates-only agreements included)';
@@ -702,7 +701,7 @@ SELECT pg_catalog.pg_extension_config_dump('creditrisk.sharing_agreement_id_seq'
 REVOKE ALL ON TABLE creditrisk.jurisdiction, creditrisk.sharing_agreement,
                     creditrisk.shared_classification, creditrisk.shared_distribution FROM PUBLIC;
 REVOKE ALL ON SEQUENCE creditrisk.sharing_agreement_id_seq FROM PUBLIC;
-REVOKE ALL ON FUNCTION creditrisk.shared_fields(text), creditrisk.shared_for_aggregates(text),
+REVOKE ALL ON FUNCTION creditrisk.shared_ranges(boolean),
                        creditrisk.create_roles(), creditrisk.enrol(regrole, text, text), creditrisk.unenrol(regrole),
                        creditrisk.share(regrole, text[], text[], date, boolean),
                        creditrisk.guard_views()

@@ -30,6 +30,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
 #include "fmgr.h"
@@ -98,6 +99,7 @@ current_division(bool *all)
 	char	   *division = NULL;
 	NameData	rolname;
 	Snapshot	snap;
+	bool		in_parallel;
 
 	*all = false;
 	if (superuser_arg(uid) || has_bypassrls_privilege(uid) ||
@@ -130,7 +132,20 @@ current_division(bool *all)
 	 * cache, so what is cached is never older than what was committed
 	 * before.  (Before 1.5 the query's snapshot was used.)
 	 */
-	snap = RegisterSnapshot(GetLatestSnapshot());
+	/*
+	 * In a parallel query (the leader and its workers) no new snapshot may
+	 * be taken: the query's own is read, and the answer is not cached (it
+	 * may be older than an invalidation already received).  1.6 failed
+	 * there: "cannot update SecondarySnapshot during a parallel operation".
+	 */
+	in_parallel = IsInParallelMode();
+	if (!in_parallel)
+		snap = GetLatestSnapshot();
+	else if (ActiveSnapshotSet())
+		snap = GetActiveSnapshot();
+	else
+		snap = GetTransactionSnapshot();
+	snap = RegisterSnapshot(snap);
 	scan = systable_beginscan(rel, indexid, true, snap, 1, &key);
 	tup = systable_getnext(scan);
 	if (HeapTupleIsValid(tup))
@@ -173,7 +188,7 @@ current_division(bool *all)
 	cache_has_division = division != NULL && strlen(division) < sizeof(cache_division);
 	if (cache_has_division)
 		strlcpy(cache_division, division, sizeof(cache_division));
-	cache_valid = (division == NULL || cache_has_division);
+	cache_valid = !in_parallel && (division == NULL || cache_has_division);
 	return division;
 }
 
