@@ -211,20 +211,17 @@ CREATE TRIGGER reporting_unit_referenced AFTER UPDATE OR DELETE ON creditrisk.re
 -- records: a record dated outside the new period would be one the check
 -- above refuses.  Every record table is read (the tables with the trigger
 -- reporting_unit_insert, each with its record's date, the trigger's
--- argument), as the owner: records of other jurisdictions count too, and the
--- error names only the table, the record's key and date.  Rare: a unit's
--- period changes seldom.
-CREATE FUNCTION creditrisk.reporting_unit_period_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+-- argument).  The refusal counts the unit's records in every jurisdiction
+-- (reporting_unit_stray_records(), as the owner), but the error names only a
+-- record the caller may read itself (the check runs with the caller's
+-- rights): an administrator learns of another jurisdiction's records their
+-- number, nothing else (1.7; residual risk R4 of doc/SECURITY.md until 1.6).
+-- Rare: a unit's period changes seldom.
+CREATE FUNCTION creditrisk.reporting_unit_outside(unit text, active_from date, active_to date)
+RETURNS TABLE (table_name text, record text, day date, records bigint)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
 DECLARE
     t record;
-    n bigint;
-    total bigint := 0;
-    first_table text;
-    first_key text;
-    first_day date;
-    k text;
-    d date;
 BEGIN
     -- (a record's key: its id, or the enterprise's USCC where there is none)
     FOR t IN SELECT r.oid::regclass AS tbl, r.relname,
@@ -235,42 +232,71 @@ BEGIN
               WHERE g.tgname = 'reporting_unit_insert' AND r.relnamespace = 'creditrisk'::regnamespace
               ORDER BY r.relname
     LOOP
-        EXECUTE format($q$
-            SELECT count(*) OVER (), %3$s, (%2$s)::date
+        RETURN QUERY EXECUTE format($q$
+            SELECT %4$L::text, %3$s, (%2$s)::date, count(*) OVER ()
               FROM %1$s n
              WHERE n.reported_by OPERATOR(pg_catalog.=) $1
                AND ((%2$s) OPERATOR(pg_catalog.<) $2 OR (%2$s) OPERATOR(pg_catalog.>=) $3)
              ORDER BY 3, 2
              LIMIT 1$q$,
-            t.tbl, t.day, CASE WHEN t.has_id THEN 'n.id::text' ELSE 'n.uscc::text' END)
-          INTO n, k, d
-          USING NEW.code, NEW.active_from, coalesce(NEW.active_to, 'infinity'::date);
-        IF n > 0 THEN
-            total := total + n;
-            IF first_day IS NULL OR d < first_day THEN
-                first_table := t.relname;
-                first_key := k;
-                first_day := d;
-            END IF;
-        END IF;
+            t.tbl, t.day, CASE WHEN t.has_id THEN 'n.id::text' ELSE 'n.uscc::text' END, t.relname)
+          USING reporting_unit_outside.unit, reporting_unit_outside.active_from,
+                coalesce(reporting_unit_outside.active_to, 'infinity'::date);
     END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_outside(text, date, date) IS
+    'The records reported as a reporting unit (报送单位) dated outside a period [active_from, active_to) that the caller may read: per record table, its name, the earliest such record (its id, or USCC where there is none), its date and how many there are';
+
+CREATE FUNCTION creditrisk.reporting_unit_stray_records(unit text) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT coalesce(sum(o.records), 0)::bigint
+      FROM creditrisk.reporting_unit u,
+           creditrisk.reporting_unit_outside(u.code, u.active_from, u.active_to) o
+     WHERE u.code = reporting_unit_stray_records.unit
+$$;
+COMMENT ON FUNCTION creditrisk.reporting_unit_stray_records(text) IS
+    'How many records reported as a reporting unit (报送单位) are dated outside its active period, in every jurisdiction (runs as the owner; 0 but while the period check refuses a change)';
+
+CREATE FUNCTION creditrisk.reporting_unit_period_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, creditrisk, pg_temp AS $fn$
+DECLARE
+    total bigint;
+    visible bigint;
+    first record;
+    outside text;
+BEGIN
+    total := creditrisk.reporting_unit_stray_records(NEW.code);
     IF total > 0 THEN
+        SELECT coalesce(sum(o.records) OVER (), 0) AS visible, o.table_name, o.record, o.day INTO first
+          FROM creditrisk.reporting_unit_outside(NEW.code, NEW.active_from, NEW.active_to) o
+         ORDER BY o.day, o.table_name
+         LIMIT 1;
+        visible := coalesce(first.visible, 0);
+        outside := format('The new period is from %s%s; %s record%s reported as "%s" %s dated outside it',
+                          NEW.active_from,
+                          CASE WHEN NEW.active_to IS NULL THEN ' on' ELSE ' until the day before ' || NEW.active_to END,
+                          total, CASE WHEN total = 1 THEN '' ELSE 's' END, NEW.code,
+                          CASE WHEN total = 1 THEN 'is' ELSE 'are' END);
         RAISE EXCEPTION 'the active period of reporting unit "%" would leave % of its records outside it', NEW.code, total
             USING ERRCODE = 'check_violation',
-                  DETAIL = format('The new period is from %s%s; %s record%s reported as "%s" %s dated outside it; the first: creditrisk.%s %s, dated %s.',
-                                  NEW.active_from,
-                                  CASE WHEN NEW.active_to IS NULL THEN ' on' ELSE ' until the day before ' || NEW.active_to END,
-                                  total, CASE WHEN total = 1 THEN '' ELSE 's' END, NEW.code,
-                                  CASE WHEN total = 1 THEN 'is' ELSE 'are' END,
-                                  first_table, first_key, first_day),
-                  HINT = 'Keep the period covering every record''s date, or first move those records to the unit that reported them (creditrisk.reporting_unit_merge(), or UPDATE ... SET reported_by).',
+                  DETAIL = outside || CASE
+                      WHEN visible >= total THEN format('; the first: creditrisk.%s %s, dated %s.', first.table_name, first.record, first.day)
+                      WHEN visible > 0 THEN format('; %s of them %s of your jurisdiction, the first: creditrisk.%s %s, dated %s.',
+                                                  visible, CASE WHEN visible = 1 THEN 'concerns an enterprise' ELSE 'concern enterprises' END,
+                                                  first.table_name, first.record, first.day)
+                      WHEN total = 1 THEN '; it concerns an enterprise outside your jurisdiction.'
+                      ELSE '; none of them concerns an enterprise of your jurisdiction.' END,
+                  HINT = CASE WHEN visible >= total
+                              THEN 'Keep the period covering every record''s date, or first move those records to the unit that reported them (creditrisk.reporting_unit_merge(), or UPDATE ... SET reported_by).'
+                              ELSE 'Keep the period covering every record''s date, or have those records moved to the unit that reported them (creditrisk.reporting_unit_merge(), or UPDATE ... SET reported_by), by the bureaus whose jurisdiction they concern for those outside yours.' END,
                   TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA;
     END IF;
     RETURN NULL;
 END
 $fn$;
 COMMENT ON FUNCTION creditrisk.reporting_unit_period_check() IS
-    'Trigger: refuses to shorten a reporting unit''s (报送单位) active period, or to end it, when records reported as it would be dated outside the new period (SQLSTATE 23514, with their count and the first of them)';
+    'Trigger: refuses to shorten a reporting unit''s (报送单位) active period, or to end it, when records reported as it would be dated outside the new period (SQLSTATE 23514, with their count in every jurisdiction and the first of them the caller may read)';
 CREATE TRIGGER reporting_unit_period_check AFTER UPDATE OF active_from, active_to ON creditrisk.reporting_unit
     FOR EACH ROW
     WHEN (NEW.active_from > OLD.active_from OR coalesce(NEW.active_to, 'infinity') < coalesce(OLD.active_to, 'infinity'))
@@ -382,5 +408,6 @@ SELECT pg_catalog.pg_extension_config_dump('creditrisk.reporting_unit', '');
 REVOKE ALL ON TABLE creditrisk.reporting_unit FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.reporting_unit_check(), creditrisk.reporting_unit_referenced(),
                        creditrisk.reporting_unit_attach(regclass, text), creditrisk.reporting_unit_period_check(),
+                       creditrisk.reporting_unit_outside(text, date, date), creditrisk.reporting_unit_stray_records(text),
                        creditrisk.reporting_units_from_records(),
                        creditrisk.reporting_unit_merge(text, text) FROM PUBLIC;

@@ -138,6 +138,35 @@ UPDATE reporting_unit SET active_to = '2018-06-01' WHERE code = '411622-gsj';
 SET ROLE regress_units_xihua_admin;
 UPDATE reporting_unit SET active_to = '2025-06-21' WHERE code = '411622-scjgj';
 RESET ROLE;
+-- (1.7; residual risk R4 until 1.6) a record of the unit that concerns an
+-- enterprise outside the administrator's jurisdiction is counted, never
+-- named: the error names only a record the administrator may read
+BEGIN;
+INSERT INTO reporting_unit (code, name, bureau, division_code, kind, active_from)
+VALUES ('411622-zjj', '西华县住房和城乡建设局', '西华县住房和城乡建设局', '411622', 'other_department', '2020-01-01');
+INSERT INTO enterprise (uscc, name, division_code, industry_code, entity_type, established_date, reported_by)
+SELECT '91411602MA40000C3C', '川汇区示例有限公司', '411602', 'C1391', 3, '2015-03-02', '411602-scjgj'
+ WHERE NOT EXISTS (SELECT 1 FROM enterprise WHERE uscc = '91411602MA40000C3C');
+INSERT INTO penalty (uscc, decision_number, decision_date, severity, reported_by)
+VALUES ('91411602MA40000C3C', '川汇住建罚〔2025〕1号', '2025-01-05', 'minor', '411622-zjj');
+SET LOCAL ROLE regress_units_xihua_admin;
+SELECT count(*) AS admin_sees_the_record FROM penalty WHERE decision_number = '川汇住建罚〔2025〕1号';
+SAVEPOINT s;
+-- only the other county's record falls outside: its number, nothing else
+UPDATE reporting_unit SET active_to = '2025-01-01' WHERE code = '411622-zjj';
+ROLLBACK TO SAVEPOINT s;
+RESET ROLE;
+INSERT INTO penalty (uscc, decision_number, decision_date, severity, reported_by)
+VALUES ('91411622MA40000A13', '西住建罚〔2025〕2号', '2025-02-01', 'minor', '411622-zjj');
+SET LOCAL ROLE regress_units_xihua_admin;
+SAVEPOINT s;
+-- its own and the other county's: the count of all, the first of its own
+UPDATE reporting_unit SET active_to = '2025-01-01' WHERE code = '411622-zjj';
+ROLLBACK TO SAVEPOINT s;
+RESET ROLE;
+-- a superuser is shown the first of them
+UPDATE reporting_unit SET active_to = '2025-01-01' WHERE code = '411622-zjj';
+ROLLBACK;
 -- allowed: ending it after its last record, lengthening, shortening an
 -- unused stretch
 BEGIN;

@@ -93,10 +93,12 @@ SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'score_explain(text, jsonb)':
 -- verification must see the seals and every row of the history whatever the
 -- caller's rights (all pin search_path, checked below); the check of a
 -- reporting unit's active period (a trigger, 1.6) counts the unit's records
--- in every jurisdiction.
+-- in every jurisdiction, through reporting_unit_stray_records() since 1.7
+-- (the trigger itself runs with the caller's rights, so that the record it
+-- names is one the caller may read).
 SELECT set_eq($$ SELECT proname::text FROM ext_funcs WHERE prosecdef $$,
-              ARRAY['history_guard', 'seal_finished_run', 'verify_history', 'reporting_unit_period_check'],
-              'the SECURITY DEFINER functions are the history''s guard and seal (triggers), its verification and the reporting units'' period check (trigger)');
+              ARRAY['history_guard', 'seal_finished_run', 'verify_history', 'reporting_unit_stray_records'],
+              'the SECURITY DEFINER functions are the history''s guard and seal (triggers), its verification and the count of a reporting unit''s records outside its period (for the period check)');
 SELECT is((SELECT proconfig FROM ext_funcs WHERE NOT prosecdef AND proname = 'refresh_current_views'),
           ARRAY['search_path=pg_catalog, pg_temp'],
           'refresh_current_views() (a no-op since 1.6) runs with its caller''s rights and pins search_path to pg_catalog, then pg_temp');
