@@ -52,6 +52,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "nodes/value.h"
@@ -59,7 +60,7 @@
 #include "utils/timestamp.h"
 #include "utils/memutils.h"
 
-#include "indicator_registry.h"
+#include "indicator_derive.h"
 #include "model.h"
 #include "riskclass.h"
 
@@ -128,17 +129,32 @@ compute_windows(DateADT as_of, Windows *w)
  * end of each penalty's publicity or listing that an approved credit repair
  * or a maximum term sets; a record's effective end is the earliest of these
  * and its own, as creditrisk.record_end() computes it for the SQL
- * definitions.  Read once per call into a hash table keyed by (table, id).
+ * definitions.  The engine reads the same two sources without planning a
+ * query per call (issue 11):
+ *   - the approved repairs as known at T, into a hash table keyed by
+ *     (table, id), and the rule sets as known at T, in one statement
+ *     whose generic plan is prepared once per backend (the plan cache
+ *     replans it when an object it reads changes);
+ *   - the maximum term of each serious-dishonesty listing the scan reads,
+ *     computed here from those rule sets exactly as
+ *     creditrisk.listing_term_end() does: listed + serious_max_term of the
+ *     set in force on the listing date (the earliest set for older
+ *     listings), cast back to a date.
  * ------------------------------------------------------------------------ */
+
+static SPIPlanPtr record_ends_plan = NULL;
 
 void
 record_ends_load(ComputeState *st)
 {
-	Oid			argtypes[1] = {TIMESTAMPTZOID};
 	Datum		args[1] = {TimestampTzGetDatum(st->known_at)};
 	char		nulls[1] = {st->known_given ? ' ' : 'n'};
 	HASHCTL		ctl;
 	Oid			ends_args[1] = {TIMESTAMPTZOID};
+	int			nterms = 0;
+
+	st->record_ends = NULL;
+	st->nterms = 0;
 
 	/*
 	 * A database still on an older version of the extension (this module
@@ -149,40 +165,96 @@ record_ends_load(ComputeState *st)
 	if (!OidIsValid(LookupFuncName(list_make2(makeString("creditrisk"), makeString("record_ends")),
 								   1, ends_args, true)))
 		return;
-	if (SPI_execute_with_args("SELECT CASE r.kind WHEN 'penalty' THEN 1 WHEN 'abnormal_listing' THEN 2 ELSE 3 END,"
-							  "       r.record_id, r.end_date"
-							  "  FROM creditrisk.record_ends($1) r"
-							  " WHERE r.end_date IS NOT NULL AND r.record_id IS NOT NULL",
-							  1, argtypes, args, nulls, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "creditrisk: reading creditrisk.record_ends() failed");
+	if (record_ends_plan == NULL)
+	{
+		SPIPlanPtr	plan;
+
+		/* kind 0: a rule set (effective_from, serious_max_term); 1-3: a repair's end */
+		plan = SPI_prepare_cursor("SELECT 0, NULL::bigint, r.effective_from, r.serious_max_term"
+								  "  FROM creditrisk.repair_rule_set_as_known($1) r"
+								  " UNION ALL "
+								  "SELECT CASE c.target WHEN 'penalty' THEN 1 WHEN 'abnormal_listing' THEN 2 ELSE 3 END,"
+								  "       coalesce(c.penalty_id, c.abnormal_listing_id, c.serious_dishonesty_listing_id),"
+								  "       c.decided_date, NULL::interval"
+								  "  FROM creditrisk.credit_repair_as_known($1) c"
+								  " WHERE c.decision = 'approved' AND c.decided_date IS NOT NULL"
+								  "   AND coalesce(c.penalty_id, c.abnormal_listing_id, c.serious_dishonesty_listing_id) IS NOT NULL"
+								  " ORDER BY 1, 3",
+								  1, ends_args, CURSOR_OPT_GENERIC_PLAN);
+		if (plan == NULL)
+			elog(ERROR, "creditrisk: preparing the read of credit-repair ends failed: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "creditrisk: keeping the plan of credit-repair ends failed");
+		record_ends_plan = plan;
+	}
+	if (SPI_execute_plan(record_ends_plan, args, nulls, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "creditrisk: reading the credit-repair ends failed");
 	if (SPI_processed == 0)
 		return;
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(RecordEndKey);
-	ctl.entrysize = sizeof(RecordEnd);
-	ctl.hcxt = st->mcxt;
-	st->record_ends = hash_create("creditrisk record ends", Max(SPI_processed, 16), &ctl,
-								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	st->term_from = MemoryContextAlloc(st->mcxt, sizeof(DateADT) * SPI_processed);
+	st->term_len = MemoryContextAlloc(st->mcxt, sizeof(Interval) * SPI_processed);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		int32		kind = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
+		DateADT		end = DatumGetDateADT(SPI_getbinval(tup, desc, 3, &isnull));
 		RecordEndKey key;
 		RecordEnd  *entry;
 		bool		found;
-		DateADT		end;
 
+		if (kind == 0)
+		{
+			/* rule sets first, by effective_from (unique, NOT NULL) */
+			st->term_from[nterms] = end;
+			st->term_len[nterms] = *DatumGetIntervalP(SPI_getbinval(tup, desc, 4, &isnull));
+			nterms++;
+			continue;
+		}
+		if (st->record_ends == NULL)
+		{
+			memset(&ctl, 0, sizeof(ctl));
+			ctl.keysize = sizeof(RecordEndKey);
+			ctl.entrysize = sizeof(RecordEnd);
+			ctl.hcxt = st->mcxt;
+			st->record_ends = hash_create("creditrisk record ends", Max(SPI_processed, 16), &ctl,
+										  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		}
 		memset(&key, 0, sizeof(key));
 		key.table = kind == 1 ? T_PENALTY : kind == 2 ? T_ABNORMAL : T_SERIOUS;
 		key.id = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		end = DatumGetDateADT(SPI_getbinval(tup, desc, 3, &isnull));
 		entry = hash_search(st->record_ends, &key, HASH_ENTER, &found);
 		if (!found || end < entry->end)
 			entry->end = end;
 	}
+	st->nterms = nterms;
 	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * The maximum-term end of a serious-dishonesty listing listed on a date
+ * (creditrisk.listing_term_end()); *found false when no rule set is known.
+ */
+DateADT
+listing_term_end(const ComputeState *st, DateADT listed, bool *found)
+{
+	int			k = 0;
+	Datum		ts;
+
+	*found = st->nterms > 0;
+	if (!*found)
+		return 0;
+	/* the latest set in force on the listing date, else the earliest */
+	for (int i = st->nterms - 1; i >= 0; i--)
+		if (st->term_from[i] <= listed)
+		{
+			k = i;
+			break;
+		}
+	ts = DirectFunctionCall2(date_pl_interval, DateADTGetDatum(listed), IntervalPGetDatum(&st->term_len[k]));
+	return DatumGetDateADT(DirectFunctionCall1(timestamp_date, ts));
 }
 
 void
@@ -270,6 +342,7 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 	for (int32 s = st->lo; s < st->hi; s++)
 	{
 		const Enterprise *e = &st->ents[s - st->lo];
+		const EnterpriseRegister *basis;
 		Datum		out[2];
 		bool		out_null[2] = {false, false};
 		uint64		acc = 0;
@@ -278,6 +351,7 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 
 		if (!e->in_population || !e->seen)
 			continue;
+		basis = derive_basis(st, e);
 		for (int i = 0; i < n; i++)
 		{
 			double		v = 0;
@@ -289,7 +363,7 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 				here = true;
 			}
 			else if (mc->builtin[i] >= 0)
-				here = builtin_value(st, e, mc->builtin[i], &v);
+				here = builtin_derive(st, e, basis, mc->builtin[i], &v);
 			else
 			{
 				here = !custom_null[(Size) s * mc->ncustom + c];
@@ -638,11 +712,13 @@ emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, cons
 	for (int32 s = st->lo; s < st->hi; s++)
 	{
 		const Enterprise *e = &st->ents[s - st->lo];
+		const EnterpriseRegister *basis;
 		MemoryContext oldcxt;
 		int			c = 0;
 
 		if (!e->in_population || !e->seen)
 			continue;
+		basis = derive_basis(st, e);
 		for (int i = 0; i < n; i++)
 		{
 			double		v = 0;
@@ -654,7 +730,7 @@ emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, cons
 				here = true;
 			}
 			else if (mc->builtin[i] >= 0)
-				here = builtin_value(st, e, mc->builtin[i], &v);
+				here = builtin_derive(st, e, basis, mc->builtin[i], &v);
 			else
 			{
 				here = !custom_null[(Size) s * mc->ncustom + c];

@@ -372,6 +372,14 @@ typedef struct ComputeState
 	 * (table, record id) -> the earliest such end; NULL when there is none.
 	 */
 	struct HTAB *record_ends;
+	/*
+	 * Maximum terms of serious-dishonesty listings: the credit-repair rule
+	 * sets as known at T (creditrisk.repair_rule_set_as_known(T)), by
+	 * effective_from ascending, as creditrisk.listing_term_end() reads them.
+	 */
+	int			nterms;
+	DateADT    *term_from;
+	Interval   *term_len;
 } ComputeState;
 
 /* A key of ComputeState.record_ends, and its entry. */
@@ -395,6 +403,7 @@ typedef struct RecordEnd
  */
 extern void record_end_apply(const ComputeState *st, RecordTable table, int64 id, bool *open, DateADT *end);
 extern void record_ends_load(ComputeState *st);
+extern DateADT listing_term_end(const ComputeState *st, DateADT listed, bool *found);
 
 /* ------------------------------------------------------------------------
  * Record kinds: how the rows of one table change the state

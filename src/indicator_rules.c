@@ -334,6 +334,17 @@ row_serious(ComputeState *st, Datum *v, bool *null)
 	if (e == NULL || DatumGetDateADT(v[1]) > st->w.d)
 		return;
 	record_end_apply(st, T_SERIOUS, DatumGetInt64(v[3]), &open, &ended);
+	if (st->nterms > 0)
+	{
+		bool		found;
+		DateADT		term = listing_term_end(st, DatumGetDateADT(v[1]), &found);
+
+		if (found && (open || term < ended))
+		{
+			open = false;
+			ended = term;
+		}
+	}
 	count_listing(&st->w, DatumGetDateADT(v[1]), open, ended, st->w.y5, st->w.y2,
 				  &e->serious_listings_5y, &e->serious_removed_2y, &e->serious_current);
 }

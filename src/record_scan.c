@@ -299,6 +299,52 @@ batch_copy(ScanBatch *b, Pointer p, Size len, MemoryContext rowcxt)
 }
 
 /*
+ * The first natts attributes of a heap tuple into values/isnull (indexed by
+ * attnum - 1), in one walk over the tuple, as heap_deform_tuple() does for
+ * all of them: reading each needed column with heap_getattr() walks the
+ * tuple again from its start for every column after a null or a varlena
+ * (nocachegetattr), which cost more than the rest of the scan.  Columns the
+ * tuple lacks (added later) take their missing value.
+ */
+static inline void
+deform_prefix(HeapTuple tuple, TupleDesc desc, int natts, Datum *values, bool *isnull)
+{
+	HeapTupleHeader tup = tuple->t_data;
+	bool		hasnulls = HeapTupleHasNulls(tuple);
+	int			n = Min(natts, (int) HeapTupleHeaderGetNatts(tup));
+	char	   *tp = (char *) tup + tup->t_hoff;
+	bits8	   *bp = tup->t_bits;
+	uint32		off = 0;
+	bool		slow = false;
+
+	for (int a = 0; a < n; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, a);
+
+		if (hasnulls && att_isnull(a, bp))
+		{
+			values[a] = (Datum) 0;
+			isnull[a] = true;
+			slow = true;		/* offsets after a null are not the cached ones */
+			continue;
+		}
+		isnull[a] = false;
+		if (!slow && att->attcacheoff >= 0)
+			off = att->attcacheoff;
+		else if (att->attlen == -1)
+			off = att_align_pointer(off, att->attalign, -1, tp + off);
+		else
+			off = att_align_nominal(off, att->attalign);
+		values[a] = fetchatt(att, tp + off);
+		off = att_addlength_pointer(off, att->attlen, tp + off);
+		if (att->attlen <= 0)
+			slow = true;
+	}
+	for (int a = n; a < natts; a++)
+		values[a] = getmissingattr(desc, a + 1, &isnull[a]);
+}
+
+/*
  * Read the kind's columns of every row of the table visible to the query's
  * snapshot and hand them to its row function, in batches.  As known at a
  * knowledge time, only the rows recorded by then; from a history table, only
@@ -319,6 +365,9 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 	int64		rows = 0;
 	int			window_col = kind->window_col;
 	DateADT		after = 0;
+	AttrNumber	maxatt;
+	Datum	   *tv;
+	bool	   *tn;
 	instr_time	start;
 
 	Assert(kind->ncols > 0 && kind->ncols <= MAX_COLS);
@@ -345,6 +394,12 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 			superseded = k[1];
 	}
 
+	maxatt = Max(recorded, superseded);
+	for (int i = 0; i < kind->ncols; i++)
+		maxatt = Max(maxatt, attnums[i]);
+	tv = palloc(sizeof(Datum) * Max(maxatt, 1));
+	tn = palloc(sizeof(bool) * Max(maxatt, 1));
+
 	rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk scan rows", ALLOCSET_DEFAULT_SIZES);
 	b = MemoryContextAllocZero(st->mcxt, sizeof(ScanBatch));
 	b->arena = MemoryContextAlloc(st->mcxt, BATCH_ARENA);
@@ -356,14 +411,13 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 		Datum	   *values = b->values[b->n];
 		bool	   *nulls = b->nulls[b->n];
 
+		deform_prefix(tuple, desc, maxatt, tv, tn);
 		if (recorded != InvalidAttrNumber)
 		{
-			bool		isnull;
-
 			/* known at T: recorded by then and (a superseded version) not yet replaced */
-			if (DatumGetTimestampTz(heap_getattr(tuple, recorded, desc, &isnull)) > st->known_at ||
+			if (DatumGetTimestampTz(tv[recorded - 1]) > st->known_at ||
 				(superseded != InvalidAttrNumber &&
-				 DatumGetTimestampTz(heap_getattr(tuple, superseded, desc, &isnull)) <= st->known_at))
+				 DatumGetTimestampTz(tv[superseded - 1]) <= st->known_at))
 			{
 				rows++;
 				continue;
@@ -371,8 +425,8 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 		}
 		if (window_col > 0)
 		{
-			bool		isnull;
-			DateADT		d = DatumGetDateADT(heap_getattr(tuple, attnums[window_col], desc, &isnull));
+			bool		isnull = tn[attnums[window_col] - 1];
+			DateADT		d = DatumGetDateADT(tv[attnums[window_col] - 1]);
 
 			if (isnull || d <= after || d > st->w.d)
 			{
@@ -399,7 +453,8 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 				continue;
 			}
 			att = TupleDescAttr(desc, attnums[i] - 1);
-			values[i] = heap_getattr(tuple, attnums[i], desc, &nulls[i]);
+			values[i] = tv[attnums[i] - 1];
+			nulls[i] = tn[attnums[i] - 1];
 			if (!nulls[i] && !att->attbyval)
 			{
 				Pointer		p = DatumGetPointer(values[i]);
@@ -420,6 +475,8 @@ scan_relation(ComputeState *st, const char *name, bool history, const RecordKind
 	/* (each chunk scans every table: nothing of a scan is kept) */
 	pfree(b->arena);
 	pfree(b);
+	pfree(tv);
+	pfree(tn);
 	stage_done(name, rows, &start);
 }
 
