@@ -4813,3 +4813,12 @@ BEGIN
     END LOOP;
 END
 $grant$;
+
+-- ===========================================================================
+-- Indicator engine cost (issue 11)
+-- ===========================================================================
+-- compute_indicators no longer plans a query over record_ends() per call: it
+-- reads the approved repairs and the rule sets through one cached plan and
+-- computes the maximum terms in C (src/compute.c).  Only the comment changes.
+COMMENT ON FUNCTION creditrisk.record_ends(timestamptz) IS
+    'The ends that credit repairs and maximum terms set, as known at known_at: (kind, record id, end date), several per record possible (the earliest applies, with the record''s own end); compute_indicators computes the same ends in C from the same rows (approved repairs, rule sets), so that C and creditrisk.record_end() agree';

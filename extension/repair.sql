@@ -317,9 +317,10 @@ CREATE TRIGGER credit_repair_check BEFORE INSERT OR UPDATE ON creditrisk.credit_
 -- ---------------------------------------------------------------------------
 -- When a publicity or listing ends: its own end date, an approved repair, or
 -- (serious-dishonesty listings) the maximum term.  These functions are the
--- one definition; the C engine reads record_ends() (src/compute.c), the
--- shipped override rule and the SQL definitions of the built-in indicators
--- call record_end().
+-- one definition; the C engine reads what record_ends() reads (the approved
+-- repairs and the rule sets as known, src/compute.c) and computes the same
+-- ends, the shipped override rule and the SQL definitions of the built-in
+-- indicators call record_end().
 -- ---------------------------------------------------------------------------
 
 -- The rule set in force on a date, as known at a moment (NULL = now).
@@ -392,7 +393,7 @@ BEGIN ATOMIC
       FROM creditrisk.serious_dishonesty_listing_as_known(known_at) l;
 END;
 COMMENT ON FUNCTION creditrisk.record_ends(timestamptz) IS
-    'The ends that credit repairs and maximum terms set, as known at known_at: (kind, record id, end date), several per record possible (the earliest applies, with the record''s own end); what compute_indicators reads so that C and creditrisk.record_end() agree';
+    'The ends that credit repairs and maximum terms set, as known at known_at: (kind, record id, end date), several per record possible (the earliest applies, with the record''s own end); compute_indicators computes the same ends in C from the same rows (approved repairs, rule sets), so that C and creditrisk.record_end() agree';
 
 -- ---------------------------------------------------------------------------
 -- Eligibility and decision

@@ -16,6 +16,7 @@
 
 #include "portability/instr_time.h"
 #include "datatype/timestamp.h"
+#include "access/htup_details.h"
 #include "utils/date.h"
 #include "utils/relcache.h"
 #include "utils/tuplestore.h"
@@ -621,6 +622,52 @@ array_room(void *array, int64 n, int64 *cap, Size elem, MemoryContext cxt)
 #define AMOUNT_SCALE 10000.0
 extern int64 amount_units(Datum d);
 extern double amount_to_double(int64 units);
+
+/*
+ * The first natts attributes of a heap tuple into values/isnull (indexed by
+ * attnum - 1), in one walk over the tuple, as heap_deform_tuple() does for
+ * all of them: reading each needed column with heap_getattr() walks the
+ * tuple again from its start for every column after a null or a varlena
+ * (nocachegetattr), which cost more than the rest of the scan.  Columns the
+ * tuple lacks (added later) take their missing value.
+ */
+static inline void
+deform_prefix(HeapTuple tuple, TupleDesc desc, int natts, Datum *values, bool *isnull)
+{
+	HeapTupleHeader tup = tuple->t_data;
+	bool		hasnulls = HeapTupleHasNulls(tuple);
+	int			n = Min(natts, (int) HeapTupleHeaderGetNatts(tup));
+	char	   *tp = (char *) tup + tup->t_hoff;
+	bits8	   *bp = tup->t_bits;
+	uint32		off = 0;
+	bool		slow = false;
+
+	for (int a = 0; a < n; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, a);
+
+		if (hasnulls && att_isnull(a, bp))
+		{
+			values[a] = (Datum) 0;
+			isnull[a] = true;
+			slow = true;		/* offsets after a null are not the cached ones */
+			continue;
+		}
+		isnull[a] = false;
+		if (!slow && att->attcacheoff >= 0)
+			off = att->attcacheoff;
+		else if (att->attlen == -1)
+			off = att_align_pointer(off, att->attalign, -1, tp + off);
+		else
+			off = att_align_nominal(off, att->attalign);
+		values[a] = fetchatt(att, tp + off);
+		off = att_addlength_pointer(off, att->attlen, tp + off);
+		if (att->attlen <= 0)
+			slow = true;
+	}
+	for (int a = n; a < natts; a++)
+		values[a] = getmissingattr(desc, a + 1, &isnull[a]);
+}
 
 /* Stage timings at DEBUG1 (compute.c); rows < 0: none to count. */
 extern void stage_done(const char *stage, int64 rows, instr_time *start);

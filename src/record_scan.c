@@ -299,52 +299,6 @@ batch_copy(ScanBatch *b, Pointer p, Size len, MemoryContext rowcxt)
 }
 
 /*
- * The first natts attributes of a heap tuple into values/isnull (indexed by
- * attnum - 1), in one walk over the tuple, as heap_deform_tuple() does for
- * all of them: reading each needed column with heap_getattr() walks the
- * tuple again from its start for every column after a null or a varlena
- * (nocachegetattr), which cost more than the rest of the scan.  Columns the
- * tuple lacks (added later) take their missing value.
- */
-static inline void
-deform_prefix(HeapTuple tuple, TupleDesc desc, int natts, Datum *values, bool *isnull)
-{
-	HeapTupleHeader tup = tuple->t_data;
-	bool		hasnulls = HeapTupleHasNulls(tuple);
-	int			n = Min(natts, (int) HeapTupleHeaderGetNatts(tup));
-	char	   *tp = (char *) tup + tup->t_hoff;
-	bits8	   *bp = tup->t_bits;
-	uint32		off = 0;
-	bool		slow = false;
-
-	for (int a = 0; a < n; a++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, a);
-
-		if (hasnulls && att_isnull(a, bp))
-		{
-			values[a] = (Datum) 0;
-			isnull[a] = true;
-			slow = true;		/* offsets after a null are not the cached ones */
-			continue;
-		}
-		isnull[a] = false;
-		if (!slow && att->attcacheoff >= 0)
-			off = att->attcacheoff;
-		else if (att->attlen == -1)
-			off = att_align_pointer(off, att->attalign, -1, tp + off);
-		else
-			off = att_align_nominal(off, att->attalign);
-		values[a] = fetchatt(att, tp + off);
-		off = att_addlength_pointer(off, att->attlen, tp + off);
-		if (att->attlen <= 0)
-			slow = true;
-	}
-	for (int a = n; a < natts; a++)
-		values[a] = getmissingattr(desc, a + 1, &isnull[a]);
-}
-
-/*
  * Read the kind's columns of every row of the table visible to the query's
  * snapshot and hand them to its row function, in batches.  As known at a
  * knowledge time, only the rows recorded by then; from a history table, only

@@ -8,6 +8,7 @@
  */
 #include "postgres.h"
 
+#include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "executor/tuptable.h"
@@ -90,7 +91,10 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches, Key
 	AttrNumber	att[lengthof(cols)];
 	AttrNumber	maxatt = 0;
 	TableScanDesc scan;
-	TupleTableSlot *slot;
+	HeapTuple	tuple;
+	TupleDesc	desc = RelationGetDescr(rel);
+	Datum	   *v;
+	bool	   *null;
 	const Windows *w = &st->w;
 
 	resolve_columns(RelationGetRelid(rel), name, cols, ncols, att);
@@ -109,18 +113,19 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches, Key
 		st->index.keys = MemoryContextAllocHuge(st->mcxt, (Size) USCC_PACKED_LEN * st->cap);
 		st->divisions = MemoryContextAllocHuge(st->mcxt, (Size) 6 * st->cap);
 	}
-	slot = table_slot_create(rel, NULL);
+	v = palloc(sizeof(Datum) * maxatt);
+	null = palloc(sizeof(bool) * maxatt);
 	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
-	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	/* a heap table: engine_open_table() checked */
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
-		Datum	   *v = slot->tts_values;
-		bool	   *null = slot->tts_isnull;
 		EnterpriseRegister *e;
 		text	   *industry;
 		text	   *division;
 		bool		in_scope = true;
 
-		slot_getsomeattrs(slot, maxatt);
+		/* the columns up to the last one read, in one walk (no slot) */
+		deform_prefix(tuple, desc, maxatt, v, null);
 		if (null[att[C_DIVISION]])
 			elog(ERROR, "creditrisk: a register entry without a division");	/* NOT NULL */
 		division = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[att[C_DIVISION]]));
@@ -200,7 +205,8 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches, Key
 			CHECK_FOR_INTERRUPTS();
 	}
 	table_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
+	pfree(v);
+	pfree(null);
 	table_close(rel, AccessShareLock);
 }
 
