@@ -123,6 +123,45 @@ SELECT t IS NULL AS now, d,
   FROM (VALUES (:'t_before'::timestamptz), (NULL)) v(t), unnest('{2025-07-05,2025-09-10}'::date[]) d
  ORDER BY 1, 2;
 
+-- A listing's maximum term comes from the rule set in force on its listing
+-- date (the earliest set for a listing older than every set), as known at the
+-- knowledge time; the C engine reads the rule sets once per call (through a
+-- plan kept by the backend) and must see a set added in this very session.
+-- A bureau's set from 2026-05-01 with a 2-month term: 04, listed 2026-06-01,
+-- is no longer current from 2026-08-01 (3 years under the sets known before);
+-- 05, listed 2020-01-01, before every set, ends after samr_2021's 3 years.
+SELECT count(pg_temp.ent(n, format('%s 最长期限', lpad(n::text, 2, '0')))) AS enterprises FROM generate_series(4, 5) n;
+INSERT INTO serious_dishonesty_listing (uscc, listed_date, reported_by) VALUES
+    (pg_temp.uscc(4, '411622'), '2026-06-01', '河南省市场监督管理局'),
+    (pg_temp.uscc(5, '411622'), '2020-01-01', '河南省市场监督管理局');
+SELECT d, code, string_agg(format('%s=%s', i.uscc, i.value), ' ' ORDER BY i.uscc) AS values_before_the_set
+  FROM unnest('{serious_dishonesty_current}'::text[]) code,
+       unnest('{2022-12-31,2023-01-01,2026-07-31,2026-08-01}'::date[]) d,
+       pg_temp.ind(code, d) i
+ WHERE i.uscc IN (right(pg_temp.uscc(4, '411622')::text, 4), right(pg_temp.uscc(5, '411622')::text, 4))
+ GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT clock_timestamp() AS t_before_set \gset
+INSERT INTO repair_rule_set (regime, name, basis, effective_from, penalty_min_minor, penalty_min_general,
+                             penalty_min_serious, penalty_min_key_field, unrepairable_sanctions,
+                             abnormal_min_listing, serious_min_listing, serious_max_term, commitment_required)
+VALUES ('henan_test', '测试规则', 'a bureau''s set for this test', '2026-05-01', '0 days', '3 months', '1 year', '1 year',
+        ARRAY['licence_revoked'], '0 days', '1 month', '2 months', true);
+SELECT d, t IS NULL AS now, code, string_agg(format('%s=%s', i.uscc, i.value), ' ' ORDER BY i.uscc) AS values
+  FROM unnest('{serious_dishonesty_current}'::text[]) code,
+       unnest('{2022-12-31,2023-01-01,2026-07-31,2026-08-01}'::date[]) d,
+       (VALUES (:'t_before_set'::timestamptz), (NULL)) v(t),
+       pg_temp.ind(code, d, t) i
+ WHERE i.uscc IN (right(pg_temp.uscc(4, '411622')::text, 4), right(pg_temp.uscc(5, '411622')::text, 4))
+ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+SELECT t IS NULL AS now, d,
+       (SELECT count(*) FROM ((SELECT * FROM compute_indicators('reference-v1', d, t)
+                               EXCEPT ALL SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), d, t))
+                              UNION ALL
+                              (SELECT * FROM pg_temp.run_sql(indicators_to_sql('reference-v1'), d, t)
+                               EXCEPT ALL SELECT * FROM compute_indicators('reference-v1', d, t))) x) AS c_sql_differences
+  FROM (VALUES (:'t_before_set'::timestamptz), (NULL)) v(t), unnest('{2023-01-01,2026-07-31,2026-08-01}'::date[]) d
+ ORDER BY 1, 2;
+
 DROP TABLE public.cls_points;
 SET client_min_messages = warning;
 DROP EXTENSION creditrisk CASCADE;
