@@ -369,8 +369,9 @@ typedef struct ComputeState
 	int64		capedges;
 	/*
 	 * Ends of penalties' publicity and of listings set by approved credit
-	 * repairs and maximum terms (creditrisk.record_ends(T), extension/repair.sql):
+	 * repairs, as creditrisk.record_ends(T) lists them (extension/repair.sql):
 	 * (table, record id) -> the earliest such end; NULL when there is none.
+	 * (Maximum terms: below, applied by the serious-dishonesty rows.)
 	 */
 	struct HTAB *record_ends;
 	/*

@@ -20,12 +20,19 @@
 
 #include "engine.h"
 
-/* GB/T 4754 codes of the key fields of art. 16 (food, drugs, special equipment). */
-static const char *const key_field_prefixes[] = {
-	"C13", "C14", "C15", "F512", "F521", "F522", "H62",	/* food */
-	"C27", "F515", "F525",		/* drugs */
-	"C341", "C343"				/* special equipment */
+/* GB/T 4754 codes of the key fields of art. 16 (food, drugs, special equipment), with their lengths. */
+#define KEY_FIELD(code) {code, sizeof(code) - 1}
+static const struct
+{
+	const char *code;
+	size_t		len;
+}			key_field_prefixes[] = {
+	KEY_FIELD("C13"), KEY_FIELD("C14"), KEY_FIELD("C15"), KEY_FIELD("F512"), KEY_FIELD("F521"),
+	KEY_FIELD("F522"), KEY_FIELD("H62"),	/* food */
+	KEY_FIELD("C27"), KEY_FIELD("F515"), KEY_FIELD("F525"),	/* drugs */
+	KEY_FIELD("C341"), KEY_FIELD("C343")	/* special equipment */
 };
+#undef KEY_FIELD
 
 static bool
 is_key_field_industry(const char *code, size_t len)
@@ -35,9 +42,11 @@ is_key_field_industry(const char *code, size_t len)
 		return false;
 	for (int i = 0; i < lengthof(key_field_prefixes); i++)
 	{
-		size_t		plen = strlen(key_field_prefixes[i]);
+		size_t		plen = key_field_prefixes[i].len;
 
-		if (len >= plen && memcmp(code, key_field_prefixes[i], plen) == 0)
+		/* (every prefix begins with the section letter) */
+		if (len >= plen && code[0] == key_field_prefixes[i].code[0] &&
+			memcmp(code, key_field_prefixes[i].code, plen) == 0)
 			return true;
 	}
 	return false;
