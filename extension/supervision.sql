@@ -570,6 +570,8 @@ DECLARE
     unassignable bigint;
     example text;
     outside text;
+    ndrawn bigint;
+    nassigned bigint;
 BEGIN
     IF task IS NULL OR seed IS NULL THEN
         RAISE EXCEPTION 'task and seed are required' USING ERRCODE = 'null_value_not_allowed';
@@ -669,6 +671,7 @@ BEGIN
     -- with the smallest keys are drawn from the lists in memory
     INSERT INTO creditrisk.spot_check_draw (task_id, uscc, division_code, class, rank)
     SELECT t.id, s.uscc, s.division_code, s.class, s.rank FROM creditrisk.spot_draw_population(seed, t.id) s;
+    GET DIAGNOSTICS ndrawn = ROW_COUNT;
     UPDATE creditrisk.spot_check_task_class q
        SET drawn = (SELECT count(*) FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id AND d.class = q.class)
      WHERE q.task_id = t.id;
@@ -714,18 +717,25 @@ BEGIN
                t.inspectors_per_check) a
       JOIN creditrisk.spot_check_task_inspector p ON p.task_id = t.id AND p.certificate_no = a.certificate_no
       JOIN creditrisk.spot_check_draw d ON d.task_id = t.id AND d.uscc = a.uscc;
+    GET DIAGNOSTICS nassigned = ROW_COUNT;
 
     UPDATE creditrisk.spot_check_task x
        SET seed = draw_spot_check.seed, status = 'drawn', classification_as_of = cls, classification_version = cls_version,
            drawn_at = pg_catalog.now(), drawn_by = current_user
      WHERE x.id = t.id;
 
-    SELECT count(*), string_agg(u.code, ', ' ORDER BY u.code) FILTER (WHERE u.n <= 5)
-      INTO unassignable, example
-      FROM (SELECT v.uscc::text COLLATE "C" AS code, row_number() OVER (ORDER BY v.uscc::text COLLATE "C") AS n
-              FROM (SELECT d.uscc FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id
-                    EXCEPT
-                    SELECT a.uscc FROM creditrisk.spot_check_assignment a WHERE a.task_id = t.id) v) u;
+    -- spot_assign gives each drawn enterprise inspectors_per_check inspectors
+    -- or none, so the counts tell whether any is unassignable; only then are
+    -- they looked up, for the warning
+    unassignable := 0;
+    IF nassigned <> ndrawn * t.inspectors_per_check THEN
+        SELECT count(*), string_agg(u.code, ', ' ORDER BY u.code) FILTER (WHERE u.n <= 5)
+          INTO unassignable, example
+          FROM (SELECT v.uscc::text COLLATE "C" AS code, row_number() OVER (ORDER BY v.uscc::text COLLATE "C") AS n
+                  FROM (SELECT d.uscc FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id
+                        EXCEPT
+                        SELECT a.uscc FROM creditrisk.spot_check_assignment a WHERE a.task_id = t.id) v) u;
+    END IF;
     IF unassignable > 0 THEN
         RAISE WARNING 'spot-check task %: % drawn enterprises have no eligible pair of inspectors', task, unassignable
             USING DETAIL = format('For example %s.', example),

@@ -320,6 +320,67 @@ check_seed_arg(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
+ * The keys of many enterprises under one seed, as the sampler needs them:
+ * with a seed of up to 36 bytes the message (prefix || 18 characters,
+ * padded) is one block, laid out once; each code then writes only its 18
+ * characters and costs one compression.  A key is kept as the eight 32-bit
+ * words of the digest: SHA-256 output is the words in big-endian order, so
+ * comparing the words in order, as unsigned numbers, is comparing the digests
+ * as byte strings (the order spot_key() and the plain-SQL derivation use).
+ */
+typedef struct KeyMaker
+{
+	const uint8 *prefix;
+	int			plen;
+	bool		one_block;
+	uint8		block[64];
+} KeyMaker;
+
+static void
+keymaker_init(KeyMaker *km, const uint8 *prefix, int plen)
+{
+	km->prefix = prefix;
+	km->plen = plen;
+	km->one_block = plen + USCC_LEN <= 55;
+	if (km->one_block)
+	{
+		int			n = plen + USCC_LEN;
+		uint64		bits = (uint64) n * 8;
+
+		memset(km->block, 0, sizeof(km->block));
+		memcpy(km->block, prefix, plen);
+		km->block[n] = 0x80;
+		for (int i = 0; i < 8; i++)
+			km->block[56 + i] = (uint8) (bits >> (56 - 8 * i));
+	}
+}
+
+static inline void
+keymaker_key(KeyMaker *km, const Uscc *code, uint32 *words)
+{
+	if (likely(km->one_block))
+	{
+		static const uint32 sha256_init[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+		char		txt[USCC_LEN + 1];
+
+		uscc_format(code, txt);
+		memcpy(km->block + km->plen, txt, USCC_LEN);
+		memcpy(words, sha256_init, sizeof(sha256_init));
+		sha256_block(words, km->block);
+	}
+	else
+	{
+		uint8		out[SHA256_LEN];
+
+		enterprise_key(km->prefix, km->plen, code, out);
+		for (int i = 0; i < 8; i++)
+			words[i] = ((uint32) out[4 * i] << 24) | ((uint32) out[4 * i + 1] << 16) |
+				((uint32) out[4 * i + 2] << 8) | (uint32) out[4 * i + 3];
+	}
+}
+
+/*
  * spot_key(seed text, uscc) -> bytea: an enterprise's key, the value the
  * sample is ordered by (equal to sha256(convert_to(seed, 'UTF8') || '\x00'
  * || convert_to(uscc::text, 'UTF8'))).
@@ -347,7 +408,7 @@ spot_key(PG_FUNCTION_ARGS)
  * ------------------------------------------------------------------------ */
 typedef struct SampleItem
 {
-	uint8		key[SHA256_LEN];
+	uint32		key[8];			/* the digest's words (see KeyMaker) */
 	Uscc		code;
 	int32		division;		/* spot_sample_task: index of its division; else 0 */
 } SampleItem;
@@ -369,6 +430,7 @@ typedef struct SampleState
 	BoundedHeap heap;
 	uint8	   *prefix;
 	int			plen;
+	KeyMaker	keys;
 	text	   *seed;			/* as first given, to refuse a change */
 	Oid			elemtype;
 } SampleState;
@@ -376,9 +438,10 @@ typedef struct SampleState
 static inline int
 item_cmp(const SampleItem *a, const SampleItem *b)
 {
-	int			c = memcmp(a->key, b->key, SHA256_LEN);
-
-	return c != 0 ? c : memcmp(a->code.packed, b->code.packed, USCC_PACKED_LEN);
+	for (int i = 0; i < 8; i++)
+		if (a->key[i] != b->key[i])
+			return a->key[i] < b->key[i] ? -1 : 1;
+	return memcmp(a->code.packed, b->code.packed, USCC_PACKED_LEN);
 }
 
 static int
@@ -480,6 +543,7 @@ sample_state_new(MemoryContext cxt, int64 k, text *seed, Oid elemtype)
 
 	st->seed = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(seed));
 	st->prefix = seed_prefix(st->seed, KEY_ENTERPRISE, &st->plen);
+	keymaker_init(&st->keys, st->prefix, st->plen);
 	st->elemtype = elemtype;
 	heap_init(&st->heap, cxt, k);
 	MemoryContextSwitchTo(old);
@@ -536,7 +600,7 @@ spot_sample_trans(PG_FUNCTION_ARGS)
 
 	item.code = *PG_GETARG_USCC_P(2);
 	item.division = 0;
-	enterprise_key(st->prefix, st->plen, &item.code, item.key);
+	keymaker_key(&st->keys, &item.code, item.key);
 	heap_offer(&st->heap, &item);
 	PG_RETURN_POINTER(st);
 }
@@ -670,6 +734,35 @@ static const char *const strata_query =
 "    ON q.task_id OPERATOR(pg_catalog.=) p.task_id AND q.class OPERATOR(creditrisk.=) p.class"
 " WHERE p.task_id OPERATOR(pg_catalog.=) $1";
 
+/*
+ * The rows of a task's sample, (uscc, division_code, class, rank): per class
+ * the heap's items in key order, rank = position + 1; an item's division is
+ * divisions[item.division].  Shared by spot_sample_task and the draw, so that
+ * both return the sample in exactly the same form.
+ */
+static void
+emit_sample(ReturnSetInfo *rsinfo, BoundedHeap *heaps, const char *const *divisions)
+{
+	for (int c = 0; c < RISKCLASS_COUNT; c++)
+	{
+		BoundedHeap *h = &heaps[c];
+
+		if (h->n > 1)
+			heap_sort(h);
+		for (int64 i = 0; i < h->n; i++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {false, false, false, false};
+
+			values[0] = UsccPGetDatum(&h->items[i].code);
+			values[1] = CStringGetTextDatum(divisions[h->items[i].division]);
+			values[2] = RiskClassGetDatum((RiskClass) c);
+			values[3] = Int32GetDatum((int32) (i + 1));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+}
+
 PG_FUNCTION_INFO_V1(spot_sample_task);
 Datum
 spot_sample_task(PG_FUNCTION_ARGS)
@@ -679,6 +772,7 @@ spot_sample_task(PG_FUNCTION_ARGS)
 	int64		task;
 	uint8	   *prefix;
 	int			plen;
+	KeyMaker	keys;
 	BoundedHeap strata[RISKCLASS_COUNT];
 	char	  **divisions;
 	int			ndivisions;
@@ -693,6 +787,7 @@ spot_sample_task(PG_FUNCTION_ARGS)
 				 errmsg("the task of a draw must not be NULL")));
 	task = PG_GETARG_INT64(1);
 	prefix = seed_prefix(seed, KEY_ENTERPRISE, &plen);
+	keymaker_init(&keys, prefix, plen);
 	for (int c = 0; c < RISKCLASS_COUNT; c++)
 	{
 		strata[c].k = -1;
@@ -760,7 +855,7 @@ spot_sample_task(PG_FUNCTION_ARGS)
 				elog(ERROR, "spot_sample_task: NULL in the population of task " INT64_FORMAT, task);
 			x.code = *DatumGetUsccP(elems[i]);
 			x.division = div;
-			enterprise_key(prefix, plen, &x.code, x.key);
+			keymaker_key(&keys, &x.code, x.key);
 			heap_offer(st, &x);
 		}
 		pfree(elems);
@@ -768,23 +863,7 @@ spot_sample_task(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 
-	for (int c = 0; c < RISKCLASS_COUNT; c++)
-	{
-		BoundedHeap *st = &strata[c];
-
-		heap_sort(st);
-		for (int64 i = 0; i < st->n; i++)
-		{
-			Datum		values[4];
-			bool		nulls[4] = {false, false, false, false};
-
-			values[0] = UsccPGetDatum(&st->items[i].code);
-			values[1] = CStringGetTextDatum(divisions[st->items[i].division]);
-			values[2] = RiskClassGetDatum((RiskClass) c);
-			values[3] = Int32GetDatum((int32) (i + 1));
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-	}
+	emit_sample(rsinfo, strata, (const char *const *) divisions);
 	return (Datum) 0;
 }
 
@@ -796,19 +875,23 @@ spot_sample_task(PG_FUNCTION_ARGS)
  * read of the current classification, with the caller's rights (row-level
  * security applies to every table it reads and writes):
  *
- *   1. the exclusions are read once through their indexes into two hash
- *      sets: enterprises cancelled or revoked (enterprise_closed_idx) and
- *      those with a spot check dated after period_start minus
+ *   1. the exclusions are read once through their indexes, straight from the
+ *      executor into one hash set of USCCs, each with its reason: enterprises
+ *      cancelled or revoked (enterprise_closed_idx) and, unless already
+ *      there, those with a spot check dated after period_start minus
  *      exclude_inspected_within (spot_check_uscc_idx);
  *   2. the classification of the task's scope (the final class, or the fused
  *      class of the task's domain; its divisions, its industries) is read
- *      once; each row is probed against the two sets and either counted as
- *      excluded or appended to its (division, class) stratum list;
+ *      once, straight from the executor; each row is probed once against the
+ *      set and either counted as excluded (closed first, as the set records)
+ *      or appended to its (division, class) stratum list;
  *   3. the counts go to spot_check_task_class (quota = ceil(ratio ×
- *      population), computed there), each non-empty (division, class) list
- *      to spot_check_population (the snapshot verify_draw() reads);
+ *      population), computed there), the lists to spot_check_population in
+ *      one INSERT: the lists are copied one after another into one flat
+ *      array (uscc is 11 bytes, char-aligned: one memcpy per list) and each
+ *      row takes its slice (the snapshot verify_draw() reads);
  *   4. per class, one bounded heap of the quota smallest keys over the lists
- *      just built (they are in memory: the snapshot is not read back).
+ *      (still in memory: the snapshot is not read back).
  *
  * It returns the sample as spot_sample_task(seed, task) would return it
  * from the stored snapshot: (uscc, division_code, class, rank), ranks by key
@@ -831,17 +914,32 @@ typedef struct StratumList
 } StratumList;
 
 /*
- * A set of USCCs: open addressing, linear probing, a power-of-two table at
- * most half full.  The body characters after the division (the organisation
- * code) spread the codes evenly, so their bits are the hash.
+ * The exclusions: a set of USCCs with the reason each is left out, open
+ * addressing, linear probing, a power-of-two table at most half full.  One
+ * 12-byte slot per entry (the reason byte doubles as the "used" mark), so a
+ * probe touches one cache line.  The body characters after the division (the
+ * organisation code) spread the codes evenly, so their bits are the hash.
  */
-typedef struct UsccSet
+typedef enum ExclusionReason
+{
+	EXCL_NONE = 0,				/* empty slot: not excluded */
+	EXCL_CLOSED,				/* cancelled or revoked */
+	EXCL_INSPECTED				/* inspected within exclude_inspected_within */
+} ExclusionReason;
+
+typedef struct ExclusionSlot
+{
+	Uscc		code;
+	uint8		reason;			/* ExclusionReason */
+} ExclusionSlot;
+
+typedef struct ExclusionSet
 {
 	uint64		mask;
 	uint64		n;
-	Uscc	   *slots;
-	bool	   *used;
-} UsccSet;
+	ExclusionSlot *slots;
+	MemoryContext cxt;
+} ExclusionSet;
 
 static inline uint64
 uscc_set_hash(const Uscc *code)
@@ -856,60 +954,95 @@ uscc_set_hash(const Uscc *code)
 }
 
 static void
-uscc_set_init(UsccSet *set, uint64 expected, MemoryContext cxt)
+exclusion_set_alloc(ExclusionSet *set, uint64 size)
 {
-	uint64		size = 64;
-
-	while (size < 2 * expected)
-		size <<= 1;
 	set->mask = size - 1;
 	set->n = 0;
-	set->slots = MemoryContextAllocHuge(cxt, sizeof(Uscc) * size);
-	set->used = MemoryContextAllocHuge(cxt, size);
-	memset(set->used, 0, size);
+	set->slots = MemoryContextAllocHuge(set->cxt, sizeof(ExclusionSlot) * size);
+	memset(set->slots, 0, sizeof(ExclusionSlot) * size);
 }
 
-static inline bool
-uscc_set_contains(const UsccSet *set, const Uscc *code)
-{
-	for (uint64 i = uscc_set_hash(code) & set->mask;; i = (i + 1) & set->mask)
-	{
-		if (!set->used[i])
-			return false;
-		if (memcmp(set->slots[i].packed, code->packed, USCC_PACKED_LEN) == 0)
-			return true;
-	}
-}
-
+/* Add a code with a reason, unless it is already there (the first reason stays). */
 static void
-uscc_set_add(UsccSet *set, const Uscc *code)
+exclusion_add(ExclusionSet *set, const Uscc *code, ExclusionReason reason)
 {
 	uint64		i;
 
-	for (i = uscc_set_hash(code) & set->mask; set->used[i]; i = (i + 1) & set->mask)
-		if (memcmp(set->slots[i].packed, code->packed, USCC_PACKED_LEN) == 0)
+	if (2 * (set->n + 1) > set->mask + 1)
+	{
+		ExclusionSlot *old = set->slots;
+		uint64		oldsize = set->mask + 1;
+
+		exclusion_set_alloc(set, 2 * oldsize);
+		for (uint64 j = 0; j < oldsize; j++)
+			if (old[j].reason != EXCL_NONE)
+				exclusion_add(set, &old[j].code, (ExclusionReason) old[j].reason);
+		pfree(old);
+	}
+	for (i = uscc_set_hash(code) & set->mask; set->slots[i].reason != EXCL_NONE; i = (i + 1) & set->mask)
+		if (memcmp(set->slots[i].code.packed, code->packed, USCC_PACKED_LEN) == 0)
 			return;
-	set->slots[i] = *code;
-	set->used[i] = true;
+	set->slots[i].code = *code;
+	set->slots[i].reason = (uint8) reason;
 	set->n++;
 }
 
-/* The set of the USCCs a query returns (its first column), read once. */
-static void
-uscc_set_read(UsccSet *set, const char *query, Oid *argtypes, Datum *args, int nargs, MemoryContext cxt)
+/* The USCCs a query returns (its first column) go straight into the set. */
+typedef struct ExclusionReceiver
 {
-	if (SPI_execute_with_args(query, nargs, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "spot_draw_population: could not read the exclusions");
-	uscc_set_init(set, SPI_processed, cxt);
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+	DestReceiver pub;
+	ExclusionSet *set;
+	ExclusionReason reason;
+	uint64		rows;
+} ExclusionReceiver;
 
-		if (!isnull)
-			uscc_set_add(set, DatumGetUsccP(d));
+static bool
+exclusion_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	ExclusionReceiver *er = (ExclusionReceiver *) self;
+
+	slot_getsomeattrs(slot, 1);
+	if (!slot->tts_isnull[0])
+		exclusion_add(er->set, DatumGetUsccP(slot->tts_values[0]), er->reason);
+	if ((++er->rows & 0x3fff) == 0)
+		CHECK_FOR_INTERRUPTS();
+	return true;
+}
+
+static void
+draw_noop_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+draw_noop(DestReceiver *self)
+{
+}
+
+/* Run a read-only query whose rows go to a receiver; parameters as given. */
+static void
+draw_run(const char *query, DestReceiver *dest, int nparams, const Oid *types, const Datum *values,
+		 const bool *isnull)
+{
+	SPIExecuteOptions opts;
+	ParamListInfo params = nparams > 0 ? makeParamList(nparams) : NULL;
+	int			ret;
+
+	for (int k = 0; k < nparams; k++)
+	{
+		params->params[k].value = values[k];
+		params->params[k].isnull = isnull[k];
+		params->params[k].ptype = types[k];
+		params->params[k].pflags = PARAM_FLAG_CONST;
 	}
-	SPI_freetuptable(SPI_tuptable);
+	memset(&opts, 0, sizeof(opts));
+	opts.params = params;
+	opts.read_only = true;
+	opts.dest = dest;
+	/* (SPI reports a SELECT into a DestNone receiver as SPI_OK_UTILITY) */
+	ret = SPI_execute_extended(query, &opts);
+	if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
+		elog(ERROR, "spot_draw_population: could not run a query: %s", SPI_result_code_string(ret));
 }
 
 /* The task, with the LIKE patterns of its scope. */
@@ -961,15 +1094,27 @@ static const char *const draw_snapshot_insert =
 
 /*
  * The read of the classification: each row goes straight from the executor
- * to draw_row() through a DestReceiver (no copy of the row, no SPI tuple
- * table).
+ * to draw_receive() through a DestReceiver (no copy of the row, no SPI tuple
+ * table).  The probe of the exclusion set is a cache miss at scale (the set
+ * outgrows the caches), so rows wait in a small batch: each row's slot is
+ * prefetched when it arrives and probed when the batch is full, by which time
+ * the slot has arrived from memory.
  */
+#define DRAW_BATCH 32
+
+typedef struct PendingRow
+{
+	Uscc		code;
+	uint8		rclass;
+	char		division[8];	/* 6 digits, NUL-padded */
+	uint64		probe;			/* first slot to probe in the exclusion set */
+} PendingRow;
+
 typedef struct DrawScan
 {
 	DestReceiver pub;
 	MemoryContext cxt;			/* where the lists live */
-	UsccSet		closed;
-	UsccSet		inspected;
+	ExclusionSet *excluded;
 	HTAB	   *strata;			/* StratumKey -> StratumList */
 	StratumList **lists;		/* in order of first appearance */
 	int			nlists;
@@ -981,85 +1126,109 @@ typedef struct DrawScan
 	int64		ninspected[RISKCLASS_COUNT];
 	Oid			uscc_type;
 	uint64		rows;
+	int			npending;
+	PendingRow	pending[DRAW_BATCH];
 } DrawScan;
 
+/* One row of the scope: excluded (counted) or appended to its stratum list. */
 static void
-draw_row(DrawScan *ds, TupleTableSlot *slot)
+draw_row(DrawScan *ds, const PendingRow *row)
 {
-	bool		isnull;
-	Uscc	   *code;
-	RiskClass	rc;
+	const ExclusionSet *set = ds->excluded;
+	RiskClass	rc = (RiskClass) row->rclass;
 	StratumKey	key;
 	StratumList *list;
 	bool		found;
-	text	   *div;
-	int			dlen;
 
-	code = DatumGetUsccP(slot_getattr(slot, 1, &isnull));
-	if (isnull)
-		return;
-	rc = DatumGetRiskClass(slot_getattr(slot, 3, &isnull));
-	if (isnull || rc >= RISKCLASS_COUNT)
-		elog(ERROR, "spot_draw_population: invalid class in the classification");
-	if (uscc_set_contains(&ds->closed, code))
+	for (uint64 i = row->probe;; i = (i + 1) & set->mask)
 	{
-		ds->nclosed[rc]++;
-		return;
+		const ExclusionSlot *s = &set->slots[i];
+
+		if (s->reason == EXCL_NONE)
+			break;
+		if (memcmp(s->code.packed, row->code.packed, USCC_PACKED_LEN) == 0)
+		{
+			if (s->reason == EXCL_CLOSED)
+				ds->nclosed[rc]++;
+			else
+				ds->ninspected[rc]++;
+			return;
+		}
 	}
-	if (uscc_set_contains(&ds->inspected, code))
-	{
-		ds->ninspected[rc]++;
-		return;
-	}
-	div = DatumGetTextPP(slot_getattr(slot, 2, &isnull));
-	dlen = isnull ? 0 : VARSIZE_ANY_EXHDR(div);
-	if (dlen == 0 || dlen >= (int) sizeof(key.division))
-		elog(ERROR, "spot_draw_population: invalid division code in the classification");
-	memset(&key, 0, sizeof(key));
-	memcpy(key.division, VARDATA_ANY(div), dlen);
-	key.rclass = rc;
 	/* rows mostly come by division: the previous division's lists first */
-	if (memcmp(key.division, ds->cached_division, sizeof(key.division)) != 0)
+	if (memcmp(row->division, ds->cached_division, sizeof(ds->cached_division)) != 0)
 	{
-		memcpy(ds->cached_division, key.division, sizeof(key.division));
+		memcpy(ds->cached_division, row->division, sizeof(ds->cached_division));
 		memset(ds->cached, 0, sizeof(ds->cached));
 	}
 	list = ds->cached[rc];
 	if (list == NULL)
 	{
+		memcpy(key.division, row->division, sizeof(key.division));
+		key.rclass = rc;
 		list = hash_search(ds->strata, &key, HASH_ENTER, &found);
 		ds->cached[rc] = list;
-	}
-	else
-		found = true;
-	if (!found)
-	{
-		if (ds->nlists == ds->maxlists)
+		if (!found)
 		{
-			ds->maxlists *= 2;
-			ds->lists = repalloc(ds->lists, sizeof(StratumList *) * ds->maxlists);
+			if (ds->nlists == ds->maxlists)
+			{
+				ds->maxlists *= 2;
+				ds->lists = repalloc(ds->lists, sizeof(StratumList *) * ds->maxlists);
+			}
+			list->index = ds->nlists;
+			ds->lists[ds->nlists++] = list;
+			list->n = 0;
+			list->cap = 256;
+			list->codes = MemoryContextAlloc(ds->cxt, sizeof(Uscc) * list->cap);
 		}
-		list->index = ds->nlists;
-		ds->lists[ds->nlists++] = list;
-		list->n = 0;
-		list->cap = 256;
-		list->codes = MemoryContextAlloc(ds->cxt, sizeof(Uscc) * list->cap);
 	}
 	if (list->n == list->cap)
 	{
 		list->cap *= 2;
 		list->codes = repalloc_huge(list->codes, sizeof(Uscc) * list->cap);
 	}
-	list->codes[list->n++] = *code;
+	list->codes[list->n++] = row->code;
 	ds->population[rc]++;
+}
+
+/* The rows waiting in the batch, in their order of arrival. */
+static void
+draw_flush(DrawScan *ds)
+{
+	for (int i = 0; i < ds->npending; i++)
+		draw_row(ds, &ds->pending[i]);
+	ds->npending = 0;
 }
 
 static bool
 draw_receive(TupleTableSlot *slot, DestReceiver *self)
 {
 	DrawScan   *ds = (DrawScan *) self;
+	PendingRow *row = &ds->pending[ds->npending];
+	text	   *div;
+	int			dlen;
+	RiskClass	rc;
 
-	draw_row(ds, slot);
+	slot_getsomeattrs(slot, 3);
+	if (slot->tts_isnull[0])
+		return true;
+	rc = DatumGetRiskClass(slot->tts_values[2]);
+	if (slot->tts_isnull[2] || rc >= RISKCLASS_COUNT)
+		elog(ERROR, "spot_draw_population: invalid class in the classification");
+	div = slot->tts_isnull[1] ? NULL : DatumGetTextPP(slot->tts_values[1]);
+	dlen = div == NULL ? 0 : VARSIZE_ANY_EXHDR(div);
+	if (dlen == 0 || dlen >= (int) sizeof(row->division))
+		elog(ERROR, "spot_draw_population: invalid division code in the classification");
+	row->code = *DatumGetUsccP(slot->tts_values[0]);
+	row->rclass = (uint8) rc;
+	memset(row->division, 0, sizeof(row->division));
+	memcpy(row->division, VARDATA_ANY(div), dlen);
+	row->probe = uscc_set_hash(&row->code) & ds->excluded->mask;
+#if defined(__GNUC__)
+	__builtin_prefetch(&ds->excluded->slots[row->probe]);
+#endif
+	if (++ds->npending == DRAW_BATCH)
+		draw_flush(ds);
 	if ((++ds->rows & 0x3fff) == 0)
 		CHECK_FOR_INTERRUPTS();
 	return true;
@@ -1073,11 +1242,53 @@ draw_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 	if (typeinfo->natts != 3)
 		elog(ERROR, "spot_draw_population: unexpected row shape");
 	ds->uscc_type = TupleDescAttr(typeinfo, 0)->atttypid;
+	ds->npending = 0;
 }
 
 static void
-draw_noop(DestReceiver *self)
+draw_shutdown(DestReceiver *self)
 {
+	draw_flush((DrawScan *) self);
+}
+
+/*
+ * One flat one-dimensional array of uscc holding the lists one after
+ * another.  uscc is fixed-length (11 bytes) and char-aligned, so the data of
+ * an array of it is the codes back to back: one memcpy per list.
+ */
+static ArrayType *
+draw_flat_array(StratumList **lists, int nlists, int64 total, Oid uscc_type)
+{
+	Size		hdr = ARR_OVERHEAD_NONULLS(1);
+	Size		bytes = hdr + (Size) total * sizeof(Uscc);
+	ArrayType  *arr;
+	char	   *p;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(uscc_type, &typlen, &typbyval, &typalign);
+	if (typlen != (int16) sizeof(Uscc) || typbyval || typalign != TYPALIGN_CHAR)
+		elog(ERROR, "spot_draw_population: unexpected storage of type uscc");
+	if (!AllocSizeIsValid(bytes))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the population of a spot-check task cannot exceed %d enterprises",
+						(int) ((MaxAllocSize - hdr) / sizeof(Uscc)))));
+	arr = palloc(bytes);
+	SET_VARSIZE(arr, bytes);
+	arr->ndim = 1;
+	arr->dataoffset = 0;
+	arr->elemtype = uscc_type;
+	ARR_DIMS(arr)[0] = (int) total;
+	ARR_LBOUND(arr)[0] = 1;
+	p = ARR_DATA_PTR(arr);
+	for (int i = 0; i < nlists; i++)
+	{
+		memcpy(p, lists[i]->codes, sizeof(Uscc) * lists[i]->n);
+		p += sizeof(Uscc) * lists[i]->n;
+	}
+	return arr;
 }
 
 PG_FUNCTION_INFO_V1(spot_draw_population);
@@ -1089,17 +1300,22 @@ spot_draw_population(PG_FUNCTION_ARGS)
 	int64		task;
 	uint8	   *prefix;
 	int			plen;
+	KeyMaker	keys;
 	MemoryContext callcxt = CurrentMemoryContext;
 	Oid			argtypes[5];
 	Datum		args[5];
+	bool		argnulls[5] = {false, false, false, false, false};
 	Datum		domain = (Datum) 0,
 				industries,
 				patterns;
 	bool		domain_null,
 				isnull;
 	DrawScan   *ds = MemoryContextAllocZero(CurrentMemoryContext, sizeof(DrawScan));
+	ExclusionSet excluded;
+	ExclusionReceiver er;
 	HASHCTL		ctl;
 	StratumList **lists;
+	const char **divisions;
 	int			nlists;
 	BoundedHeap heaps[RISKCLASS_COUNT];
 	Oid			uscc_type;
@@ -1110,6 +1326,7 @@ spot_draw_population(PG_FUNCTION_ARGS)
 				 errmsg("the task of a draw must not be NULL")));
 	task = PG_GETARG_INT64(1);
 	prefix = seed_prefix(seed, KEY_ENTERPRISE, &plen);
+	keymaker_init(&keys, prefix, plen);
 	InitMaterializedSRF(fcinfo, 0);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -1135,48 +1352,46 @@ spot_draw_population(PG_FUNCTION_ARGS)
 			elog(ERROR, "spot_draw_population: task " INT64_FORMAT " has no scope", task);
 	}
 
-	/* 1. the exclusions, each read once through its index */
-	ds->cxt = callcxt;
-	uscc_set_read(&ds->closed, draw_closed_query, NULL, NULL, 0, callcxt);
-	uscc_set_read(&ds->inspected, draw_inspected_query, argtypes, args, 1, callcxt);
+	/*
+	 * 1. the exclusions, each read once through its index into one set (the
+	 * closed first: an enterprise both closed and inspected counts as closed)
+	 */
+	excluded.cxt = callcxt;
+	exclusion_set_alloc(&excluded, 1024);
+	memset(&er, 0, sizeof(er));
+	er.pub.receiveSlot = exclusion_receive;
+	er.pub.rStartup = draw_noop_startup;
+	er.pub.rShutdown = draw_noop;
+	er.pub.rDestroy = draw_noop;
+	er.pub.mydest = DestNone;
+	er.set = &excluded;
+	er.reason = EXCL_CLOSED;
+	draw_run(draw_closed_query, (DestReceiver *) &er, 0, NULL, NULL, NULL);
+	er.reason = EXCL_INSPECTED;
+	draw_run(draw_inspected_query, (DestReceiver *) &er, 1, argtypes, args, argnulls);
 
 	/* 2. the classification of the scope, once, row by row into the lists */
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(StratumKey);
 	ctl.entrysize = sizeof(StratumList);
 	ctl.hcxt = callcxt;
+	ds->cxt = callcxt;
+	ds->excluded = &excluded;
 	ds->strata = hash_create("spot draw: strata", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ds->maxlists = 64;
 	ds->lists = MemoryContextAlloc(callcxt, sizeof(StratumList *) * ds->maxlists);
 	ds->pub.receiveSlot = draw_receive;
 	ds->pub.rStartup = draw_startup;
-	ds->pub.rShutdown = draw_noop;
+	ds->pub.rShutdown = draw_shutdown;
 	ds->pub.rDestroy = draw_noop;
 	ds->pub.mydest = DestNone;
 	{
-		SPIExecuteOptions opts;
-		ParamListInfo params = makeParamList(3);
-		int			ret;
+		Oid			types[3] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
+		Datum		values[3] = {domain, patterns, industries};
+		bool		nulls[3] = {domain_null, false, false};
 
-		params->params[0].value = domain;
-		params->params[0].isnull = domain_null;
-		params->params[0].ptype = TEXTOID;
-		params->params[1].value = patterns;
-		params->params[1].isnull = false;
-		params->params[1].ptype = TEXTARRAYOID;
-		params->params[2].value = industries;
-		params->params[2].isnull = false;
-		params->params[2].ptype = TEXTARRAYOID;
-		for (int k = 0; k < 3; k++)
-			params->params[k].pflags = PARAM_FLAG_CONST;
-		memset(&opts, 0, sizeof(opts));
-		opts.params = params;
-		opts.read_only = true;
-		opts.dest = (DestReceiver *) ds;
-		/* (SPI reports a SELECT into a DestNone receiver as SPI_OK_UTILITY) */
-		ret = SPI_execute_extended(draw_rows_query, &opts);
-		if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
-			elog(ERROR, "spot_draw_population: could not read the classification: %s", SPI_result_code_string(ret));
+		draw_run(draw_rows_query, (DestReceiver *) ds, 3, types, values, nulls);
+		draw_flush(ds);			/* (already done at the executor's shutdown) */
 	}
 
 	lists = ds->lists;
@@ -1236,23 +1451,11 @@ spot_draw_population(PG_FUNCTION_ARGS)
 		Datum	   *divs = palloc(sizeof(Datum) * nlists),
 				   *classes = palloc(sizeof(Datum) * nlists),
 				   *counts = palloc(sizeof(Datum) * nlists),
-				   *starts = palloc(sizeof(Datum) * nlists),
-				   *elems;
-		int64		total = 0,
-					at = 0;
-		int16		typlen;
-		bool		typbyval;
-		char		typalign;
+				   *starts = palloc(sizeof(Datum) * nlists);
+		int64		total = 0;
 
 		if (!OidIsValid(ins_types[4]))
 			elog(ERROR, "spot_draw_population: the uscc type has no array type");
-		for (int i = 0; i < nlists; i++)
-			total += lists[i]->n;
-		if (total > MaxArraySize)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the population of spot-check task " INT64_FORMAT " is too large", task)));
-		elems = palloc(sizeof(Datum) * total);
 		for (int i = 0; i < nlists; i++)
 		{
 			StratumList *list = lists[i];
@@ -1261,29 +1464,34 @@ spot_draw_population(PG_FUNCTION_ARGS)
 			divs[i] = CStringGetTextDatum(list->key.division);
 			classes[i] = CStringGetTextDatum(letter);
 			counts[i] = Int32GetDatum((int32) list->n);
-			starts[i] = Int32GetDatum((int32) (at + 1));
-			for (int64 j = 0; j < list->n; j++)
-				elems[at++] = UsccPGetDatum(&list->codes[j]);
+			starts[i] = Int32GetDatum((int32) (total + 1));
+			total += list->n;
 		}
-		get_typlenbyvalalign(uscc_type, &typlen, &typbyval, &typalign);
+		if (total > MaxArraySize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the population of spot-check task " INT64_FORMAT " is too large", task)));
 		v[0] = Int64GetDatum(task);
 		v[1] = PointerGetDatum(construct_array(divs, nlists, TEXTOID, -1, false, TYPALIGN_INT));
 		v[2] = PointerGetDatum(construct_array(classes, nlists, TEXTOID, -1, false, TYPALIGN_INT));
 		v[3] = PointerGetDatum(construct_array(counts, nlists, INT4OID, 4, true, TYPALIGN_INT));
-		v[4] = PointerGetDatum(construct_array(elems, (int) total, uscc_type, typlen, typbyval, typalign));
+		v[4] = PointerGetDatum(draw_flat_array(lists, nlists, total, uscc_type));
 		v[5] = PointerGetDatum(construct_array(starts, nlists, INT4OID, 4, true, TYPALIGN_INT));
 		if (SPI_execute_with_args(draw_snapshot_insert, 6, ins_types, v, NULL, false, 0) != SPI_OK_INSERT ||
 			SPI_processed != (uint64) nlists)
 			elog(ERROR, "spot_draw_population: could not store the population of task " INT64_FORMAT, task);
+		pfree(DatumGetPointer(v[4]));
 	}
 	SPI_finish();
 
 	/* 4. the sample: per class the quota smallest keys over the lists */
+	divisions = palloc(sizeof(char *) * Max(nlists, 1));
 	for (int i = 0; i < nlists; i++)
 	{
 		StratumList *list = lists[i];
 		BoundedHeap *h = &heaps[list->key.rclass];
 
+		divisions[i] = list->key.division;
 		if (h->k == 0)
 			continue;
 		for (int64 j = 0; j < list->n; j++)
@@ -1292,28 +1500,12 @@ spot_draw_population(PG_FUNCTION_ARGS)
 
 			x.code = list->codes[j];
 			x.division = i;
-			enterprise_key(prefix, plen, &x.code, x.key);
+			keymaker_key(&keys, &x.code, x.key);
 			heap_offer(h, &x);
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
-	for (int c = 0; c < RISKCLASS_COUNT; c++)
-	{
-		BoundedHeap *h = &heaps[c];
-
-		heap_sort(h);
-		for (int64 i = 0; i < h->n; i++)
-		{
-			Datum		values[4];
-			bool		vnulls[4] = {false, false, false, false};
-
-			values[0] = UsccPGetDatum(&h->items[i].code);
-			values[1] = CStringGetTextDatum(lists[h->items[i].division]->key.division);
-			values[2] = RiskClassGetDatum((RiskClass) c);
-			values[3] = Int32GetDatum((int32) (i + 1));
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, vnulls);
-		}
-	}
+	emit_sample(rsinfo, heaps, divisions);
 	return (Datum) 0;
 }
 
