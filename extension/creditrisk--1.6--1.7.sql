@@ -4822,3 +4822,222 @@ $grant$;
 -- computes the maximum terms in C (src/compute.c).  Only the comment changes.
 COMMENT ON FUNCTION creditrisk.record_ends(timestamptz) IS
     'The ends that credit repairs and maximum terms set, as known at known_at: (kind, record id, end date), several per record possible (the earliest applies, with the record''s own end); compute_indicators computes the same ends in C from the same rows (approved repairs, rule sets), so that C and creditrisk.record_end() agree';
+
+-- ===========================================================================
+-- Spot-check draws in one pass (issue 13)
+-- ===========================================================================
+
+-- The draw (spot_draw_population, C) probes one set of exclusions per
+-- enterprise, tests the scope once per division instead of a LIKE per row,
+-- builds the snapshot's array by copying and returns the division as the
+-- domain (no check of each stored code against its pattern); the
+-- output type changes, so the function is created again.
+DROP FUNCTION creditrisk.spot_draw_population(text, bigint);
+
+-- The draw's population and sample in one read of the classification (C,
+-- with the caller's rights: it reads the classification, the register and
+-- the spot checks, and writes spot_check_population and the counts of
+-- spot_check_task_class, under their policies).  Called by draw_spot_check().
+-- Its division_code is the domain itself (the codes come from the
+-- classification, already checked), so that storing the sample does not
+-- re-check each code against the domain's pattern.
+CREATE FUNCTION creditrisk.spot_draw_population(seed text, task bigint)
+RETURNS TABLE (uscc creditrisk.uscc, division_code creditrisk.division_code, class creditrisk.riskclass, rank integer)
+    AS 'MODULE_PATHNAME', 'spot_draw_population' LANGUAGE C VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, creditrisk, pg_temp COST 100000 ROWS 1000;
+COMMENT ON FUNCTION creditrisk.spot_draw_population(text, bigint) IS
+    'The population and sample of a draw (抽查对象名录与抽取样本) in one read of the current classification: the task''s scope (each division tested once against its prefixes) minus enterprises cancelled or revoked and those inspected within exclude_inspected_within (read once through their indexes into one set, probed once per enterprise), stored as the snapshot with the counts and quotas; returns per class the quota enterprises with the smallest spot_key(seed, uscc), in key order: what spot_sample_task(seed, task) re-derives from the stored snapshot';
+REVOKE ALL ON FUNCTION creditrisk.spot_draw_population(text, bigint) FROM PUBLIC;
+
+-- draw_spot_check() stores the inspectors in index order and looks the
+-- unassignable up only when the counts say there are some.
+CREATE OR REPLACE FUNCTION creditrisk.draw_spot_check(task bigint, seed text)
+RETURNS SETOF creditrisk.spot_check_task_class
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    t creditrisk.spot_check_task;
+    cls date;
+    cls_version integer;
+    below record;
+    unassignable bigint;
+    example text;
+    outside text;
+    ndrawn bigint;
+    nassigned bigint;
+BEGIN
+    IF task IS NULL OR seed IS NULL THEN
+        RAISE EXCEPTION 'task and seed are required' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a task the caller cannot see does not exist for it; one it sees (a
+    -- wider task covering its jurisdiction) but does not organise is refused
+    SELECT * INTO t FROM creditrisk.spot_check_task x WHERE x.id = task;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'spot-check task % does not exist', task USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT string_agg(d, ', ' ORDER BY d) INTO outside
+      FROM unnest(t.division_code || t.scope_divisions::text[]) d
+     WHERE NOT coalesce(d >= creditrisk.scope_from() AND d < creditrisk.scope_to(), false);
+    IF outside IS NOT NULL THEN
+        RAISE EXCEPTION 'spot-check task % lies outside your jurisdiction', task
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = format('It is organised by %s with scope %s; outside the jurisdiction of role %s: %s.',
+                                  t.division_code, array_to_string(t.scope_divisions, ', '), current_user, outside),
+                  HINT = 'A bureau draws the tasks it organises for its own jurisdiction (creditrisk.enrol); the province or city draws wider tasks.';
+    END IF;
+    SELECT * INTO t FROM creditrisk.spot_check_task x WHERE x.id = task FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'spot-check task % does not exist', task USING ERRCODE = 'undefined_object';
+    END IF;
+    IF t.status <> 'planned' THEN
+        RAISE EXCEPTION 'spot-check task % has already been drawn', task
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('It was drawn from the classification of %s.', t.classification_as_of),
+                  HINT = 'A task is drawn once; creditrisk.verify_draw(task) re-derives its draw.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM creditrisk.spot_check_population x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_draw x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_task_inspector x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_task_conflict x WHERE x.task_id = task)
+       OR EXISTS (SELECT 1 FROM creditrisk.spot_check_assignment x WHERE x.task_id = task) THEN
+        RAISE EXCEPTION 'spot-check task % already has rows in its draw tables', task
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Population, sample, pool, conflicts and assignment are written by draw_spot_check() only.',
+                  HINT = 'Plan a new task; delete the rows written by hand as a superuser.';
+    END IF;
+    IF creditrisk.seed_commitment(seed) <> t.seed_commitment THEN
+        RAISE EXCEPTION 'the seed does not match the commitment of task %', task
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('SHA-256 of the seed is %s; the task committed to %s.',
+                                  encode(creditrisk.seed_commitment(seed), 'hex'), encode(t.seed_commitment, 'hex')),
+                  HINT = 'Reveal exactly the seed committed to (its UTF-8 bytes, no added spaces or newline).';
+    END IF;
+    SELECT c.as_of, c.version INTO cls, cls_version FROM creditrisk.current_classification() c;
+    IF cls IS NULL THEN
+        RAISE EXCEPTION 'there is no classification to draw from'
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Run creditrisk.refresh_classification() first.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM creditrisk.classification_current) AND
+       EXISTS (SELECT 1 FROM creditrisk.classification_result r WHERE r.as_of = cls AND r.version = cls_version) THEN
+        RAISE EXCEPTION 'the current classification is not populated'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'After a restore: SELECT creditrisk.refresh_current_views();';
+    END IF;
+    -- the ratios against the measures in force (the trigger refuses a ratio
+    -- below the minimum), and missing classes at the minimum
+    SELECT q.class, q.ratio, m.min_spot_check_ratio AS min_ratio, m.sources INTO below
+      FROM creditrisk.spot_check_task_class q
+      JOIN creditrisk.measures_in_force(t.division_code, t.period_start) m ON m.class = q.class
+     WHERE q.task_id = t.id AND q.ratio < m.min_spot_check_ratio
+     ORDER BY q.class LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'ratio % for class % is below the minimum % in force', below.ratio, below.class, below.min_ratio
+            USING ERRCODE = 'check_violation',
+                  DETAIL = format('The measures in force for %s on %s (%s) require at least %s of class %s.',
+                                  t.division_code, t.period_start, array_to_string(below.sources, ', '),
+                                  below.min_ratio, below.class),
+                  HINT = 'Raise the ratio in creditrisk.spot_check_task_class before the draw (art. 12-15).';
+    END IF;
+    WITH m AS (SELECT * FROM creditrisk.measures_in_force(t.division_code, t.period_start)),
+    refreshed AS (
+        UPDATE creditrisk.spot_check_task_class q SET min_ratio = m.min_spot_check_ratio, min_sources = m.sources
+          FROM m
+         WHERE q.task_id = t.id AND m.class = q.class
+           AND (q.min_ratio, q.min_sources) IS DISTINCT FROM (m.min_spot_check_ratio, m.sources)
+        RETURNING 1)
+    INSERT INTO creditrisk.spot_check_task_class (task_id, class, division_code, ratio, min_ratio, min_sources)
+    SELECT t.id, m.class, t.division_code, m.min_spot_check_ratio, m.min_spot_check_ratio, m.sources
+      FROM m
+     WHERE m.min_spot_check_ratio IS NOT NULL
+    ON CONFLICT DO NOTHING;
+    IF (SELECT count(*) FROM creditrisk.spot_check_task_class q WHERE q.task_id = t.id) < 4 THEN
+        RAISE EXCEPTION 'task % has no ratio for every class', task
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Insert the missing classes into creditrisk.spot_check_task_class.';
+    END IF;
+
+    -- 1. and 2. the population snapshot, the counts and quotas per class, and
+    -- the sample, in one read of the classification (spot_draw_population, C):
+    -- the exclusions are read once through their indexes into hash sets, each
+    -- row of the scope is probed and kept in its (division, class) list, the
+    -- lists are stored as the snapshot, and per class the quota enterprises
+    -- with the smallest keys are drawn from the lists in memory
+    INSERT INTO creditrisk.spot_check_draw (task_id, uscc, division_code, class, rank)
+    SELECT t.id, s.uscc, s.division_code, s.class, s.rank FROM creditrisk.spot_draw_population(seed, t.id) s;
+    GET DIAGNOSTICS ndrawn = ROW_COUNT;
+    UPDATE creditrisk.spot_check_task_class q
+       SET drawn = (SELECT count(*) FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id AND d.class = q.class)
+     WHERE q.task_id = t.id;
+
+    -- 3. the pool of inspectors and the conflicts that apply
+    INSERT INTO creditrisk.spot_check_task_inspector (task_id, inspector_id, certificate_no, division_code)
+    SELECT t.id, i.id, i.certificate_no, i.division_code
+      FROM creditrisk.inspector i
+     WHERE starts_with(i.division_code, creditrisk.jurisdiction_prefix(t.division_code))
+       AND i.active_from <= t.period_start AND (i.active_to IS NULL OR i.active_to >= t.period_end)
+       AND coalesce(t.domain, 'general') = ANY (i.competence);
+    INSERT INTO creditrisk.spot_check_task_conflict (task_id, uscc, inspector_id, declared_uscc, division_code)
+    SELECT DISTINCT ON (d.uscc, x.inspector_id) t.id, d.uscc, x.inspector_id, x.declared, d.division_code
+      FROM creditrisk.spot_check_draw d
+      JOIN (SELECT c.inspector_id, c.uscc AS declared, c.uscc AS target
+              FROM creditrisk.inspector_conflict c
+             WHERE c.declared_on <= t.period_end AND (c.ended_on IS NULL OR c.ended_on >= t.period_start)
+            UNION ALL
+            SELECT c.inspector_id, c.uscc, l.other
+              FROM creditrisk.inspector_conflict c
+              JOIN (SELECT k.from_uscc AS declared, k.to_uscc AS other, k.valid_from, k.valid_to FROM creditrisk.related_party_link k
+                    UNION ALL
+                    SELECT k.to_uscc, k.from_uscc, k.valid_from, k.valid_to FROM creditrisk.related_party_link k) l
+                ON l.declared = c.uscc
+             WHERE c.include_related AND c.declared_on <= t.period_end AND (c.ended_on IS NULL OR c.ended_on >= t.period_start)
+               AND (l.valid_from IS NULL OR l.valid_from <= t.period_start)
+               AND (l.valid_to IS NULL OR l.valid_to >= t.period_start)) x ON x.target = d.uscc
+      JOIN creditrisk.spot_check_task_inspector p ON p.task_id = t.id AND p.inspector_id = x.inspector_id
+     WHERE d.task_id = t.id
+     ORDER BY d.uscc, x.inspector_id, x.declared = d.uscc DESC, x.declared;
+
+    -- 4. the inspectors of each drawn enterprise
+    INSERT INTO creditrisk.spot_check_assignment (task_id, uscc, inspector_id, seq, division_code)
+    SELECT t.id, a.uscc, p.inspector_id, a.seq, d.division_code
+      FROM creditrisk.spot_assign(seed,
+               coalesce((SELECT array_agg(d.uscc) FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id), '{}'),
+               coalesce((SELECT array_agg(p.certificate_no) FROM creditrisk.spot_check_task_inspector p WHERE p.task_id = t.id), '{}'),
+               coalesce((SELECT array_agg(c.uscc ORDER BY c.uscc, c.inspector_id) FROM creditrisk.spot_check_task_conflict c WHERE c.task_id = t.id), '{}'),
+               coalesce((SELECT array_agg(p.certificate_no ORDER BY c.uscc, c.inspector_id)
+                           FROM creditrisk.spot_check_task_conflict c
+                           JOIN creditrisk.spot_check_task_inspector p ON p.task_id = c.task_id AND p.inspector_id = c.inspector_id
+                          WHERE c.task_id = t.id), '{}'),
+               t.inspectors_per_check) a
+      JOIN creditrisk.spot_check_task_inspector p ON p.task_id = t.id AND p.certificate_no = a.certificate_no
+      JOIN creditrisk.spot_check_draw d ON d.task_id = t.id AND d.uscc = a.uscc
+     ORDER BY a.uscc, a.seq;   -- in the order of two of its indexes: appended at their right edge
+    GET DIAGNOSTICS nassigned = ROW_COUNT;
+
+    UPDATE creditrisk.spot_check_task x
+       SET seed = draw_spot_check.seed, status = 'drawn', classification_as_of = cls, classification_version = cls_version,
+           drawn_at = pg_catalog.now(), drawn_by = current_user
+     WHERE x.id = t.id;
+
+    -- spot_assign gives each drawn enterprise inspectors_per_check inspectors
+    -- or none, so the counts tell whether any is unassignable; only then are
+    -- they looked up, for the warning
+    unassignable := 0;
+    IF nassigned <> ndrawn * t.inspectors_per_check THEN
+        SELECT count(*), string_agg(u.code, ', ' ORDER BY u.code) FILTER (WHERE u.n <= 5)
+          INTO unassignable, example
+          FROM (SELECT v.uscc::text COLLATE "C" AS code, row_number() OVER (ORDER BY v.uscc::text COLLATE "C") AS n
+                  FROM (SELECT d.uscc FROM creditrisk.spot_check_draw d WHERE d.task_id = t.id
+                        EXCEPT
+                        SELECT a.uscc FROM creditrisk.spot_check_assignment a WHERE a.task_id = t.id) v) u;
+    END IF;
+    IF unassignable > 0 THEN
+        RAISE WARNING 'spot-check task %: % drawn enterprises have no eligible pair of inspectors', task, unassignable
+            USING DETAIL = format('For example %s.', example),
+                  HINT = format('See SELECT * FROM creditrisk.spot_check_unassignable WHERE task_id = %s; add competent inspectors without conflicts to the library for the next task.', task);
+    END IF;
+    RETURN QUERY SELECT * FROM creditrisk.spot_check_task_class q WHERE q.task_id = t.id ORDER BY q.class;
+END
+$$;
+
+COMMENT ON FUNCTION creditrisk.draw_spot_check(bigint, text) IS
+    'The draw (随机抽取): checks the revealed seed against the commitment, snapshots the population of the latest classification, draws per class the quota enterprises with the smallest spot_key, draws their inspectors; returns the task''s classes';

@@ -334,12 +334,15 @@ COMMENT ON FUNCTION creditrisk.spot_sample_task(text, bigint) IS
 -- with the caller's rights: it reads the classification, the register and
 -- the spot checks, and writes spot_check_population and the counts of
 -- spot_check_task_class, under their policies).  Called by draw_spot_check().
+-- Its division_code is the domain itself (the codes come from the
+-- classification, already checked), so that storing the sample does not
+-- re-check each code against the domain's pattern.
 CREATE FUNCTION creditrisk.spot_draw_population(seed text, task bigint)
-RETURNS TABLE (uscc creditrisk.uscc, division_code text, class creditrisk.riskclass, rank integer)
+RETURNS TABLE (uscc creditrisk.uscc, division_code creditrisk.division_code, class creditrisk.riskclass, rank integer)
     AS 'MODULE_PATHNAME', 'spot_draw_population' LANGUAGE C VOLATILE PARALLEL UNSAFE
     SET search_path = pg_catalog, creditrisk, pg_temp COST 100000 ROWS 1000;
 COMMENT ON FUNCTION creditrisk.spot_draw_population(text, bigint) IS
-    'The population and sample of a draw (抽查对象名录与抽取样本) in one read of the current classification: the task''s scope minus enterprises cancelled or revoked and those inspected within exclude_inspected_within (read once through their indexes), stored as the snapshot with the counts and quotas; returns per class the quota enterprises with the smallest spot_key(seed, uscc), in key order: what spot_sample_task(seed, task) re-derives from the stored snapshot';
+    'The population and sample of a draw (抽查对象名录与抽取样本) in one read of the current classification: the task''s scope (each division tested once against its prefixes) minus enterprises cancelled or revoked and those inspected within exclude_inspected_within (read once through their indexes into one set, probed once per enterprise), stored as the snapshot with the counts and quotas; returns per class the quota enterprises with the smallest spot_key(seed, uscc), in key order: what spot_sample_task(seed, task) re-derives from the stored snapshot';
 
 -- ---------------------------------------------------------------------------
 -- Integrity: scope within the organising division; ratios never below the
@@ -716,7 +719,8 @@ BEGIN
                           WHERE c.task_id = t.id), '{}'),
                t.inspectors_per_check) a
       JOIN creditrisk.spot_check_task_inspector p ON p.task_id = t.id AND p.certificate_no = a.certificate_no
-      JOIN creditrisk.spot_check_draw d ON d.task_id = t.id AND d.uscc = a.uscc;
+      JOIN creditrisk.spot_check_draw d ON d.task_id = t.id AND d.uscc = a.uscc
+     ORDER BY a.uscc, a.seq;   -- in the order of two of its indexes: appended at their right edge
     GET DIAGNOSTICS nassigned = ROW_COUNT;
 
     UPDATE creditrisk.spot_check_task x

@@ -880,11 +880,13 @@ spot_sample_task(PG_FUNCTION_ARGS)
  *      cancelled or revoked (enterprise_closed_idx) and, unless already
  *      there, those with a spot check dated after period_start minus
  *      exclude_inspected_within (spot_check_uscc_idx);
- *   2. the classification of the task's scope (the final class, or the fused
- *      class of the task's domain; its divisions, its industries) is read
- *      once, straight from the executor; each row is probed once against the
- *      set and either counted as excluded (closed first, as the set records)
- *      or appended to its (division, class) stratum list;
+ *   2. the classification (the final class, or the fused class of the
+ *      task's domain; its industries) is read once, straight from the
+ *      executor; each row's division is tested against the scope's prefixes
+ *      (once per division: rows come by division), each row in scope is
+ *      probed once against the set and either counted as excluded (closed
+ *      first, as the set records) or appended to its (division, class)
+ *      stratum list;
  *   3. the counts go to spot_check_task_class (quota = ceil(ratio ×
  *      population), computed there), the lists to spot_check_population in
  *      one INSERT: the lists are copied one after another into one flat
@@ -1045,10 +1047,10 @@ draw_run(const char *query, DestReceiver *dest, int nparams, const Oid *types, c
 		elog(ERROR, "spot_draw_population: could not run a query: %s", SPI_result_code_string(ret));
 }
 
-/* The task, with the LIKE patterns of its scope. */
+/* The task, with the code prefixes of its scope (a division is in scope when its code starts with one). */
 static const char *const draw_task_query =
 "SELECT t.domain, t.industries::pg_catalog.text[],"
-"       (SELECT pg_catalog.array_agg(creditrisk.jurisdiction_prefix(s::pg_catalog.text) OPERATOR(pg_catalog.||) '%')"
+"       (SELECT pg_catalog.array_agg(creditrisk.jurisdiction_prefix(s::pg_catalog.text))"
 "          FROM pg_catalog.unnest(t.scope_divisions) s)"
 "  FROM creditrisk.spot_check_task t WHERE t.id OPERATOR(pg_catalog.=) $1";
 
@@ -1060,7 +1062,13 @@ static const char *const draw_inspected_query =
 " WHERE t.id OPERATOR(pg_catalog.=) $1"
 "   AND s.check_date OPERATOR(pg_catalog.>) (t.period_start OPERATOR(pg_catalog.-) t.exclude_inspected_within)";
 
-/* The classification of the scope: $1 domain (NULL: general), $2 patterns, $3 industries. */
+/*
+ * The classification the caller sees: $1 domain (NULL: general), $2
+ * industries.  The scope's divisions are not a condition of the query: the
+ * view reads its rows through the (run, division) index within the caller's
+ * jurisdiction either way, and the receiver tests each division once against
+ * the scope's prefixes instead of a LIKE per row.
+ */
 static const char *const draw_rows_query =
 "SELECT x.uscc, x.division_code::pg_catalog.text, x.class"
 "  FROM (SELECT y.uscc, y.division_code, y.final_class AS class"
@@ -1068,9 +1076,8 @@ static const char *const draw_rows_query =
 "        UNION ALL"
 "        SELECT y.uscc, y.division_code, y.fused_class"
 "          FROM creditrisk.classification_domain_current y WHERE y.domain OPERATOR(pg_catalog.=) $1) x"
-" WHERE x.division_code::pg_catalog.text OPERATOR(pg_catalog.~~) ANY ($2)"
-"   AND (pg_catalog.cardinality($3) OPERATOR(pg_catalog.=) 0"
-"        OR x.uscc IN (SELECT e.uscc FROM creditrisk.enterprise e, pg_catalog.unnest($3) i"
+" WHERE (pg_catalog.cardinality($2) OPERATOR(pg_catalog.=) 0"
+"        OR x.uscc IN (SELECT e.uscc FROM creditrisk.enterprise e, pg_catalog.unnest($2) i"
 "                       WHERE pg_catalog.starts_with(e.industry_code, i)))";
 
 static const char *const draw_counts_query =
@@ -1126,6 +1133,10 @@ typedef struct DrawScan
 	int64		ninspected[RISKCLASS_COUNT];
 	Oid			uscc_type;
 	uint64		rows;
+	char		(*prefixes)[8];	/* the scope: division code prefixes */
+	int			nprefixes;
+	char		scope_division[8];	/* the previous row's division ... */
+	bool		scope_in;		/* ... and whether it is in scope */
 	int			npending;
 	PendingRow	pending[DRAW_BATCH];
 } DrawScan;
@@ -1223,6 +1234,16 @@ draw_receive(TupleTableSlot *slot, DestReceiver *self)
 	row->rclass = (uint8) rc;
 	memset(row->division, 0, sizeof(row->division));
 	memcpy(row->division, VARDATA_ANY(div), dlen);
+	/* in scope? (rows come by division: decided once per division) */
+	if (memcmp(row->division, ds->scope_division, sizeof(row->division)) != 0)
+	{
+		memcpy(ds->scope_division, row->division, sizeof(row->division));
+		ds->scope_in = false;
+		for (int i = 0; i < ds->nprefixes && !ds->scope_in; i++)
+			ds->scope_in = strncmp(row->division, ds->prefixes[i], strlen(ds->prefixes[i])) == 0;
+	}
+	if (!ds->scope_in)
+		return true;
 	row->probe = uscc_set_hash(&row->code) & ds->excluded->mask;
 #if defined(__GNUC__)
 	__builtin_prefetch(&ds->excluded->slots[row->probe]);
@@ -1307,7 +1328,7 @@ spot_draw_population(PG_FUNCTION_ARGS)
 	bool		argnulls[5] = {false, false, false, false, false};
 	Datum		domain = (Datum) 0,
 				industries,
-				patterns;
+				scope;
 	bool		domain_null,
 				isnull;
 	DrawScan   *ds = MemoryContextAllocZero(CurrentMemoryContext, sizeof(DrawScan));
@@ -1345,11 +1366,29 @@ spot_draw_population(PG_FUNCTION_ARGS)
 		HeapTuple	tup = SPI_copytuple(SPI_tuptable->vals[0]);
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 
+		Datum	   *elems;
+		bool	   *enulls;
+		int			nelems;
+
 		domain = SPI_getbinval(tup, desc, 1, &domain_null);
 		industries = SPI_getbinval(tup, desc, 2, &isnull);
-		patterns = SPI_getbinval(tup, desc, 3, &isnull);
+		if (isnull)
+			elog(ERROR, "spot_draw_population: task " INT64_FORMAT " has no industries", task);
+		scope = SPI_getbinval(tup, desc, 3, &isnull);
 		if (isnull)
 			elog(ERROR, "spot_draw_population: task " INT64_FORMAT " has no scope", task);
+		deconstruct_array(DatumGetArrayTypeP(scope), TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &nelems);
+		ds->prefixes = MemoryContextAllocZero(callcxt, sizeof(*ds->prefixes) * Max(nelems, 1));
+		ds->nprefixes = nelems;
+		for (int i = 0; i < nelems; i++)
+		{
+			text	   *t = DatumGetTextPP(elems[i]);
+			int			len = VARSIZE_ANY_EXHDR(t);
+
+			if (enulls[i] || len == 0 || len >= (int) sizeof(ds->prefixes[i]))
+				elog(ERROR, "spot_draw_population: invalid scope in task " INT64_FORMAT, task);
+			memcpy(ds->prefixes[i], VARDATA_ANY(t), len);
+		}
 	}
 
 	/*
@@ -1386,11 +1425,11 @@ spot_draw_population(PG_FUNCTION_ARGS)
 	ds->pub.rDestroy = draw_noop;
 	ds->pub.mydest = DestNone;
 	{
-		Oid			types[3] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
-		Datum		values[3] = {domain, patterns, industries};
-		bool		nulls[3] = {domain_null, false, false};
+		Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+		Datum		values[2] = {domain, industries};
+		bool		nulls[2] = {domain_null, false};
 
-		draw_run(draw_rows_query, (DestReceiver *) ds, 3, types, values, nulls);
+		draw_run(draw_rows_query, (DestReceiver *) ds, 2, types, values, nulls);
 		draw_flush(ds);			/* (already done at the executor's shutdown) */
 	}
 
