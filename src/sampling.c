@@ -815,8 +815,7 @@ spot_sample_task(PG_FUNCTION_ARGS)
 		BoundedHeap *st;
 		int64		k;
 		ArrayType  *arr;
-		Datum	   *elems;
-		bool	   *nulls;
+		const char *data;
 		int			nelems;
 		int16		typlen;
 		bool		typbyval;
@@ -845,21 +844,25 @@ spot_sample_task(PG_FUNCTION_ARGS)
 		arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 3, &isnull));
 		if (isnull || ARR_NDIM(arr) > 1)
 			elog(ERROR, "spot_sample_task: invalid population array in task " INT64_FORMAT, task);
+		if (ARR_HASNULL(arr))
+			elog(ERROR, "spot_sample_task: NULL in the population of task " INT64_FORMAT, task);
 		get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
-		deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &elems, &nulls, &nelems);
+		if (typlen != (int16) sizeof(Uscc) || typbyval || typalign != TYPALIGN_CHAR)
+			elog(ERROR, "spot_sample_task: unexpected storage of type uscc");
+		/* the codes lie back to back in the array's data (see draw_flat_array) */
+		nelems = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+		data = ARR_DATA_PTR(arr);
 		for (int i = 0; i < nelems; i++)
 		{
 			SampleItem	x;
 
-			if (nulls[i])
-				elog(ERROR, "spot_sample_task: NULL in the population of task " INT64_FORMAT, task);
-			x.code = *DatumGetUsccP(elems[i]);
+			memcpy(&x.code, data + (Size) i * sizeof(Uscc), sizeof(Uscc));
 			x.division = div;
 			keymaker_key(&keys, &x.code, x.key);
 			heap_offer(st, &x);
 		}
-		pfree(elems);
-		pfree(nulls);
+		if ((Pointer) arr != DatumGetPointer(SPI_getbinval(tup, desc, 3, &isnull)))
+			pfree(arr);
 	}
 	SPI_finish();
 
