@@ -410,18 +410,27 @@ BEGIN
         EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
         EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (%s) WITH CHECK (%s)', t, in_scope, in_scope);
     END LOOP;
-    -- records: of enterprises the caller sees on the register (a hashed
-    -- semi-join on the USCC; the register's policy applies inside)
+    -- records: of enterprises the caller sees on the register (the
+    -- register's policy applies inside).  A correlated EXISTS on the USCC, for
+    -- which the planner makes two plans and keeps, per query, the cheaper
+    -- for the rows it expects (setrefs.c, AlternativeSubPlan): over a whole
+    -- table, one hash of the caller's enterprises; over one enterprise's
+    -- records (explain_enterprise(), a query on uscc = ...), one probe of the
+    -- register's primary key per record, so that it reads that enterprise's
+    -- rows only (issue 15; until 1.6 uscc IN (SELECT ...), always hashed).
     FOREACH t IN ARRAY record_tables || record_history LOOP
         EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
-        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I USING (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
-                       'WITH CHECK (uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%1$I '
+                       'USING (EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc OPERATOR(creditrisk.=) %1$I.uscc)) '
+                       'WITH CHECK (EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc OPERATOR(creditrisk.=) %1$I.uscc))', t);
     END LOOP;
     FOREACH t IN ARRAY ARRAY['related_party_link', 'related_party_link_history'] LOOP
         EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON creditrisk.%I', t);
-        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%I '
-                       'USING (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) OR to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e)) '
-                       'WITH CHECK (from_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e) AND to_uscc IN (SELECT e.uscc FROM creditrisk.enterprise e))', t);
+        EXECUTE format('CREATE POLICY jurisdiction ON creditrisk.%1$I '
+                       'USING (EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc OPERATOR(creditrisk.=) %1$I.from_uscc) '
+                       'OR EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc OPERATOR(creditrisk.=) %1$I.to_uscc)) '
+                       'WITH CHECK (EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc OPERATOR(creditrisk.=) %1$I.from_uscc) '
+                       'AND EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc OPERATOR(creditrisk.=) %1$I.to_uscc))', t);
     END LOOP;
     -- a loader sees, corrects and withdraws only its own unit's records (its
     -- new rows are checked by reporting_unit_check(), with a clear error)

@@ -94,7 +94,7 @@ resolve_columns(Oid relid, const char *table, const char *const *cols, int ncols
 /*
  * The policies create_roles() puts on the tables the engine reads
  * (extension/security.sql), as PostgreSQL 15 deparses them: the register's
- * range on the row's own division, the records' semi-join on the register,
+ * range on the row's own division, the records' correlated EXISTS on the register,
  * the links' by either end.  Where the only policy that applies to the
  * caller's reads of a table is the shipped one (the permissive policy
  * "jurisdiction" for all commands and roles; the loaders' restrictive ones
@@ -109,9 +109,13 @@ typedef enum PolicyShape
 static const char *const shipped_policy_qual[] = {
 	[POLICY_REGISTER] = "(((division_code)::text >= ( SELECT creditrisk.scope_from() AS scope_from)) AND "
 	"((division_code)::text < ( SELECT creditrisk.scope_to() AS scope_to)))",
-	[POLICY_RECORDS] = "(uscc OPERATOR(creditrisk.=) ANY ( SELECT e.uscc\n   FROM creditrisk.enterprise e))",
-	[POLICY_LINKS] = "((from_uscc OPERATOR(creditrisk.=) ANY ( SELECT e.uscc\n   FROM creditrisk.enterprise e)) OR "
-	"(to_uscc OPERATOR(creditrisk.=) ANY ( SELECT e.uscc\n   FROM creditrisk.enterprise e)))",
+	/* %1$s: the table's own name (a correlated EXISTS per USCC, issue 15) */
+	[POLICY_RECORDS] = "(EXISTS ( SELECT 1\n   FROM creditrisk.enterprise e\n"
+	"  WHERE (e.uscc OPERATOR(creditrisk.=) %1$s.uscc)))",
+	[POLICY_LINKS] = "((EXISTS ( SELECT 1\n   FROM creditrisk.enterprise e\n"
+	"  WHERE (e.uscc OPERATOR(creditrisk.=) %1$s.from_uscc))) OR (EXISTS ( SELECT 1\n"
+	"   FROM creditrisk.enterprise e\n"
+	"  WHERE (e.uscc OPERATOR(creditrisk.=) %1$s.to_uscc))))",
 };
 
 /*
@@ -144,7 +148,11 @@ has_shipped_policy(Oid relid, PolicyShape shape)
 	qual = SPI_processed == 1 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
 	AtEOXact_GUC(true, nestlevel);
 	isnull = qual == NULL;
-	return !isnull && strcmp(qual, shipped_policy_qual[shape]) == 0;
+	if (isnull)
+		return false;
+	/* the records' and links' texts name the table itself */
+	return strcmp(qual, shape == POLICY_REGISTER ? shipped_policy_qual[shape]
+				  : psprintf(shipped_policy_qual[shape], get_rel_name(relid))) == 0;
 }
 
 /*
