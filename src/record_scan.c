@@ -107,8 +107,8 @@ typedef enum PolicyShape
 } PolicyShape;
 
 static const char *const shipped_policy_qual[] = {
-	[POLICY_REGISTER] = "(((division_code)::text >= ( SELECT creditrisk.scope_from() AS scope_from)) AND "
-	"((division_code)::text < ( SELECT creditrisk.scope_to() AS scope_to)))",
+	[POLICY_REGISTER] = "(((division_code)::text >= creditrisk.scope_from()) AND "
+	"((division_code)::text < creditrisk.scope_to()))",
 	/* %1$s: the table's own name (a correlated EXISTS per USCC, issue 15) */
 	[POLICY_RECORDS] = "(EXISTS ( SELECT 1\n   FROM creditrisk.enterprise e\n"
 	"  WHERE (e.uscc OPERATOR(creditrisk.=) %1$s.uscc)))",

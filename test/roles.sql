@@ -45,8 +45,16 @@ SELECT is_empty($$ SELECT c.oid::regclass FROM pg_class c
                 'every table of enterprise data has FORCEd row-level security with policies');
 SELECT is_empty($$ SELECT polrelid::regclass, polname FROM pg_policy p
                     WHERE pg_get_expr(p.polqual, p.polrelid) ~ 'division_code'
-                      AND pg_get_expr(p.polqual, p.polrelid) !~ '>= \( SELECT scope_from\(\) AS scope_from\)' $$,
+                      AND pg_get_expr(p.polqual, p.polrelid) !~ '>= \( SELECT scope_from\(\) AS scope_from\)'
+                      AND p.polrelid NOT IN ('creditrisk.enterprise'::regclass, 'creditrisk.enterprise_history'::regclass) $$,
                 'the division policies compare division_code with bounds computed once per query (InitPlans)');
+SELECT is((SELECT count(*) FROM pg_policy p
+            WHERE p.polname = 'jurisdiction'
+              AND p.polrelid IN ('creditrisk.enterprise'::regclass, 'creditrisk.enterprise_history'::regclass)
+              AND pg_get_expr(p.polqual, p.polrelid)
+                  ~ '^\(\(\(division_code\)::text >= (creditrisk\.)?scope_from\(\)\) AND \(\(division_code\)::text < (creditrisk\.)?scope_to\(\)\)\)$'),
+          2::bigint,
+          'the register''s policies call scope_from()/scope_to() directly (no InitPlan in each record policy''s probe of the register, issue 15)');
 
 CREATE ROLE regress_cr_province_admin LOGIN;
 CREATE ROLE regress_cr_county_admin LOGIN;
