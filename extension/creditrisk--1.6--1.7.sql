@@ -5174,7 +5174,7 @@ DECLARE
     -- the register's: the same range, the bounds called directly (C, cached
     -- per backend; an index range's keys are computed once per scan), for
     -- this policy is also applied inside every record table's per-record
-    -- probe of the register, where two InitPlans each were most of the cost
+    -- probe of the register, where two InitPlans each were a third of the cost
     -- of reading one enterprise's records (issue 15)
     register_scope constant text := 'division_code >= creditrisk.scope_from() AND division_code < creditrisk.scope_to()';
     -- the reporting units whose reporter role the current user is a member of
