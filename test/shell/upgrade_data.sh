@@ -115,6 +115,10 @@ SELECT c.relname AS tab, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attn
 -- Changed on purpose by 1.6 (revoked penalties, issue 14): the SQL definitions
 -- of the ten penalty indicators and the two related-party ones leave out a
 -- penalty revoked on or before the as-of date (the same column, excluded above).
+-- Changed on purpose by 1.7 (explanations through per-enterprise policies,
+-- issue 15): five definitions say the same with CASE instead of coalesce()
+-- and a scalar count instead of EXISTS, so that they reach one enterprise's
+-- rows through the indexes under row-level security (same column).
 UPDATE public.upg_cols SET cols = regexp_replace(cols, '(, )?definition_sql', '') WHERE tab = 'indicator';
 UPDATE public.upg_cols SET cols = regexp_replace(regexp_replace(cols, '(, )?rule_sql', ''), '(, )?recorded_at', '')
  WHERE tab = 'override_rule';
