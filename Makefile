@@ -9,7 +9,7 @@ OBJS = src/creditrisk.o src/riskclass.o src/classify.o src/uscc.o \
        src/record_scan.o src/indicator_rules.o src/related_parties.o src/sql_indicators.o \
        src/amount.o src/calendar.o src/arrival.o src/scope.o \
        src/records.o src/sampling.o src/stored_sql.o src/audit.o \
-       src/references.o
+       src/references.o src/parallel.o
 
 # Install sources: one file per concept under extension/, each holding the
 # CURRENT definition of what it creates, read top to bottom (nothing is

@@ -45,6 +45,7 @@
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "common/hashfn.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -63,6 +64,11 @@
 #include "indicator_derive.h"
 #include "model.h"
 #include "riskclass.h"
+#include "parallel.h"
+
+static void report_memory(const ComputeState *st, const char *fn);
+static void emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
+						Tuplestorestate *ts, TupleDesc desc, CompiledModel *m, ModelCallCache *cc, int nreasons);
 
 /* Stage timings, at DEBUG1 (SET client_min_messages = debug1 to see them); rows < 0: none to count. */
 void
@@ -498,8 +504,12 @@ plan_chunks(ComputeState *st, Size extra_global, bool facts_needed)
  * must compute.  SPI is connected.  Then engine_chunk() for each chunk.
  */
 static bool
-engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double **custom, bool **custom_null)
+engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double **custom, bool **custom_null,
+			   int participants)
 {
+	int32		budget_slots;
+	int32		budget_chunks;
+
 	uint32		tables = 0;
 	bool		facts_needed = false;
 	instr_time	start;
@@ -527,14 +537,37 @@ engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double *
 				   st->record_ends ? (int64) hash_get_num_entries(st->record_ends) : 0, &start);
 	}
 	plan_chunks(st, (sizeof(double) + sizeof(bool)) * (Size) st->n * mc->ncustom, facts_needed);
+	budget_slots = st->chunk_slots;
+	budget_chunks = st->nchunks;
 	st->ents = MemoryContextAllocHuge(st->callcxt, sizeof(Enterprise) * (Size) st->chunk_slots);
 	st->chunkcxt = AllocSetContextCreate(st->callcxt, "creditrisk compute_indicators chunk", ALLOCSET_DEFAULT_SIZES);
+
+	/*
+	 * Parallel chunks (parallel.c): at least one chunk per participant, as
+	 * many for each; no larger than the budget's (each process holds one).
+	 */
+	if (participants > 1 && st->n >= participants * MIN_CHUNK_SLOTS)
+	{
+		int32		nch = Max(budget_chunks, participants);
+
+		nch = (nch + participants - 1) / participants * participants;
+		st->chunk_slots = (st->n + nch - 1) / nch;
+		st->nchunks = (st->n + st->chunk_slots - 1) / st->chunk_slots;
+		elog(DEBUG1, "creditrisk: %d participants share %d parallel chunks of %d slots or fewer",
+			 participants, st->nchunks, st->chunk_slots);
+	}
 
 	/* several chunks: what related parties and parents read, for every slot */
 	if (st->nchunks > 1 && facts_needed)
 	{
+		int32		par_slots = st->chunk_slots;
+		int32		par_chunks = st->nchunks;
+
+		/* (in the budget's chunks: one if the whole register fits) */
+		st->chunk_slots = budget_slots;
+		st->nchunks = budget_chunks;
 		st->facts = MemoryContextAllocHuge(st->callcxt, sizeof(RelatedFacts) * (Size) st->n);
-		for (int32 c = 0; c < st->nchunks; c++)
+		for (int32 c = 0; c < budget_chunks; c++)
 		{
 			chunk_begin(st, c);
 			scan_records(st, tables & RELATED_FACT_TABLES);
@@ -542,6 +575,8 @@ engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double *
 			for (int32 s = st->lo; s < st->hi; s++)
 				related_facts(st, s, &st->facts[s]);
 		}
+		st->chunk_slots = par_slots;
+		st->nchunks = par_chunks;
 		st->lo = st->hi = 0;	/* facts read from st->facts from now on */
 		stage_done("light pass over related parties' records", st->n, &start);
 	}
@@ -578,6 +613,121 @@ engine_chunk(ComputeState *st, int32 c)
 		elog(DEBUG1, "creditrisk compute_indicators: chunk %d of %d: slots %d to %d",
 			 c + 1, st->nchunks, st->lo, st->hi - 1);
 	stage_done("record tables", -1, &start);
+}
+
+/* Chunk c computed and its rows out (in the leader, or in a parallel worker). */
+void
+engine_chunk_rows(EngineCall *call, int32 c, Tuplestorestate *ts, TupleDesc desc)
+{
+	instr_time	start;
+
+	engine_chunk(call->st, c);
+	INSTR_TIME_SET_CURRENT(start);
+	if (call->m != NULL)
+		emit_scores(call->st, call->mc, call->custom, call->custom_null, ts, desc, call->m, call->cc, call->nreasons);
+	else
+		emit_rows(call->st, call->mc, call->custom, call->custom_null, ts, desc);
+	stage_done(call->m != NULL ? "scored rows out" : "rows out", -1, &start);
+}
+
+/* A hash of the register's keys in slot order: a worker's register is its leader's. */
+uint32
+engine_keys_hash(const ComputeState *st)
+{
+	return st->n > 0 ? DatumGetUInt32(hash_any((const unsigned char *) st->index.keys,
+											   (int) Min((Size) st->n * USCC_PACKED_LEN, (Size) INT_MAX))) : 0;
+}
+
+/*
+ * A parallel worker's share (parallel.c): the leader's register state,
+ * chunk plan, light pass and SQL-defined values from shared memory; the
+ * model's columns and the record ends read again (queries, under the
+ * leader's snapshot and user); then its chunks, computed and handed to
+ * emit(), which sends their rows to the leader.
+ */
+void
+engine_worker_run(const EngineShared *sh, int participant, TupleDesc desc,
+				  void (*emit) (Tuplestorestate *ts, int32 c, void *arg), void *arg)
+{
+	ComputeState st;
+	ModelColumns mc;
+	double	   *custom;
+	bool	   *custom_null;
+	EngineCall	call;
+	Tuplestorestate *ts;
+	FmgrInfo	flinfo;
+	LOCAL_FCINFO(fcinfo, 4);
+
+	memset(&st, 0, sizeof(st));
+	st.mcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk compute_indicators", ALLOCSET_DEFAULT_SIZES);
+	st.callcxt = st.mcxt;
+	st.known_given = sh->known_given;
+	st.known_at = sh->known_at;
+	st.nsp = get_namespace_oid("creditrisk", false);
+	MemoryContextSwitchTo(st.callcxt);
+
+	memset(&call, 0, sizeof(call));
+	if (sh->scoring)
+	{
+		/* the compiled model, as score_population() gets it */
+		memset(&flinfo, 0, sizeof(flinfo));
+		flinfo.fn_mcxt = st.callcxt;
+		InitFunctionCallInfoData(*fcinfo, &flinfo, 4, InvalidOid, NULL, NULL);
+		call.m = model_for_call(fcinfo, cstring_to_text(sh->model), true);
+		call.cc = (ModelCallCache *) flinfo.fn_extra;
+		call.nreasons = sh->nreasons;
+	}
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+	load_model_columns(sh->model, &mc, st.mcxt);
+	if (mc.ncustom != sh->ncustom)
+		elog(ERROR, "creditrisk: a parallel worker found %d SQL-defined indicators, its leader %d", mc.ncustom, sh->ncustom);
+	/*
+	 * The leader's register state, from the shared memory (read-only): the
+	 * slots, their keys and hash table, divisions, windows, jurisdiction.
+	 */
+	st.w = sh->w;
+	st.n = st.cap = sh->n;
+	st.tables = sh->tables;
+	st.scoped = sh->scoped;
+	memcpy(st.scope_from, sh->scope_from, sizeof(st.scope_from));
+	memcpy(st.scope_to, sh->scope_to, sizeof(st.scope_to));
+	st.reg = ENGINE_SHARED_PTR(sh, reg_offset);
+	st.index.keys = ENGINE_SHARED_PTR(sh, keys_offset);
+	st.index.table = ENGINE_SHARED_PTR(sh, table_offset);
+	st.index.mask = sh->mask;
+	st.index.last_slot = -2;
+	st.divisions = ENGINE_SHARED_PTR(sh, divisions_offset);
+	if (engine_keys_hash(&st) != sh->keys_hash)
+		elog(ERROR, "creditrisk: a parallel worker's register differs from its leader's");
+	/* the ends credit repairs and maximum terms set: a query, read here again */
+	if (st.tables & (R(PENALTY) | R(ABNORMAL) | R(SERIOUS)))
+		record_ends_load(&st);
+	SPI_finish();
+
+	/* the leader's plan of the chunks, light pass and SQL-defined values */
+	st.chunk_slots = sh->chunk_slots;
+	st.nchunks = sh->nchunks;
+	st.ents = MemoryContextAllocHuge(st.callcxt, sizeof(Enterprise) * (Size) st.chunk_slots);
+	st.chunkcxt = AllocSetContextCreate(st.callcxt, "creditrisk compute_indicators chunk", ALLOCSET_DEFAULT_SIZES);
+	st.facts = sh->has_facts ? engine_shared_facts(sh) : NULL;
+	custom = mc.ncustom > 0 ? engine_shared_custom(sh) : NULL;
+	custom_null = mc.ncustom > 0 ? engine_shared_custom_null(sh) : NULL;
+	st.mcxt = st.callcxt;
+
+	call.st = &st;
+	call.mc = &mc;
+	call.custom = custom;
+	call.custom_null = custom_null;
+	ts = tuplestore_begin_heap(false, false, work_mem);
+	for (int32 c = participant; c < st.nchunks; c += sh->participants)
+	{
+		engine_chunk_rows(&call, c, ts, desc);
+		emit(ts, c, arg);
+		tuplestore_clear(ts);
+	}
+	tuplestore_end(ts);
+	report_memory(&st, "a parallel worker");
 }
 
 /*
@@ -634,7 +784,8 @@ compute_indicators(PG_FUNCTION_ARGS)
 	ModelColumns mc;
 	double	   *custom;
 	bool	   *custom_null;
-	instr_time	start;
+	EngineCall	call;
+	int			nworkers = engine_parallel_workers();
 
 	if (!engine_start(fcinfo, &st, &model, &as_of))
 		PG_RETURN_NULL();
@@ -643,7 +794,7 @@ compute_indicators(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");
 	load_model_columns(model, &mc, st.mcxt);
-	if (!engine_compute(&st, &mc, as_of, &custom, &custom_null))
+	if (!engine_compute(&st, &mc, as_of, &custom, &custom_null, 1 + nworkers))
 	{
 		compute_by_sql(model, &mc, as_of, st.known_given, st.known_at, rsinfo->setResult);
 		SPI_finish();
@@ -653,13 +804,22 @@ compute_indicators(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 
-	for (int32 c = 0; c < st.nchunks; c++)
+	call.st = &st;
+	call.mc = &mc;
+	call.custom = custom;
+	call.custom_null = custom_null;
+	call.m = NULL;
+	call.cc = NULL;
+	call.nreasons = 0;
+	if (nworkers > 0 && st.nchunks > 1)
 	{
-		engine_chunk(&st, c);
-		INSTR_TIME_SET_CURRENT(start);
-		emit_rows(&st, &mc, custom, custom_null, rsinfo->setResult, rsinfo->setDesc);
-		stage_done("rows out", -1, &start);
+		EngineArgs	args = {model, as_of, st.known_given, st.known_at, 0};
+
+		engine_parallel(&call, &args, nworkers, rsinfo->setResult, rsinfo->setDesc);
 	}
+	else
+		for (int32 c = 0; c < st.nchunks; c++)
+			engine_chunk_rows(&call, c, rsinfo->setResult, rsinfo->setDesc);
 	report_memory(&st, "compute_indicators");
 
 	MemoryContextSwitchTo(oldcxt);
@@ -684,7 +844,7 @@ compute_indicators(PG_FUNCTION_ARGS)
 
 /* One row out. */
 static void
-put_scored(ReturnSetInfo *rsinfo, Datum uscc, const char *division, CompiledModel *m, ModelCallCache *cc,
+put_scored(Tuplestorestate *ts, TupleDesc desc, Datum uscc, const char *division, CompiledModel *m, ModelCallCache *cc,
 		   int nreasons)
 {
 	Datum		out[5];
@@ -695,13 +855,13 @@ put_scored(ReturnSetInfo *rsinfo, Datum uscc, const char *division, CompiledMode
 	out[1] = PointerGetDatum(cstring_to_text_with_len(division, 6));
 	out[2] = Float8GetDatum(score);
 	out[3] = RiskClassGetDatum(riskclass_of_score(score));
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, out, out_null);
+	tuplestore_putvalues(ts, desc, out, out_null);
 }
 
 /* The engine's state, scored enterprise by enterprise. */
 static void
 emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
-			ReturnSetInfo *rsinfo, CompiledModel *m, ModelCallCache *cc, int nreasons)
+			Tuplestorestate *ts, TupleDesc desc, CompiledModel *m, ModelCallCache *cc, int nreasons)
 {
 	MemoryContext rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk score_population rows", ALLOCSET_DEFAULT_SIZES);
 	int			n = mc->n;
@@ -741,7 +901,7 @@ emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, cons
 			cc->isnull[i] = !here;
 		}
 		oldcxt = MemoryContextSwitchTo(rowcxt);
-		put_scored(rsinfo, PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN),
+		put_scored(ts, desc, PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN),
 				   st->divisions + (Size) s * 6, m, cc, nreasons);
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(rowcxt);
@@ -797,7 +957,7 @@ scores_by_sql(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, CompiledModel *m, 
 				cc->values[i] = enulls[i] ? 0.0 : DatumGetFloat8(elems[i]);
 				cc->isnull[i] = enulls[i];
 			}
-			put_scored(rsinfo, uscc, VARDATA_ANY(division), m, cc, nreasons);
+			put_scored(rsinfo->setResult, rsinfo->setDesc, uscc, VARDATA_ANY(division), m, cc, nreasons);
 			MemoryContextSwitchTo(oldcxt);
 			MemoryContextReset(rowcxt);
 		}
@@ -822,7 +982,8 @@ score_population(PG_FUNCTION_ARGS)
 	CompiledModel *m;
 	ModelCallCache *cc;
 	int			nreasons;
-	instr_time	start;
+	EngineCall	call;
+	int			nworkers = engine_parallel_workers();
 
 	if (PG_ARGISNULL(3) || PG_GETARG_INT32(3) < 0)
 		ereport(ERROR,
@@ -842,7 +1003,7 @@ score_population(PG_FUNCTION_ARGS)
 	load_model_columns(model, &mc, st.mcxt);
 	if (mc.n != m->n)
 		elog(ERROR, "creditrisk: model \"%s\" has %d indicators to compute and %d to score", model, mc.n, m->n);
-	if (!engine_compute(&st, &mc, as_of, &custom, &custom_null))
+	if (!engine_compute(&st, &mc, as_of, &custom, &custom_null, 1 + nworkers))
 	{
 		scores_by_sql(fcinfo, rsinfo, m, cc, nreasons);
 		SPI_finish();
@@ -852,13 +1013,22 @@ score_population(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 
-	for (int32 c = 0; c < st.nchunks; c++)
+	call.st = &st;
+	call.mc = &mc;
+	call.custom = custom;
+	call.custom_null = custom_null;
+	call.m = m;
+	call.cc = cc;
+	call.nreasons = nreasons;
+	if (nworkers > 0 && st.nchunks > 1)
 	{
-		engine_chunk(&st, c);
-		INSTR_TIME_SET_CURRENT(start);
-		emit_scores(&st, &mc, custom, custom_null, rsinfo, m, cc, nreasons);
-		stage_done("scored rows out", -1, &start);
+		EngineArgs	args = {model, as_of, st.known_given, st.known_at, nreasons};
+
+		engine_parallel(&call, &args, nworkers, rsinfo->setResult, rsinfo->setDesc);
 	}
+	else
+		for (int32 c = 0; c < st.nchunks; c++)
+			engine_chunk_rows(&call, c, rsinfo->setResult, rsinfo->setDesc);
 	report_memory(&st, "score_population");
 
 	MemoryContextSwitchTo(oldcxt);

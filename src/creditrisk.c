@@ -39,6 +39,8 @@
 #include "utils/guc.h"
 
 #include "model.h"
+#include "parallel.h"
+#include "postmaster/bgworker_internals.h"
 
 PG_MODULE_MAGIC;
 
@@ -67,6 +69,16 @@ _PG_init(void)
 							MAX_KILOBYTES,
 							PGC_USERSET,
 							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("creditrisk.parallel_workers",
+							"Parallel workers the indicator engine may start for compute_indicators() and score_population() (the monthly run); 0 computes in one process.",
+							"-1 (the default) means min(2, max_parallel_workers_per_gather). The leader computes chunks too; the results are the same rows in the same order. Inside a parallel query or worker the engine uses one process.",
+							&creditrisk_parallel_workers,
+							-1,
+							-1,
+							MAX_PARALLEL_WORKER_LIMIT,
+							PGC_USERSET,
+							0,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("creditrisk");
 }

@@ -1,0 +1,318 @@
+/*
+ * parallel.c
+ *		Both cores for the indicator engine: chunks of the register computed
+ *		by parallel workers (compute_indicators(), score_population()).
+ *
+ * The engine already cuts the register into chunks (slot ranges) that each
+ * rescan the record tables (compute.c, "Chunks under
+ * creditrisk.memory_budget").  With creditrisk.parallel_workers > 0 the
+ * leader does what it does alone up to the plan of the chunks: the register
+ * read, the record ends, the light pass over related parties' records and
+ * the SQL-defined indicators (the only parts that run queries through SPI
+ * with the caller's rights: they stay in the leader).  It then cuts at
+ * least one chunk per participant, puts the plan, the light pass's facts and
+ * the SQL-defined values into dynamic shared memory, and launches the
+ * workers through PostgreSQL's ParallelContext, which gives each worker the
+ * leader's transaction, snapshot, user and settings: a worker reads exactly
+ * what its caller may read.  A worker rebuilds the cheap parts itself from
+ * the same arguments (the windows, the register and its hash table, the
+ * record ends), checks that its register is the leader's slot for slot, and
+ * computes its chunks: participant p takes chunks p, p + P, p + 2P, ...
+ * (the leader is participant 0).  Each worker sends its rows, chunk after
+ * chunk, through its own shm_mq; the leader computes its own chunks and
+ * copies the workers' rows into the call's tuplestore in chunk order, so
+ * that the result is the same rows in the same order as one process's.
+ *
+ * Parallel mode (EnterParallelMode) forbids writes: it begins after the
+ * leader's queries and ends (all workers finished, ExitParallelMode) before
+ * the function returns, and the function materialises its result, so the
+ * run's INSERT ... SELECT writes nothing before the parallel phase is over.
+ * Inside a parallel query or a parallel worker, the engine runs in one
+ * process (no nested workers), which keeps the functions PARALLEL SAFE.
+ * A worker that cannot be launched leaves its chunks to the leader.
+ * Each process holds one chunk at a time under creditrisk.memory_budget.
+ */
+#include "postgres.h"
+
+#include "access/parallel.h"
+#include "access/xact.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "optimizer/cost.h"
+#include "pgstat.h"
+#include "storage/shm_mq.h"
+#include "storage/shm_toc.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#include "parallel.h"
+
+#define KEY_SHARED		UINT64CONST(0xC4ED170000000001)
+#define KEY_QUEUES		UINT64CONST(0xC4ED170000000002)
+
+/* Each worker's queue: rows wait here while the leader computes its chunk. */
+#define QUEUE_SIZE		((Size) 8 * 1024 * 1024)
+
+/* A message of one byte: the end of a chunk (a row is a MinimalTuple: longer). */
+#define END_OF_CHUNK	'.'
+
+/* creditrisk.parallel_workers; -1: min(2, max_parallel_workers_per_gather) */
+int			creditrisk_parallel_workers = -1;
+
+PGDLLEXPORT void creditrisk_parallel_main(dsm_segment *seg, shm_toc *toc);
+
+/*
+ * The workers this call may ask for: none inside a parallel query or a
+ * parallel worker (no nested workers), nor when the setting says none.
+ */
+int
+engine_parallel_workers(void)
+{
+	int			n = creditrisk_parallel_workers;
+
+	if (n < 0)
+		n = Min(2, max_parallel_workers_per_gather);
+	if (n <= 0 || IsInParallelMode() || IsParallelWorker() || !IsUnderPostmaster)
+		return 0;
+	return Min(n, max_parallel_workers);
+}
+
+/* The leader: receive chunk c's rows from a worker's queue into ts. */
+static void
+receive_chunk(shm_mq_handle *mqh, ParallelContext *pcxt, TupleTableSlot *slot, Tuplestorestate *ts, int32 c)
+{
+	for (;;)
+	{
+		Size		nbytes;
+		void	   *data;
+		shm_mq_result res = shm_mq_receive(mqh, &nbytes, &data, false);
+
+		if (res != SHM_MQ_SUCCESS)
+		{
+			/* the worker is gone: its error, if it raised one, is thrown here */
+			WaitForParallelWorkersToFinish(pcxt);
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("a creditrisk parallel worker exited before sending chunk %d", c + 1)));
+		}
+		if (nbytes == 1 && *(char *) data == END_OF_CHUNK)
+			return;
+		ExecStoreMinimalTuple((MinimalTuple) data, slot, false);
+		tuplestore_puttupleslot(ts, slot);
+		ExecClearTuple(slot);
+	}
+}
+
+/*
+ * The leader's part: launch nworkers workers for the chunks planned in
+ * call->st (at least two), compute its own and collect theirs into ts in
+ * chunk order.  Falls back to computing every chunk itself when no worker
+ * can be launched.
+ */
+void
+engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplestorestate *ts, TupleDesc desc)
+{
+	ComputeState *st = call->st;
+	ParallelContext *pcxt;
+	EngineShared *sh;
+	Size		shared_size;
+	Size		facts_bytes = 0;
+	Size		layout[7];
+	Size		offset[7];
+	Size		custom_count = (Size) st->n * call->mc->ncustom;
+	char	   *queues;
+	shm_mq_handle **mqh;
+	int			launched;
+	int			participants = 1 + nworkers;
+	TupleTableSlot *slot;
+
+	Assert(st->nchunks > 1);
+	if (desc->natts > ENGINE_MAX_COLUMNS || strlen(args->model) >= sizeof(sh->model))
+	{
+		for (int32 c = 0; c < st->nchunks; c++)
+			engine_chunk_rows(call, c, ts, desc);
+		return;
+	}
+	if (st->facts != NULL)
+		facts_bytes = sizeof(RelatedFacts) * (Size) st->n;
+	/* the layout after the fixed part */
+	layout[0] = sizeof(EnterpriseRegister) * (Size) st->n;
+	layout[1] = (Size) USCC_PACKED_LEN * st->n;
+	layout[2] = sizeof(IndexEntry) * ((Size) st->index.mask + 1);
+	layout[3] = (Size) 6 * st->n;
+	layout[4] = facts_bytes;
+	layout[5] = sizeof(double) * custom_count;
+	layout[6] = sizeof(bool) * custom_count;
+	shared_size = MAXALIGN(sizeof(EngineShared));
+	for (int i = 0; i < 7; i++)
+	{
+		offset[i] = shared_size;
+		shared_size += MAXALIGN(layout[i]);
+	}
+
+	EnterParallelMode();
+	pcxt = CreateParallelContext("creditrisk", "creditrisk_parallel_main", nworkers);
+	shm_toc_estimate_chunk(&pcxt->estimator, shared_size);
+	shm_toc_estimate_chunk(&pcxt->estimator, QUEUE_SIZE * nworkers);
+	shm_toc_estimate_keys(&pcxt->estimator, 2);
+	InitializeParallelDSM(pcxt);
+	if (pcxt->seg == NULL)
+	{
+		/* no dynamic shared memory: one process */
+		DestroyParallelContext(pcxt);
+		ExitParallelMode();
+		for (int32 c = 0; c < st->nchunks; c++)
+			engine_chunk_rows(call, c, ts, desc);
+		return;
+	}
+
+	/* what the workers need */
+	sh = shm_toc_allocate(pcxt->toc, shared_size);
+	memset(sh, 0, sizeof(EngineShared));
+	strlcpy(sh->model, args->model, sizeof(sh->model));
+	sh->as_of = args->as_of;
+	sh->known_given = args->known_given;
+	sh->known_at = args->known_at;
+	sh->scoring = call->m != NULL;
+	sh->nreasons = args->nreasons;
+	sh->n = st->n;
+	sh->keys_hash = engine_keys_hash(st);
+	sh->nchunks = st->nchunks;
+	sh->chunk_slots = st->chunk_slots;
+	sh->participants = participants;
+	sh->ncustom = call->mc->ncustom;
+	sh->has_facts = st->facts != NULL;
+	sh->w = st->w;
+	sh->tables = st->tables;
+	sh->scoped = st->scoped;
+	memcpy(sh->scope_from, st->scope_from, sizeof(sh->scope_from));
+	memcpy(sh->scope_to, st->scope_to, sizeof(sh->scope_to));
+	sh->mask = st->index.mask;
+	sh->reg_offset = offset[0];
+	sh->keys_offset = offset[1];
+	sh->table_offset = offset[2];
+	sh->divisions_offset = offset[3];
+	sh->facts_offset = offset[4];
+	sh->custom_offset = offset[5];
+	sh->custom_null_offset = offset[6];
+	memcpy(ENGINE_SHARED_PTR(sh, reg_offset), st->reg, layout[0]);
+	memcpy(ENGINE_SHARED_PTR(sh, keys_offset), st->index.keys, layout[1]);
+	memcpy(ENGINE_SHARED_PTR(sh, table_offset), st->index.table, layout[2]);
+	memcpy(ENGINE_SHARED_PTR(sh, divisions_offset), st->divisions, layout[3]);
+	if (facts_bytes > 0)
+		memcpy(engine_shared_facts(sh), st->facts, facts_bytes);
+	if (custom_count > 0)
+	{
+		memcpy(engine_shared_custom(sh), call->custom, layout[5]);
+		memcpy(engine_shared_custom_null(sh), call->custom_null, layout[6]);
+	}
+	sh->natts = desc->natts;
+	for (int i = 0; i < desc->natts; i++)
+	{
+		sh->atttypid[i] = TupleDescAttr(desc, i)->atttypid;
+		sh->atttypmod[i] = TupleDescAttr(desc, i)->atttypmod;
+	}
+	shm_toc_insert(pcxt->toc, KEY_SHARED, sh);
+
+	/* a queue per worker, the leader receiving */
+	queues = shm_toc_allocate(pcxt->toc, QUEUE_SIZE * nworkers);
+	mqh = palloc0(sizeof(shm_mq_handle *) * nworkers);
+	for (int i = 0; i < nworkers; i++)
+	{
+		shm_mq	   *mq = shm_mq_create(queues + QUEUE_SIZE * i, QUEUE_SIZE);
+
+		shm_mq_set_receiver(mq, MyProc);
+		mqh[i] = shm_mq_attach(mq, pcxt->seg, NULL);
+	}
+	shm_toc_insert(pcxt->toc, KEY_QUEUES, queues);
+
+	LaunchParallelWorkers(pcxt);
+	launched = pcxt->nworkers_launched;
+	for (int i = 0; i < launched; i++)
+		shm_mq_set_handle(mqh[i], pcxt->worker[i].bgwhandle);
+	elog(DEBUG1, "creditrisk: %d of %d parallel worker(s) launched for %d chunk(s)",
+		 launched, nworkers, st->nchunks);
+
+	/*
+	 * Chunk c belongs to participant c % P: the leader's (0) and those of a
+	 * worker that did not start are computed here; a worker's are copied
+	 * from its queue.  Either way, in chunk order.
+	 */
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	for (int32 c = 0; c < st->nchunks; c++)
+	{
+		int			p = c % participants;
+
+		if (p == 0 || p - 1 >= launched)
+			engine_chunk_rows(call, c, ts, desc);
+		else
+			receive_chunk(mqh[p - 1], pcxt, slot, ts, c);
+		CHECK_FOR_INTERRUPTS();
+	}
+	ExecDropSingleTupleTableSlot(slot);
+
+	/* every worker done before any row goes out */
+	WaitForParallelWorkersToFinish(pcxt);
+	for (int i = 0; i < nworkers; i++)
+		shm_mq_detach(mqh[i]);
+	DestroyParallelContext(pcxt);
+	ExitParallelMode();
+}
+
+/* A worker's queue and the rows' descriptor. */
+typedef struct WorkerSink
+{
+	shm_mq_handle *mqh;
+	TupleDesc	desc;
+} WorkerSink;
+
+/* A worker: send a chunk's rows, then the end of the chunk. */
+static void
+send_chunk(Tuplestorestate *ts, int32 c, void *arg)
+{
+	shm_mq_handle *mqh = ((WorkerSink *) arg)->mqh;
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(((WorkerSink *) arg)->desc, &TTSOpsMinimalTuple);
+	char		end = END_OF_CHUNK;
+
+	while (tuplestore_gettupleslot(ts, true, false, slot))
+	{
+		bool		should_free;
+		MinimalTuple t = ExecFetchSlotMinimalTuple(slot, &should_free);
+
+		if (shm_mq_send(mqh, t->t_len, t, false, true) != SHM_MQ_SUCCESS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("the creditrisk leader stopped receiving chunk %d", c + 1)));
+		if (should_free)
+			pfree(t);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	if (shm_mq_send(mqh, 1, &end, false, true) != SHM_MQ_SUCCESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("the creditrisk leader stopped receiving chunk %d", c + 1)));
+}
+
+/* A worker's entry point (CreateParallelContext("creditrisk", "creditrisk_parallel_main")). */
+void
+creditrisk_parallel_main(dsm_segment *seg, shm_toc *toc)
+{
+	EngineShared *sh = shm_toc_lookup(toc, KEY_SHARED, false);
+	char	   *queues = shm_toc_lookup(toc, KEY_QUEUES, false);
+	shm_mq	   *mq = (shm_mq *) (queues + QUEUE_SIZE * ParallelWorkerNumber);
+	shm_mq_handle *mqh;
+	TupleDesc	desc;
+	WorkerSink	sink;
+
+	shm_mq_set_sender(mq, MyProc);
+	mqh = shm_mq_attach(mq, seg, NULL);
+
+	desc = CreateTemplateTupleDesc(sh->natts);
+	for (int i = 0; i < sh->natts; i++)
+		TupleDescInitEntry(desc, (AttrNumber) (i + 1), NULL, sh->atttypid[i], sh->atttypmod[i], 0);
+
+	sink.mqh = mqh;
+	sink.desc = desc;
+	engine_worker_run(sh, ParallelWorkerNumber + 1, desc, send_chunk, &sink);
+	shm_mq_detach(mqh);
+}
