@@ -41,10 +41,12 @@ SELECT model_key, group_code, 'par_lawsuits', weight, 82, rule, missing_points, 
 SELECT count(*) AS indicators, count(*) FILTER (WHERE code = 'par_lawsuits') AS sql_defined
   FROM model_indicators('par-custom');
 
--- The setting: default (-1: min(2, max_parallel_workers_per_gather)), bounds.
+-- The setting: default 0 (one process), -1 = min(2, max_parallel_workers_per_gather), bounds.
 SELECT name, setting, min_val, max_val, context FROM pg_settings WHERE name = 'creditrisk.parallel_workers';
 SET creditrisk.parallel_workers = -2;
 SET creditrisk.parallel_workers = 'two';
+SET creditrisk.parallel_workers = -1;
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.parallel_workers = -1" -c "SET max_parallel_workers_per_gather = 1" -c "SELECT count(*) FROM creditrisk.compute_indicators('reference-v1', '2026-10-31')" 2>&1 | grep -o '[0-9]* participants share'
 RESET creditrisk.parallel_workers;
 
 -- What the engine plans and launches (DEBUG1): 2 workers and the leader
@@ -80,12 +82,11 @@ SET creditrisk.memory_budget = '64kB';
 SELECT pg_temp.capture('2 workers, 64kB');
 SET creditrisk.parallel_workers = 1;
 SELECT pg_temp.capture('1 worker, 64kB');
-SET creditrisk.parallel_workers = 0;
-SELECT pg_temp.capture('one process, 64kB');
 RESET creditrisk.memory_budget;
 RESET creditrisk.parallel_workers;
 
--- The same rows, in the same order, with the same bits, as one process.
+-- The same rows, in the same order, with the same bits, as one process
+-- (one process under the small budget: sql/memory_budget.sql).
 SELECT r.config, count(*) AS rows,
        count(*) FILTER (WHERE o.ord IS NULL OR r.ord IS NULL) AS on_one_side_only,
        count(*) FILTER (WHERE r.uscc IS DISTINCT FROM o.uscc OR r.bits IS DISTINCT FROM o.bits) AS differences

@@ -72,9 +72,9 @@ _PG_init(void)
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("creditrisk.parallel_workers",
 							"Parallel workers the indicator engine may start for compute_indicators() and score_population() (the monthly run); 0 computes in one process.",
-							"-1 (the default) means min(2, max_parallel_workers_per_gather). The leader computes chunks too; the results are the same rows in the same order. Inside a parallel query or worker the engine uses one process.",
+							"-1 means min(2, max_parallel_workers_per_gather). The leader computes chunks too; the results are the same rows in the same order. Inside a parallel query or worker the engine uses one process.",
 							&creditrisk_parallel_workers,
-							-1,
+							0,
 							-1,
 							MAX_PARALLEL_WORKER_LIMIT,
 							PGC_USERSET,

@@ -14,11 +14,14 @@
  * the SQL-defined values into dynamic shared memory, and launches the
  * workers through PostgreSQL's ParallelContext, which gives each worker the
  * leader's transaction, snapshot, user and settings: a worker reads exactly
- * what its caller may read.  A worker rebuilds the cheap parts itself from
- * the same arguments (the windows, the register and its hash table, the
- * record ends), checks that its register is the leader's slot for slot, and
- * computes its chunks: participant p takes chunks p, p + P, p + 2P, ...
- * (the leader is participant 0).  Each worker sends its rows, chunk after
+ * what its caller may read.  The shared memory also holds the leader's
+ * register state (the slots' register facts, their keys and hash table,
+ * divisions, the windows and the caller's jurisdiction), which the workers
+ * read in place; a worker reads again only the model's columns and the
+ * record ends (read-only queries under the same snapshot and user), checks
+ * a hash of the register's keys, and computes its chunks: participant p
+ * takes chunks p, p + P, p + 2P, ... (the leader is participant 0).  Each
+ * worker sends its rows, chunk after
  * chunk, through its own shm_mq; the leader computes its own chunks and
  * copies the workers' rows into the call's tuplestore in chunk order, so
  * that the result is the same rows in the same order as one process's.
@@ -28,9 +31,18 @@
  * the function returns, and the function materialises its result, so the
  * run's INSERT ... SELECT writes nothing before the parallel phase is over.
  * Inside a parallel query or a parallel worker, the engine runs in one
- * process (no nested workers), which keeps the functions PARALLEL SAFE.
+ * process (no nested workers); the functions are labelled PARALLEL
+ * RESTRICTED (a parallel query runs them in its leader).
  * A worker that cannot be launched leaves its chunks to the leader.
- * Each process holds one chunk at a time under creditrisk.memory_budget.
+ * Each process holds one chunk at a time under creditrisk.memory_budget
+ * (the shared register state is the leader's, counted once).
+ *
+ * What limits the gain: every chunk rescans the record tables the model
+ * reads (rows of other chunks are passed over after the hash lookup), so
+ * the reading is not divided among the processes, only the work per
+ * enterprise and the rows out; the register read, the record ends and the
+ * light pass stay serial in the leader.  The default is one process
+ * (creditrisk.parallel_workers = 0); README, "Both cores", has the figures.
  */
 #include "postgres.h"
 
@@ -56,8 +68,8 @@
 /* A message of one byte: the end of a chunk (a row is a MinimalTuple: longer). */
 #define END_OF_CHUNK	'.'
 
-/* creditrisk.parallel_workers; -1: min(2, max_parallel_workers_per_gather) */
-int			creditrisk_parallel_workers = -1;
+/* creditrisk.parallel_workers; -1: min(2, max_parallel_workers_per_gather); default 0 (one process) */
+int			creditrisk_parallel_workers = 0;
 
 PGDLLEXPORT void creditrisk_parallel_main(dsm_segment *seg, shm_toc *toc);
 
