@@ -4,31 +4,50 @@
  *		codes [scope_from(), scope_to()), for the row-level security policies
  *		and the scoped views (extension/security.sql, doc/SECURITY.md).
  *
- * Policies call each function once per query, as an InitPlan.  In PL/pgSQL
- * the lookup cost about 55 us a call (a pinned search_path, two queries,
- * the jurisdiction table's own policy), which was most of the cost of a
- * county analyst's small count; here it is one index probe of
- * creditrisk.jurisdiction by role name.  The probe reads the table
- * directly: the row it reads is the caller's own jurisdiction, which its
- * policy lets every enrolled role read anyway.
- *
- * The probe's answer is kept per backend (1.5, issue 12 "Cost"): a county
- * analyst's count of its 600 current classes cost 1.3-3.3x the same count
- * without the policies, and the two lookups were the part that grows with
- * nothing.  The answer is for one role and is forgotten whenever
- * creditrisk.jurisdiction changes: its trigger jurisdiction_scope_changed
- * sends a relcache invalidation for the table (at once in the writing
- * backend, at commit to the others), which resets the cache here.
- * Superuser and BYPASSRLS are looked up on every call (the syscache).
- *
  *	superusers, roles with BYPASSRLS, creditrisk_owner	everything
  *	an enrolled admin, analyst or auditor				its division and below
  *	anyone else, partners included					NULL (no row matches)
+ *
+ * The answer is one index probe of creditrisk.jurisdiction by role name plus
+ * the role's attributes; both are kept per backend, per role (a few roles
+ * per session: SET ROLE, SECURITY DEFINER functions), and cost nothing
+ * after the first call (1.8, issue 12 "Cost"): a policy that calls the
+ * functions directly calls them once per row in a sequential scan, and
+ * until 1.8 each call looked the role's attributes up in three syscaches and
+ * accepted invalidation messages before reaching the cache (a province
+ * analyst's count of the register: 70-80 ms against 20-28 ms unscoped at
+ * 100,000).  The pattern is PostgreSQL's own for role memberships
+ * (src/backend/utils/adt/acl.c: cached_role[], RoleMembershipCacheCallback):
+ *
+ *	- an entry per user id: superuser, BYPASSRLS, is it creditrisk_owner, its
+ *	  division and the division's upper bound, both as text ready to return;
+ *	- forgotten (every entry) by a syscache callback on pg_authid (ALTER ROLE
+ *	  ... SUPERUSER/BYPASSRLS/RENAME, CREATE/DROP ROLE creditrisk_owner), on
+ *	  pg_auth_members (GRANT/REVOKE of roles), and by a relcache callback for
+ *	  creditrisk.jurisdiction, whose statement trigger
+ *	  jurisdiction_scope_changed sends a relcache invalidation on every
+ *	  enrol()/unenrol() (at once in the writing transaction, from its next
+ *	  command; at commit to the other backends);
+ *	- invalidation messages are accepted once per statement (the first call
+ *	  of a statement; the statement start timestamp tells), so that a change
+ *	  committed by another session is seen by this session's next statement
+ *	  even inside a transaction block whose locks are all held already;
+ *	- the current user is compared on every call (a SECURITY DEFINER function
+ *	  or SET ROLE changes it within a statement or a session);
+ *	- a parallel worker caches for its lifetime: its user and snapshot cannot
+ *	  change.  A leader in parallel mode may not take a new snapshot: what it
+ *	  reads there with the query's snapshot is kept for that statement only.
+ *
+ * Outside parallel mode the probe reads the latest committed state (and this
+ * transaction's own changes): a change committed after it sends the
+ * invalidation that resets the entry, so what is cached is never older than
+ * what was committed before.
  */
 #include "postgres.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/parallel.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -51,19 +70,57 @@ PG_FUNCTION_INFO_V1(scope_from);
 PG_FUNCTION_INFO_V1(scope_to);
 PG_FUNCTION_INFO_V1(scope_changed);
 
-/* The last answer: the role, its division (or none), valid until reset. */
-static bool cache_valid = false;
-static Oid	cache_user = InvalidOid;
-static bool cache_has_division = false;
-static char cache_division[8];
-static Oid	cache_relid = InvalidOid;	/* creditrisk.jurisdiction */
-static bool cache_callback = false;
+/* What one role sees. */
+typedef struct ScopeEntry
+{
+	Oid			uid;			/* InvalidOid: a free slot */
+	bool		valid;			/* until the next invalidation */
+	TimestampTz only_stmt;		/* if not 0: valid in this statement only */
+	bool		all;			/* superuser, BYPASSRLS or creditrisk_owner */
+	bool		has_division;	/* an enrolled admin, analyst or auditor */
+	char		division[8];	/* its division code */
+	char		upper[8];		/* the lowest code after it and below it */
+} ScopeEntry;
+
+#define SCOPE_ENTRIES 8
+
+static ScopeEntry scope_cache[SCOPE_ENTRIES];
+static int	scope_next_victim = 0;
+static uint64 scope_generation = 1;	/* bumped whenever entries are reset */
+static TimestampTz scope_checked_stmt = 0;	/* invalidations accepted for it */
+static Oid	scope_relid = InvalidOid;	/* creditrisk.jurisdiction */
+static bool scope_callbacks = false;
+
+/* A function's last answer, in its FmgrInfo (for the life of the query). */
+typedef struct ScopeAnswer
+{
+	Oid			uid;
+	uint64		generation;
+	TimestampTz stmt;
+	bool		isnull;
+	Datum		value;
+} ScopeAnswer;
 
 static void
-scope_cache_reset(Datum arg, Oid relid)
+scope_reset_all(void)
 {
-	if (!OidIsValid(relid) || relid == cache_relid)
-		cache_valid = false;
+	for (int i = 0; i < SCOPE_ENTRIES; i++)
+		scope_cache[i].valid = false;
+	scope_generation++;
+}
+
+static void
+scope_relcache_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == scope_relid)
+		scope_reset_all();
+}
+
+static void
+scope_syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	/* pg_authid or pg_auth_members changed: forget every role's answer */
+	scope_reset_all();
 }
 
 /* The lowest code after a division and everything below it. */
@@ -82,13 +139,10 @@ division_upper(const char *code, char *out)
 	snprintf(out, 8, "%06ld", n + step);
 }
 
-/*
- * The caller's division, or NULL; *all set when it sees everything.
- */
+/* The enrolled division of a role (palloc'd), or NULL; one index probe. */
 static char *
-current_division(bool *all)
+probe_jurisdiction(Oid uid, bool in_parallel)
 {
-	Oid			uid = GetUserId();
 	Oid			nsp;
 	Oid			relid;
 	Oid			indexid;
@@ -99,46 +153,22 @@ current_division(bool *all)
 	char	   *division = NULL;
 	NameData	rolname;
 	Snapshot	snap;
-	bool		in_parallel;
 
-	*all = false;
-	if (superuser_arg(uid) || has_bypassrls_privilege(uid) ||
-		uid == get_role_oid("creditrisk_owner", true))
-	{
-		*all = true;
-		return NULL;
-	}
-	/* a change committed elsewhere resets the cache before it is used */
-	AcceptInvalidationMessages();
-	if (cache_valid && cache_user == uid)
-		return cache_has_division ? pstrdup(cache_division) : NULL;
-	if (!cache_callback)
-	{
-		CacheRegisterRelcacheCallback(scope_cache_reset, (Datum) 0);
-		cache_callback = true;
-	}
 	nsp = get_namespace_oid("creditrisk", false);
 	relid = get_relname_relid("jurisdiction", nsp);
 	indexid = get_relname_relid("jurisdiction_pkey", nsp);
 	if (!OidIsValid(relid) || !OidIsValid(indexid))
 		elog(ERROR, "creditrisk: table creditrisk.jurisdiction or its primary key is missing");
+	scope_relid = relid;
 
 	namestrcpy(&rolname, GetUserNameFromId(uid, false));
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_NAMEEQ, NameGetDatum(&rolname));
 	rel = table_open(relid, AccessShareLock);
 	/*
-	 * The latest committed state (and this transaction's own changes): a
-	 * change committed after it sends the invalidation that resets the
-	 * cache, so what is cached is never older than what was committed
-	 * before.  (Before 1.5 the query's snapshot was used.)
-	 */
-	/*
 	 * In a parallel query (the leader and its workers) no new snapshot may
-	 * be taken: the query's own is read, and the answer is not cached (it
-	 * may be older than an invalidation already received).  1.6 failed
-	 * there: "cannot update SecondarySnapshot during a parallel operation".
+	 * be taken: the query's own is read (1.6 failed there: "cannot update
+	 * SecondarySnapshot during a parallel operation").
 	 */
-	in_parallel = IsInParallelMode();
 	if (!in_parallel)
 		snap = GetLatestSnapshot();
 	else if (ActiveSnapshotSet())
@@ -183,13 +213,94 @@ current_division(bool *all)
 	systable_endscan(scan);
 	UnregisterSnapshot(snap);
 	table_close(rel, AccessShareLock);
-	cache_relid = relid;
-	cache_user = uid;
-	cache_has_division = division != NULL && strlen(division) < sizeof(cache_division);
-	if (cache_has_division)
-		strlcpy(cache_division, division, sizeof(cache_division));
-	cache_valid = !in_parallel && (division == NULL || cache_has_division);
 	return division;
+}
+
+/*
+ * The current user's entry, valid: from the cache when it can be, else
+ * looked up (the role's attributes, then its jurisdiction) and kept.
+ */
+static ScopeEntry *
+current_entry(void)
+{
+	Oid			uid = GetUserId();
+	bool		worker = IsParallelWorker();
+	TimestampTz stmt = GetCurrentStatementStartTimestamp();
+	ScopeEntry *e = NULL;
+	HeapTuple	authtup;
+	bool		in_parallel;
+	char	   *division;
+	uint64		gen0;
+
+	if (!scope_callbacks)
+	{
+		CacheRegisterRelcacheCallback(scope_relcache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHOID, scope_syscache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, scope_syscache_callback, (Datum) 0);
+		scope_callbacks = true;
+	}
+	/*
+	 * Once per statement: a change committed elsewhere resets the cache
+	 * before it is used.  (A worker's user and snapshot are fixed.)
+	 */
+	if (!worker && stmt != scope_checked_stmt)
+	{
+		AcceptInvalidationMessages();
+		scope_checked_stmt = stmt;
+	}
+	for (int i = 0; i < SCOPE_ENTRIES; i++)
+	{
+		if (scope_cache[i].uid == uid)
+		{
+			e = &scope_cache[i];
+			if (e->valid && (e->only_stmt == 0 || e->only_stmt == stmt))
+				return e;
+			break;
+		}
+	}
+	if (e == NULL)
+	{
+		for (int i = 0; i < SCOPE_ENTRIES && e == NULL; i++)
+			if (!OidIsValid(scope_cache[i].uid) || !scope_cache[i].valid)
+				e = &scope_cache[i];
+		if (e == NULL)
+		{
+			e = &scope_cache[scope_next_victim];
+			scope_next_victim = (scope_next_victim + 1) % SCOPE_ENTRIES;
+		}
+	}
+	/* looked up now; an invalidation received meanwhile resets it again */
+	gen0 = scope_generation;
+	memset(e, 0, sizeof(*e));
+	e->uid = uid;
+	authtup = SearchSysCache1(AUTHOID, ObjectIdGetDatum(uid));
+	if (!HeapTupleIsValid(authtup))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("role with OID %u does not exist", uid)));
+	e->all = ((Form_pg_authid) GETSTRUCT(authtup))->rolsuper ||
+		((Form_pg_authid) GETSTRUCT(authtup))->rolbypassrls;
+	ReleaseSysCache(authtup);
+	if (!e->all)
+		e->all = uid == get_role_oid("creditrisk_owner", true);
+	in_parallel = IsInParallelMode();
+	division = e->all ? NULL : probe_jurisdiction(uid, in_parallel);
+	if (division != NULL && strlen(division) == 6)
+	{
+		e->has_division = true;
+		strlcpy(e->division, division, sizeof(e->division));
+		division_upper(division, e->upper);
+	}
+	/* a leader in parallel mode read the query's snapshot: this statement only */
+	e->only_stmt = (in_parallel && !worker) ? stmt : 0;
+	/*
+	 * Kept unless an invalidation arrived while it was read (opening the
+	 * table accepts them): then it serves this call only.  The answers kept
+	 * in the functions' FmgrInfos are rebuilt from it.
+	 */
+	e->valid = scope_generation == gen0;
+	scope_generation++;
+	return e;
 }
 
 /* Trigger on creditrisk.jurisdiction: every backend forgets its cached scope. */
@@ -212,41 +323,76 @@ scope_changed(PG_FUNCTION_ARGS)
 bool
 current_scope(bool *all, char *from, char *to)
 {
-	char	   *division = current_division(all);
+	ScopeEntry *e = current_entry();
 
-	if (*all)
+	*all = e->all;
+	if (e->all)
 		return true;
-	if (division == NULL || strlen(division) != 6)
+	if (!e->has_division)
 		return false;
-	strlcpy(from, division, 8);
-	division_upper(division, to);
+	strlcpy(from, e->division, 8);
+	strlcpy(to, e->upper, 8);
 	return true;
+}
+
+/*
+ * One answer of scope_from() (upper = false) or scope_to(): the text is
+ * built once per query and role, in the function's FmgrInfo, and returned
+ * as is on the next calls (a policy's direct call runs once per row of a
+ * sequential scan); a new one is built, never the old one overwritten, when
+ * the user or the cache changes.
+ */
+static Datum
+scope_answer(FunctionCallInfo fcinfo, bool upper)
+{
+	ScopeAnswer *a = fcinfo->flinfo ? (ScopeAnswer *) fcinfo->flinfo->fn_extra : NULL;
+	Oid			uid = GetUserId();
+	TimestampTz stmt = GetCurrentStatementStartTimestamp();
+	ScopeEntry *e;
+	const char *v;
+	MemoryContext old;
+
+	if (a != NULL && a->uid == uid && a->generation == scope_generation &&
+		(a->stmt == stmt || IsParallelWorker()))
+	{
+		fcinfo->isnull = a->isnull;
+		return a->value;
+	}
+	e = current_entry();
+	if (e->all)
+		v = upper ? "9999999" : "000000";
+	else if (e->has_division)
+		v = upper ? e->upper : e->division;
+	else
+		v = NULL;
+	if (fcinfo->flinfo == NULL)
+	{
+		if (v == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_TEXT_P(cstring_to_text(v));
+	}
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	a = palloc0(sizeof(ScopeAnswer));
+	a->uid = uid;
+	a->generation = e->valid ? scope_generation : 0;
+	a->stmt = stmt;
+	a->isnull = v == NULL;
+	a->value = v == NULL ? (Datum) 0 : PointerGetDatum(cstring_to_text(v));
+	MemoryContextSwitchTo(old);
+	/* the previous answer is not freed: a caller may still hold its text */
+	fcinfo->flinfo->fn_extra = a;
+	fcinfo->isnull = a->isnull;
+	return a->value;
 }
 
 Datum
 scope_from(PG_FUNCTION_ARGS)
 {
-	bool		all;
-	char	   *division = current_division(&all);
-
-	if (all)
-		PG_RETURN_TEXT_P(cstring_to_text("000000"));
-	if (division == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(division));
+	return scope_answer(fcinfo, false);
 }
 
 Datum
 scope_to(PG_FUNCTION_ARGS)
 {
-	bool		all;
-	char	   *division = current_division(&all);
-	char		upper[8];
-
-	if (all)
-		PG_RETURN_TEXT_P(cstring_to_text("9999999"));
-	if (division == NULL || strlen(division) != 6)
-		PG_RETURN_NULL();
-	division_upper(division, upper);
-	PG_RETURN_TEXT_P(cstring_to_text(upper));
+	return scope_answer(fcinfo, true);
 }
