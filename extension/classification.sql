@@ -120,7 +120,8 @@ COMMENT ON FUNCTION creditrisk.in_division(text, text) IS
 -- and creditrisk_owner; the enrolled division and below for an enrolled
 -- admin, analyst or auditor (creditrisk.jurisdiction, extension/security.sql);
 -- nothing (NULL) for anyone else, partners included.  Policies and views call
--- each once per query, as an InitPlan: (SELECT creditrisk.scope_from()).  In C
+-- each once per query, as an InitPlan: (SELECT creditrisk.scope_from()), or directly
+-- (the register; cached per call site, src/scope.c).  In C
 -- (src/scope.c): one index probe, no search_path to capture.
 CREATE FUNCTION creditrisk.scope_from() RETURNS text
     AS 'MODULE_PATHNAME', 'scope_from' LANGUAGE C STABLE PARALLEL SAFE;

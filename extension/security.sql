@@ -102,7 +102,13 @@ COMMENT ON COLUMN creditrisk.sharing_agreement.fields IS
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION creditrisk.shared_ranges(for_aggregates boolean)
 RETURNS TABLE (division_from text, division_to text, fields text[])
-LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 10 SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE ROWS 10 SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+BEGIN
+    -- PL/pgSQL, not SQL (1.8, issue 12): its query is planned once per
+    -- session and kept (a SQL function that cannot be inlined, as one with
+    -- SET search_path cannot, plans its body again in every query that
+    -- calls it: about half of a partner's count of one county)
+    RETURN QUERY
     WITH a AS (
         SELECT d AS lo, creditrisk.division_upper(d) AS hi, s.fields
           FROM creditrisk.sharing_agreement s, unnest(s.divisions) d
@@ -115,7 +121,8 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 10 SET search_path = pg_catalog, c
     SELECT i.lo, i.hi,
            (SELECT array_agg(DISTINCT f ORDER BY f) FROM a, unnest(a.fields) f WHERE a.lo <= i.lo AND a.hi >= i.hi)
       FROM i
-     WHERE i.hi IS NOT NULL AND EXISTS (SELECT 1 FROM a WHERE a.lo <= i.lo AND a.hi >= i.hi)
+     WHERE i.hi IS NOT NULL AND EXISTS (SELECT 1 FROM a WHERE a.lo <= i.lo AND a.hi >= i.hi);
+END
 $$;
 COMMENT ON FUNCTION creditrisk.shared_ranges(boolean) IS
     'The division ranges [division_from, division_to) the current role''s unexpired sharing agreements (共享协议) cover, disjoint, each with the union of the fields granted on it; with for_aggregates, aggregates-only agreements count too';
