@@ -7,14 +7,14 @@
 
 \echo Use "ALTER EXTENSION creditrisk UPDATE TO '1.8'" to load this file. \quit
 
--- =============================================================
+-- ====================================================================
 -- Both cores for the indicator engine (issue 16)
 -- ====================================================================
 -- Nothing in the catalog: the parallel workers (src/parallel.c) and the
 -- setting creditrisk.parallel_workers live in the library, which the update
 -- replaces; compute_indicators() and score_population() keep their
 -- definitions and labels (PARALLEL RESTRICTED).
-=======
+
 -- ===========================================================================
 -- Row-level security cost (issue 12)
 -- ===========================================================================
