@@ -101,10 +101,10 @@ REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION) --no-locale --encoding=UTF8
 TAP_DB ?= creditrisk_tap
 PGTAP_PROVE ?= pg_prove
-PGTAP_FLAGS ?= --failures --comments
+PGTAP_FLAGS ?= --failures --comments --timer
 PGTAP_TESTS ?= $(sort $(wildcard test/*.sql))
 SHELL_PROVE ?= prove
-SHELL_PROVE_FLAGS ?= --failures --comments
+SHELL_PROVE_FLAGS ?= --failures --comments --timer
 SHELL_TESTS ?= $(sort $(wildcard test/shell/*.sh))
 
 # make ASSERTS=1: Assert() checks on (USE_ASSERT_CHECKING).  The PostgreSQL

@@ -8,11 +8,11 @@ SELECT plan(18);
 SET LOCAL search_path = creditrisk, tap, public;
 \i test/fixtures/jurisdictions.sql
 SELECT creditrisk.create_roles();
-CREATE ROLE regress_cr_repair_admin;
+CREATE ROLE regress_crt_repair_admin;
 CREATE ROLE regress_cr_repair_analyst;
 CREATE ROLE regress_cr_repair_partner;
-GRANT USAGE ON SCHEMA tap TO regress_cr_repair_admin, regress_cr_repair_analyst, regress_cr_repair_partner;
-SELECT creditrisk.enrol('regress_cr_repair_admin', 'admin', '411622'),
+GRANT USAGE ON SCHEMA tap TO regress_crt_repair_admin, regress_cr_repair_analyst, regress_cr_repair_partner;
+SELECT creditrisk.enrol('regress_crt_repair_admin', 'admin', '411622'),
        creditrisk.enrol('regress_cr_repair_analyst', 'analyst', '411622'),
        creditrisk.enrol('regress_cr_repair_partner', 'partner', '410000');
 -- One serious-dishonesty listing (2026-05-01) in 西华县 and one in 中原区, each
@@ -22,7 +22,7 @@ SELECT uscc, 'repair', '2026-05-02', '2026-05-02', 'fixture' FROM world WHERE ta
 INSERT INTO creditrisk.credit_repair (uscc, target, serious_dishonesty_listing_id, channel, applied_date, accepted_date, reported_by)
 SELECT l.uscc, 'serious_dishonesty_listing', l.id, 'online', '2026-05-03', '2026-05-03', 'fixture'
   FROM creditrisk.serious_dishonesty_listing l;
-GRANT SELECT ON world TO regress_cr_repair_admin, regress_cr_repair_analyst, regress_cr_repair_partner;
+GRANT SELECT ON world TO regress_crt_repair_admin, regress_cr_repair_analyst, regress_cr_repair_partner;
 
 SET LOCAL ROLE regress_cr_repair_analyst;
 SELECT is((SELECT count(*)::int FROM creditrisk.credit_repair), 1, 'the county analyst sees its county''s application only');
@@ -43,7 +43,7 @@ SELECT throws_ok($$ UPDATE creditrisk.repair_rule_set SET name = 'x' $$, '42501'
                  'the analyst cannot change a rule set');
 RESET ROLE;
 
-SET LOCAL ROLE regress_cr_repair_admin;
+SET LOCAL ROLE regress_crt_repair_admin;
 SELECT is((SELECT count(*)::int FROM creditrisk.credit_repair), 1, 'the county administrator sees its county''s application only');
 SELECT is((SELECT decision FROM creditrisk.repair_decide((SELECT id FROM creditrisk.credit_repair), 'rejected', '2026-05-04',
                                                          '列入不满一年')), 'rejected',
