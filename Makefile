@@ -93,7 +93,9 @@ DATA = extension/$(EXTENSION)--1.0.sql $(wildcard extension/$(EXTENSION)--*--*.s
 #                            database created with --no-locale, UTF8
 #   make pgtap_installcheck  pgTAP (test/*.sql) with pg_prove, in database
 #                            $(TAP_DB) (dropped and created again)
-#   make prove_installcheck  shell TAP tests (test/shell/*.sh) with prove
+#   make prove_installcheck  shell TAP tests (test/shell/*.sh) with prove,
+#                            SHELL_JOBS at a time (each test has its own
+#                            database or inner cluster and its own roles)
 # PGTAP_TESTS and SHELL_TESTS choose files (PROVE* names belong to PGXS);
 # tools/run-tests runs all three and
 # adds up their summaries.
@@ -105,7 +107,10 @@ PGTAP_FLAGS ?= --failures --comments --timer
 PGTAP_TESTS ?= $(sort $(wildcard test/*.sql))
 SHELL_PROVE ?= prove
 SHELL_PROVE_FLAGS ?= --failures --comments --timer
-SHELL_TESTS ?= $(sort $(wildcard test/shell/*.sh))
+# (the longest first: with SHELL_JOBS=2, prove -j2 packs the rest around them)
+SHELL_TESTS_FIRST = test/shell/engine_scope.sh test/shell/explain_run.sh test/shell/analyst_questions.sh test/shell/history_tamper.sh
+SHELL_TESTS ?= $(SHELL_TESTS_FIRST) $(filter-out $(SHELL_TESTS_FIRST),$(sort $(wildcard test/shell/*.sh)))
+SHELL_JOBS ?= 1
 
 # make ASSERTS=1: Assert() checks on (USE_ASSERT_CHECKING).  The PostgreSQL
 # 15 headers allow it against a server built without assertions (Debian's):
@@ -145,7 +150,7 @@ pgtap_installcheck:
 	PGOPTIONS='-c search_path=tap,public' $(PGTAP_PROVE) $(PGTAP_FLAGS) -d $(TAP_DB) $(PGTAP_TESTS)
 
 prove_installcheck:
-	$(SHELL_PROVE) $(SHELL_PROVE_FLAGS) $(SHELL_TESTS)
+	$(SHELL_PROVE) $(SHELL_PROVE_FLAGS) -j$(SHELL_JOBS) $(SHELL_TESTS)
 
 extension/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SOURCES)
 	cat $^ > $@

@@ -108,7 +108,7 @@ open_pid=$!
 held=none
 for _ in $(seq 300); do   # until the run sleeps before its commit (at most 30 s)
     held=$(q $db "SELECT string_agg(DISTINCT l.mode, ',' ORDER BY l.mode) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
-                   WHERE a.query LIKE '%pg_sleep(3)%' AND a.wait_event = 'PgSleep' AND l.granted
+                   WHERE a.datname = current_database() AND a.query LIKE '%pg_sleep(3)%' AND a.wait_event = 'PgSleep' AND l.granted
                      AND l.relation IN ('creditrisk.classification_result'::regclass, 'creditrisk.classification_domain_result'::regclass,
                                         'creditrisk.classification_run'::regclass)")
     [ -n "$held" ] && break
