@@ -877,6 +877,9 @@ DECLARE
     label text;
     label_missing text;
     opt_ins boolean;
+    hits jsonb := '{}';
+    rule_hits jsonb;
+    rule_stages jsonb := '{}';
 BEGIN
     IF as_of IS NULL THEN
         RAISE EXCEPTION 'classification date is NULL'
@@ -962,56 +965,84 @@ BEGIN
         RAISE NOTICE '%: version % (earlier versions stay in the history)', label, v;
     END IF;
 
-    -- 2. Indicators and scores, on the register version valid on the date, of
-    --    the population of art. 3: one pass of the C engine (score_population:
-    --    indicators, score, class and reasons, the division of the version).
-    --    The population of art. 3 is in_scope(); its opted_in() part runs a
-    --    query per unit outside the default population (about 60 us each),
-    --    so it is asked only when an opt-in is in force on the date as known
-    --    then (the same filter as opted_in()'s): without one, in_scope() is
-    --    its first part, for every unit.
-    ts := clock_timestamp();
-    opt_ins := EXISTS (SELECT 1 FROM creditrisk.population_opt_in_as_known(known_at) o
-                        WHERE o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of));
-    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, reasons)
-    SELECT as_of, v, s.uscc, s.division_code, s.score, s.score_class, s.score_class, s.reasons
-      FROM creditrisk.score_population(model, as_of, known_at, 3) s
-     WHERE CASE WHEN opt_ins THEN creditrisk.in_scope(s.uscc, s.division_code, as_of, known_at)   -- art. 3
-                ELSE pg_catalog.left(s.division_code, 2) = '41' AND creditrisk.uscc_entity_type(s.uscc) = '91' END;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
-    RAISE NOTICE '%: indicators and scores: % enterprises', label, n
-        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
-                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
-
-    -- 3. Overrides (art. 10), one set-based statement per rule in force, as
-    --    entered by the knowledge time; each reads ($1 date, $2 knowledge time).
+    -- 2. Overrides (art. 10) first: each rule in force, as entered by the
+    --    knowledge time, reads ($1 date, $2 knowledge time) once, set-based;
+    --    its matches are kept per enterprise, {code: {uscc: detail}}, so that
+    --    the run's rows are written once, with their overrides applied
+    --    (until 1.7 an UPDATE per rule rewrote the rows just inserted: new
+    --    row versions, new index entries).
     FOR rule IN SELECT * FROM creditrisk.override_rule_as_known(known_at) o
                  WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
                  ORDER BY o.code
     LOOP
         ts := clock_timestamp();
         BEGIN
-            UPDATE creditrisk.classification_result r
-               SET overrides = r.overrides || rule.code,
-                   override_details = coalesce(r.override_details, '{}') || jsonb_build_object(rule.code, q.detail),
-                   final_class = greatest(r.final_class, q.class)
-              FROM (SELECT x.uscc, max(x.class) AS class,
+            SELECT coalesce(jsonb_object_agg(q.uscc, q.detail), '{}') INTO rule_hits
+              FROM (SELECT x.uscc::text AS uscc,
                            (array_agg(jsonb_build_object('class', x.class) || x.detail ORDER BY x.class DESC))[1] AS detail
                       FROM creditrisk.override_rule_matches(rule.code, as_of, known_at) x
-                     GROUP BY x.uscc) q
-             WHERE r.as_of = as_of AND r.version = v AND r.uscc = q.uscc;
-            GET DIAGNOSTICS n = ROW_COUNT;
+                     GROUP BY x.uscc) q;
         EXCEPTION WHEN OTHERS THEN
             RAISE EXCEPTION 'override rule "%" failed', rule.code
                 USING ERRCODE = SQLSTATE, DETAIL = SQLERRM,
                       HINT = 'Correct or disable the rule (UPDATE creditrisk.override_rule SET enabled = false ...).';
         END;
-        matched := matched || jsonb_build_object(rule.code, n);
-        stages := stages || jsonb_build_object('override ' || rule.code, round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
-        RAISE NOTICE '%: override %: % enterprises', label, rule.code, n
-            USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
-                                  round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+        hits := hits || jsonb_build_object(rule.code, rule_hits);
+        rule_stages := rule_stages || jsonb_build_object(rule.code, round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    END LOOP;
+
+    -- 3. Indicators and scores, on the register version valid on the date, of
+    --    the population of art. 3: one pass of the C engine (score_population:
+    --    indicators, score, class and reasons, the division of the version),
+    --    joined with the overrides' matches: final class, override codes (in
+    --    the rules' order) and details.  The population of art. 3 is
+    --    in_scope(); its opted_in() part runs a query per unit outside the
+    --    default population (about 60 us each), so it is asked only when an
+    --    opt-in is in force on the date as known then (the same filter as
+    --    opted_in()'s): without one, in_scope() is its first part, for every
+    --    unit.  (The join is below the population's filter, behind OFFSET 0: over
+    --    the filtered rows the planner expects two rows and would loop over
+    --    the matches for each enterprise instead of hashing them.)
+    ts := clock_timestamp();
+    opt_ins := EXISTS (SELECT 1 FROM creditrisk.population_opt_in_as_known(known_at) o
+                        WHERE o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of));
+    EXECUTE
+        'WITH ins AS ('
+        'INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, overrides, override_details, reasons)'
+        ' SELECT $1, $2, x.uscc, x.division_code, x.score, x.score_class,'
+        '        CASE WHEN x.class > x.score_class THEN x.class ELSE x.score_class END,'
+        '        coalesce(x.codes, ''{}''), x.details, x.reasons'
+        '   FROM (SELECT s.uscc, s.division_code, s.score, s.score_class, s.reasons, o.class, o.codes, o.details'
+        '           FROM creditrisk.score_population($3, $1, $4, 3) s'
+        '           LEFT JOIN (SELECT h.key AS uscc, array_agg(r.key ORDER BY r.key) AS codes,'
+        '                             jsonb_object_agg(r.key, h.value) AS details,'
+        '                             max((h.value OPERATOR(pg_catalog.->>) ''class'')::creditrisk.riskclass) AS class'
+        '                        FROM jsonb_each($6) r, jsonb_each(r.value) h GROUP BY h.key) o'
+        '                  ON o.uscc = s.uscc::text'
+        '         OFFSET 0) x'
+        '  WHERE CASE WHEN $5 THEN creditrisk.in_scope(x.uscc, x.division_code, $1, $4)'   -- art. 3
+        '             ELSE pg_catalog.left(x.division_code, 2) = ''41'' AND creditrisk.uscc_entity_type(x.uscc) = ''91'' END'
+        ' RETURNING overrides)'
+        -- the rows written, and per rule the enterprises of the run it matched
+        ' SELECT (SELECT count(*) FROM ins),'
+        '        (SELECT coalesce(jsonb_object_agg(c.code, c.n), ''{}'')'
+        '           FROM (SELECT u.code, count(*) AS n FROM ins, unnest(ins.overrides) u(code) GROUP BY u.code) c)'
+        INTO n, matched
+        USING as_of, v, model, known_at, opt_ins, hits;
+    stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
+    RAISE NOTICE '%: indicators and scores: % enterprises', label, n
+        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
+
+    -- The overrides' counts (a rule that matched no enterprise of the run: 0).
+    FOR rule IN SELECT * FROM creditrisk.override_rule_as_known(known_at) o
+                 WHERE o.enabled AND o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of)
+                 ORDER BY o.code
+    LOOP
+        matched := jsonb_build_object(rule.code, 0) || matched;
+        stages := stages || jsonb_build_object('override ' || rule.code, rule_stages -> rule.code);
+        RAISE NOTICE '%: override %: % enterprises', label, rule.code, matched -> rule.code
+            USING DETAIL = format('stage %s s (matching, before the insert)', rule_stages -> rule.code);
     END LOOP;
 
     -- 4. Fusion (art. 16) with the latest professional class on or before the date.
