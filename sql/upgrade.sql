@@ -91,6 +91,8 @@ ALTER EXTENSION creditrisk UPDATE TO '1.7';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 ALTER EXTENSION creditrisk UPDATE TO '1.8';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
+ALTER EXTENSION creditrisk UPDATE TO '1.9';
+SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 CREATE TEMP TABLE upgraded AS SELECT * FROM pg_temp.creditrisk_catalog();
 
 -- the same catalog either way
