@@ -50,6 +50,47 @@ SELECT history_link(s.prev_digest, s.run_hash || string_agg(b.row_hashes, '' ORD
            AS digest_recomputed,
        history_link(sha256('a'), sha256('b')) = sha256(sha256('a') || sha256('b')) AS one_link
   FROM classification_seal s JOIN classification_seal_block b USING (seq) WHERE s.seq = 2 GROUP BY s.seq, s.prev_digest, s.run_hash, s.digest;
+-- The hashes stored by the seal (1.9: seal_run writes its blocks through
+-- history_seal_table()) are the documented serialisation's, row by row, and
+-- the blocks are what history_blocks() gives from the same seed.
+SELECT u.row_key, sha256(int2send(10::int2) || pg_temp.f(date_send(r.as_of)) || pg_temp.f(int4send(r.version))
+              || pg_temp.f(creditrisk.uscc_send(r.uscc))
+              || pg_temp.f(textsend(r.division_code)) || pg_temp.f(float8send(r.score))
+              || pg_temp.f(creditrisk.riskclass_send(r.score_class)) || pg_temp.f(creditrisk.riskclass_send(r.final_class))
+              || pg_temp.f(array_send(r.overrides)) || pg_temp.f(jsonb_send(r.override_details)) || pg_temp.f(array_send(r.reasons)))
+       = u.row_hash AS stored_hash_as_documented
+  FROM classification_seal s JOIN classification_seal_block b ON b.seq = s.seq AND b.table_name = 'classification_result'
+ CROSS JOIN LATERAL history_unnest(b.row_keys, b.row_hashes) u
+  JOIN classification_result r ON r.as_of = s.as_of AND r.version = s.version AND r.uscc::text = u.row_key
+ WHERE s.seq = 2 ORDER BY u.row_key COLLATE "C";
+SELECT t.table_name, count(*) AS blocks,
+       count(*) FILTER (WHERE h.block = b.block AND h.row_keys = b.row_keys AND h.row_hashes = b.row_hashes AND h.link = b.link) AS same_as_history_blocks
+  FROM classification_seal s
+ CROSS JOIN (VALUES ('classification_result', 1), ('classification_domain_result', 2)) t(table_name, o)
+  JOIN classification_seal_block b ON b.seq = s.seq AND b.table_name = t.table_name
+  LEFT JOIN LATERAL history_blocks(history_query(t.table_name, s.as_of, s.version),
+                                   CASE t.o WHEN 1 THEN history_link(s.prev_digest, s.run_hash)
+                                   ELSE (SELECT x.link FROM classification_seal_block x WHERE x.seq = s.seq
+                                            AND x.table_name = 'classification_result' ORDER BY x.block DESC LIMIT 1) END, 1000) h
+         ON h.block = b.block
+ WHERE s.seq = 2 GROUP BY t.table_name ORDER BY t.table_name;
+-- history_seal_table() refuses a bad seed or block size, and writes nothing.
+SELECT * FROM history_seal_table(99, 'classification_result', history_query('classification_result', '2025-12-31', 1), '\x00', 1000); \echo :LAST_ERROR_SQLSTATE
+SELECT * FROM history_seal_table(99, 'classification_result', history_query('classification_result', '2025-12-31', 1), sha256(''), 0); \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS blocks_of_seal_99 FROM classification_seal_block WHERE seq = 99;
+-- In blocks of 2 rows (3 results: two blocks), inside a transaction rolled
+-- back: the same blocks as history_blocks(), the row count and the last link.
+BEGIN;
+SELECT row_count, link = (SELECT h.link FROM history_blocks(history_query('classification_result', '2025-12-31', 1), sha256('x'), 2) h
+                           ORDER BY h.block DESC LIMIT 1) AS last_link_returned
+  FROM history_seal_table(99, 'classification_result', history_query('classification_result', '2025-12-31', 1), sha256('x'), 2);
+SELECT b.block, cardinality(b.row_keys) AS rows, h.row_keys = b.row_keys AND h.row_hashes = b.row_hashes AND h.link = b.link AS same_as_history_blocks
+  FROM classification_seal_block b
+  FULL JOIN history_blocks(history_query('classification_result', '2025-12-31', 1), sha256('x'), 2) h ON h.block = b.block
+ WHERE b.seq = 99 ORDER BY b.block;
+ROLLBACK;
+SELECT row_count, link = sha256('x') AS seed_returned
+  FROM history_seal_table(99, 'classification_result', history_query('classification_result', '2024-01-31', 1), sha256('x'), 2);
 SELECT history_link('\x00', '\x'); \echo :LAST_ERROR_SQLSTATE
 SELECT history_link(sha256(''), '\x0102'); \echo :LAST_ERROR_SQLSTATE
 
