@@ -91,6 +91,25 @@ SELECT b.block, cardinality(b.row_keys) AS rows, h.row_keys = b.row_keys AND h.r
 ROLLBACK;
 SELECT row_count, link = sha256('x') AS seed_returned
   FROM history_seal_table(99, 'classification_result', history_query('classification_result', '2024-01-31', 1), sha256('x'), 2);
+-- Hash format 1 pinned: the hashes and links of fixed rows, every column
+-- kind the serialisation writes itself (date, int4, int8, timestamptz,
+-- float8, bool, uscc, riskclass, text, text[] with a NULL, jsonb, and a type
+-- through its send function), as 1.8's code computed them (b55dcc2).  Runs
+-- sealed before 1.9 verify only if these stay the same.
+SELECT h.row_key, encode(h.row_hash, 'hex') AS row_hash
+  FROM history_row_hashes($q$
+    SELECT k, d, v, u, t, f, rc, a, j, i8, ts, b, n
+      FROM (VALUES ('91411622MA00000010'::text, date '2026-10-31', 3, '91411622MA00000010'::creditrisk.uscc, '411622'::text,
+                    412.5::float8, 'B'::creditrisk.riskclass, ARRAY['penalty_count', NULL, '严重失信']::text[],
+                    '{"serious_dishonesty": {"class": "D", "note": "依据：测试"}}'::jsonb, 9007199254740993::int8,
+                    timestamptz '2026-10-31 08:00:00+00', true, 1.50::numeric),
+                   ('91411600MA0000003A', date '2024-02-29', -1, '91411600MA0000003A', '', -0.0::float8, 'D', '{}', NULL, NULL,
+                    NULL, false, NULL)) x(k, d, v, u, t, f, rc, a, j, i8, ts, b, n) $q$) h
+ ORDER BY h.row_key COLLATE "C";
+SELECT b.block, b.row_keys, encode(b.link, 'hex') AS link
+  FROM history_blocks($q$
+    SELECT k, d, v FROM (VALUES ('b', date '2026-10-31', 1), ('a', date '2026-09-30', 2), ('c', NULL, 3)) x(k, d, v) $q$,
+    sha256(''), 2) b ORDER BY b.block;
 SELECT history_link('\x00', '\x'); \echo :LAST_ERROR_SQLSTATE
 SELECT history_link(sha256(''), '\x0102'); \echo :LAST_ERROR_SQLSTATE
 

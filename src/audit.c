@@ -208,6 +208,18 @@ row_hasher_init(RowHasher *rh, TupleDesc desc, ShaCtx *ctx)
 
 
 /*
+ * Room for n more bytes in a serialisation buffer: the buffer is reused
+ * from row to row, so it is nearly always there already, and the fields are
+ * then written with pq_write*() (no check per value, unlike pq_send*()).
+ */
+static inline void
+reserve(StringInfo buf, int n)
+{
+	if (unlikely(buf->maxlen - buf->len <= n))
+		enlargeStringInfo(buf, n);
+}
+
+/*
  * Serialisation of text-like values without calling send(): their bytes in
  * UTF-8 (textsend converts to the client encoding; the serialisation is
  * defined with client_encoding UTF8, so that it is the same in every
@@ -225,8 +237,11 @@ put_text_bytes(StringInfo buf, const char *p, int len)
 		if (u != p)
 			n = strlen(u);
 	}
-	pq_sendint32(buf, n);
-	pq_sendbytes(buf, u, n);
+	reserve(buf, 4 + n);
+	pq_writeint32(buf, n);
+	memcpy(buf->data + buf->len, u, n);
+	buf->len += n;
+	buf->data[buf->len] = '\0';
 }
 
 /* array_send()'s output for a text[], its elements as put_text_bytes(). */
@@ -244,19 +259,23 @@ put_text_array(StringInfo buf, Datum d)
 	int			lenpos = buf->len;
 	int			i;
 
-	pq_sendint32(buf, 0);		/* the field's length, filled in below */
-	pq_sendint32(buf, ndim);
-	pq_sendint32(buf, ARR_HASNULL(a) ? 1 : 0);
-	pq_sendint32(buf, ARR_ELEMTYPE(a));
+	reserve(buf, 16 + 8 * ndim);
+	pq_writeint32(buf, 0);		/* the field's length, filled in below */
+	pq_writeint32(buf, ndim);
+	pq_writeint32(buf, ARR_HASNULL(a) ? 1 : 0);
+	pq_writeint32(buf, ARR_ELEMTYPE(a));
 	for (i = 0; i < ndim; i++)
 	{
-		pq_sendint32(buf, dims[i]);
-		pq_sendint32(buf, lbs[i]);
+		pq_writeint32(buf, dims[i]);
+		pq_writeint32(buf, lbs[i]);
 	}
 	for (i = 0; i < nitems; i++)
 	{
 		if (bitmap && (*bitmap & bitmask) == 0)
-			pq_sendint32(buf, -1);
+		{
+			reserve(buf, 4);
+			pq_writeint32(buf, -1);
+		}
 		else
 		{
 			text	   *t = (text *) ptr;
@@ -334,46 +353,60 @@ row_hash(RowHasher *rh, Datum *values, bool *nulls, uint8 *out, MemoryContext ke
 	/* The row as one binary COPY tuple, then SHA-256 of it in one call. */
 	resetStringInfo(&rh->buf);
 	buf = rh->buf;
-	pq_sendint16(&buf, (uint16) (rh->natts - 1));
+	reserve(&buf, 2);
+	pq_writeint16(&buf, (uint16) (rh->natts - 1));
 	for (i = 1; i < rh->natts; i++)
 	{
 		if (nulls[i])
 		{
-			pq_sendint32(&buf, -1);
+			reserve(&buf, 4);
+			pq_writeint32(&buf, -1);
 			continue;
 		}
 		switch (rh->kind[i])
 		{
 			case COL_INT4:
 			case COL_DATE:
-				pq_sendint32(&buf, 4);
-				pq_sendint32(&buf, DatumGetInt32(values[i]));
+				reserve(&buf, 8);
+				pq_writeint32(&buf, 4);
+				pq_writeint32(&buf, DatumGetInt32(values[i]));
 				break;
 			case COL_INT8:
 			case COL_TIMESTAMP:
-				pq_sendint32(&buf, 8);
-				pq_sendint64(&buf, DatumGetInt64(values[i]));
+				reserve(&buf, 12);
+				pq_writeint32(&buf, 8);
+				pq_writeint64(&buf, DatumGetInt64(values[i]));
 				break;
 			case COL_FLOAT8:
-				pq_sendint32(&buf, 8);
-				pq_sendfloat8(&buf, DatumGetFloat8(values[i]));
-				break;
-			case COL_BOOL:
-				pq_sendint32(&buf, 1);
-				pq_sendbyte(&buf, DatumGetBool(values[i]) ? 1 : 0);
-				break;
-			case COL_USCC:
 				{
-					char		str[USCC_LEN + 1];
+					union
+					{
+						float8		f;
+						int64		i;
+					}			swap;
 
-					uscc_format(DatumGetUsccP(values[i]), str);
-					pq_sendint32(&buf, USCC_LEN);
-					pq_sendbytes(&buf, str, USCC_LEN);
+					swap.f = DatumGetFloat8(values[i]);
+					reserve(&buf, 12);
+					pq_writeint32(&buf, 8);
+					pq_writeint64(&buf, swap.i);	/* float8send()'s bytes */
 					break;
 				}
+			case COL_BOOL:
+				reserve(&buf, 5);
+				pq_writeint32(&buf, 1);
+				pq_writeint8(&buf, DatumGetBool(values[i]) ? 1 : 0);
+				break;
+			case COL_USCC:
+				/* the 18 characters, formatted in place (and a NUL after) */
+				reserve(&buf, 4 + USCC_LEN + 1);
+				pq_writeint32(&buf, USCC_LEN);
+				uscc_format(DatumGetUsccP(values[i]), buf.data + buf.len);
+				buf.len += USCC_LEN;
+				break;
 			case COL_RISKCLASS:
-				pq_sendint32(&buf, 1);
-				pq_sendbyte(&buf, riskclass_letter(DatumGetRiskClass(values[i])));
+				reserve(&buf, 5);
+				pq_writeint32(&buf, 1);
+				pq_writeint8(&buf, riskclass_letter(DatumGetRiskClass(values[i])));
 				break;
 			case COL_TEXT:
 				{
