@@ -56,6 +56,13 @@ RESET creditrisk.parallel_workers;
 -- A worker did compute (its backend type shows in pg_stat_activity while it
 -- runs; here, the launch line says at least one started).
 \! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.parallel_workers = 2" -c "SELECT count(*) FROM creditrisk.score_population('reference-v1', '2026-10-31', NULL, 3)" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched' | awk '{ print ($1 > 0) ? "workers launched" : "no worker launched" }'
+-- A worker sends each row into its queue as it computes it (1.9), with no
+-- tuplestore of its own: under the default budget (8MB queues) no row waits;
+-- under 64kB (8kB queues, smaller than a chunk's rows) the rows that find the
+-- queue full while the leader computes wait in the worker until its chunk
+-- ends.  Both paths give the rows compared below.
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.parallel_workers = 2" -c "SELECT count(*) FROM creditrisk.compute_indicators('reference-v1', '2026-10-31')" 2>&1 | grep -o 'rows sent, [0-9]* of them held while its queue of [0-9]* bytes' | awk '{ held += $3; queue = $11 } END { print (held == 0 ? "none held" : "some held") ", queue " queue " bytes" }'
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.parallel_workers = 2" -c "SET creditrisk.memory_budget = '64kB'" -c "SELECT count(*) FROM creditrisk.score_population('reference-v1', '2026-10-31', NULL, 3)" 2>&1 | grep -o 'rows sent, [0-9]* of them held while its queue of [0-9]* bytes' | awk '{ held += $3; queue = $11 } END { print (held == 0 ? "none held" : "some held") ", queue " queue " bytes" }'
 
 -- Every configuration's rows, with their positions and bits.
 CREATE TEMP TABLE runs (config text, d date, known text, model text, ord bigint, uscc uscc, bits bytea);

@@ -68,7 +68,17 @@
 
 static void report_memory(const ComputeState *st, const char *fn);
 static void emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
-						Tuplestorestate *ts, TupleDesc desc, CompiledModel *m, ModelCallCache *cc, int nreasons);
+						RowSink *sink, CompiledModel *m, ModelCallCache *cc, int nreasons);
+
+/* One row out, to the sink. */
+static inline void
+sink_put(RowSink *sink, Datum *values, bool *nulls)
+{
+	if (sink->send != NULL)
+		sink->send(values, nulls, sink->arg);
+	else
+		tuplestore_putvalues(sink->ts, sink->desc, values, nulls);
+}
 
 /* Stage timings, at DEBUG1 (SET client_min_messages = debug1 to see them); rows < 0: none to count. */
 void
@@ -334,7 +344,7 @@ store_bits(bits8 *bitmap, uint64 acc)
  */
 static void
 emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
-		  Tuplestorestate *ts, TupleDesc desc)
+		  RowSink *sink)
 {
 	int			n = mc->n;
 	double	   *packed = MemoryContextAlloc(st->mcxt, sizeof(double) * Max(n, 1));
@@ -391,7 +401,7 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 		out[0] = PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN);
 		out[1] = n > 0 ? PointerGetDatum(build_array(buf, n, packed, k, present))
 			: PointerGetDatum(construct_empty_array(FLOAT8OID));	/* a model without indicators */
-		tuplestore_putvalues(ts, desc, out, out_null);
+		sink_put(sink, out, out_null);
 		if ((s & 4095) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -615,19 +625,28 @@ engine_chunk(ComputeState *st, int32 c)
 	stage_done("record tables", -1, &start);
 }
 
-/* Chunk c computed and its rows out (in the leader, or in a parallel worker). */
+/* Chunk c computed and its rows out to the sink (in the leader, or in a parallel worker). */
 void
-engine_chunk_rows(EngineCall *call, int32 c, Tuplestorestate *ts, TupleDesc desc)
+engine_chunk_sink(EngineCall *call, int32 c, RowSink *sink)
 {
 	instr_time	start;
 
 	engine_chunk(call->st, c);
 	INSTR_TIME_SET_CURRENT(start);
 	if (call->m != NULL)
-		emit_scores(call->st, call->mc, call->custom, call->custom_null, ts, desc, call->m, call->cc, call->nreasons);
+		emit_scores(call->st, call->mc, call->custom, call->custom_null, sink, call->m, call->cc, call->nreasons);
 	else
-		emit_rows(call->st, call->mc, call->custom, call->custom_null, ts, desc);
+		emit_rows(call->st, call->mc, call->custom, call->custom_null, sink);
 	stage_done(call->m != NULL ? "scored rows out" : "rows out", -1, &start);
+}
+
+/* Chunk c computed and its rows into the tuplestore ts. */
+void
+engine_chunk_rows(EngineCall *call, int32 c, Tuplestorestate *ts, TupleDesc desc)
+{
+	RowSink		sink = {.desc = desc, .ts = ts};
+
+	engine_chunk_sink(call, c, &sink);
 }
 
 /* A hash of the register's keys in slot order: a worker's register is its leader's. */
@@ -642,19 +661,19 @@ engine_keys_hash(const ComputeState *st)
  * A parallel worker's share (parallel.c): the leader's register state,
  * chunk plan, light pass and SQL-defined values from shared memory; the
  * model's columns and the record ends read again (queries, under the
- * leader's snapshot and user); then its chunks, computed and handed to
- * emit(), which sends their rows to the leader.
+ * leader's snapshot and user); then its chunks, each row computed and
+ * handed straight to the sink, which sends it to the leader (no
+ * worker-side tuplestore), and chunk_done() after each chunk.
  */
 void
-engine_worker_run(const EngineShared *sh, int participant, TupleDesc desc,
-				  void (*emit) (Tuplestorestate *ts, int32 c, void *arg), void *arg)
+engine_worker_run(const EngineShared *sh, int participant, RowSink *sink,
+				  void (*chunk_done) (int32 c, void *arg))
 {
 	ComputeState st;
 	ModelColumns mc;
 	double	   *custom;
 	bool	   *custom_null;
 	EngineCall	call;
-	Tuplestorestate *ts;
 	FmgrInfo	flinfo;
 	LOCAL_FCINFO(fcinfo, 4);
 
@@ -719,14 +738,11 @@ engine_worker_run(const EngineShared *sh, int participant, TupleDesc desc,
 	call.mc = &mc;
 	call.custom = custom;
 	call.custom_null = custom_null;
-	ts = tuplestore_begin_heap(false, false, work_mem);
 	for (int32 c = participant; c < st.nchunks; c += sh->participants)
 	{
-		engine_chunk_rows(&call, c, ts, desc);
-		emit(ts, c, arg);
-		tuplestore_clear(ts);
+		engine_chunk_sink(&call, c, sink);
+		chunk_done(c, sink->arg);
 	}
-	tuplestore_end(ts);
 	report_memory(&st, "a parallel worker");
 }
 
@@ -844,7 +860,7 @@ compute_indicators(PG_FUNCTION_ARGS)
 
 /* One row out. */
 static void
-put_scored(Tuplestorestate *ts, TupleDesc desc, Datum uscc, const char *division, CompiledModel *m, ModelCallCache *cc,
+put_scored(RowSink *sink, Datum uscc, const char *division, CompiledModel *m, ModelCallCache *cc,
 		   int nreasons)
 {
 	Datum		out[5];
@@ -855,13 +871,13 @@ put_scored(Tuplestorestate *ts, TupleDesc desc, Datum uscc, const char *division
 	out[1] = PointerGetDatum(cstring_to_text_with_len(division, 6));
 	out[2] = Float8GetDatum(score);
 	out[3] = RiskClassGetDatum(riskclass_of_score(score));
-	tuplestore_putvalues(ts, desc, out, out_null);
+	sink_put(sink, out, out_null);
 }
 
 /* The engine's state, scored enterprise by enterprise. */
 static void
 emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
-			Tuplestorestate *ts, TupleDesc desc, CompiledModel *m, ModelCallCache *cc, int nreasons)
+			RowSink *sink, CompiledModel *m, ModelCallCache *cc, int nreasons)
 {
 	MemoryContext rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk score_population rows", ALLOCSET_DEFAULT_SIZES);
 	int			n = mc->n;
@@ -901,7 +917,7 @@ emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, cons
 			cc->isnull[i] = !here;
 		}
 		oldcxt = MemoryContextSwitchTo(rowcxt);
-		put_scored(ts, desc, PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN),
+		put_scored(sink, PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN),
 				   st->divisions + (Size) s * 6, m, cc, nreasons);
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(rowcxt);
@@ -923,6 +939,7 @@ scores_by_sql(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, CompiledModel *m, 
 	SPIPlanPtr	plan;
 	Portal		portal;
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext, "creditrisk score_population rows", ALLOCSET_DEFAULT_SIZES);
+	RowSink		sink = {.desc = rsinfo->setDesc, .ts = rsinfo->setResult};
 
 	plan = SPI_prepare("SELECT i.uscc, e.division_code::text, i.indicators"
 					   "  FROM creditrisk.compute_indicators($1, $2, $3) i"
@@ -957,7 +974,7 @@ scores_by_sql(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, CompiledModel *m, 
 				cc->values[i] = enulls[i] ? 0.0 : DatumGetFloat8(elems[i]);
 				cc->isnull[i] = enulls[i];
 			}
-			put_scored(rsinfo->setResult, rsinfo->setDesc, uscc, VARDATA_ANY(division), m, cc, nreasons);
+			put_scored(&sink, uscc, VARDATA_ANY(division), m, cc, nreasons);
 			MemoryContextSwitchTo(oldcxt);
 			MemoryContextReset(rowcxt);
 		}

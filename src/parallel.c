@@ -21,8 +21,9 @@
  * record ends (read-only queries under the same snapshot and user), checks
  * a hash of the register's keys, and computes its chunks: participant p
  * takes chunks p, p + P, p + 2P, ... (the leader is participant 0).  Each
- * worker sends its rows, chunk after
- * chunk, through its own shm_mq; the leader computes its own chunks and
+ * worker sends its rows, chunk after chunk, through its own shm_mq, each
+ * row as it is computed (no worker-side tuplestore, unless the queue is full
+ * while the leader computes: see WorkerQueue); the leader computes its own chunks and
  * copies the workers' rows into the call's tuplestore in chunk order, so
  * that the result is the same rows in the same order as one process's.
  *
@@ -46,6 +47,7 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/xact.h"
 #include "executor/tuptable.h"
@@ -62,8 +64,14 @@
 #define KEY_SHARED		UINT64CONST(0xC4ED170000000001)
 #define KEY_QUEUES		UINT64CONST(0xC4ED170000000002)
 
-/* Each worker's queue: rows wait here while the leader computes its chunk. */
-#define QUEUE_SIZE		((Size) 8 * 1024 * 1024)
+/*
+ * Each worker's queue: rows wait here while the leader computes its chunk;
+ * 8MB, or an eighth of creditrisk.memory_budget if that is less (at least
+ * 8kB): the queues are memory too.  A worker whose queue is full keeps the
+ * rest of its chunk in a local tuplestore (WorkerQueue).
+ */
+#define QUEUE_SIZE_MAX	((Size) 8 * 1024 * 1024)
+#define QUEUE_SIZE_MIN	((Size) 8 * 1024)
 
 /* A message of one byte: the end of a chunk (a row is a MinimalTuple: longer). */
 #define END_OF_CHUNK	'.'
@@ -137,6 +145,7 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	int			launched;
 	int			participants = 1 + nworkers;
 	TupleTableSlot *slot;
+	Size		queue_size = MAXALIGN(Max(QUEUE_SIZE_MIN, Min(QUEUE_SIZE_MAX, (Size) creditrisk_memory_budget * 1024 / 8)));
 
 	Assert(st->nchunks > 1);
 	if (desc->natts > ENGINE_MAX_COLUMNS || strlen(args->model) >= sizeof(sh->model))
@@ -165,7 +174,7 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	EnterParallelMode();
 	pcxt = CreateParallelContext("creditrisk", "creditrisk_parallel_main", nworkers);
 	shm_toc_estimate_chunk(&pcxt->estimator, shared_size);
-	shm_toc_estimate_chunk(&pcxt->estimator, QUEUE_SIZE * nworkers);
+	shm_toc_estimate_chunk(&pcxt->estimator, queue_size * nworkers);
 	shm_toc_estimate_keys(&pcxt->estimator, 2);
 	InitializeParallelDSM(pcxt);
 	if (pcxt->seg == NULL)
@@ -192,6 +201,7 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	sh->nchunks = st->nchunks;
 	sh->chunk_slots = st->chunk_slots;
 	sh->participants = participants;
+	sh->queue_size = queue_size;
 	sh->ncustom = call->mc->ncustom;
 	sh->has_facts = st->facts != NULL;
 	sh->w = st->w;
@@ -227,11 +237,11 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	shm_toc_insert(pcxt->toc, KEY_SHARED, sh);
 
 	/* a queue per worker, the leader receiving */
-	queues = shm_toc_allocate(pcxt->toc, QUEUE_SIZE * nworkers);
+	queues = shm_toc_allocate(pcxt->toc, queue_size * nworkers);
 	mqh = palloc0(sizeof(shm_mq_handle *) * nworkers);
 	for (int i = 0; i < nworkers; i++)
 	{
-		shm_mq	   *mq = shm_mq_create(queues + QUEUE_SIZE * i, QUEUE_SIZE);
+		shm_mq	   *mq = shm_mq_create(queues + queue_size * i, queue_size);
 
 		shm_mq_set_receiver(mq, MyProc);
 		mqh[i] = shm_mq_attach(mq, pcxt->seg, NULL);
@@ -271,38 +281,101 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	ExitParallelMode();
 }
 
-/* A worker's queue and the rows' descriptor. */
-typedef struct WorkerSink
+/*
+ * A worker's queue, and the rows of the current chunk that found it full.
+ * A worker never waits for its leader in the middle of a chunk: a row that
+ * does not fit now (the leader is still computing its own chunk) and every
+ * later row of the chunk wait in a local tuplestore, sent at the chunk's end
+ * (where the worker would have had to wait anyway).
+ */
+typedef struct WorkerQueue
 {
 	shm_mq_handle *mqh;
 	TupleDesc	desc;
-} WorkerSink;
+	MinimalTuple pending;		/* the row the queue refused: sent first, the same bytes */
+	Tuplestorestate *overflow;	/* the rows after it */
+	TupleTableSlot *slot;
+	MemoryContext cxt;			/* the worker's, for pending and overflow (rows are formed in short-lived contexts) */
+	int64		rows;			/* sent in all */
+	int64		held;			/* of them, held while the queue was full */
+} WorkerQueue;
 
-/* A worker: send a chunk's rows, then the end of the chunk. */
 static void
-send_chunk(Tuplestorestate *ts, int32 c, void *arg)
+queue_send(WorkerQueue *q, Size nbytes, const void *data, bool flush)
 {
-	shm_mq_handle *mqh = ((WorkerSink *) arg)->mqh;
-	TupleTableSlot *slot = MakeSingleTupleTableSlot(((WorkerSink *) arg)->desc, &TTSOpsMinimalTuple);
-	char		end = END_OF_CHUNK;
-
-	while (tuplestore_gettupleslot(ts, true, false, slot))
-	{
-		bool		should_free;
-		MinimalTuple t = ExecFetchSlotMinimalTuple(slot, &should_free);
-
-		if (shm_mq_send(mqh, t->t_len, t, false, true) != SHM_MQ_SUCCESS)
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("the creditrisk leader stopped receiving chunk %d", c + 1)));
-		if (should_free)
-			pfree(t);
-	}
-	ExecDropSingleTupleTableSlot(slot);
-	if (shm_mq_send(mqh, 1, &end, false, true) != SHM_MQ_SUCCESS)
+	if (shm_mq_send(q->mqh, nbytes, data, false, flush) != SHM_MQ_SUCCESS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("the creditrisk leader stopped receiving chunk %d", c + 1)));
+				 errmsg("the creditrisk leader stopped receiving a parallel worker's rows")));
+}
+
+/*
+ * A worker: one row straight into the queue, as a MinimalTuple, without a
+ * worker-side tuplestore while the queue has room.  Not flushed row by row:
+ * the queue publishes what was written when a quarter of it is pending,
+ * when it is full, and at the end of each chunk.
+ */
+static void
+send_row(Datum *values, bool *nulls, void *arg)
+{
+	WorkerQueue *q = (WorkerQueue *) arg;
+	MinimalTuple t;
+	shm_mq_result res;
+	MemoryContext oldcxt;
+
+	q->rows++;
+	if (q->pending != NULL)
+	{
+		tuplestore_putvalues(q->overflow, q->desc, values, nulls);	/* (a copy in q->cxt) */
+		q->held++;
+		return;
+	}
+	oldcxt = MemoryContextSwitchTo(q->cxt);
+	t = heap_form_minimal_tuple(q->desc, values, nulls);
+	res = shm_mq_send(q->mqh, t->t_len, t, true, false);
+	if (res == SHM_MQ_WOULD_BLOCK)
+	{
+		/* (maybe partly written: the queue expects these bytes again first) */
+		q->pending = t;
+		q->held++;
+		if (q->overflow == NULL)
+			q->overflow = tuplestore_begin_heap(false, false, work_mem);
+		MemoryContextSwitchTo(oldcxt);
+		return;
+	}
+	MemoryContextSwitchTo(oldcxt);
+	if (res != SHM_MQ_SUCCESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("the creditrisk leader stopped receiving a parallel worker's rows")));
+	pfree(t);
+}
+
+/* A worker: the rows that waited, then the end of the chunk, flushed. */
+static void
+send_end_of_chunk(int32 c, void *arg)
+{
+	WorkerQueue *q = (WorkerQueue *) arg;
+	char		end = END_OF_CHUNK;
+
+	if (q->pending != NULL)
+	{
+		queue_send(q, q->pending->t_len, q->pending, false);
+		pfree(q->pending);
+		q->pending = NULL;
+		while (tuplestore_gettupleslot(q->overflow, true, false, q->slot))
+		{
+			bool		should_free;
+			MinimalTuple t = ExecFetchSlotMinimalTuple(q->slot, &should_free);
+
+			queue_send(q, t->t_len, t, false);
+			if (should_free)
+				pfree(t);
+		}
+		ExecClearTuple(q->slot);
+		tuplestore_clear(q->overflow);
+	}
+	queue_send(q, 1, &end, true);
 }
 
 /* A worker's entry point (CreateParallelContext("creditrisk", "creditrisk_parallel_main")). */
@@ -311,10 +384,11 @@ creditrisk_parallel_main(dsm_segment *seg, shm_toc *toc)
 {
 	EngineShared *sh = shm_toc_lookup(toc, KEY_SHARED, false);
 	char	   *queues = shm_toc_lookup(toc, KEY_QUEUES, false);
-	shm_mq	   *mq = (shm_mq *) (queues + QUEUE_SIZE * ParallelWorkerNumber);
+	shm_mq	   *mq = (shm_mq *) (queues + sh->queue_size * ParallelWorkerNumber);
 	shm_mq_handle *mqh;
 	TupleDesc	desc;
-	WorkerSink	sink;
+	WorkerQueue queue;
+	RowSink		sink;
 
 	shm_mq_set_sender(mq, MyProc);
 	mqh = shm_mq_attach(mq, seg, NULL);
@@ -323,8 +397,17 @@ creditrisk_parallel_main(dsm_segment *seg, shm_toc *toc)
 	for (int i = 0; i < sh->natts; i++)
 		TupleDescInitEntry(desc, (AttrNumber) (i + 1), NULL, sh->atttypid[i], sh->atttypmod[i], 0);
 
-	sink.mqh = mqh;
+	memset(&queue, 0, sizeof(queue));
+	queue.mqh = mqh;
+	queue.desc = desc;
+	queue.slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	queue.cxt = CurrentMemoryContext;
+	memset(&sink, 0, sizeof(sink));
 	sink.desc = desc;
-	engine_worker_run(sh, ParallelWorkerNumber + 1, desc, send_chunk, &sink);
+	sink.send = send_row;
+	sink.arg = &queue;
+	engine_worker_run(sh, ParallelWorkerNumber + 1, &sink, send_end_of_chunk);
+	elog(DEBUG1, "creditrisk a parallel worker: " INT64_FORMAT " rows sent, " INT64_FORMAT " of them held while its queue of %zu bytes was full",
+		 queue.rows, queue.held, sh->queue_size);
 	shm_mq_detach(mqh);
 }

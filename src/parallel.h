@@ -47,6 +47,7 @@ typedef struct EngineShared
 	int32		nchunks;
 	int32		chunk_slots;
 	int			participants;	/* the leader and the workers asked for */
+	Size		queue_size;		/* of each worker's shm_mq */
 	int			ncustom;
 	bool		has_facts;		/* the light pass's facts are shared */
 	/* the leader's register state, read-only for the workers */
@@ -92,10 +93,24 @@ engine_shared_custom_null(const EngineShared *sh)
 extern int	creditrisk_parallel_workers;
 
 /* compute.c */
+/*
+ * Where a chunk's rows go: into the call's tuplestore (one process, or the
+ * leader), or, in a parallel worker, each row straight into its queue
+ * (send), without a worker-side tuplestore.
+ */
+typedef struct RowSink
+{
+	TupleDesc	desc;
+	Tuplestorestate *ts;		/* when send is NULL */
+	void		(*send) (Datum *values, bool *nulls, void *arg);
+	void	   *arg;
+} RowSink;
+
 extern void engine_chunk_rows(EngineCall *call, int32 c, Tuplestorestate *ts, TupleDesc desc);
+extern void engine_chunk_sink(EngineCall *call, int32 c, RowSink *sink);
 extern uint32 engine_keys_hash(const ComputeState *st);
-extern void engine_worker_run(const EngineShared *sh, int participant, TupleDesc desc,
-							  void (*emit) (Tuplestorestate *ts, int32 c, void *arg), void *arg);
+extern void engine_worker_run(const EngineShared *sh, int participant, RowSink *sink,
+							  void (*chunk_done) (int32 c, void *arg));
 
 /* parallel.c */
 extern int	engine_parallel_workers(void);
