@@ -42,8 +42,12 @@
  * reads (rows of other chunks are passed over after the hash lookup), so
  * the reading is not divided among the processes, only the work per
  * enterprise and the rows out; the register read, the record ends and the
- * light pass stay serial in the leader.  The default is one process
- * (creditrisk.parallel_workers = 0); README, "Both cores", has the figures.
+ * light pass stay serial in the leader, and the workers' rows cross to the
+ * leader once more.  A profile of the 16-indicator sub-model at 100,000
+ * (CHANGELOG 1.9) puts the record scans at about a sixth of a call, the
+ * register read at a fifth and zeroing the chunk's per-enterprise state at
+ * a sixth.  The default is one process (creditrisk.parallel_workers = 0);
+ * README, "Both cores", has the figures.
  */
 #include "postgres.h"
 
