@@ -74,3 +74,10 @@ EXCEPTION WHEN feature_not_supported THEN
     NULL;   -- a server built without lz4 keeps pglz
 END
 $$;
+
+-- ====================================================================
+-- Both cores, reading divided (issue 16)
+-- ====================================================================
+-- Nothing in the catalog: the parallel workers now send each row straight
+-- into their queues (src/parallel.c), which lives in the library that the
+-- update loads; the benchmark's sub-model mode is bench/compute/run.
