@@ -880,6 +880,10 @@ DECLARE
     hits jsonb := '{}';
     rule_hits jsonb;
     rule_stages jsonb := '{}';
+    n_score_classes jsonb;
+    n_final_classes jsonb;
+    n_overridden bigint;
+    domain_rows bigint;
 BEGIN
     IF as_of IS NULL THEN
         RAISE EXCEPTION 'classification date is NULL'
@@ -1002,36 +1006,84 @@ BEGIN
     --    opted_in()'s): without one, in_scope() is its first part, for every
     --    unit.  (The join is below the population's filter, behind OFFSET 0: over
     --    the filtered rows the planner expects two rows and would loop over
-    --    the matches for each enterprise instead of hashing them.)
+    --    the matches for each enterprise instead of hashing them.  The
+    --    estimate of two rows is kept on purpose: with a realistic one the
+    --    fusion's joins are estimated at millions of rows and JIT compiles
+    --    the statement for seconds.)
     ts := clock_timestamp();
     opt_ins := EXISTS (SELECT 1 FROM creditrisk.population_opt_in_as_known(known_at) o
                         WHERE o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of));
-    EXECUTE
-        'WITH ins AS ('
-        'INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class, overrides, override_details, reasons)'
-        ' SELECT $1, $2, x.uscc, x.division_code, x.score, x.score_class,'
-        '        CASE WHEN x.class > x.score_class THEN x.class ELSE x.score_class END,'
-        '        coalesce(x.codes, ''{}''), x.details, x.reasons'
-        '   FROM (SELECT s.uscc, s.division_code, s.score, s.score_class, s.reasons, o.class, o.codes, o.details'
-        '           FROM creditrisk.score_population($3, $1, $4, 3) s'
-        '           LEFT JOIN (SELECT h.key AS uscc, array_agg(r.key ORDER BY r.key) AS codes,'
-        '                             jsonb_object_agg(r.key, h.value) AS details,'
-        '                             max((h.value OPERATOR(pg_catalog.->>) ''class'')::creditrisk.riskclass) AS class'
-        '                        FROM jsonb_each($6) r, jsonb_each(r.value) h GROUP BY h.key) o'
-        '                  ON o.uscc = s.uscc::text'
-        '         OFFSET 0) x'
-        '  WHERE CASE WHEN $5 THEN creditrisk.in_scope(x.uscc, x.division_code, $1, $4)'   -- art. 3
-        '             ELSE pg_catalog.left(x.division_code, 2) = ''41'' AND creditrisk.uscc_entity_type(x.uscc) = ''91'' END'
-        ' RETURNING overrides)'
-        -- the rows written, and per rule the enterprises of the run it matched
-        ' SELECT (SELECT count(*) FROM ins),'
-        '        (SELECT coalesce(jsonb_object_agg(c.code, c.n), ''{}'')'
-        '           FROM (SELECT u.code, count(*) AS n FROM ins, unnest(ins.overrides) u(code) GROUP BY u.code) c)'
-        INTO n, matched
+    -- One statement writes the run's results and, from the rows it returns
+    -- (no second reading of the history through its index), the fused
+    -- classes (4.) and the run's summary (5.): the count, the enterprises per
+    -- score and final class, per rule the enterprises of the run it matched
+    -- (from the rows that have overrides only), and the fused rows.
+    --
+    -- 4. Fusion (art. 16) with the latest professional class on or before the
+    --    date.  A matrix fuses the general and professional classes, but never
+    --    below the class an override imposed (art. 10: a serious-dishonesty D
+    --    stays D in every domain); the fused class is the one the domain's
+    --    measures use.
+    EXECUTE $run$
+WITH ins AS (
+    INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class,
+                                                  overrides, override_details, reasons)
+    SELECT $1, $2, x.uscc, x.division_code, x.score, x.score_class,
+           CASE WHEN x.class > x.score_class THEN x.class ELSE x.score_class END,
+           coalesce(x.codes, '{}'), x.details, x.reasons
+      FROM (SELECT s.uscc, s.division_code, s.score, s.score_class, s.reasons, o.class, o.codes, o.details
+              FROM creditrisk.score_population($3, $1, $4, 3) s
+              LEFT JOIN (SELECT h.key AS uscc, array_agg(r.key ORDER BY r.key) AS codes,
+                                jsonb_object_agg(r.key, h.value) AS details,
+                                max((h.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass) AS class
+                           FROM jsonb_each($6) r, jsonb_each(r.value) h GROUP BY h.key) o
+                     ON o.uscc = s.uscc::text
+            OFFSET 0) x
+     WHERE CASE WHEN $5 THEN creditrisk.in_scope(x.uscc, x.division_code, $1, $4)   -- art. 3
+                ELSE pg_catalog.left(x.division_code, 2) = '41' AND creditrisk.uscc_entity_type(x.uscc) = '91' END
+    RETURNING uscc, division_code, score_class, final_class, overrides, override_details
+), dom AS (
+    INSERT INTO creditrisk.classification_domain_result
+           (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
+    SELECT $1, $2, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
+           coalesce(f.method, 'riskier'),
+           -- never below the art. 10 override class, whatever the matrix says
+           CASE WHEN f.method = 'matrix'
+                THEN greatest(fm.fused_class, (SELECT max((o.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass)
+                                                 FROM pg_catalog.jsonb_each(r.override_details) o))
+                ELSE greatest(r.final_class, d.class) END
+      FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
+              FROM creditrisk.domain_risk_class_as_known($4) x
+             WHERE x.assessed_date <= $1
+             ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
+      JOIN ins r ON r.uscc = d.uscc
+      LEFT JOIN (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known($4) x
+                  WHERE x.effective_from <= $1 ORDER BY x.domain, x.effective_from DESC) f ON f.domain = d.domain
+      LEFT JOIN creditrisk.fusion_matrix_as_known($4) fm
+             ON fm.domain = d.domain AND fm.effective_from = f.effective_from
+            AND fm.general_class = r.final_class AND fm.professional_class = d.class
+    RETURNING 1
+)
+SELECT count(*),
+       jsonb_build_object('A', count(*) FILTER (WHERE i.score_class = 'A'), 'B', count(*) FILTER (WHERE i.score_class = 'B'),
+                          'C', count(*) FILTER (WHERE i.score_class = 'C'), 'D', count(*) FILTER (WHERE i.score_class = 'D')),
+       jsonb_build_object('A', count(*) FILTER (WHERE i.final_class = 'A'), 'B', count(*) FILTER (WHERE i.final_class = 'B'),
+                          'C', count(*) FILTER (WHERE i.final_class = 'C'), 'D', count(*) FILTER (WHERE i.final_class = 'D')),
+       count(*) FILTER (WHERE i.final_class > i.score_class),
+       (SELECT coalesce(jsonb_object_agg(c.code, c.n), '{}')
+          FROM (SELECT u.code, count(*) AS n
+                  FROM (SELECT y.overrides FROM ins y WHERE pg_catalog.cardinality(y.overrides) > 0) y,
+                       unnest(y.overrides) u(code)
+                 GROUP BY u.code) c),
+       (SELECT count(*) FROM dom)
+  FROM ins i
+$run$
+        INTO n, n_score_classes, n_final_classes, n_overridden, matched, domain_rows
         USING as_of, v, model, known_at, opt_ins, hits;
     stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
     RAISE NOTICE '%: indicators and scores: % enterprises', label, n
-        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
+        USING DETAIL = format('stage %s s (with the fused classes and the counts), elapsed %s s',
+                              round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
                               round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
 
     -- The overrides' counts (a rule that matched no enterprise of the run: 0).
@@ -1044,49 +1096,14 @@ BEGIN
         RAISE NOTICE '%: override %: % enterprises', label, rule.code, matched -> rule.code
             USING DETAIL = format('stage %s s (matching, before the insert)', rule_stages -> rule.code);
     END LOOP;
+    RAISE NOTICE '%: fusion: % enterprise domains', label, domain_rows
+        USING DETAIL = 'written with the results (stage score)';
 
-    -- 4. Fusion (art. 16) with the latest professional class on or before the date.
-    --    A matrix fuses the general and professional classes, but never below
-    --    the class an override imposed (art. 10: a serious-dishonesty D stays D
-    --    in every domain); the fused class is the one the domain's measures use.
-    ts := clock_timestamp();
-    INSERT INTO creditrisk.classification_domain_result
-           (as_of, version, uscc, domain, division_code, general_class, professional_class, assessed_date, method, fused_class)
-    SELECT as_of, v, d.uscc, d.domain, r.division_code, r.final_class, d.class, d.assessed_date,
-           coalesce(f.method, 'riskier'),
-           -- never below the art. 10 override class, whatever the matrix says
-           CASE WHEN f.method = 'matrix'
-                THEN greatest(fm.fused_class, (SELECT max((o.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass)
-                                                 FROM pg_catalog.jsonb_each(r.override_details) o))
-                ELSE greatest(r.final_class, d.class) END
-      FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
-              FROM creditrisk.domain_risk_class_as_known(known_at) x
-             WHERE x.assessed_date <= as_of
-             ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
-      JOIN creditrisk.classification_result r ON r.as_of = as_of AND r.version = v AND r.uscc = d.uscc
-      LEFT JOIN (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known(known_at) x
-                  WHERE x.effective_from <= as_of ORDER BY x.domain, x.effective_from DESC) f ON f.domain = d.domain
-      LEFT JOIN creditrisk.fusion_matrix_as_known(known_at) fm
-             ON fm.domain = d.domain AND fm.effective_from = f.effective_from
-            AND fm.general_class = r.final_class AND fm.professional_class = d.class;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    stages := stages || jsonb_build_object('fusion', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
-    RAISE NOTICE '%: fusion: % enterprise domains', label, n
-        USING DETAIL = format('stage %s s, elapsed %s s', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3),
-                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 3));
-
-    -- 5. The run's summary in the history.
+    -- 5. The run's summary in the history (counted from the rows written).
     ts := clock_timestamp();
     UPDATE creditrisk.classification_run run
-       SET enterprises = s.enterprises, score_classes = s.score_classes, final_classes = s.final_classes,
-           overridden = s.overridden, overrides = matched, domain_results = n
-      FROM (SELECT count(*) AS enterprises,
-                   jsonb_build_object('A', count(*) FILTER (WHERE r.score_class = 'A'), 'B', count(*) FILTER (WHERE r.score_class = 'B'),
-                                      'C', count(*) FILTER (WHERE r.score_class = 'C'), 'D', count(*) FILTER (WHERE r.score_class = 'D')) AS score_classes,
-                   jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
-                                      'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
-                   count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden
-              FROM creditrisk.classification_result r WHERE r.as_of = as_of AND r.version = v) s
+       SET enterprises = n, score_classes = n_score_classes, final_classes = n_final_classes,
+           overridden = n_overridden, overrides = matched, domain_results = domain_rows
      WHERE run.as_of = as_of AND run.version = v;
     stages := stages || jsonb_build_object('history', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
 
