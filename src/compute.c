@@ -625,6 +625,22 @@ engine_chunk(ComputeState *st, int32 c)
 	stage_done("record tables", -1, &start);
 }
 
+/*
+ * One call's state for its chunks (compute_indicators(), score_population(),
+ * a parallel worker's share): the fields of EngineCall listed once.  m, cc
+ * and nreasons: score_population()'s model, its scratch arrays and reasons
+ * (NULL, NULL, 0 for compute_indicators()).
+ */
+static EngineCall
+engine_call(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
+			CompiledModel *m, ModelCallCache *cc, int nreasons)
+{
+	return (EngineCall)
+	{
+		.st = st,.mc = mc,.custom = custom,.custom_null = custom_null,.m = m,.cc = cc,.nreasons = nreasons,
+	};
+}
+
 /* Chunk c computed and its rows out to the sink (in the leader, or in a parallel worker). */
 void
 engine_chunk_sink(EngineCall *call, int32 c, RowSink *sink)
@@ -673,6 +689,8 @@ engine_worker_run(const EngineShared *sh, int participant, RowSink *sink,
 	ModelColumns mc;
 	double	   *custom;
 	bool	   *custom_null;
+	CompiledModel *m = NULL;
+	ModelCallCache *cc = NULL;
 	EngineCall	call;
 	FmgrInfo	flinfo;
 	LOCAL_FCINFO(fcinfo, 4);
@@ -685,16 +703,14 @@ engine_worker_run(const EngineShared *sh, int participant, RowSink *sink,
 	st.nsp = get_namespace_oid("creditrisk", false);
 	MemoryContextSwitchTo(st.callcxt);
 
-	memset(&call, 0, sizeof(call));
 	if (sh->scoring)
 	{
 		/* the compiled model, as score_population() gets it */
 		memset(&flinfo, 0, sizeof(flinfo));
 		flinfo.fn_mcxt = st.callcxt;
 		InitFunctionCallInfoData(*fcinfo, &flinfo, 4, InvalidOid, NULL, NULL);
-		call.m = model_for_call(fcinfo, cstring_to_text(sh->model), true);
-		call.cc = (ModelCallCache *) flinfo.fn_extra;
-		call.nreasons = sh->nreasons;
+		m = model_for_call(fcinfo, cstring_to_text(sh->model), true);
+		cc = (ModelCallCache *) flinfo.fn_extra;
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "creditrisk: SPI_connect failed");
@@ -734,10 +750,7 @@ engine_worker_run(const EngineShared *sh, int participant, RowSink *sink,
 	custom_null = mc.ncustom > 0 ? engine_shared_custom_null(sh) : NULL;
 	st.mcxt = st.callcxt;
 
-	call.st = &st;
-	call.mc = &mc;
-	call.custom = custom;
-	call.custom_null = custom_null;
+	call = engine_call(&st, &mc, custom, custom_null, m, cc, sh->scoring ? sh->nreasons : 0);
 	for (int32 c = participant; c < st.nchunks; c += sh->participants)
 	{
 		engine_chunk_sink(&call, c, sink);
@@ -820,13 +833,7 @@ compute_indicators(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 
-	call.st = &st;
-	call.mc = &mc;
-	call.custom = custom;
-	call.custom_null = custom_null;
-	call.m = NULL;
-	call.cc = NULL;
-	call.nreasons = 0;
+	call = engine_call(&st, &mc, custom, custom_null, NULL, NULL, 0);
 	if (nworkers > 0 && st.nchunks > 1)
 	{
 		EngineArgs	args = {model, as_of, st.known_given, st.known_at, 0};
@@ -1030,13 +1037,7 @@ score_population(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 
-	call.st = &st;
-	call.mc = &mc;
-	call.custom = custom;
-	call.custom_null = custom_null;
-	call.m = m;
-	call.cc = cc;
-	call.nreasons = nreasons;
+	call = engine_call(&st, &mc, custom, custom_null, m, cc, nreasons);
 	if (nworkers > 0 && st.nchunks > 1)
 	{
 		EngineArgs	args = {model, as_of, st.known_given, st.known_at, nreasons};
