@@ -369,3 +369,10 @@ $run$
     RETURN result;
 END
 $$;
+
+-- ===========================================================================
+-- The suite's wall time
+-- ===========================================================================
+-- No SQL change: the tests' databases (JIT off where compiling was their
+-- time), the Makefile's order of the shell tests, and in C the model's
+-- lookups planned once per session and EngineCall filled by one initializer.
