@@ -76,25 +76,8 @@ SELECT count(*) AS cells_left FROM fusion_matrix;
 -- The history keeps the fused classes of the run.
 SELECT as_of, version, domain, count(*), string_agg(fused_class::text, '' ORDER BY uscc) FROM classification_domain_result GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
 
--- Each run's summary (classification_run) is counted from the rows the run
--- wrote, in the statement that writes them (1.9): it equals the history.
-SELECT run.as_of, run.version,
-       run.enterprises = count(r.uscc) AS enterprises,
-       run.score_classes = jsonb_build_object('A', count(*) FILTER (WHERE r.score_class = 'A'), 'B', count(*) FILTER (WHERE r.score_class = 'B'),
-                                              'C', count(*) FILTER (WHERE r.score_class = 'C'), 'D', count(*) FILTER (WHERE r.score_class = 'D')) AS score_classes,
-       run.final_classes = jsonb_build_object('A', count(*) FILTER (WHERE r.final_class = 'A'), 'B', count(*) FILTER (WHERE r.final_class = 'B'),
-                                              'C', count(*) FILTER (WHERE r.final_class = 'C'), 'D', count(*) FILTER (WHERE r.final_class = 'D')) AS final_classes,
-       run.overridden = count(*) FILTER (WHERE r.final_class > r.score_class) AS overridden,
-       (SELECT coalesce(jsonb_object_agg(o.key, o.value), '{}') FROM jsonb_each(run.overrides) o WHERE o.value <> '0')
-         = (SELECT coalesce(jsonb_object_agg(u.code, u.n), '{}')
-              FROM (SELECT u.code, count(*) AS n FROM classification_result x, unnest(x.overrides) u(code)
-                     WHERE x.as_of = run.as_of AND x.version = run.version GROUP BY u.code) u) AS overrides,
-       run.domain_results = (SELECT count(*) FROM classification_domain_result d
-                              WHERE d.as_of = run.as_of AND d.version = run.version) AS domain_results
-  FROM classification_run run
-  LEFT JOIN classification_result r ON r.as_of = run.as_of AND r.version = run.version
- GROUP BY run.as_of, run.version
- ORDER BY 1, 2;
+-- Each run's summary equals its rows in the history (1.9).
+\i sql/include/run_summary.psql
 
 -- Leave a fresh extension behind.
 DROP TABLE public.cls_points;
