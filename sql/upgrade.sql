@@ -1,9 +1,11 @@
 -- The upgrade chain: install the oldest version, update step by step to
 -- the newest, and find the same catalog as a fresh install of the newest,
 -- with user data kept.
-SELECT version FROM pg_available_extension_versions WHERE name = 'creditrisk' ORDER BY version;
+SELECT version FROM pg_available_extension_versions WHERE name = 'creditrisk'
+ ORDER BY string_to_array(version, '.')::int[];
 SELECT source, target, path FROM pg_extension_update_paths('creditrisk')
- WHERE path IS NOT NULL ORDER BY source, target;
+ WHERE path IS NOT NULL
+ ORDER BY string_to_array(source, '.')::int[], string_to_array(target, '.')::int[];
 
 -- A snapshot of what the extension defines, comparable across installs
 -- (dynamic SQL, so that it does not depend on the extension it inspects).
@@ -92,6 +94,8 @@ SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 ALTER EXTENSION creditrisk UPDATE TO '1.8';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 ALTER EXTENSION creditrisk UPDATE TO '1.9';
+SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
+ALTER EXTENSION creditrisk UPDATE TO '1.10';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 CREATE TEMP TABLE upgraded AS SELECT * FROM pg_temp.creditrisk_catalog();
 
