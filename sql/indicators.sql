@@ -491,6 +491,21 @@ SELECT count(*) AS enterprises,
        count(*) FILTER (WHERE array_send(c.indicators) IS DISTINCT FROM array_send(s.indicators)) AS differences
   FROM compute_indicators('nodef-v1', '2026-06-30') c
   FULL JOIN pg_temp.run_sql(indicators_set_sql('nodef-v1'), '2026-06-30') s ON s.uscc = c.uscc;
+-- JIT is off while the engine plans the SQL definitions (1.10: 80-odd
+-- subqueries passed JIT's thresholds under an analyst's row-level security,
+-- and compiling took 95 % of the call): a definition that reads the setting
+-- sees off with JIT forced on for the caller, whose setting is back after.
+SET jit = on;
+SET jit_above_cost = 0;
+UPDATE indicator SET definition_sql = $d$(CASE WHEN current_setting('jit') = 'off' THEN 1 ELSE 0 END)$d$
+ WHERE code = 'it_lawsuits_total';
+SELECT c.indicators, count(*) FROM compute_indicators('nodef-v1', '2026-06-30') c GROUP BY c.indicators;
+SHOW jit;
+RESET jit;
+RESET jit_above_cost;
+UPDATE indicator SET definition_sql = $d$
+(SELECT count(*) FROM creditrisk.lawsuit s WHERE s.uscc = e.uscc AND s.filed_date <= $1)
+$d$ WHERE code = 'it_lawsuits_total';
 
 -- Model documents carry the SQL definitions: export, drop the model and
 -- its catalogue entry, import into an empty catalogue, compute the same.

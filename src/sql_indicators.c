@@ -19,6 +19,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -131,6 +132,30 @@ load_model_columns(const char *model, ModelColumns *mc, MemoryContext outer)
 }
 
 /*
+ * JIT off while the engine plans the SQL definitions (compute_custom(),
+ * compute_by_sql()): a query holding the definitions of a model, 80-odd
+ * correlated subqueries, is estimated costly enough for the planner to
+ * JIT-compile it with inlining and optimisation, and compiling took 95 % of
+ * the call (157 s against 7 s for a province admin's query under row-level
+ * security, 1.9's test/shell/engine_scope.sh).  The setting is restored at
+ * the end, as a function's SET clause would (and by an error's abort).
+ */
+static int
+jit_off_begin(void)
+{
+	int			nestlevel = NewGUCNestLevel();
+
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	return nestlevel;
+}
+
+static void
+jit_off_end(int nestlevel)
+{
+	AtEOXact_GUC(true, nestlevel);
+}
+
+/*
  * Values of the SQL-defined entries, custom[slot * ncustom + k]: one query
  * per role they run as (their author's, or the caller's for shipped ones),
  * each run as that role in a security-restricted operation.
@@ -140,6 +165,7 @@ compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *c
 {
 	bool	   *done = palloc0(sizeof(bool) * (mc->ncustom + 1));
 	int		   *ks = palloc(sizeof(int) * (mc->ncustom + 1));
+	int			jit_level = jit_off_begin();
 
 	for (int first = 0; first < mc->ncustom; first++)
 	{
@@ -208,6 +234,7 @@ compute_custom(ComputeState *st, const ModelColumns *mc, double *custom, bool *c
 		SPI_cursor_close(portal);
 		stored_sql_leave(&ctx);
 	}
+	jit_off_end(jit_level);
 }
 
 /*
@@ -267,6 +294,7 @@ compute_by_sql(const char *model, const ModelColumns *mc, DateADT as_of, bool kn
 	char	   *sql;
 	SPIPlanPtr	plan;
 	Portal		portal;
+	int			jit_level = jit_off_begin();
 
 	if (SPI_execute_with_args("SELECT creditrisk.indicators_to_sql($1)", 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "creditrisk: indicators_to_sql failed");
@@ -286,6 +314,7 @@ compute_by_sql(const char *model, const ModelColumns *mc, DateADT as_of, bool kn
 		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
+	jit_off_end(jit_level);
 }
 
 /*
