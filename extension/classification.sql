@@ -1022,9 +1022,16 @@ BEGIN
     -- The rows are written in the order of the primary key (as_of, version,
     -- uscc): each insert then lands on the index's rightmost leaf, and the
     -- indexes on uscc and on the division (a USCC's characters 3-8 are its
-    -- registration division) are walked in order.  In the register's order
-    -- (the order the engine returns them), which need not be the USCC's, the
-    -- same insert cost 2.5x as much CPU (88,573 rows in random order, issue 16).
+    -- registration division) are walked in order.  In the register's physical
+    -- order, which need not be the USCC's, the same insert cost 2.5x as much
+    -- CPU (88,573 rows in random order, issue 16).  No sort is needed for it
+    -- (1.10): score_population() returns its rows in USCC order whatever the
+    -- register's physical order (the engine sorts its slots), and the hash
+    -- join with the overrides' matches (hashed: the few rows) and the filter
+    -- keep the order of their outer side, so the rows reach the insert as the
+    -- engine gives them (sql/engine_order.sql shows the plan has no Sort there
+    -- and the rows land in USCC order).  Were the matches too many for one
+    -- batch of the hash join, the order would only be looser, not the result.
     --
     -- One statement writes the run's results and, from the rows it returns
     -- (no second reading of the history through its index), the fused
@@ -1054,7 +1061,6 @@ WITH ins AS (
             OFFSET 0) x
      WHERE CASE WHEN $5 THEN creditrisk.in_scope(x.uscc, x.division_code, $1, $4)   -- art. 3
                 ELSE pg_catalog.left(x.division_code, 2) = '41' AND creditrisk.uscc_entity_type(x.uscc) = '91' END
-     ORDER BY x.uscc
     RETURNING uscc, division_code, score_class, final_class, overrides, override_details
 ), dom AS (
     INSERT INTO creditrisk.classification_domain_result

@@ -93,7 +93,7 @@ AS 'MODULE_PATHNAME', 'compute_indicators'
 LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
 COST 1000 ROWS 100000;
 COMMENT ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) IS
-    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(): from the register version valid on as_of and the records, as known at known_at (NULL = now); the same date and knowledge time always give the same values';
+    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(): from the register version valid on as_of and the records, as known at known_at (NULL = now); the same date and knowledge time always give the same values. Rows come in USCC order (统一社会信用代码 order: the uscc type''s btree order), whatever the register''s physical order';
 
 -- The monthly run's first stage in one pass of the engine (src/compute.c):
 -- each enterprise's division, score, class and reasons straight from the
@@ -106,7 +106,7 @@ AS 'MODULE_PATHNAME', 'score_population'
 LANGUAGE C STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, creditrisk, pg_temp
 COST 1000 ROWS 100000;
 COMMENT ON FUNCTION creditrisk.score_population(text, date, timestamptz, integer) IS
-    'The scores (风险评分) of every enterprise in the population on as_of with a published model, in one pass of the C engine: its division on as_of, score, score class (art. 9) and the nreasons reason codes, as known at known_at (NULL = now); row for row what compute_indicators() joined with register_at(), score(), classify() and score_reasons() give. The monthly run''s first stage';
+    'The scores (风险评分) of every enterprise in the population on as_of with a published model, in one pass of the C engine: its division on as_of, score, score class (art. 9) and the nreasons reason codes, as known at known_at (NULL = now); row for row what compute_indicators() joined with register_at(), score(), classify() and score_reasons() give, in USCC order (统一社会信用代码 order: the uscc type''s btree order) whatever the register''s physical order. The monthly run''s first stage';
 
 -- The codes the C engine computes: its registry (src/indicator_registry.h).
 -- The install script checks them against the catalogue's built-in entries.

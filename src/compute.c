@@ -7,9 +7,10 @@
  * computed in C, exactly as their SQL definitions in the catalogue say
  * (creditrisk.indicator.definition_sql, assembled by indicators_to_sql()):
  *
- *   1. one scan of the register builds a hash table USCC -> enterprise slot
- *      and the register facts of every enterprise (register_scan.c,
- *      uscc_index.c);
+ *   1. one scan of the register gives every enterprise a slot and its
+ *      register facts; the slots are put in USCC order (so every row goes
+ *      out in USCC order, whatever the register's physical order), then a
+ *      hash table USCC -> slot is built (register_scan.c, uscc_index.c);
  *   2. one sequential scan of each record table the model needs (per chunk)
  *      updates the counters of the record's enterprise (a window count, a
  *      current flag, a latest date, ...): no sort, no per-enterprise query.
@@ -418,8 +419,10 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
  * not fit in the budget, the slots are cut into ranges (chunks) whose state
  * fits, and for each chunk every record table the model reads is scanned
  * again, its rows of enterprises outside the chunk passed over right after
- * the hash-table lookup.  Rows go out chunk after chunk, in slot order: the
- * same rows in the same order as one pass.
+ * the hash-table lookup.  Rows go out chunk after chunk, in slot order,
+ * which is USCC order (the slots are sorted by USCC after the register's
+ * scans, register_scan.c): the same rows in the same order as one pass, and
+ * each chunk a range of USCCs.
  *
  * An enterprise's values also read its related parties' and its parent's
  * records (related_parties.c, parent_adverse), which may lie in another
@@ -950,7 +953,8 @@ scores_by_sql(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, CompiledModel *m, 
 
 	plan = SPI_prepare("SELECT i.uscc, e.division_code::text, i.indicators"
 					   "  FROM creditrisk.compute_indicators($1, $2, $3) i"
-					   "  JOIN creditrisk.register_at($2, $3) e ON e.uscc OPERATOR(creditrisk.=) i.uscc",
+					   "  JOIN creditrisk.register_at($2, $3) e ON e.uscc OPERATOR(creditrisk.=) i.uscc"
+					   " ORDER BY i.uscc",	/* USCC order, as the engine's rows */
 					   3, argtypes);
 	if (plan == NULL)
 		elog(ERROR, "creditrisk: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));

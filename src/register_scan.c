@@ -4,7 +4,8 @@
  *		creditrisk.enterprise and one of creditrisk.enterprise_history give
  *		every enterprise its version valid on D (as known at the knowledge
  *		time), a slot, its register facts and its key in the USCC index;
- *		branches are then tied to their parents.
+ *		the slots are then put in USCC order (sort_slots()) and branches
+ *		tied to their parents.
  */
 #include "postgres.h"
 
@@ -13,12 +14,39 @@
 #include "access/tableam.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "port/pg_bswap.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "engine.h"
+
+/*
+ * A slot's key as two integers in the key's byte order (big-endian), and
+ * the slot it was read into: sorting these sorts the slots by USCC.
+ */
+typedef struct SlotKey
+{
+	uint64		hi;				/* packed bytes 0-7 */
+	uint32		lo;				/* bytes 8-10, then a zero byte */
+	int32		slot;
+} SlotKey;
+
+static inline int
+slot_key_cmp(const SlotKey *a, const SlotKey *b)
+{
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	return (a->lo > b->lo) - (a->lo < b->lo);
+}
+
+#define ST_SORT sort_slot_keys
+#define ST_ELEMENT_TYPE SlotKey
+#define ST_COMPARE(a, b) slot_key_cmp(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* GB/T 4754 codes of the key fields of art. 16 (food, drugs, special equipment), with their lengths. */
 #define KEY_FIELD(code) {code, sizeof(code) - 1}
@@ -219,6 +247,108 @@ scan_register_relation(ComputeState *st, bool history, BranchList *branches, Key
 	table_close(rel, AccessShareLock);
 }
 
+/*
+ * The slots in USCC order, whatever the register's physical order: the
+ * byte order of the packed keys (memcmp), which is the uscc type's btree
+ * order (uscc_cmp() compares the packed bytes), so that compute_indicators()
+ * and score_population() return their rows in USCC order, a chunk (a slot
+ * range) is a USCC range, and the monthly run inserts its rows in its
+ * primary key's order without a sort.  Done right after the register's
+ * scans, before the hash index is built: everything else keyed by slot (the
+ * index, the visible keys and the branches' parents resolved through it, the
+ * light pass, the SQL-defined values, the chunks' state, the parallel
+ * workers' shared copy) is made after, from the sorted slots.
+ *
+ * One pass first checks the order: a register read in USCC order is left as
+ * it is.  Otherwise the keys are sorted with the slots they were read into
+ * (16 bytes each, compared as two integers), the slots' register facts and
+ * divisions are moved in place one permutation cycle at a time, the keys are
+ * written back from the sorted array, and the branches' own slots follow.
+ * Returns whether the slots had to be sorted.
+ */
+static bool
+sort_slots(ComputeState *st, BranchList *branches)
+{
+	uint8	   *keys = st->index.keys;
+	int32		n = st->n;
+	int32		s;
+	SlotKey    *order;
+	int32	   *new_slot = NULL;
+
+	for (s = 1; s < n; s++)
+		if (memcmp(keys + (Size) (s - 1) * USCC_PACKED_LEN, keys + (Size) s * USCC_PACKED_LEN, USCC_PACKED_LEN) > 0)
+			break;
+	if (s >= n)
+		return false;
+
+	order = MemoryContextAllocHuge(st->mcxt, sizeof(SlotKey) * (Size) n);
+	for (s = 0; s < n; s++)
+	{
+		const uint8 *k = keys + (Size) s * USCC_PACKED_LEN;
+		uint64		hi;
+
+		StaticAssertStmt(USCC_PACKED_LEN == 11, "a key is 8 + 3 bytes");
+		memcpy(&hi, k, sizeof(hi));
+		order[s].hi = pg_ntoh64(hi);
+		order[s].lo = ((uint32) k[8] << 24) | ((uint32) k[9] << 16) | ((uint32) k[10] << 8);
+		order[s].slot = s;
+	}
+	sort_slot_keys(order, n);
+	if (branches->n > 0)
+	{
+		new_slot = MemoryContextAllocHuge(st->mcxt, sizeof(int32) * (Size) n);
+		for (s = 0; s < n; s++)
+			new_slot[order[s].slot] = s;
+		for (int64 i = 0; i < branches->n; i++)
+			branches->links[i].slot = new_slot[branches->links[i].slot];
+		pfree(new_slot);
+	}
+
+	/* slot s takes what was read into slot order[s].slot (-1 once moved) */
+	for (s = 0; s < n; s++)
+	{
+		EnterpriseRegister held;
+		char		held_division[6];
+		int32		j = s;
+
+		if (order[s].slot == s || order[s].slot < 0)
+			continue;
+		held = st->reg[s];
+		memcpy(held_division, st->divisions + (Size) s * 6, 6);
+		for (;;)
+		{
+			int32		from = order[j].slot;
+
+			order[j].slot = -1;
+			if (from == s)
+			{
+				st->reg[j] = held;
+				memcpy(st->divisions + (Size) j * 6, held_division, 6);
+				break;
+			}
+			st->reg[j] = st->reg[from];
+			memcpy(st->divisions + (Size) j * 6, st->divisions + (Size) from * 6, 6);
+			j = from;
+		}
+	}
+	for (s = 0; s < n; s++)
+	{
+		uint8	   *k = keys + (Size) s * USCC_PACKED_LEN;
+		uint64		hi = pg_hton64(order[s].hi);
+
+		memcpy(k, &hi, sizeof(hi));
+		k[8] = (uint8) (order[s].lo >> 24);
+		k[9] = (uint8) (order[s].lo >> 16);
+		k[10] = (uint8) (order[s].lo >> 8);
+	}
+	pfree(order);
+#ifdef USE_ASSERT_CHECKING
+	for (s = 1; s < n; s++)
+		Assert(memcmp(keys + (Size) (s - 1) * USCC_PACKED_LEN, keys + (Size) s * USCC_PACKED_LEN, USCC_PACKED_LEN) <= 0);
+#endif
+	return true;
+}
+
 void
 load_register(ComputeState *st)
 {
@@ -231,6 +361,9 @@ load_register(ComputeState *st)
 	scan_register_relation(st, false, &branches, &visible);
 	scan_register_relation(st, true, &branches, &visible);
 	stage_done("enterprise scan", st->n, &start);
+
+	stage_done(sort_slots(st, &branches) ? "slots sorted into USCC order" : "slots already in USCC order",
+			   st->n, &start);
 
 	uscc_index_build(st);
 	stage_done("enterprise index", st->n, &start);

@@ -300,6 +300,8 @@ compute_by_sql(const char *model, const ModelColumns *mc, DateADT as_of, bool kn
 		elog(ERROR, "creditrisk: indicators_to_sql failed");
 	sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	verify_assembled(mc, sql);
+	/* in USCC order, as the engine returns its rows (the uscc type's btree order) */
+	sql = psprintf("SELECT q.uscc, q.indicators FROM (\n%s\n) q ORDER BY q.uscc", sql);
 	plan = SPI_prepare(sql, 2, dargtypes);
 	if (plan == NULL)
 		elog(ERROR, "creditrisk: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
