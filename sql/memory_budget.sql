@@ -17,9 +17,9 @@ CREATE EXTENSION creditrisk;
 SET search_path = creditrisk, public;
 SET datestyle = 'ISO, YMD';
 -- The sample's links are few: each enterprise with a penalty or on a list
--- becomes a shareholder of an enterprise far from it in the register's
--- physical order (the engine's slot order, which chunks cut), so that
--- related parties' facts cross chunks.
+-- becomes a shareholder of an enterprise far from it in USCC order (the
+-- engine's slot order since 1.10, which chunks cut; the sample's physical
+-- order is nearly the same), so that related parties' facts cross chunks.
 INSERT INTO related_party_link (from_uscc, to_uscc, kind, valid_from, reported_by)
 SELECT b.uscc, a.uscc, 'shareholder', l.valid_from, l.reported_by
   FROM (SELECT uscc, row_number() OVER (ORDER BY ctid) AS r FROM enterprise) a

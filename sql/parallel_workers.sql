@@ -18,8 +18,8 @@ CREATE EXTENSION creditrisk;
 \! psql -X -q -v ON_ERROR_STOP=1 -d creditrisk_parallel_workers -v n=2000 -v as_of=2026-10-31 -f sample/generate.sql > /dev/null 2>&1 && echo generated
 SET search_path = creditrisk, public;
 SET datestyle = 'ISO, YMD';
--- Related parties far apart in the register's order (the engine's slot
--- order, which chunks cut), so that related facts cross chunks and workers.
+-- Related parties far apart in USCC order (the engine's slot order since
+-- 1.10, which chunks cut), so that related facts cross chunks and workers.
 INSERT INTO related_party_link (from_uscc, to_uscc, kind, valid_from, reported_by)
 SELECT b.uscc, a.uscc, 'shareholder', l.valid_from, l.reported_by
   FROM (SELECT uscc, row_number() OVER (ORDER BY ctid) AS r FROM enterprise) a
