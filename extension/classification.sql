@@ -1010,7 +1010,13 @@ BEGIN
     --    the population of art. 3: one pass of the C engine (score_population:
     --    indicators, score, class and reasons, the division of the version),
     --    joined with the overrides' matches: final class, override codes (in
-    --    the rules' order) and details.  The population of art. 3 is
+    --    the rules' order) and details.  The engine's rows stream into the
+    --    insert (score_population_stream() in a SELECT list, which PostgreSQL
+    --    calls once per row; in FROM it would first collect them all): with
+    --    creditrisk.run_workers (default 1) a parallel worker computes them
+    --    while this backend writes the previous ones, both cores at once
+    --    (issue 16).  Nothing between them holds the rows (the overrides'
+    --    matches are hashed first).  The population of art. 3 is
     --    in_scope(); its opted_in() part runs a query per unit outside the
     --    default population (about 60 us each), so it is asked only when an
     --    opt-in is in force on the date as known then (the same filter as
@@ -1056,13 +1062,14 @@ WITH ins AS (
     SELECT $1, $2, x.uscc, x.division_code, x.score, x.score_class,
            CASE WHEN x.class > x.score_class THEN x.class ELSE x.score_class END,
            coalesce(x.codes, '{}'), x.details, x.reasons
-      FROM (SELECT s.uscc, s.division_code, s.score, s.score_class, s.reasons, o.class, o.codes, o.details
-              FROM creditrisk.score_population($3, $1, $4, 3) s
+      FROM (SELECT (s.r).uscc, (s.r).division_code, (s.r).score, (s.r).score_class, (s.r).reasons,
+                   o.class, o.codes, o.details
+              FROM (SELECT creditrisk.score_population_stream($3, $1, $4, 3) AS r OFFSET 0) s
               LEFT JOIN (SELECT h.key AS uscc, array_agg(r.key ORDER BY r.key) AS codes,
                                 jsonb_object_agg(r.key, h.value) AS details,
                                 max((h.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass) AS class
                            FROM jsonb_each($6) r, jsonb_each(r.value) h GROUP BY h.key) o
-                     ON o.uscc = s.uscc::text
+                     ON o.uscc = (s.r).uscc::text
             OFFSET 0) x
      WHERE CASE WHEN $5 THEN creditrisk.in_scope(x.uscc, x.division_code, $1, $4)   -- art. 3
                 ELSE pg_catalog.left(x.division_code, 2) = '41' AND creditrisk.uscc_entity_type(x.uscc) = '91' END

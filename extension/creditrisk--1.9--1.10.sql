@@ -23,8 +23,49 @@ ALTER FUNCTION creditrisk.refresh_classification(date, text, timestamptz) SET ji
 -- src/register_scan.c); their comments say so.  refresh_classification()
 -- inserts the run's rows as the engine gives them, without ORDER BY uscc
 -- (an external sort of 147 MB at 1,000,000): they still land in the
--- primary key's order.  (The whole function again: it carries the jit setting
--- of the section above.)
+-- primary key's order.
+-- (refresh_classification()'s new definition, without that ORDER BY, is
+-- written once, in the section "Both cores for the monthly run" below,
+-- which also streams the engine's rows into the insert.)
+COMMENT ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) IS
+    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(): from the register version valid on as_of and the records, as known at known_at (NULL = now); the same date and knowledge time always give the same values. Rows come in USCC order (统一社会信用代码 order: the uscc type''s btree order), whatever the register''s physical order';
+COMMENT ON FUNCTION creditrisk.score_population(text, date, timestamptz, integer) IS
+    'The scores (风险评分) of every enterprise in the population on as_of with a published model, in one pass of the C engine: its division on as_of, score, score class (art. 9) and the nreasons reason codes, as known at known_at (NULL = now); row for row what compute_indicators() joined with register_at(), score(), classify() and score_reasons() give, in USCC order (统一社会信用代码 order: the uscc type''s btree order) whatever the register''s physical order. The monthly run''s first stage';
+
+-- ===========================================================================
+-- The history's key leads with the enterprise (issue 16)
+-- ===========================================================================
+-- classification_result's primary key becomes (uscc, as_of, version): it
+-- serves one enterprise's history (the index on uscc alone goes) and one row
+-- of a run; the monthly run writes one index fewer for each row.  (Builds
+-- one index over the existing history.)
+ALTER TABLE creditrisk.classification_result DROP CONSTRAINT classification_result_pkey;
+ALTER TABLE creditrisk.classification_result ADD PRIMARY KEY (uscc, as_of, version);
+DROP INDEX creditrisk.classification_result_uscc_idx;
+
+-- ===========================================================================
+-- Both cores for the monthly run: compute and insert at once (issue 16)
+-- ===========================================================================
+-- score_population_stream(): score_population()'s rows returned one per
+-- call as they are computed (by creditrisk.run_workers parallel workers,
+-- default 1, while the leader writes them); refresh_classification() calls
+-- it in a SELECT list, so that its INSERT writes each row while the next
+-- ones are computed.  Same rows, order, counts and NOTICEs.  (The function
+-- is written once in this file: a later section that redefines it replaces
+-- this definition.)
+CREATE FUNCTION creditrisk.score_population_stream(model text, as_of date, known_at timestamptz DEFAULT NULL,
+                                                   nreasons integer DEFAULT 3,
+                                                   OUT uscc creditrisk.uscc, OUT division_code creditrisk.division_code,
+                                                   OUT score double precision, OUT score_class creditrisk.riskclass,
+                                                   OUT reasons text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'score_population_stream'
+LANGUAGE C STABLE PARALLEL RESTRICTED
+COST 1000 ROWS 100000;
+COMMENT ON FUNCTION creditrisk.score_population_stream(text, date, timestamptz, integer) IS
+    'score_population()''s rows (风险评分), the same rows in the same order, streamed: returned one per call as they are computed (by creditrisk.run_workers parallel workers, while the caller writes them), for a SELECT list: SELECT (s.r).* FROM (SELECT creditrisk.score_population_stream(m, d, t, 3) AS r OFFSET 0) s. The monthly run''s first stage. While workers run, the statement is in parallel mode: what it calls on the rows may read but not write';
+REVOKE ALL ON FUNCTION creditrisk.score_population_stream(text, date, timestamptz, integer) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL,
                                                    known_at timestamptz DEFAULT NULL)
 RETURNS creditrisk.classification_run
@@ -167,7 +208,13 @@ BEGIN
     --    the population of art. 3: one pass of the C engine (score_population:
     --    indicators, score, class and reasons, the division of the version),
     --    joined with the overrides' matches: final class, override codes (in
-    --    the rules' order) and details.  The population of art. 3 is
+    --    the rules' order) and details.  The engine's rows stream into the
+    --    insert (score_population_stream() in a SELECT list, which PostgreSQL
+    --    calls once per row; in FROM it would first collect them all): with
+    --    creditrisk.run_workers (default 1) a parallel worker computes them
+    --    while this backend writes the previous ones, both cores at once
+    --    (issue 16).  Nothing between them holds the rows (the overrides'
+    --    matches are hashed first).  The population of art. 3 is
     --    in_scope(); its opted_in() part runs a query per unit outside the
     --    default population (about 60 us each), so it is asked only when an
     --    opt-in is in force on the date as known then (the same filter as
@@ -213,13 +260,14 @@ WITH ins AS (
     SELECT $1, $2, x.uscc, x.division_code, x.score, x.score_class,
            CASE WHEN x.class > x.score_class THEN x.class ELSE x.score_class END,
            coalesce(x.codes, '{}'), x.details, x.reasons
-      FROM (SELECT s.uscc, s.division_code, s.score, s.score_class, s.reasons, o.class, o.codes, o.details
-              FROM creditrisk.score_population($3, $1, $4, 3) s
+      FROM (SELECT (s.r).uscc, (s.r).division_code, (s.r).score, (s.r).score_class, (s.r).reasons,
+                   o.class, o.codes, o.details
+              FROM (SELECT creditrisk.score_population_stream($3, $1, $4, 3) AS r OFFSET 0) s
               LEFT JOIN (SELECT h.key AS uscc, array_agg(r.key ORDER BY r.key) AS codes,
                                 jsonb_object_agg(r.key, h.value) AS details,
                                 max((h.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass) AS class
                            FROM jsonb_each($6) r, jsonb_each(r.value) h GROUP BY h.key) o
-                     ON o.uscc = s.uscc::text
+                     ON o.uscc = (s.r).uscc::text
             OFFSET 0) x
      WHERE CASE WHEN $5 THEN creditrisk.in_scope(x.uscc, x.division_code, $1, $4)   -- art. 3
                 ELSE pg_catalog.left(x.division_code, 2) = '41' AND creditrisk.uscc_entity_type(x.uscc) = '91' END
@@ -307,18 +355,3 @@ $run$
     RETURN result;
 END
 $$;
-COMMENT ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) IS
-    'Indicator values (指标值) of every enterprise in the population on as_of (established, not cancelled), in the model''s order, ready for creditrisk.score(): from the register version valid on as_of and the records, as known at known_at (NULL = now); the same date and knowledge time always give the same values. Rows come in USCC order (统一社会信用代码 order: the uscc type''s btree order), whatever the register''s physical order';
-COMMENT ON FUNCTION creditrisk.score_population(text, date, timestamptz, integer) IS
-    'The scores (风险评分) of every enterprise in the population on as_of with a published model, in one pass of the C engine: its division on as_of, score, score class (art. 9) and the nreasons reason codes, as known at known_at (NULL = now); row for row what compute_indicators() joined with register_at(), score(), classify() and score_reasons() give, in USCC order (统一社会信用代码 order: the uscc type''s btree order) whatever the register''s physical order. The monthly run''s first stage';
-
--- ===========================================================================
--- The history's key leads with the enterprise (issue 16)
--- ===========================================================================
--- classification_result's primary key becomes (uscc, as_of, version): it
--- serves one enterprise's history (the index on uscc alone goes) and one row
--- of a run; the monthly run writes one index fewer for each row.  (Builds
--- one index over the existing history.)
-ALTER TABLE creditrisk.classification_result DROP CONSTRAINT classification_result_pkey;
-ALTER TABLE creditrisk.classification_result ADD PRIMARY KEY (uscc, as_of, version);
-DROP INDEX creditrisk.classification_result_uscc_idx;

@@ -108,6 +108,24 @@ COST 1000 ROWS 100000;
 COMMENT ON FUNCTION creditrisk.score_population(text, date, timestamptz, integer) IS
     'The scores (风险评分) of every enterprise in the population on as_of with a published model, in one pass of the C engine: its division on as_of, score, score class (art. 9) and the nreasons reason codes, as known at known_at (NULL = now); row for row what compute_indicators() joined with register_at(), score(), classify() and score_reasons() give, in USCC order (统一社会信用代码 order: the uscc type''s btree order) whatever the register''s physical order. The monthly run''s first stage';
 
+-- The same rows, streamed (src/compute.c, src/parallel.c): one per call, as
+-- they are computed, so that the monthly run writes each row while the next
+-- ones are computed (by parallel workers: creditrisk.run_workers).  In a
+-- SELECT list (a FROM clause collects every row first).  No SET clause: it
+-- would be applied on every call; the function pins the search_path itself
+-- for its queries.
+CREATE FUNCTION creditrisk.score_population_stream(model text, as_of date, known_at timestamptz DEFAULT NULL,
+                                                   nreasons integer DEFAULT 3,
+                                                   OUT uscc creditrisk.uscc, OUT division_code creditrisk.division_code,
+                                                   OUT score double precision, OUT score_class creditrisk.riskclass,
+                                                   OUT reasons text[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'score_population_stream'
+LANGUAGE C STABLE PARALLEL RESTRICTED
+COST 1000 ROWS 100000;
+COMMENT ON FUNCTION creditrisk.score_population_stream(text, date, timestamptz, integer) IS
+    'score_population()''s rows (风险评分), the same rows in the same order, streamed: returned one per call as they are computed (by creditrisk.run_workers parallel workers, while the caller writes them), for a SELECT list: SELECT (s.r).* FROM (SELECT creditrisk.score_population_stream(m, d, t, 3) AS r OFFSET 0) s. The monthly run''s first stage. While workers run, the statement is in parallel mode: what it calls on the rows may read but not write';
+
 -- The codes the C engine computes: its registry (src/indicator_registry.h).
 -- The install script checks them against the catalogue's built-in entries.
 CREATE FUNCTION creditrisk.engine_indicator_codes()
@@ -124,3 +142,4 @@ REVOKE ALL ON FUNCTION creditrisk.indicators_to_sql(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.compute_indicators(text, date, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.engine_indicator_codes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION creditrisk.score_population(text, date, timestamptz, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION creditrisk.score_population_stream(text, date, timestamptz, integer) FROM PUBLIC;

@@ -174,21 +174,191 @@ RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 
--- The monthly run: with 2 workers and many chunks (version 1) and in one
--- process (version 2), the same history.
-SET creditrisk.parallel_workers = 2;
+-- score_population_stream() (1.10, issue 16): score_population()'s rows,
+-- returned one per call as creditrisk.run_workers parallel workers compute
+-- them, so that the caller writes each row while the next ones are
+-- computed (the monthly run's INSERT).  The same rows, bits and order as
+-- score_population() in one process: with 1 and 2 workers, under the
+-- default budget and under 64kB (many chunks; 8kB queues, so the workers
+-- wait for the leader), with no worker (run_workers = 0, the leader
+-- computes chunk by chunk), when no worker can be launched
+-- (max_parallel_workers = 0) and inside a query in parallel mode.  Each is
+-- an INSERT into a table, the monthly run's shape (parallel mode while it
+-- writes: the statement gets its transaction id first).
+SELECT name, setting, min_val, max_val, context FROM pg_settings WHERE name = 'creditrisk.run_workers';
+CREATE TEMP TABLE streamed (config text, ord bigint, uscc uscc, division_code text, score bytea, score_class riskclass, reasons text[]);
+CREATE FUNCTION pg_temp.stream(config text) RETURNS void LANGUAGE plpgsql AS $f$
+BEGIN
+  INSERT INTO streamed
+  SELECT config, row_number() OVER (), (s.r).uscc, (s.r).division_code, float8send((s.r).score), (s.r).score_class, (s.r).reasons
+    FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s;
+END $f$;
+SET creditrisk.run_workers = 0;
+SELECT pg_temp.stream('stream, one process');
+SET creditrisk.run_workers = 1;
+SELECT pg_temp.stream('stream, 1 worker');
+SET creditrisk.run_workers = 2;
+SELECT pg_temp.stream('stream, 2 workers');
+SET creditrisk.memory_budget = '64kB';
+SELECT pg_temp.stream('stream, 2 workers, 64kB');
+SET creditrisk.run_workers = 1;
+SELECT pg_temp.stream('stream, 1 worker, 64kB');
+SET creditrisk.run_workers = 0;
+SELECT pg_temp.stream('stream, one process, 64kB');
+SET creditrisk.run_workers = 1;
+SET max_parallel_workers = 0;
+SELECT pg_temp.stream('stream, no worker launched, 64kB');
+RESET max_parallel_workers;
+RESET creditrisk.memory_budget;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET force_parallel_mode = on;
+INSERT INTO streamed
+SELECT 'stream, in a query in parallel mode', row_number() OVER (), (s.r).uscc, (s.r).division_code, float8send((s.r).score), (s.r).score_class, (s.r).reasons
+  FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s
+ WHERE (SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s) > 0;
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET creditrisk.run_workers;
+SELECT s.config, count(*) AS rows,
+       count(*) FILTER (WHERE o.ord IS NULL OR s.ord IS NULL) AS on_one_side_only,
+       count(*) FILTER (WHERE (s.uscc, s.division_code, s.score, s.score_class, s.reasons)
+                              IS DISTINCT FROM (o.uscc, o.division_code, o.score, o.score_class, o.reasons)) AS differences
+  FROM (SELECT * FROM scored WHERE config = 'one process') o
+  JOIN (SELECT DISTINCT config FROM streamed) c ON true
+  FULL JOIN streamed s ON s.config = c.config AND s.ord = o.ord
+ GROUP BY s.config ORDER BY s.config;
+-- It has no SET clause (applied on every call, that is every row): it pins
+-- the search_path itself for its queries, as the SET clause of
+-- score_population() does, and stored SQL runs under its own pinned path
+-- either way.  Called with a search_path without creditrisk, a model with a
+-- SQL-defined indicator that reads the search_path it runs under (1 when
+-- pinned) gives score_population()'s scores.
+INSERT INTO indicator (code, name, definition_sql)
+VALUES ('par_pinned_path', '检索路径已固定', '(SELECT CASE WHEN pg_catalog.current_setting(''search_path'') = ''pg_catalog, creditrisk, pg_temp'' THEN 1 ELSE 0 END)');
+SELECT model_copy('reference-v1', 'par-path') \g /dev/null
+UPDATE model_indicator SET code = 'par_pinned_path' WHERE model_key = 'par-path' AND code = 'is_branch';
+SELECT model_publish('par-path') \g /dev/null
+SELECT count(*) FILTER (WHERE indicators[k] = 1) AS pinned, count(*) FILTER (WHERE indicators[k] IS DISTINCT FROM 1) AS not_pinned
+  FROM compute_indicators('par-path', '2026-10-31'),
+       (SELECT position AS k FROM model_indicators('par-path') WHERE code = 'par_pinned_path') k;
+SET search_path = public;
+SET creditrisk.run_workers = 1;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE (s.r).score = p.score AND (s.r).reasons = p.reasons) AS same_scores
+  FROM (SELECT row_number() OVER () AS ord, r FROM (SELECT creditrisk.score_population_stream('par-path', '2026-10-31', NULL, 3) AS r OFFSET 0) x) s
+  JOIN (SELECT * FROM creditrisk.score_population('par-path', '2026-10-31', NULL, 3) WITH ORDINALITY p(uscc, division_code, score, score_class, reasons, ord)) p
+    ON p.ord = s.ord;
+RESET creditrisk.run_workers;
+SET search_path = creditrisk, public;
+-- Its arguments are checked as score_population()'s.
+SELECT count(*) FROM (SELECT score_population_stream('reference-v1', '2026-10-31', NULL, -1) AS r OFFSET 0) s; \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM (SELECT score_population_stream('reference-v1', 'infinity', NULL, 3) AS r OFFSET 0) s; \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM (SELECT score_population_stream('reference-v1', NULL, NULL, 3) AS r OFFSET 0) s;
+SELECT count(*) FROM (SELECT score_population_stream('no-such-model', '2026-10-31', NULL, 3) AS r OFFSET 0) s; \echo :LAST_ERROR_SQLSTATE
+-- What ran (DEBUG1): the workers launched and streamed; none launched (the
+-- leader computed); the statement in parallel mode already: no worker asked.
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.run_workers = 2" -c "CREATE TEMP TABLE t AS SELECT 1 AS x" -c "INSERT INTO t SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed\|parallel workers done, [0-9]* rows'
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET max_parallel_workers = 0" -c "SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed'
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET force_parallel_mode = on" -c "SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -c 'parallel worker(s) launched'
+
+-- An early stop (LIMIT) ends the workers and parallel mode at the end of the
+-- statement (the expression context's shutdown): the workers, waiting on a
+-- full queue under 64kB, find it gone and stop; none is left, and the same
+-- transaction can then write and start commands again.
+SET creditrisk.run_workers = 2;
+SET creditrisk.memory_budget = '64kB';
+BEGIN;
+SELECT count(*) AS limited FROM (SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 3) x;
+SELECT count(*) AS workers_left FROM pg_stat_activity WHERE leader_pid = pg_backend_pid();
+CREATE TEMP TABLE after_limit AS SELECT 1 AS x;
+INSERT INTO after_limit SELECT count(*) FROM (SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 5) x;
+SELECT x FROM after_limit ORDER BY x;
+COMMIT;
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.run_workers = 2" -c "SET creditrisk.memory_budget = '64kB'" -c "SELECT count(*) FROM (SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 3) x" 2>&1 | grep -o 'parallel workers done (the leader stopped early)'
+-- A rescan (a nested loop over two dates) starts it again: each date's rows.
+SELECT d, count(*) AS rows
+  FROM (VALUES ('2026-10-31'::date), ('2025-07-01')) v(d),
+       LATERAL (SELECT creditrisk.score_population_stream('reference-v1', v.d, NULL, 3) AS r OFFSET 0) s
+ GROUP BY d ORDER BY d;
+SELECT d, count(*) AS rows FROM unnest('{2025-07-01,2026-10-31}'::date[]) d, score_population('reference-v1', d, NULL, 3) GROUP BY d ORDER BY d;
+-- Errors while the workers run abort the statement cleanly, and the session
+-- goes on: a constraint the leader's INSERT breaks, a cancel.
+\set VERBOSITY terse
+CREATE TEMP TABLE low_scores (uscc uscc, score double precision CHECK (score < 30));
+INSERT INTO low_scores SELECT (s.r).uscc, (s.r).score FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s; \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s
+ WHERE (s.r).score > 500 AND pg_cancel_backend(pg_backend_pid()); \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+SELECT count(*) AS low_scores FROM low_scores;
+SELECT count(*) AS workers_left FROM pg_stat_activity WHERE leader_pid = pg_backend_pid();
+SELECT count(*) AS after_the_errors FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s;
+RESET creditrisk.memory_budget;
+-- A statement that could not run in parallel mode computes in one process,
+-- with the same rows: a table with an INSERT trigger that runs a query (a
+-- command, refused in parallel mode), a volatile SQL function on the rows
+-- (it starts a command per call), an UPDATE.
+CREATE TEMP TABLE triggered (uscc uscc, score double precision, n bigint);
+CREATE FUNCTION pg_temp.count_register() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+  SELECT count(*) INTO NEW.n FROM creditrisk.enterprise WHERE uscc = NEW.uscc;
+  RETURN NEW;
+END $f$;
+CREATE TRIGGER triggered_count BEFORE INSERT ON triggered FOR EACH ROW EXECUTE FUNCTION pg_temp.count_register();
+CREATE FUNCTION pg_temp.volatile_text(u uscc) RETURNS text LANGUAGE sql VOLATILE AS $f$ SELECT u::text $f$;
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "CREATE TEMP TABLE t (uscc creditrisk.uscc, n bigint)" -c "CREATE FUNCTION pg_temp.tr() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN SELECT count(*) INTO NEW.n FROM creditrisk.enterprise; RETURN NEW; END'" -c "CREATE TRIGGER t BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION pg_temp.tr()" -c "INSERT INTO t SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o 'one process (the statement cannot run in parallel mode)'
+INSERT INTO triggered (uscc, score)
+SELECT (s.r).uscc, (s.r).score FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s;
+CREATE TEMP TABLE volatile_rows AS SELECT 1 AS ord, ''::text AS uscc WHERE false;
+INSERT INTO volatile_rows
+SELECT row_number() OVER (), pg_temp.volatile_text((s.r).uscc) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s;
+UPDATE triggered t SET score = -(s.r).score
+  FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s WHERE t.uscc = (s.r).uscc;
+SELECT count(*) AS rows, count(*) FILTER (WHERE t.n = 1 AND float8send(-t.score) = o.score) AS written_and_updated
+  FROM triggered t FULL JOIN (SELECT * FROM scored WHERE config = 'one process') o USING (uscc);
+SELECT count(*) AS rows, count(*) FILTER (WHERE v.uscc = o.uscc::text) AS same_order
+  FROM volatile_rows v FULL JOIN (SELECT * FROM scored WHERE config = 'one process') o USING (ord);
+RESET creditrisk.run_workers;
+
+-- The monthly run streams its rows from score_population_stream() into its
+-- INSERT (creditrisk.run_workers, default 1: one worker computes while the
+-- leader writes): with 2 workers and many chunks (version 1) and in one
+-- process (version 2), the same history; and with an opt-in in force, so
+-- that in_scope() runs opted_in(), a query, for every unit outside the
+-- default population while the workers run (versions 3 and 4).
+SET creditrisk.run_workers = 2;
 SET creditrisk.memory_budget = '64kB';
 SELECT as_of, version, enterprises FROM refresh_classification('2026-10-31');
-SET creditrisk.parallel_workers = 0;
+SET creditrisk.run_workers = 0;
 RESET creditrisk.memory_budget;
 SELECT as_of, version, enterprises FROM refresh_classification('2026-10-31');
-RESET creditrisk.parallel_workers;
-SELECT count(*) AS rows, count(*) FILTER (WHERE r1.uscc IS NULL OR r2.uscc IS NULL) AS on_one_side_only,
-       count(*) FILTER (WHERE (r1.division_code, float8send(r1.score), r1.score_class, r1.final_class, r1.overrides, r1.reasons)
-                              IS DISTINCT FROM (r2.division_code, float8send(r2.score), r2.score_class, r2.final_class, r2.overrides, r2.reasons))
-         AS differences
-  FROM (SELECT * FROM classification_result WHERE as_of = '2026-10-31' AND version = 1) r1
-  FULL JOIN (SELECT * FROM classification_result WHERE as_of = '2026-10-31' AND version = 2) r2 USING (uscc);
+INSERT INTO population_opt_in (division_code, kind, effective_from, note)
+VALUES ('410000', 'individual_business', '2020-01-01', 'stream test');
+RESET creditrisk.run_workers;
+SELECT as_of, version, enterprises FROM refresh_classification('2026-10-31');
+SET creditrisk.run_workers = 0;
+SELECT as_of, version, enterprises FROM refresh_classification('2026-10-31');
+RESET creditrisk.run_workers;
+SELECT p.v1, p.v2, x.*
+  FROM (VALUES (1, 2), (3, 4)) p(v1, v2),
+       LATERAL (SELECT count(*) AS rows, count(*) FILTER (WHERE r1.uscc IS NULL OR r2.uscc IS NULL) AS on_one_side_only,
+                       count(*) FILTER (WHERE (r1.division_code, float8send(r1.score), r1.score_class, r1.final_class, r1.overrides, r1.override_details, r1.reasons)
+                                              IS DISTINCT FROM (r2.division_code, float8send(r2.score), r2.score_class, r2.final_class, r2.overrides, r2.override_details, r2.reasons))
+                         AS differences,
+                       count(*) FILTER (WHERE creditrisk.uscc_entity_type(uscc) = '92') AS opted_in
+                  FROM (SELECT * FROM classification_result WHERE as_of = '2026-10-31' AND version = p.v1) r1
+                  FULL JOIN (SELECT * FROM classification_result WHERE as_of = '2026-10-31' AND version = p.v2) r2 USING (uscc)) x
+ ORDER BY p.v1;
+SELECT d1.version AS v1, d2.version AS v2, count(*) AS domain_rows,
+       count(*) FILTER (WHERE d1.uscc IS NULL OR d2.uscc IS NULL OR (d1.general_class, d1.fused_class) IS DISTINCT FROM (d2.general_class, d2.fused_class)) AS differences
+  FROM (SELECT * FROM classification_domain_result WHERE as_of = '2026-10-31' AND version IN (1, 3)) d1
+  FULL JOIN (SELECT * FROM classification_domain_result WHERE as_of = '2026-10-31' AND version IN (2, 4)) d2
+    ON d2.version = d1.version + 1 AND (d2.uscc, d2.domain) = (d1.uscc, d1.domain)
+ GROUP BY 1, 2 ORDER BY 1;
+
+-- The run did stream from a worker (its statement may run in parallel mode).
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SELECT enterprises FROM creditrisk.refresh_classification('2026-10-31')" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed\|parallel workers done, [0-9]* rows\|one process (the statement cannot run in parallel mode)'
 
 \c :regress_db
 SET client_min_messages = warning;

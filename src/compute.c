@@ -48,6 +48,8 @@
 #include "catalog/namespace.h"
 #include "common/hashfn.h"
 #include "catalog/pg_type.h"
+#include "access/htup_details.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -61,6 +63,7 @@
 #include "parser/parse_func.h"
 #include "utils/timestamp.h"
 #include "utils/memutils.h"
+#include "utils/guc.h"
 
 #include "indicator_derive.h"
 #include "model.h"
@@ -754,7 +757,7 @@ engine_worker_run(const EngineShared *sh, int participant, RowSink *sink,
 	st.mcxt = st.callcxt;
 
 	call = engine_call(&st, &mc, custom, custom_null, m, cc, sh->scoring ? sh->nreasons : 0);
-	for (int32 c = participant; c < st.nchunks; c += sh->participants)
+	for (int32 c = participant; c < st.nchunks && !sink->stopped; c += sh->participants)
 	{
 		engine_chunk_sink(&call, c, sink);
 		chunk_done(c, sink->arg);
@@ -868,6 +871,18 @@ compute_indicators(PG_FUNCTION_ARGS)
  * gives, row for row (sql/monthly_run.sql checks it).
  * ------------------------------------------------------------------------ */
 
+/* One row's five values (allocated in the current memory context), from cc's values. */
+static void
+scored_values(Datum *out, Datum uscc, const char *division, CompiledModel *m, ModelCallCache *cc, int nreasons)
+{
+	double		score = score_with_reasons(m, cc->values, cc->isnull, nreasons, &out[4]);
+
+	out[0] = uscc;
+	out[1] = PointerGetDatum(cstring_to_text_with_len(division, 6));
+	out[2] = Float8GetDatum(score);
+	out[3] = RiskClassGetDatum(riskclass_of_score(score));
+}
+
 /* One row out. */
 static void
 put_scored(RowSink *sink, Datum uscc, const char *division, CompiledModel *m, ModelCallCache *cc,
@@ -875,57 +890,76 @@ put_scored(RowSink *sink, Datum uscc, const char *division, CompiledModel *m, Mo
 {
 	Datum		out[5];
 	bool		out_null[5] = {false, false, false, false, false};
-	double		score = score_with_reasons(m, cc->values, cc->isnull, nreasons, &out[4]);
 
-	out[0] = uscc;
-	out[1] = PointerGetDatum(cstring_to_text_with_len(division, 6));
-	out[2] = Float8GetDatum(score);
-	out[3] = RiskClassGetDatum(riskclass_of_score(score));
+	scored_values(out, uscc, division, m, cc, nreasons);
 	sink_put(sink, out, out_null);
 }
 
-/* The engine's state, scored enterprise by enterprise. */
+/* Each indicator's counter in Enterprise, or -1 (derived, or SQL-defined). */
+static int *
+counter_offsets(const ComputeState *st, const ModelColumns *mc)
+{
+	int		   *offset = MemoryContextAlloc(st->mcxt, sizeof(int) * Max(mc->n, 1));
+
+	for (int i = 0; i < mc->n; i++)
+		offset[i] = mc->builtin[i] >= 0 ? builtin_indicators[mc->builtin[i]].counter : -1;
+	return offset;
+}
+
+/*
+ * Slot s's values into cc's scratch arrays, for scoring; false when the
+ * slot is not in the population (no row).
+ */
+static inline bool
+slot_values(const ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
+			const int *offset, ModelCallCache *cc, int32 s)
+{
+	const Enterprise *e = &st->ents[s - st->lo];
+	const EnterpriseRegister *basis;
+	int			c = 0;
+
+	if (!e->in_population || !e->seen)
+		return false;
+	basis = derive_basis(st, e);
+	for (int i = 0; i < mc->n; i++)
+	{
+		double		v = 0;
+		bool		here;
+
+		if (offset[i] >= 0)
+		{
+			v = *(const int32 *) ((const char *) e + offset[i]);
+			here = true;
+		}
+		else if (mc->builtin[i] >= 0)
+			here = builtin_derive(st, e, basis, mc->builtin[i], &v);
+		else
+		{
+			here = !custom_null[(Size) s * mc->ncustom + c];
+			v = custom[(Size) s * mc->ncustom + c];
+			c++;
+		}
+		cc->values[i] = here ? v : 0.0;
+		cc->isnull[i] = !here;
+	}
+	Assert(c == mc->ncustom);
+	return true;
+}
+
+/* The engine's state, scored enterprise by enterprise (until the sink stops). */
 static void
 emit_scores(ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
 			RowSink *sink, CompiledModel *m, ModelCallCache *cc, int nreasons)
 {
 	MemoryContext rowcxt = AllocSetContextCreate(st->mcxt, "creditrisk score_population rows", ALLOCSET_DEFAULT_SIZES);
-	int			n = mc->n;
-	int		   *offset = MemoryContextAlloc(st->mcxt, sizeof(int) * Max(n, 1));
+	int		   *offset = counter_offsets(st, mc);
 
-	for (int i = 0; i < n; i++)
-		offset[i] = mc->builtin[i] >= 0 ? builtin_indicators[mc->builtin[i]].counter : -1;
-	for (int32 s = st->lo; s < st->hi; s++)
+	for (int32 s = st->lo; s < st->hi && !sink->stopped; s++)
 	{
-		const Enterprise *e = &st->ents[s - st->lo];
-		const EnterpriseRegister *basis;
 		MemoryContext oldcxt;
-		int			c = 0;
 
-		if (!e->in_population || !e->seen)
+		if (!slot_values(st, mc, custom, custom_null, offset, cc, s))
 			continue;
-		basis = derive_basis(st, e);
-		for (int i = 0; i < n; i++)
-		{
-			double		v = 0;
-			bool		here;
-
-			if (offset[i] >= 0)
-			{
-				v = *(const int32 *) ((const char *) e + offset[i]);
-				here = true;
-			}
-			else if (mc->builtin[i] >= 0)
-				here = builtin_derive(st, e, basis, mc->builtin[i], &v);
-			else
-			{
-				here = !custom_null[(Size) s * mc->ncustom + c];
-				v = custom[(Size) s * mc->ncustom + c];
-				c++;
-			}
-			cc->values[i] = here ? v : 0.0;
-			cc->isnull[i] = !here;
-		}
 		oldcxt = MemoryContextSwitchTo(rowcxt);
 		put_scored(sink, PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN),
 				   st->divisions + (Size) s * 6, m, cc, nreasons);
@@ -1055,5 +1089,265 @@ score_population(PG_FUNCTION_ARGS)
 
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(st.callcxt);
+	PG_RETURN_NULL();
+}
+
+/* ------------------------------------------------------------------------
+ * score_population_stream(model text, as_of date, known_at timestamptz, reasons int)
+ *		RETURNS SETOF record (the columns of score_population())
+ *
+ * score_population()'s rows, the same rows in the same order, returned one
+ * per call (ValuePerCall) as they are computed, so that a caller that
+ * writes them (the monthly run's INSERT) writes each while the next ones
+ * are computed.  Called in a SELECT list (ProjectSet streams it; a FROM
+ * clause would first collect every row).  The first call does what
+ * engine_compute() does in the leader (the register, the record ends, the
+ * light pass, the SQL-defined indicators: every query, with the caller's
+ * rights, under a pinned search_path); then, when creditrisk.run_workers
+ * allows and the statement may run in parallel mode
+ * (engine_stream_statement_ok), parallel workers compute every chunk in
+ * order and the leader returns their rows as they arrive (parallel.c);
+ * otherwise, or if no worker starts, the leader computes each chunk and
+ * returns its rows one by one (no tuplestore either way).  Its end, or an
+ * early stop (LIMIT: the expression context's shutdown), ends the workers
+ * and parallel mode; an error aborts the transaction, which ends both.
+ * Under row-level security the engine does not apply itself, the rows come
+ * from the SQL definitions, materialised, as score_population()'s.
+ * ------------------------------------------------------------------------ */
+
+typedef struct StreamState
+{
+	FmgrInfo   *caller;			/* whose fn_extra this is */
+	ComputeState st;
+	ModelColumns mc;
+	double	   *custom;
+	bool	   *custom_null;
+	FmgrInfo	model_flinfo;	/* model_for_call()'s cache of the compiled model */
+	CompiledModel *m;
+	ModelCallCache *cc;
+	int			nreasons;
+	int		   *offset;
+	EngineCall	call;
+	TupleDesc	desc;			/* blessed */
+	TupleTableSlot *slot;		/* a worker's row */
+	EngineWorkers *workers;		/* NULL: the leader computes */
+	int32		chunk;			/* being returned */
+	int32		next;			/* its next slot, when the leader computes it */
+	bool		own;			/* the leader has computed chunk's state */
+	bool		done;
+	bool		registered;		/* the shutdown callback */
+} StreamState;
+
+/* The end, or an early stop: workers and parallel mode ended, memory freed. */
+static void
+stream_end(StreamState *ss, bool early)
+{
+	if (ss->done)
+		return;
+	ss->done = true;
+	if (ss->workers != NULL)
+	{
+		EngineWorkers *ew = ss->workers;
+
+		ss->workers = NULL;
+		engine_workers_end(ew, early);
+	}
+	report_memory(&ss->st, "score_population_stream");
+	MemoryContextDelete(ss->st.callcxt);
+}
+
+/* The expression context's shutdown (the statement's end, LIMIT, a rescan). */
+static void
+stream_shutdown(Datum arg)
+{
+	StreamState *ss = (StreamState *) DatumGetPointer(arg);
+
+	stream_end(ss, true);
+	ss->caller->fn_extra = NULL;	/* a rescan starts again */
+}
+
+/* The first call: arguments, the leader's queries, the workers. */
+static StreamState *
+stream_start(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo)
+{
+	StreamState *ss;
+	char	   *model;
+	DateADT		as_of;
+	int			nworkers;
+	int			save_nestlevel;
+	MemoryContext oldcxt;
+	TupleDesc	desc;
+	LOCAL_FCINFO(mfcinfo, 4);
+
+	if (PG_ARGISNULL(3) || PG_GETARG_INT32(3) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("number of reasons must be given and not negative"),
+				 errhint("The monthly run keeps 3 reason codes per enterprise.")));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return NULL;
+	as_of = PG_GETARG_DATEADT(1);
+	if (DATE_NOT_FINITE(as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("indicators cannot be computed as of %s", as_of == DATEVAL_NOBEGIN ? "-infinity" : "infinity"),
+				 errhint("Give a calendar date, e.g. the last day of the month being classified.")));
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "creditrisk: score_population_stream must return a record");
+
+	ss = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StreamState));
+	ss->caller = fcinfo->flinfo;
+	ss->st.mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "creditrisk compute_indicators", ALLOCSET_DEFAULT_SIZES);
+	ss->st.callcxt = ss->st.mcxt;
+	ss->st.known_given = !PG_ARGISNULL(2);
+	if (ss->st.known_given)
+		ss->st.known_at = PG_GETARG_TIMESTAMPTZ(2);
+	ss->nreasons = PG_GETARG_INT32(3);
+	oldcxt = MemoryContextSwitchTo(ss->st.callcxt);
+	model = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ss->desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+	ss->slot = MakeSingleTupleTableSlot(ss->desc, &TTSOpsMinimalTuple);
+
+	/*
+	 * The queries run under the search_path the other engine functions pin
+	 * with SET (this one has no SET clause: it would be applied on every
+	 * call, that is every row).
+	 */
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, creditrisk, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	ss->st.nsp = get_namespace_oid("creditrisk", false);
+	/* the compiled model, published only, and its scratch arrays */
+	ss->model_flinfo.fn_mcxt = ss->st.callcxt;
+	InitFunctionCallInfoData(*mfcinfo, &ss->model_flinfo, 4, InvalidOid, NULL, NULL);
+	ss->m = model_for_call(mfcinfo, PG_GETARG_TEXT_PP(0), true);
+	ss->cc = (ModelCallCache *) ss->model_flinfo.fn_extra;
+
+	nworkers = engine_stream_workers();
+	if (nworkers > 0 && !engine_stream_statement_ok(rsinfo->econtext))
+	{
+		elog(DEBUG1, "creditrisk score_population_stream: one process (the statement cannot run in parallel mode)");
+		nworkers = 0;
+	}
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "creditrisk: SPI_connect failed");
+	load_model_columns(model, &ss->mc, ss->st.mcxt);
+	if (ss->mc.n != ss->m->n)
+		elog(ERROR, "creditrisk: model \"%s\" has %d indicators to compute and %d to score", model, ss->mc.n, ss->m->n);
+	if (!engine_compute(&ss->st, &ss->mc, as_of, &ss->custom, &ss->custom_null, Max(nworkers, 1)))
+	{
+		/* under policies the engine does not apply itself: score_population()'s rows, materialised */
+		MemoryContextSwitchTo(oldcxt);
+		InitMaterializedSRF(fcinfo, 0);
+		scores_by_sql(fcinfo, rsinfo, ss->m, ss->cc, ss->nreasons);
+		SPI_finish();
+		AtEOXact_GUC(true, save_nestlevel);
+		MemoryContextDelete(ss->st.callcxt);
+		return NULL;
+	}
+	SPI_finish();
+	AtEOXact_GUC(true, save_nestlevel);
+
+	ss->st.mcxt = ss->st.callcxt;
+	ss->offset = counter_offsets(&ss->st, &ss->mc);
+	ss->call = engine_call(&ss->st, &ss->mc, ss->custom, ss->custom_null, ss->m, ss->cc, ss->nreasons);
+	if (nworkers > 0 && ss->st.nchunks > 0)
+	{
+		EngineArgs	args = {model, as_of, ss->st.known_given, ss->st.known_at, ss->nreasons};
+
+		ss->workers = engine_stream_begin(&ss->call, &args, nworkers, ss->desc);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	RegisterExprContextCallback(rsinfo->econtext, stream_shutdown, PointerGetDatum(ss));
+	ss->registered = true;
+	return ss;
+}
+
+PG_FUNCTION_INFO_V1(score_population_stream);
+Datum
+score_population_stream(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	StreamState *ss = (StreamState *) fcinfo->flinfo->fn_extra;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) || (rsinfo->allowedModes & SFRM_ValuePerCall) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set"),
+				 errhint("Call score_population_stream() in a SELECT list, e.g. SELECT (s.r).* FROM (SELECT creditrisk.score_population_stream(...) AS r OFFSET 0) s.")));
+	if (ss == NULL)
+	{
+		ss = stream_start(fcinfo, rsinfo);
+		if (ss == NULL)
+		{
+			/* no rows (a NULL model or date), or all of them materialised */
+			if (rsinfo->returnMode != SFRM_Materialize)
+				rsinfo->isDone = ExprEndResult;
+			PG_RETURN_NULL();
+		}
+		fcinfo->flinfo->fn_extra = ss;
+	}
+	rsinfo->returnMode = SFRM_ValuePerCall;
+	CHECK_FOR_INTERRUPTS();
+
+	while (!ss->done)
+	{
+		ComputeState *st = &ss->st;
+
+		if (ss->own)
+		{
+			/* a chunk the leader computed: its next row */
+			while (ss->next < st->hi)
+			{
+				int32		s = ss->next++;
+				Datum		out[5];
+				bool		out_null[5] = {false, false, false, false, false};
+
+				if (!slot_values(st, &ss->mc, ss->custom, ss->custom_null, ss->offset, ss->cc, s))
+					continue;
+				scored_values(out, PointerGetDatum(st->index.keys + (Size) s * USCC_PACKED_LEN),
+							  st->divisions + (Size) s * 6, ss->m, ss->cc, ss->nreasons);
+				rsinfo->isDone = ExprMultipleResult;
+				return HeapTupleGetDatum(heap_form_tuple(ss->desc, out, out_null));
+			}
+			ss->own = false;
+			ss->chunk++;
+		}
+		else if (ss->chunk >= st->nchunks)
+		{
+			/* the last row was returned: the end (the next input row starts again) */
+			stream_end(ss, false);
+			UnregisterExprContextCallback(rsinfo->econtext, stream_shutdown, PointerGetDatum(ss));
+			fcinfo->flinfo->fn_extra = NULL;
+			pfree(ss);
+			rsinfo->isDone = ExprEndResult;
+			PG_RETURN_NULL();
+		}
+		else
+		{
+			int			w = ss->workers != NULL ? engine_workers_owner(ss->workers, ss->chunk) : -1;
+
+			if (w >= 0)
+			{
+				/* a worker's chunk: its next row as it arrives */
+				if (engine_workers_receive(ss->workers, w, ss->chunk, ss->slot))
+				{
+					rsinfo->isDone = ExprMultipleResult;
+					return ExecFetchSlotHeapTupleDatum(ss->slot);
+				}
+				ss->chunk++;
+			}
+			else
+			{
+				MemoryContext oldcxt = MemoryContextSwitchTo(st->callcxt);
+
+				engine_chunk(st, ss->chunk);
+				MemoryContextSwitchTo(oldcxt);
+				ss->next = st->lo;
+				ss->own = true;
+			}
+		}
+	}
+	rsinfo->isDone = ExprEndResult;
 	PG_RETURN_NULL();
 }

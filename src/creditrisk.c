@@ -80,5 +80,15 @@ _PG_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+	DefineCustomIntVariable("creditrisk.run_workers",
+							"Parallel workers that compute the monthly run's scores while its leader writes them (score_population_stream()); 0 computes and writes in turn in one process.",
+							"The workers compute the chunks in order and the leader returns their rows as they arrive: the same rows in the same order. Not inside a parallel query or worker, nor in a statement that cannot run in parallel mode (one with INSERT triggers, an UPDATE or DELETE).",
+							&creditrisk_run_workers,
+							1,
+							0,
+							MAX_PARALLEL_WORKER_LIMIT,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("creditrisk");
 }

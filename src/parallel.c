@@ -54,7 +54,13 @@
 #include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "executor/execdesc.h"
 #include "executor/tuptable.h"
+#include "nodes/execnodes.h"
+#include "nodes/plannodes.h"
+#include "optimizer/optimizer.h"
+#include "utils/rel.h"
 #include "miscadmin.h"
 #include "optimizer/cost.h"
 #include "pgstat.h"
@@ -101,42 +107,51 @@ engine_parallel_workers(void)
 	return Min(n, max_parallel_workers);
 }
 
-/* The leader: receive chunk c's rows from a worker's queue into ts. */
-static void
-receive_chunk(shm_mq_handle *mqh, ParallelContext *pcxt, TupleTableSlot *slot, Tuplestorestate *ts, int32 c)
-{
-	for (;;)
-	{
-		Size		nbytes;
-		void	   *data;
-		shm_mq_result res = shm_mq_receive(mqh, &nbytes, &data, false);
+/* creditrisk.run_workers: workers that compute score_population_stream()'s rows (the monthly run's) */
+int			creditrisk_run_workers = 1;
 
-		if (res != SHM_MQ_SUCCESS)
-		{
-			/* the worker is gone: its error, if it raised one, is thrown here */
-			WaitForParallelWorkersToFinish(pcxt);
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("a creditrisk parallel worker exited before sending chunk %d", c + 1)));
-		}
-		if (nbytes == 1 && *(char *) data == END_OF_CHUNK)
-			return;
-		ExecStoreMinimalTuple((MinimalTuple) data, slot, false);
-		tuplestore_puttupleslot(ts, slot);
-		ExecClearTuple(slot);
-	}
+/* The workers a stream may ask for (none inside a parallel query or worker). */
+int
+engine_stream_workers(void)
+{
+	int			n = creditrisk_run_workers;
+
+	/* (max_parallel_workers is applied by the launch: none launched, the leader computes) */
+	if (n <= 0 || IsInParallelMode() || IsParallelWorker() || !IsUnderPostmaster)
+		return 0;
+	return n;
 }
 
 /*
- * The leader's part: launch nworkers workers for the chunks planned in
- * call->st (at least two), compute its own and collect theirs into ts in
- * chunk order.  Falls back to computing every chunk itself when no worker
- * can be launched.
+ * The leader's side of one call's workers: the parallel context, a queue
+ * per worker, and who computes which chunk.  Participants take chunks in
+ * turn (chunk c is participant c % participants's): when the leader
+ * materialises (engine_parallel) it is participant 0 and computes chunks
+ * too; when it streams (engine_stream_begin) it writes rows meanwhile and
+ * the workers alone are the participants.  The chunks of a worker that did
+ * not start are the leader's.
  */
-void
-engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplestorestate *ts, TupleDesc desc)
+struct EngineWorkers
+{
+	ParallelContext *pcxt;
+	shm_mq_handle **mqh;
+	int			nworkers;		/* asked for */
+	int			launched;
+	int			participants;
+	bool		leader_participates;
+	int64		received;
+};
+
+/*
+ * Launch nworkers workers for the chunks planned in call->st; NULL (and
+ * not in parallel mode) when no worker can be launched: the caller
+ * computes every chunk itself.
+ */
+static EngineWorkers *
+workers_launch(EngineCall *call, const EngineArgs *args, int nworkers, TupleDesc desc, bool streaming)
 {
 	ComputeState *st = call->st;
+	EngineWorkers *ew;
 	ParallelContext *pcxt;
 	EngineShared *sh;
 	Size		shared_size;
@@ -146,18 +161,11 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	Size		custom_count = (Size) st->n * call->mc->ncustom;
 	char	   *queues;
 	shm_mq_handle **mqh;
-	int			launched;
-	int			participants = 1 + nworkers;
-	TupleTableSlot *slot;
+	int			participants = streaming ? nworkers : 1 + nworkers;
 	Size		queue_size = MAXALIGN(Max(QUEUE_SIZE_MIN, Min(QUEUE_SIZE_MAX, (Size) creditrisk_memory_budget * 1024 / 8)));
 
-	Assert(st->nchunks > 1);
-	if (desc->natts > ENGINE_MAX_COLUMNS || strlen(args->model) >= sizeof(sh->model))
-	{
-		for (int32 c = 0; c < st->nchunks; c++)
-			engine_chunk_rows(call, c, ts, desc);
-		return;
-	}
+	if (nworkers <= 0 || desc->natts > ENGINE_MAX_COLUMNS || strlen(args->model) >= sizeof(sh->model))
+		return NULL;
 	if (st->facts != NULL)
 		facts_bytes = sizeof(RelatedFacts) * (Size) st->n;
 	/* the layout after the fixed part */
@@ -186,9 +194,7 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 		/* no dynamic shared memory: one process */
 		DestroyParallelContext(pcxt);
 		ExitParallelMode();
-		for (int32 c = 0; c < st->nchunks; c++)
-			engine_chunk_rows(call, c, ts, desc);
-		return;
+		return NULL;
 	}
 
 	/* what the workers need */
@@ -205,6 +211,7 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	sh->nchunks = st->nchunks;
 	sh->chunk_slots = st->chunk_slots;
 	sh->participants = participants;
+	sh->streaming = streaming;
 	sh->queue_size = queue_size;
 	sh->ncustom = call->mc->ncustom;
 	sh->has_facts = st->facts != NULL;
@@ -253,11 +260,124 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	shm_toc_insert(pcxt->toc, KEY_QUEUES, queues);
 
 	LaunchParallelWorkers(pcxt);
-	launched = pcxt->nworkers_launched;
-	for (int i = 0; i < launched; i++)
+	elog(DEBUG1, "creditrisk: %d of %d parallel worker(s) launched for %d chunk(s)%s",
+		 pcxt->nworkers_launched, nworkers, st->nchunks, streaming ? ", rows streamed" : "");
+	if (streaming && pcxt->nworkers_launched == 0)
+	{
+		/* none: the leader computes every chunk, out of parallel mode */
+		for (int i = 0; i < nworkers; i++)
+			shm_mq_detach(mqh[i]);
+		DestroyParallelContext(pcxt);
+		ExitParallelMode();
+		return NULL;
+	}
+	ew = palloc0(sizeof(EngineWorkers));
+	ew->pcxt = pcxt;
+	ew->mqh = mqh;
+	ew->nworkers = nworkers;
+	ew->launched = pcxt->nworkers_launched;
+	ew->participants = participants;
+	ew->leader_participates = !streaming;
+	for (int i = 0; i < ew->launched; i++)
 		shm_mq_set_handle(mqh[i], pcxt->worker[i].bgwhandle);
-	elog(DEBUG1, "creditrisk: %d of %d parallel worker(s) launched for %d chunk(s)",
-		 launched, nworkers, st->nchunks);
+	return ew;
+}
+
+/* The worker that computes chunk c, or -1 if the leader does. */
+int
+engine_workers_owner(const EngineWorkers *ew, int32 c)
+{
+	int			p = c % ew->participants;
+	int			w = ew->leader_participates ? p - 1 : p;
+
+	return (w >= 0 && w < ew->launched) ? w : -1;
+}
+
+/*
+ * The leader: the next row of chunk c from worker w's queue into slot (a
+ * MinimalTuple in the queue's memory, valid until the next call); false at
+ * the end of the chunk.
+ */
+bool
+engine_workers_receive(EngineWorkers *ew, int w, int32 c, TupleTableSlot *slot)
+{
+	Size		nbytes;
+	void	   *data;
+	shm_mq_result res = shm_mq_receive(ew->mqh[w], &nbytes, &data, false);
+
+	if (res != SHM_MQ_SUCCESS)
+	{
+		/* the worker is gone: its error, if it raised one, is thrown here */
+		WaitForParallelWorkersToFinish(ew->pcxt);
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("a creditrisk parallel worker exited before sending chunk %d", c + 1)));
+	}
+	if (nbytes == 1 && *(char *) data == END_OF_CHUNK)
+		return false;
+	ExecStoreMinimalTuple((MinimalTuple) data, slot, false);
+	ew->received++;
+	return true;
+}
+
+/*
+ * The workers' end, and parallel mode's.  early: the leader stops before
+ * the last row (LIMIT, a rescan): it detaches from the queues first, so
+ * that each worker's next send finds them gone and the worker stops
+ * computing (a worker in the middle of a chunk's record scans stops at the
+ * chunk's first row); then waits for them as at the end.
+ */
+void
+engine_workers_end(EngineWorkers *ew, bool early)
+{
+	if (early)
+		for (int i = 0; i < ew->nworkers; i++)
+		{
+			shm_mq_detach(ew->mqh[i]);
+			ew->mqh[i] = NULL;
+		}
+	WaitForParallelWorkersToFinish(ew->pcxt);
+	for (int i = 0; i < ew->nworkers; i++)
+		if (ew->mqh[i] != NULL)
+			shm_mq_detach(ew->mqh[i]);
+	DestroyParallelContext(ew->pcxt);
+	ExitParallelMode();
+	elog(DEBUG1, "creditrisk: parallel workers done%s, " INT64_FORMAT " rows received from them",
+		 early ? " (the leader stopped early)" : "", ew->received);
+}
+
+/* The leader: receive chunk c's rows from worker w's queue into ts. */
+static void
+receive_chunk(EngineWorkers *ew, int w, TupleTableSlot *slot, Tuplestorestate *ts, int32 c)
+{
+	while (engine_workers_receive(ew, w, c, slot))
+	{
+		tuplestore_puttupleslot(ts, slot);
+		ExecClearTuple(slot);
+	}
+}
+
+/*
+ * The leader's part: launch nworkers workers for the chunks planned in
+ * call->st (at least two), compute its own and collect theirs into ts in
+ * chunk order.  Falls back to computing every chunk itself when no worker
+ * can be launched.
+ */
+void
+engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplestorestate *ts, TupleDesc desc)
+{
+	ComputeState *st = call->st;
+	EngineWorkers *ew;
+	TupleTableSlot *slot;
+
+	Assert(st->nchunks > 1);
+	ew = workers_launch(call, args, nworkers, desc, false);
+	if (ew == NULL)
+	{
+		for (int32 c = 0; c < st->nchunks; c++)
+			engine_chunk_rows(call, c, ts, desc);
+		return;
+	}
 
 	/*
 	 * Chunk c belongs to participant c % P: the leader's (0) and those of a
@@ -267,22 +387,174 @@ engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers, Tuplesto
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	for (int32 c = 0; c < st->nchunks; c++)
 	{
-		int			p = c % participants;
+		int			w = engine_workers_owner(ew, c);
 
-		if (p == 0 || p - 1 >= launched)
+		if (w < 0)
 			engine_chunk_rows(call, c, ts, desc);
 		else
-			receive_chunk(mqh[p - 1], pcxt, slot, ts, c);
+			receive_chunk(ew, w, slot, ts, c);
 		CHECK_FOR_INTERRUPTS();
 	}
 	ExecDropSingleTupleTableSlot(slot);
 
 	/* every worker done before any row goes out */
-	WaitForParallelWorkersToFinish(pcxt);
-	for (int i = 0; i < nworkers; i++)
-		shm_mq_detach(mqh[i]);
-	DestroyParallelContext(pcxt);
-	ExitParallelMode();
+	engine_workers_end(ew, false);
+}
+
+/*
+ * Streaming (score_population_stream): the workers compute every chunk, in
+ * order, while the leader returns their rows one per call; NULL when no
+ * worker can be launched (the leader computes).  The statement stays in
+ * parallel mode until engine_workers_end().
+ */
+EngineWorkers *
+engine_stream_begin(EngineCall *call, const EngineArgs *args, int nworkers, TupleDesc desc)
+{
+	return workers_launch(call, args, nworkers, desc, true);
+}
+
+/*
+ * Whether the statement evaluating the stream may run in parallel mode
+ * while it writes the rows: a SELECT, or INSERTs (also in WITH) without ON
+ * CONFLICT into tables without INSERT triggers (a trigger, a foreign key's
+ * check, would run commands, which parallel mode refuses).  Parallel mode
+ * cannot give the transaction an id: a writing statement gets its own now,
+ * as its first insert would.  Functions the statement calls on the rows
+ * must not write (as in a parallel query's leader); the monthly run's do
+ * not.
+ */
+/* Whether a plan (and its children) calls a volatile function anywhere. */
+static bool
+plan_volatile(Plan *plan)
+{
+	List	   *children = NIL;
+	Node	   *exprs[4] = {NULL, NULL, NULL, NULL};
+	ListCell   *lc;
+
+	if (plan == NULL)
+		return false;
+	if (contain_volatile_functions((Node *) plan->targetlist) || contain_volatile_functions((Node *) plan->qual))
+		return true;
+	switch (nodeTag(plan))
+	{
+		case T_NestLoop:
+		case T_MergeJoin:
+		case T_HashJoin:
+			exprs[0] = (Node *) ((Join *) plan)->joinqual;
+			if (IsA(plan, HashJoin))
+				exprs[1] = (Node *) ((HashJoin *) plan)->hashclauses;
+			else if (IsA(plan, MergeJoin))
+				exprs[1] = (Node *) ((MergeJoin *) plan)->mergeclauses;
+			break;
+		case T_FunctionScan:
+			exprs[0] = (Node *) ((FunctionScan *) plan)->functions;
+			break;
+		case T_ValuesScan:
+			exprs[0] = (Node *) ((ValuesScan *) plan)->values_lists;
+			break;
+		case T_TableFuncScan:
+			exprs[0] = (Node *) ((TableFuncScan *) plan)->tablefunc;
+			break;
+		case T_Result:
+			exprs[0] = ((Result *) plan)->resconstantqual;
+			break;
+		case T_Limit:
+			exprs[0] = ((Limit *) plan)->limitOffset;
+			exprs[1] = ((Limit *) plan)->limitCount;
+			break;
+		case T_IndexScan:
+			exprs[0] = (Node *) ((IndexScan *) plan)->indexqual;
+			exprs[1] = (Node *) ((IndexScan *) plan)->indexorderby;
+			break;
+		case T_IndexOnlyScan:
+			exprs[0] = (Node *) ((IndexOnlyScan *) plan)->indexqual;
+			break;
+		case T_BitmapIndexScan:
+			exprs[0] = (Node *) ((BitmapIndexScan *) plan)->indexqual;
+			break;
+		case T_ModifyTable:
+			exprs[0] = (Node *) ((ModifyTable *) plan)->returningLists;
+			exprs[1] = (Node *) ((ModifyTable *) plan)->withCheckOptionLists;
+			exprs[2] = (Node *) ((ModifyTable *) plan)->onConflictSet;
+			exprs[3] = ((ModifyTable *) plan)->onConflictWhere;
+			break;
+		case T_SubqueryScan:
+			children = list_make1(((SubqueryScan *) plan)->subplan);
+			break;
+		case T_Append:
+			children = ((Append *) plan)->appendplans;
+			break;
+		case T_MergeAppend:
+			children = ((MergeAppend *) plan)->mergeplans;
+			break;
+		case T_BitmapAnd:
+			children = ((BitmapAnd *) plan)->bitmapplans;
+			break;
+		case T_BitmapOr:
+			children = ((BitmapOr *) plan)->bitmapplans;
+			break;
+		case T_CustomScan:
+		case T_ForeignScan:
+			return true;		/* unknown: assume the worst */
+		default:
+			break;
+	}
+	for (int i = 0; i < 4; i++)
+		if (contain_volatile_functions(exprs[i]))
+			return true;
+	foreach(lc, children)
+		if (plan_volatile((Plan *) lfirst(lc)))
+			return true;
+	return plan_volatile(plan->lefttree) || plan_volatile(plan->righttree);
+}
+
+bool
+engine_stream_statement_ok(ExprContext *econtext)
+{
+	EState	   *estate = econtext != NULL ? econtext->ecxt_estate : NULL;
+	PlannedStmt *ps = estate != NULL ? estate->es_plannedstmt : NULL;
+	ListCell   *lc;
+
+	if (ps == NULL)
+		return false;
+	if (ps->commandType == CMD_SELECT && !ps->hasModifyingCTE)
+		return true;
+	if (ps->commandType != CMD_SELECT && ps->commandType != CMD_INSERT)
+		return false;
+	/* every ModifyTable: the statement's top, or a WITH's */
+	if (IsA(ps->planTree, ModifyTable) &&
+		(((ModifyTable *) ps->planTree)->operation != CMD_INSERT ||
+		 ((ModifyTable *) ps->planTree)->onConflictAction != ONCONFLICT_NONE))
+		return false;
+	foreach(lc, ps->subplans)
+	{
+		Plan	   *plan = (Plan *) lfirst(lc);
+
+		if (plan != NULL && IsA(plan, ModifyTable) &&
+			(((ModifyTable *) plan)->operation != CMD_INSERT ||
+			 ((ModifyTable *) plan)->onConflictAction != ONCONFLICT_NONE))
+			return false;
+	}
+	/* a volatile function may run commands (a volatile SQL function does), refused in parallel mode */
+	if (plan_volatile(ps->planTree))
+		return false;
+	foreach(lc, ps->subplans)
+		if (plan_volatile((Plan *) lfirst(lc)))
+			return false;
+	foreach(lc, estate->es_opened_result_relations)
+	{
+		ResultRelInfo *rri = (ResultRelInfo *) lfirst(lc);
+		TriggerDesc *td = rri->ri_TrigDesc;
+
+		if (rri->ri_RelationDesc->rd_rel->relkind != RELKIND_RELATION || rri->ri_FdwRoutine != NULL)
+			return false;
+		if (td != NULL && (td->trig_insert_before_row || td->trig_insert_after_row ||
+						   td->trig_insert_instead_row || td->trig_insert_before_statement ||
+						   td->trig_insert_after_statement || td->trig_insert_new_table))
+			return false;
+	}
+	(void) GetCurrentTransactionId();
+	return true;
 }
 
 /*
@@ -302,12 +574,18 @@ typedef struct WorkerQueue
 	MemoryContext cxt;			/* the worker's, for pending and overflow (rows are formed in short-lived contexts) */
 	int64		rows;			/* sent in all */
 	int64		held;			/* of them, held while the queue was full */
+	bool		streaming;		/* the leader streams: wait for room, never hold */
+	RowSink    *sink;
 } WorkerQueue;
 
 static void
 queue_send(WorkerQueue *q, Size nbytes, const void *data, bool flush)
 {
-	if (shm_mq_send(q->mqh, nbytes, data, false, flush) != SHM_MQ_SUCCESS)
+	shm_mq_result res = shm_mq_send(q->mqh, nbytes, data, false, flush);
+
+	if (res == SHM_MQ_DETACHED && q->streaming)
+		q->sink->stopped = true;	/* the leader stopped early */
+	else if (res != SHM_MQ_SUCCESS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("the creditrisk leader stopped receiving a parallel worker's rows")));
@@ -328,6 +606,20 @@ send_row(Datum *values, bool *nulls, void *arg)
 	MemoryContext oldcxt;
 
 	q->rows++;
+	if (q->streaming)
+	{
+		/* the leader reads as it writes: wait for room (flushed a quarter at a time) */
+		oldcxt = MemoryContextSwitchTo(q->cxt);
+		t = heap_form_minimal_tuple(q->desc, values, nulls);
+		MemoryContextSwitchTo(oldcxt);
+		res = shm_mq_send(q->mqh, t->t_len, t, false, false);
+		pfree(t);
+		if (res == SHM_MQ_DETACHED)
+			q->sink->stopped = true;	/* the leader stopped early: no more */
+		else if (res != SHM_MQ_SUCCESS)
+			elog(ERROR, "creditrisk: a parallel worker could not send a row");
+		return;
+	}
 	if (q->pending != NULL)
 	{
 		tuplestore_putvalues(q->overflow, q->desc, values, nulls);	/* (a copy in q->cxt) */
@@ -362,6 +654,8 @@ send_end_of_chunk(int32 c, void *arg)
 	WorkerQueue *q = (WorkerQueue *) arg;
 	char		end = END_OF_CHUNK;
 
+	if (q->sink->stopped)
+		return;
 	if (q->pending != NULL)
 	{
 		queue_send(q, q->pending->t_len, q->pending, false);
@@ -410,7 +704,10 @@ creditrisk_parallel_main(dsm_segment *seg, shm_toc *toc)
 	sink.desc = desc;
 	sink.send = send_row;
 	sink.arg = &queue;
-	engine_worker_run(sh, ParallelWorkerNumber + 1, &sink, send_end_of_chunk);
+	queue.streaming = sh->streaming;
+	queue.sink = &sink;
+	/* participant 0 is the leader, unless it streams */
+	engine_worker_run(sh, sh->streaming ? ParallelWorkerNumber : ParallelWorkerNumber + 1, &sink, send_end_of_chunk);
 	elog(DEBUG1, "creditrisk a parallel worker: " INT64_FORMAT " rows sent, " INT64_FORMAT " of them held while its queue of %zu bytes was full",
 		 queue.rows, queue.held, sh->queue_size);
 	shm_mq_detach(mqh);

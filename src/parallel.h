@@ -7,6 +7,7 @@
 #define CREDITRISK_PARALLEL_H
 
 #include "engine.h"
+#include "nodes/execnodes.h"
 #include "model.h"
 
 /* What a worker needs to rebuild the call: its arguments. */
@@ -46,7 +47,8 @@ typedef struct EngineShared
 	uint32		keys_hash;		/* and a hash of their keys in slot order */
 	int32		nchunks;
 	int32		chunk_slots;
-	int			participants;	/* the leader and the workers asked for */
+	int			participants;	/* the leader and the workers asked for (the workers only when streaming) */
+	bool		streaming;		/* the leader returns rows as they arrive, computing none */
 	Size		queue_size;		/* of each worker's shm_mq */
 	int			ncustom;
 	bool		has_facts;		/* the light pass's facts are shared */
@@ -104,6 +106,7 @@ typedef struct RowSink
 	Tuplestorestate *ts;		/* when send is NULL */
 	void		(*send) (Datum *values, bool *nulls, void *arg);
 	void	   *arg;
+	bool		stopped;		/* a streaming worker's leader stopped reading: compute no more */
 } RowSink;
 
 extern void engine_chunk_rows(EngineCall *call, int32 c, Tuplestorestate *ts, TupleDesc desc);
@@ -113,8 +116,16 @@ extern void engine_worker_run(const EngineShared *sh, int participant, RowSink *
 							  void (*chunk_done) (int32 c, void *arg));
 
 /* parallel.c */
+typedef struct EngineWorkers EngineWorkers;
+extern int	creditrisk_run_workers;
 extern int	engine_parallel_workers(void);
+extern int	engine_stream_workers(void);
 extern void engine_parallel(EngineCall *call, const EngineArgs *args, int nworkers,
 							Tuplestorestate *ts, TupleDesc desc);
+extern bool engine_stream_statement_ok(ExprContext *econtext);
+extern EngineWorkers *engine_stream_begin(EngineCall *call, const EngineArgs *args, int nworkers, TupleDesc desc);
+extern int	engine_workers_owner(const EngineWorkers *ew, int32 c);
+extern bool engine_workers_receive(EngineWorkers *ew, int w, int32 c, TupleTableSlot *slot);
+extern void engine_workers_end(EngineWorkers *ew, bool early);
 
 #endif
