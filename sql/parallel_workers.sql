@@ -145,6 +145,27 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE a0.ord IS NULL OR a2.ord IS NULL
        count(*) < (SELECT count(*) FROM runs WHERE config = 'one process' AND model = 'reference-v1'
                       AND d = '2026-10-31' AND known = 'infinity') AS fewer_than_the_superuser
   FROM (SELECT * FROM analyst_runs WHERE workers = 0) a0 FULL JOIN (SELECT * FROM analyst_runs WHERE workers = 2) a2 USING (ord);
+-- score_population_stream() as the analyst: the same rows as
+-- score_population(); and under a policy the engine does not apply itself
+-- (the SQL definitions compute, materialised), the same again.
+SET ROLE regress_cr_par_analyst;
+CREATE TEMP TABLE analyst_scores (run text, ord bigint, uscc uscc, score double precision, reasons text[]);
+INSERT INTO analyst_scores SELECT 'score_population', ord, uscc, score, reasons
+  FROM creditrisk.score_population('reference-v1', '2026-10-31', NULL, 3) WITH ORDINALITY p(uscc, division_code, score, score_class, reasons, ord);
+INSERT INTO analyst_scores SELECT 'stream', row_number() OVER (), (s.r).uscc, (s.r).score, (s.r).reasons
+  FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s;
+RESET ROLE;
+CREATE POLICY regress_cr_par_extra ON lawsuit AS RESTRICTIVE FOR SELECT TO regress_cr_par_analyst USING (true);
+SET ROLE regress_cr_par_analyst;
+INSERT INTO analyst_scores SELECT 'stream, by the SQL definitions', row_number() OVER (), (s.r).uscc, (s.r).score, (s.r).reasons
+  FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s;
+RESET ROLE;
+SELECT a.run, count(*) AS rows, count(*) FILTER (WHERE (a.uscc, a.score, a.reasons) IS DISTINCT FROM (p.uscc, p.score, p.reasons)) AS differences
+  FROM (SELECT * FROM analyst_scores WHERE run = 'score_population') p
+  JOIN analyst_scores a ON a.ord = p.ord AND a.run <> p.run
+ GROUP BY a.run ORDER BY a.run;
+SELECT count(*) = (SELECT count(*) FROM analyst_scores WHERE run = 'score_population') AS each_run_complete
+  FROM analyst_scores WHERE run = 'stream';
 ROLLBACK;
 
 -- Errors come back as clean errors, and the session goes on.  (No

@@ -1242,7 +1242,9 @@ stream_start(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo)
 		scores_by_sql(fcinfo, rsinfo, ss->m, ss->cc, ss->nreasons);
 		SPI_finish();
 		AtEOXact_GUC(true, save_nestlevel);
+		MemoryContextSwitchTo(oldcxt);
 		MemoryContextDelete(ss->st.callcxt);
+		pfree(ss);
 		return NULL;
 	}
 	SPI_finish();
