@@ -202,10 +202,10 @@ RESET min_parallel_table_scan_size;
 -- score_population() in one process: with 1 and 2 workers, under the
 -- default budget and under 64kB (many chunks; 8kB queues, so the workers
 -- wait for the leader), with no worker (run_workers = 0, the leader
--- computes chunk by chunk), when no worker can be launched
--- (max_parallel_workers = 0) and inside a query in parallel mode.  Each is
--- an INSERT into a table, the monthly run's shape (parallel mode while it
--- writes: the statement gets its transaction id first).
+-- computes chunk by chunk) and when no worker can be launched
+-- (max_parallel_workers = 0).  Each is an INSERT into a table, the monthly
+-- run's shape (parallel mode while it writes: the statement gets its
+-- transaction id first).
 SELECT name, setting, min_val, max_val, context FROM pg_settings WHERE name = 'creditrisk.run_workers';
 CREATE TEMP TABLE streamed (config text, ord bigint, uscc uscc, division_code text, score bytea, score_class riskclass, reasons text[]);
 CREATE FUNCTION pg_temp.stream(config text) RETURNS void LANGUAGE plpgsql AS $f$
@@ -231,16 +231,6 @@ SET max_parallel_workers = 0;
 SELECT pg_temp.stream('stream, no worker launched, 64kB');
 RESET max_parallel_workers;
 RESET creditrisk.memory_budget;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET force_parallel_mode = on;
-INSERT INTO streamed
-SELECT 'stream, in a query in parallel mode', row_number() OVER (), (s.r).uscc, (s.r).division_code, float8send((s.r).score), (s.r).score_class, (s.r).reasons
-  FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s
- WHERE (SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s) > 0;
-RESET force_parallel_mode;
-RESET parallel_setup_cost;
-RESET parallel_tuple_cost;
 RESET creditrisk.run_workers;
 SELECT s.config, count(*) AS rows,
        count(*) FILTER (WHERE o.ord IS NULL OR s.ord IS NULL) AS on_one_side_only,
@@ -279,10 +269,11 @@ SELECT count(*) FROM (SELECT score_population_stream('reference-v1', 'infinity',
 SELECT count(*) FROM (SELECT score_population_stream('reference-v1', NULL, NULL, 3) AS r OFFSET 0) s;
 SELECT count(*) FROM (SELECT score_population_stream('no-such-model', '2026-10-31', NULL, 3) AS r OFFSET 0) s; \echo :LAST_ERROR_SQLSTATE
 -- What ran (DEBUG1): the workers launched and streamed; none launched (the
--- leader computed); the statement in parallel mode already: no worker asked.
+-- leader computed); a plain SELECT (it could be fetched in parts, between
+-- which the session would stay in parallel mode): no worker asked.
 \! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.run_workers = 2" -c "CREATE TEMP TABLE t AS SELECT 1 AS x" -c "INSERT INTO t SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed\|parallel workers done, [0-9]* rows'
-\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET max_parallel_workers = 0" -c "SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed'
-\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET force_parallel_mode = on" -c "SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -c 'parallel worker(s) launched'
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET max_parallel_workers = 0" -c "CREATE TEMP TABLE t AS SELECT 1 AS x" -c "INSERT INTO t SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed'
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -c 'parallel worker(s) launched'
 
 -- An early stop (LIMIT) ends the workers and parallel mode at the end of the
 -- statement (the expression context's shutdown): the workers, waiting on a
@@ -291,13 +282,14 @@ SELECT count(*) FROM (SELECT score_population_stream('no-such-model', '2026-10-3
 SET creditrisk.run_workers = 2;
 SET creditrisk.memory_budget = '64kB';
 BEGIN;
-SELECT count(*) AS limited FROM (SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 3) x;
+CREATE TEMP TABLE limited (uscc uscc);
+INSERT INTO limited SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 3;
 SELECT count(*) AS workers_left FROM pg_stat_activity WHERE leader_pid = pg_backend_pid();
 CREATE TEMP TABLE after_limit AS SELECT 1 AS x;
-INSERT INTO after_limit SELECT count(*) FROM (SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 5) x;
-SELECT x FROM after_limit ORDER BY x;
+INSERT INTO limited SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 5;
+SELECT count(*) AS limited, count(DISTINCT uscc) AS distinct_usccs FROM limited;
 COMMIT;
-\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.run_workers = 2" -c "SET creditrisk.memory_budget = '64kB'" -c "SELECT count(*) FROM (SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 3) x" 2>&1 | grep -o 'parallel workers done (the leader stopped early)'
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.run_workers = 2" -c "SET creditrisk.memory_budget = '64kB'" -c "CREATE TEMP TABLE t AS SELECT 1 AS x" -c "INSERT INTO t SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s LIMIT 3" 2>&1 | grep -o 'parallel workers done (the leader stopped early)'
 -- A rescan (a nested loop over two dates) starts it again: each date's rows.
 SELECT d, count(*) AS rows
   FROM (VALUES ('2026-10-31'::date), ('2025-07-01')) v(d),
@@ -305,13 +297,15 @@ SELECT d, count(*) AS rows
  GROUP BY d ORDER BY d;
 SELECT d, count(*) AS rows FROM unnest('{2025-07-01,2026-10-31}'::date[]) d, score_population('reference-v1', d, NULL, 3) GROUP BY d ORDER BY d;
 -- Errors while the workers run abort the statement cleanly, and the session
--- goes on: a constraint the leader's INSERT breaks, a cancel.
+-- goes on: a constraint the leader's INSERT breaks (the workers running:
+-- DEBUG1 below); a cancel (a plain SELECT: in one process).
 \set VERBOSITY terse
 CREATE TEMP TABLE low_scores (uscc uscc, score double precision CHECK (score < 30));
 INSERT INTO low_scores SELECT (s.r).uscc, (s.r).score FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s; \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s
  WHERE (s.r).score > 500 AND pg_cancel_backend(pg_backend_pid()); \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "CREATE TEMP TABLE t (score double precision CHECK (score < 30))" -c "INSERT INTO t SELECT (s.r).score FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed\|violates check constraint'
 SELECT count(*) AS low_scores FROM low_scores;
 SELECT count(*) AS workers_left FROM pg_stat_activity WHERE leader_pid = pg_backend_pid();
 SELECT count(*) AS after_the_errors FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s;

@@ -415,13 +415,17 @@ engine_stream_begin(EngineCall *call, const EngineArgs *args, int nworkers, Tupl
 
 /*
  * Whether the statement evaluating the stream may run in parallel mode
- * while it writes the rows: a SELECT, or INSERTs (also in WITH) without ON
- * CONFLICT into tables without INSERT triggers (a trigger, a foreign key's
- * check, would run commands, which parallel mode refuses).  Parallel mode
- * cannot give the transaction an id: a writing statement gets its own now,
- * as its first insert would.  Functions the statement calls on the rows
- * must not write (as in a parallel query's leader); the monthly run's do
- * not.
+ * while it writes the rows: INSERTs (the statement's, or in WITH: the
+ * monthly run's shape) without ON CONFLICT into tables without INSERT
+ * triggers (a trigger, a foreign key's check, would run commands, which
+ * parallel mode refuses), with no volatile function in its plan (a volatile
+ * SQL or PL/pgSQL function starts a command per call).  Such a statement
+ * always runs to its end in one go (a cursor cannot hold it; a portal that
+ * returns its rows in parts computes them all first); a plain SELECT may be
+ * fetched in parts (a cursor, a client's fetch size, a PL/pgSQL loop), and
+ * between the parts the session would stay in parallel mode: it computes in
+ * one process.  Parallel mode cannot give the transaction an id: the
+ * statement gets its own now, as its first insert would.
  */
 /* Whether a plan (and its children) calls a volatile function anywhere. */
 static bool
@@ -517,9 +521,7 @@ engine_stream_statement_ok(ExprContext *econtext)
 
 	if (ps == NULL)
 		return false;
-	if (ps->commandType == CMD_SELECT && !ps->hasModifyingCTE)
-		return true;
-	if (ps->commandType != CMD_SELECT && ps->commandType != CMD_INSERT)
+	if (!(ps->commandType == CMD_INSERT || (ps->commandType == CMD_SELECT && ps->hasModifyingCTE)))
 		return false;
 	/* every ModifyTable: the statement's top, or a WITH's */
 	if (IsA(ps->planTree, ModifyTable) &&
