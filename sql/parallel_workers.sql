@@ -334,6 +334,16 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE t.n = 1 AND float8send(-t.score)
   FROM triggered t FULL JOIN (SELECT * FROM scored WHERE config = 'one process') o USING (uscc);
 SELECT count(*) AS rows, count(*) FILTER (WHERE v.uscc = o.uscc::text) AS same_order
   FROM volatile_rows v FULL JOIN (SELECT * FROM scored WHERE config = 'one process') o USING (ord);
+-- A CHECK constraint that calls a volatile function that runs a query
+-- (evaluated outside the plan): one process too, the rows written.
+CREATE FUNCTION pg_temp.volatile_ok(u uscc) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $f$
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc = u);
+END $f$;
+CREATE TEMP TABLE checked (uscc uscc CHECK (pg_temp.volatile_ok(uscc)));
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "CREATE FUNCTION pg_temp.ok(u creditrisk.uscc) RETURNS boolean LANGUAGE plpgsql VOLATILE AS 'BEGIN RETURN EXISTS (SELECT 1 FROM creditrisk.enterprise e WHERE e.uscc = u); END'" -c "CREATE TEMP TABLE t (u creditrisk.uscc CHECK (pg_temp.ok(u)))" -c "INSERT INTO t SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o 'one process (the statement cannot run in parallel mode)\|parallel worker(s) launched'
+INSERT INTO checked SELECT (s.r).uscc FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s;
+SELECT count(*) AS checked_rows FROM checked;
 RESET creditrisk.run_workers;
 
 -- The monthly run streams its rows from score_population_stream() into its

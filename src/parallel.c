@@ -60,6 +60,7 @@
 #include "nodes/execnodes.h"
 #include "nodes/plannodes.h"
 #include "optimizer/optimizer.h"
+#include "nodes/readfuncs.h"
 #include "utils/rel.h"
 #include "miscadmin.h"
 #include "optimizer/cost.h"
@@ -418,8 +419,9 @@ engine_stream_begin(EngineCall *call, const EngineArgs *args, int nworkers, Tupl
  * while it writes the rows: INSERTs (the statement's, or in WITH: the
  * monthly run's shape) without ON CONFLICT into tables without INSERT
  * triggers (a trigger, a foreign key's check, would run commands, which
- * parallel mode refuses), with no volatile function in its plan (a volatile
- * SQL or PL/pgSQL function starts a command per call).  Such a statement
+ * parallel mode refuses) or stored generated columns, with no volatile
+ * function in its plan or the tables' CHECK constraints (a volatile SQL or
+ * PL/pgSQL function starts a command per call).  Such a statement
  * always runs to its end in one go (a cursor cannot hold it; a portal that
  * returns its rows in parts computes them all first); a plain SELECT may be
  * fetched in parts (a cursor, a client's fetch size, a PL/pgSQL loop), and
@@ -547,13 +549,24 @@ engine_stream_statement_ok(ExprContext *econtext)
 	{
 		ResultRelInfo *rri = (ResultRelInfo *) lfirst(lc);
 		TriggerDesc *td = rri->ri_TrigDesc;
+		TupleConstr *constr = RelationGetDescr(rri->ri_RelationDesc)->constr;
 
 		if (rri->ri_RelationDesc->rd_rel->relkind != RELKIND_RELATION || rri->ri_FdwRoutine != NULL)
 			return false;
+
 		if (td != NULL && (td->trig_insert_before_row || td->trig_insert_after_row ||
 						   td->trig_insert_instead_row || td->trig_insert_before_statement ||
 						   td->trig_insert_after_statement || td->trig_insert_new_table))
 			return false;
+		/* its CHECK constraints and generated columns are evaluated outside the plan */
+		if (constr != NULL)
+		{
+			if (constr->has_generated_stored)
+				return false;
+			for (int i = 0; i < constr->num_check; i++)
+				if (contain_volatile_functions(stringToNode(constr->check[i].ccbin)))
+					return false;
+		}
 	}
 	(void) GetCurrentTransactionId();
 	return true;
