@@ -1036,8 +1036,9 @@ BEGIN
     -- and (as_of, version, division_code) grows at its right end.  In the register's physical
     -- order, which need not be the USCC's, the same insert cost 2.5x as much
     -- CPU (88,573 rows in random order, issue 16).  No sort is needed for it
-    -- (1.10): score_population() returns its rows in USCC order whatever the
-    -- register's physical order (the engine sorts its slots), and the hash
+    -- (1.10): the engine returns its rows (score_population_stream() as
+    -- score_population()) in USCC order whatever the register's physical
+    -- order (the engine sorts its slots), and the hash
     -- join with the overrides' matches (hashed: the few rows) and the filter
     -- keep the order of their outer side, so the rows reach the insert as the
     -- engine gives them (sql/engine_order.sql shows the plan has no Sort there
