@@ -207,6 +207,10 @@ RESET min_parallel_table_scan_size;
 -- run's shape (parallel mode while it writes: the statement gets its
 -- transaction id first).
 SELECT name, setting, min_val, max_val, context FROM pg_settings WHERE name = 'creditrisk.run_workers';
+-- Bad values are refused (22023) and the setting stays as it was.
+SET creditrisk.run_workers = -1; \echo :LAST_ERROR_SQLSTATE
+SET creditrisk.run_workers = 'two'; \echo :LAST_ERROR_SQLSTATE
+SHOW creditrisk.run_workers;
 CREATE TEMP TABLE streamed (config text, ord bigint, uscc uscc, division_code text, score bytea, score_class riskclass, reasons text[]);
 CREATE FUNCTION pg_temp.stream(config text) RETURNS void LANGUAGE plpgsql AS $f$
 BEGIN
