@@ -272,10 +272,14 @@ SELECT count(*) FROM (SELECT score_population_stream('reference-v1', '2026-10-31
 SELECT count(*) FROM (SELECT score_population_stream('reference-v1', 'infinity', NULL, 3) AS r OFFSET 0) s; \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM (SELECT score_population_stream('reference-v1', NULL, NULL, 3) AS r OFFSET 0) s;
 SELECT count(*) FROM (SELECT score_population_stream('no-such-model', '2026-10-31', NULL, 3) AS r OFFSET 0) s; \echo :LAST_ERROR_SQLSTATE
--- What ran (DEBUG1): the workers launched and streamed; none launched (the
--- leader computed); a plain SELECT (it could be fetched in parts, between
--- which the session would stay in parallel mode): no worker asked.
+-- What ran (DEBUG1): the workers launched and streamed, never more workers
+-- than the budget's chunks (1.11: under the default budget the sample is one
+-- chunk, and 2 workers asked launch 1; under 64kB, 2 for many chunks);
+-- none launched (the leader computed); a plain SELECT (it could be fetched
+-- in parts, between which the session would stay in parallel mode): no
+-- worker asked.
 \! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.run_workers = 2" -c "CREATE TEMP TABLE t AS SELECT 1 AS x" -c "INSERT INTO t SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed\|parallel workers done, [0-9]* rows'
+\! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET creditrisk.memory_budget = '64kB'" -c "CREATE TEMP TABLE t AS SELECT 1 AS x" -c "INSERT INTO t SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed' | sed 's/for [0-9]* chunk/for many chunk/'
 \! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SET max_parallel_workers = 0" -c "CREATE TEMP TABLE t AS SELECT 1 AS x" -c "INSERT INTO t SELECT 1 FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -o '[0-9]* of [0-9]* parallel worker(s) launched for [0-9]* chunk(s), rows streamed'
 \! psql -X -q -d creditrisk_parallel_workers -c "SET client_min_messages = debug1" -c "SELECT count(*) FROM (SELECT creditrisk.score_population_stream('reference-v1', '2026-10-31', NULL, 3) AS r OFFSET 0) s" 2>&1 | grep -c 'parallel worker(s) launched'
 
@@ -351,8 +355,9 @@ SELECT count(*) AS checked_rows FROM checked;
 RESET creditrisk.run_workers;
 
 -- The monthly run streams its rows from score_population_stream() into its
--- INSERT (creditrisk.run_workers, default 1: one worker computes while the
--- leader writes): with 2 workers and many chunks (version 1) and in one
+-- INSERT (creditrisk.run_workers, default 2 and no more than the chunks:
+-- the workers compute while the leader writes): with 2 workers and many
+-- chunks (version 1) and in one
 -- process (version 2), the same history; and with an opt-in in force, so
 -- that in_scope() runs opted_in(), a query, for every unit outside the
 -- default population while the workers run (versions 3 and 4).

@@ -82,9 +82,9 @@ _PG_init(void)
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("creditrisk.run_workers",
 							"Parallel workers that compute the monthly run's scores while its leader writes them (score_population_stream()); 0 computes and writes in turn in one process.",
-							"The workers compute the chunks in order and the leader returns their rows as they arrive: the same rows in the same order. Not inside a parallel query or worker, nor in a statement that cannot run in parallel mode (an UPDATE or DELETE, an INSERT into a table with INSERT triggers, a volatile function).",
+							"The workers compute the chunks of creditrisk.memory_budget in turn and the leader returns their rows as they arrive: the same rows in the same order; never more workers than chunks. Not inside a parallel query or worker, nor in a statement that cannot run in parallel mode (an UPDATE or DELETE, an INSERT into a table with INSERT triggers, a volatile function).",
 							&creditrisk_run_workers,
-							1,
+							2,
 							0,
 							MAX_PARALLEL_WORKER_LIMIT,
 							PGC_USERSET,

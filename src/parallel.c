@@ -109,7 +109,7 @@ engine_parallel_workers(void)
 }
 
 /* creditrisk.run_workers: workers that compute score_population_stream()'s rows (the monthly run's) */
-int			creditrisk_run_workers = 1;
+int			creditrisk_run_workers = 2;
 
 /* The workers a stream may ask for (none inside a parallel query or worker). */
 int
