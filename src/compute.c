@@ -342,6 +342,27 @@ store_bits(bits8 *bitmap, uint64 acc)
 }
 
 /*
+ * Slot s of the chunk as one Enterprise, for its row: its register facts
+ * and the parts of the tables read, put together in st->scratch (whose
+ * other parts stay zero, as one pass over all tables would leave an
+ * enterprise without records in them).  Valid until the next call.
+ */
+static inline const Enterprise *
+slot_state(const ComputeState *st, int32 s)
+{
+	char	   *e = (char *) st->scratch;
+	int32		i = s - st->lo;
+
+	Assert(s >= st->lo && s < st->hi);
+	memcpy(e, &st->reg[s], ENTERPRISE_REGISTER_SIZE);
+	for (int t = 0; t < T_COUNT; t++)
+		if (st->parts[t] != NULL)
+			memcpy(e + enterprise_part_begin[t], (char *) part_ent(st, t, i) + enterprise_part_begin[t],
+				   enterprise_part_end[t] - enterprise_part_begin[t]);
+	return st->scratch;
+}
+
+/*
  * One row per enterprise of the population: its USCC and its values in the
  * model's order.  Values are gathered in one pass: the present ones packed,
  * their bits collected 64 at a time.
@@ -361,7 +382,7 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 
 	for (int32 s = st->lo; s < st->hi; s++)
 	{
-		const Enterprise *e = &st->ents[s - st->lo];
+		const Enterprise *e;
 		const EnterpriseRegister *basis;
 		Datum		out[2];
 		bool		out_null[2] = {false, false};
@@ -369,8 +390,9 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 		int			k = 0;
 		int			c = 0;
 
-		if (!e->in_population || !e->seen)
+		if (!st->reg[s].in_population || !st->reg[s].seen)
 			continue;
+		e = slot_state(st, s);
 		basis = derive_basis(st, e);
 		for (int i = 0; i < n; i++)
 		{
@@ -440,14 +462,60 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
 #define MIN_CHUNK_SLOTS 256
 
 /*
- * Bytes a slot of a chunk may need beyond its Enterprise: its share of the
- * licences, legal-representative changes and related-party edges grouped
- * per enterprise (arrays that grow by doubling).
+ * Bytes a slot of a chunk needs for the tables read: each table's part of
+ * its Enterprise (ENTERPRISE_PARTS, engine.h) and, for three tables, its
+ * share of the rows grouped per enterprise (arrays that grow by doubling):
+ * licences (a Licence of 24 bytes and its kind), legal-representative
+ * changes of the last year (8 bytes each) and related-party edges (12
+ * bytes, both ends of a link).
  */
-#define CHUNK_SLOT_EXTRA 128
+static Size
+chunk_slot_bytes(uint32 tables)
+{
+	Size		bytes = 0;
+
+	for (int t = 0; t < T_COUNT; t++)
+		if (tables & (1u << t))
+			bytes += MAXALIGN(enterprise_part_end[t] - enterprise_part_begin[t]);
+	if (tables & R(LICENCE))
+		bytes += 64;
+	if (tables & R(CHANGE))
+		bytes += 16;
+	if (tables & R(LINK))
+		bytes += 48;
+	return Max(bytes, 1);
+}
 
 /* The tables whose facts related parties and parents read. */
 #define RELATED_FACT_TABLES (R(PENALTY) | R(ABNORMAL) | R(SERIOUS) | R(JUDGMENT))
+
+/*
+ * Bytes of table t's part array for a chunk of slots slots: each slot's
+ * part, and room for the last slot's whole Enterprise (part_ent()).
+ */
+static Size
+chunk_part_bytes(const ComputeState *st, int t, int32 slots)
+{
+	return (Size) Max(slots - 1, 0) * st->part_stride[t] + sizeof(Enterprise);
+}
+
+/*
+ * The part arrays of the tables the model reads (st->tables), for chunks
+ * of st->chunk_slots slots, and the scratch Enterprise of a row.
+ */
+static void
+chunk_parts_alloc(ComputeState *st)
+{
+	for (int t = 0; t < T_COUNT; t++)
+	{
+		st->parts[t] = NULL;
+		if (!(st->tables & (1u << t)))
+			continue;
+		st->part_stride[t] = MAXALIGN(enterprise_part_end[t] - enterprise_part_begin[t]);
+		st->parts[t] = MemoryContextAllocHuge(st->callcxt, chunk_part_bytes(st, t, st->chunk_slots));
+	}
+	st->scratch = MemoryContextAllocZero(st->callcxt, sizeof(Enterprise));
+}
 
 /* Make slots [lo, hi) of chunk c the state being computed, in a fresh chunk context. */
 static void
@@ -458,9 +526,9 @@ chunk_begin(ComputeState *st, int32 c)
 	st->lo = c * st->chunk_slots;
 	st->hi = Min(st->n, st->lo + st->chunk_slots);
 	Assert(st->lo < st->hi);
-	memset(st->ents, 0, sizeof(Enterprise) * (Size) (st->hi - st->lo));
-	for (int32 s = st->lo; s < st->hi; s++)
-		memcpy(&st->ents[s - st->lo], &st->reg[s], ENTERPRISE_REGISTER_SIZE);
+	for (int t = 0; t < T_COUNT; t++)
+		if (st->parts[t] != NULL)
+			memset(st->parts[t], 0, chunk_part_bytes(st, t, st->hi - st->lo));
 	st->licences = NULL;
 	st->nlicences = st->caplicences = 0;
 	st->rep_changes = NULL;
@@ -490,7 +558,7 @@ plan_chunks(ComputeState *st, Size extra_global, bool facts_needed)
 	/* a sixteenth kept for what the estimate leaves out (the blocks of small allocations) */
 	Size		target = budget - budget / 16;
 	Size		global = MemoryContextMemAllocated(st->callcxt, true) + extra_global;
-	Size		per_slot = sizeof(Enterprise) + CHUNK_SLOT_EXTRA;
+	Size		per_slot = chunk_slot_bytes(st->tables);
 
 	if (st->n <= MIN_CHUNK_SLOTS || global + (Size) st->n * per_slot <= target)
 	{
@@ -555,7 +623,6 @@ engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double *
 	plan_chunks(st, (sizeof(double) + sizeof(bool)) * (Size) st->n * mc->ncustom, facts_needed);
 	budget_slots = st->chunk_slots;
 	budget_chunks = st->nchunks;
-	st->ents = MemoryContextAllocHuge(st->callcxt, sizeof(Enterprise) * (Size) st->chunk_slots);
 	st->chunkcxt = AllocSetContextCreate(st->callcxt, "creditrisk compute_indicators chunk", ALLOCSET_DEFAULT_SIZES);
 
 	/*
@@ -571,6 +638,14 @@ engine_compute(ComputeState *st, const ModelColumns *mc, DateADT as_of, double *
 		st->nchunks = (st->n + st->chunk_slots - 1) / st->chunk_slots;
 		elog(DEBUG1, "creditrisk: %d participants share %d parallel chunks of %d slots or fewer",
 			 participants, st->nchunks, st->chunk_slots);
+	}
+	/* (as large as the larger of the two plans' chunks) */
+	{
+		int32		chunk_slots = st->chunk_slots;
+
+		st->chunk_slots = Max(chunk_slots, budget_slots);
+		chunk_parts_alloc(st);
+		st->chunk_slots = chunk_slots;
 	}
 
 	/* several chunks: what related parties and parents read, for every slot */
@@ -749,7 +824,7 @@ engine_worker_run(const EngineShared *sh, int participant, RowSink *sink,
 	/* the leader's plan of the chunks, light pass and SQL-defined values */
 	st.chunk_slots = sh->chunk_slots;
 	st.nchunks = sh->nchunks;
-	st.ents = MemoryContextAllocHuge(st.callcxt, sizeof(Enterprise) * (Size) st.chunk_slots);
+	chunk_parts_alloc(&st);
 	st.chunkcxt = AllocSetContextCreate(st.callcxt, "creditrisk compute_indicators chunk", ALLOCSET_DEFAULT_SIZES);
 	st.facts = sh->has_facts ? engine_shared_facts(sh) : NULL;
 	custom = mc.ncustom > 0 ? engine_shared_custom(sh) : NULL;
@@ -914,12 +989,13 @@ static inline bool
 slot_values(const ComputeState *st, const ModelColumns *mc, const double *custom, const bool *custom_null,
 			const int *offset, ModelCallCache *cc, int32 s)
 {
-	const Enterprise *e = &st->ents[s - st->lo];
+	const Enterprise *e;
 	const EnterpriseRegister *basis;
 	int			c = 0;
 
-	if (!e->in_population || !e->seen)
+	if (!st->reg[s].in_population || !st->reg[s].seen)
 		return false;
+	e = slot_state(st, s);
 	basis = derive_basis(st, e);
 	for (int i = 0; i < mc->n; i++)
 	{

@@ -243,6 +243,49 @@ StaticAssertDecl(offsetof(Enterprise, visible) == offsetof(EnterpriseRegister, v
 				 offsetof(Enterprise, domain_class) >= ENTERPRISE_REGISTER_SIZE,
 				 "Enterprise begins with the layout of EnterpriseRegister");
 
+/*
+ * X(ID, first, next): each record table's part of an Enterprise, the
+ * members from first up to next (excluded; the related parties' part runs
+ * to the end).  A table's row and finish functions change only its part
+ * (and read the register facts from st->reg).  A chunk holds, for its
+ * slots, only the parts of the tables the model reads, each in an array of
+ * its own (ComputeState.parts), so that its memory is what the model needs:
+ * 72 bytes a slot for the 16 indicators of penalty and registration_change,
+ * sizeof(Enterprise) for all tables.  The parts tile the struct in order.
+ */
+#define ENTERPRISE_PARTS(X) \
+	X(DOMAIN_CLASS, domain_class, licence_lapsed) \
+	X(LICENCE, licence_lapsed, penalties_1y) \
+	X(PENALTY, penalties_1y, checks_refused_1y) \
+	X(SPOT_CHECK, checks_refused_1y, complaints_1y) \
+	X(COMPLAINT, complaints_1y, abnormal_current) \
+	X(ABNORMAL, abnormal_current, serious_current) \
+	X(SERIOUS, serious_current, debtor_current) \
+	X(JUDGMENT, debtor_current, reports_filed) \
+	X(ANNUAL_REPORT, reports_filed, changes_legal_rep_1y) \
+	X(CHANGE, changes_legal_rep_1y, pledges_current) \
+	X(EQUITY, pledges_current, defendant_1y) \
+	X(LAWSUIT, defendant_1y, negative_1y) \
+	X(OPINION, negative_1y, commitment_breaches_3y) \
+	X(COMMITMENT, commitment_breaches_3y, enforcement_in_force) \
+	X(ENFORCEMENT, enforcement_in_force, confirmations_valid) \
+	X(CONFIRMATION, confirmations_valid, rewards_3y) \
+	X(REWARD, rewards_3y, related)
+
+/* Where table t's part of an Enterprise begins and ends (bytes). */
+static const uint16 enterprise_part_begin[T_COUNT] = {
+#define PART_BEGIN(id, first, next) [T_##id] = offsetof(Enterprise, first),
+	ENTERPRISE_PARTS(PART_BEGIN)
+#undef PART_BEGIN
+	[T_LINK] = offsetof(Enterprise, related),
+};
+static const uint16 enterprise_part_end[T_COUNT] = {
+#define PART_END(id, first, next) [T_##id] = offsetof(Enterprise, next),
+	ENTERPRISE_PARTS(PART_END)
+#undef PART_END
+	[T_LINK] = sizeof(Enterprise),
+};
+
 /* The date and the lower bounds (exclusive) of its windows. */
 typedef struct Windows
 {
@@ -312,12 +355,15 @@ typedef struct ComputeState
 	int32		cap;
 
 	/*
-	 * The chunk being computed: slots [lo, hi), their state in ents[0 ..
-	 * hi - lo).  One chunk holds the whole register unless its state would
+	 * The chunk being computed: slots [lo, hi), their state in the parts of
+	 * the tables read (ENTERPRISE_PARTS).  One chunk holds the whole register unless its state would
 	 * exceed creditrisk.memory_budget (compute.c).  With several chunks,
 	 * facts holds what related parties and parents read, for every slot.
 	 */
-	Enterprise *ents;
+	char	   *parts[T_COUNT];	/* per table read: its part of each slot (see chunk_ent) */
+	Size		part_stride[T_COUNT];
+	int			cur_table;		/* the table being read: whose part chunk_ent() gives */
+	Enterprise *scratch;		/* one slot's parts put together, for its row (compute.c) */
 	int32		lo;
 	int32		hi;
 	int32		chunk_slots;
@@ -512,51 +558,72 @@ index_lookup(ComputeState *st, const Uscc *code)
 	return ix->last_slot;
 }
 
-/* The state of a slot of the chunk being computed; NULL for a slot outside it (or -1). */
+/*
+ * Table t's part of slot i of the chunk, presented as an Enterprise whose
+ * other members are not to be touched: the part array holds each slot's
+ * part with a stride of the part's own size (rounded to MAXALIGN), and is
+ * allocated so that every such Enterprise lies inside it (chunk_parts_alloc,
+ * compute.c); the members of other parts overlap the neighbouring slots'.
+ */
 static inline Enterprise *
-chunk_ent(const ComputeState *st, int32 s)
+part_ent(const ComputeState *st, int t, int32 i)
 {
-	return s >= st->lo && s < st->hi ? &((ComputeState *) st)->ents[s - st->lo] : NULL;
-}
-
-/* The slot of an enterprise of the chunk. */
-static inline int32
-slot_of(const ComputeState *st, const Enterprise *e)
-{
-	Assert(e >= st->ents && e < st->ents + (st->hi - st->lo));
-	return st->lo + (int32) (e - st->ents);
+	return (Enterprise *) (st->parts[t] + (Size) i * st->part_stride[t]);
 }
 
 /*
- * The register facts of slot s: from its state when it is in the chunk (the
- * cache line its other facts are read from; an Enterprise begins with the
- * members of an EnterpriseRegister, in the same layout, and PostgreSQL
- * builds without strict aliasing), else from st->reg.
+ * The state of a slot of the chunk being computed, in the part of the table
+ * being read (its row and finish functions touch no other); NULL for a slot
+ * outside the chunk (or -1).
  */
+static inline Enterprise *
+chunk_ent(const ComputeState *st, int32 s)
+{
+	Assert(st->cur_table >= 0 && st->cur_table < T_COUNT && st->parts[st->cur_table] != NULL);
+	return s >= st->lo && s < st->hi ? part_ent(st, st->cur_table, s - st->lo) : NULL;
+}
+
+/* The slot of an enterprise of the chunk (a pointer chunk_ent() gave). */
+static inline int32
+slot_of(const ComputeState *st, const Enterprise *e)
+{
+	Size		d = (const char *) e - st->parts[st->cur_table];
+
+	Assert((const char *) e >= st->parts[st->cur_table] && d % st->part_stride[st->cur_table] == 0);
+	return st->lo + (int32) (d / st->part_stride[st->cur_table]);
+}
+
+/* The register facts of slot s (kept for every slot). */
 static inline const EnterpriseRegister *
 register_facts(const ComputeState *st, int32 s)
 {
-	const Enterprise *e = chunk_ent(st, s);
-
-	return e != NULL ? (const EnterpriseRegister *) e : &st->reg[s];
+	return &st->reg[s];
 }
 
 /*
  * What related parties and branches read of slot s's records: from the
- * chunk's state when it is in it, else from the light pass.
+ * chunk's parts when it is in it (zero for a table not read, as the state
+ * of one pass leaves them), else from the light pass.
  */
 static inline void
 related_facts(const ComputeState *st, int32 s, RelatedFacts *f)
 {
-	const Enterprise *e = chunk_ent(st, s);
-
-	if (e != NULL)
+	if (s >= st->lo && s < st->hi)
 	{
-		f->penalties_1y = e->penalties_1y;
-		f->penalties_serious_3y = e->penalties_serious_3y;
-		f->abnormal_current = e->abnormal_current;
-		f->serious_current = e->serious_current;
-		f->debtor_current = e->debtor_current;
+		int32		i = s - st->lo;
+
+		memset(f, 0, sizeof(*f));
+		if (st->parts[T_PENALTY] != NULL)
+		{
+			f->penalties_1y = part_ent(st, T_PENALTY, i)->penalties_1y;
+			f->penalties_serious_3y = part_ent(st, T_PENALTY, i)->penalties_serious_3y;
+		}
+		if (st->parts[T_ABNORMAL] != NULL)
+			f->abnormal_current = part_ent(st, T_ABNORMAL, i)->abnormal_current;
+		if (st->parts[T_SERIOUS] != NULL)
+			f->serious_current = part_ent(st, T_SERIOUS, i)->serious_current;
+		if (st->parts[T_JUDGMENT] != NULL)
+			f->debtor_current = part_ent(st, T_JUDGMENT, i)->debtor_current;
 	}
 	else if (st->facts != NULL)
 		*f = st->facts[s];
