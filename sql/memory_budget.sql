@@ -99,6 +99,59 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE r1.uscc IS NULL OR r2.uscc IS NU
   FROM (SELECT * FROM classification_result WHERE as_of = '2026-10-31' AND version = 1) r1
   FULL JOIN (SELECT * FROM classification_result WHERE as_of = '2026-10-31' AND version = 2) r2 USING (uscc);
 
+-- A model that reads fewer tables holds less per slot (1.11: a chunk holds
+-- only the parts of each enterprise's state that the model's tables fill,
+-- ENTERPRISE_PARTS in src/engine.h): the 16 indicators of reference-v1 read
+-- from penalty and registration_change (bench/compute's sub-model), as a
+-- draft copy.
+SELECT model_copy('reference-v1', 'sub16') IS NOT NULL AS copied;
+DELETE FROM model_floor_condition WHERE model_key = 'sub16';
+DELETE FROM model_floor WHERE model_key = 'sub16';
+DELETE FROM model_indicator m
+ WHERE m.model_key = 'sub16'
+   AND NOT EXISTS (SELECT 1 FROM indicator i
+                    WHERE i.code = m.code AND i.definition_sql ~ 'creditrisk\.(penalty|registration_change)_as_known'
+                      AND i.definition_sql !~ 'related_party_link');
+SELECT count(*) AS sub_model_indicators FROM model_indicators('sub16');
+-- Under a budget of 1MB: reference-v1 needs several chunks, the sub-model
+-- one; and the engine's peak memory (DEBUG1) stays within the budget.
+\! for m in reference-v1 sub16; do psql -X -q -d creditrisk_memory_budget -c "SET client_min_messages = debug1" -c "SET creditrisk.memory_budget = '1MB'" -c "SELECT count(*) FROM creditrisk.compute_indicators('$m', '2026-10-31')" 2>&1 | sed -n "s/.*: \([0-9]* chunk(s)\) of at most .*/$m: \1/p; s/.*compute_indicators: memory: \([0-9]*\) bytes.*/$m: within 1MB: \1/p" | awk -F': ' '/within/ { print $1 ": within 1MB: " ($3 <= 1024 * 1024 ? "yes" : "NO, " $3 " bytes"); next } { print }'; done
+-- One pass, and many chunks (64kB), and many chunks computed by the leader
+-- and 2 parallel workers: the same rows in the same order, bit for bit,
+-- now and at the last recording.
+CREATE TEMP TABLE sub_one AS
+SELECT known, ord, uscc, array_send(indicators) AS bits
+  FROM unnest(ARRAY['infinity', (SELECT max(recorded_at) FROM enterprise)]) known,
+       LATERAL compute_indicators('sub16', '2026-10-31', nullif(known, 'infinity')) WITH ORDINALITY c(uscc, indicators, ord);
+SET creditrisk.memory_budget = '64kB';
+CREATE TEMP TABLE sub_chunked AS
+SELECT 0 AS workers, known, ord, uscc, array_send(indicators) AS bits
+  FROM unnest(ARRAY['infinity', (SELECT max(recorded_at) FROM enterprise)]) known,
+       LATERAL compute_indicators('sub16', '2026-10-31', nullif(known, 'infinity')) WITH ORDINALITY c(uscc, indicators, ord);
+SET creditrisk.parallel_workers = 2;
+SET max_parallel_workers_per_gather = 2;
+INSERT INTO sub_chunked
+SELECT 2, known, ord, uscc, array_send(indicators)
+  FROM unnest(ARRAY['infinity', (SELECT max(recorded_at) FROM enterprise)]) known,
+       LATERAL compute_indicators('sub16', '2026-10-31', nullif(known, 'infinity')) WITH ORDINALITY c(uscc, indicators, ord);
+RESET creditrisk.parallel_workers;
+RESET max_parallel_workers_per_gather;
+RESET creditrisk.memory_budget;
+SELECT c.workers, CASE WHEN o.known = 'infinity' THEN 'now' ELSE 'at the last recording' END AS known_at,
+       count(*) AS rows, count(*) FILTER (WHERE c.ord IS NULL OR o.ord IS NULL) AS on_one_side_only,
+       count(*) FILTER (WHERE c.uscc IS DISTINCT FROM o.uscc OR c.bits IS DISTINCT FROM o.bits) AS differences
+  FROM sub_chunked c FULL JOIN sub_one o USING (known, ord)
+ GROUP BY c.workers, o.known ORDER BY c.workers, o.known;
+-- The sub-model's values are those of reference-v1 at the same positions.
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE s.indicators IS DISTINCT FROM
+                              (SELECT array_agg(r.indicators[mr.position] ORDER BY ms.position)
+                                 FROM model_indicators('sub16') ms JOIN model_indicators('reference-v1') mr USING (code)))
+         AS differences,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM unnest(s.indicators) v WHERE v > 0)) > 100 AS many_nonzero
+  FROM compute_indicators('sub16', '2026-10-31') s
+  JOIN compute_indicators('reference-v1', '2026-10-31') r USING (uscc);
+
 \c :regress_db
 SET client_min_messages = warning;
 DROP DATABASE creditrisk_memory_budget;
