@@ -37,11 +37,14 @@
  * on any of them, the whole computation runs the SQL definitions instead,
  * so that policies are honoured.
  *
- * Memory: the per-enterprise state of steps 2 and 3 (about 400 bytes an
- * enterprise) is held for one chunk of the register at a time, so that the
- * call stays within creditrisk.memory_budget; for the whole register only
- * about 115 bytes an enterprise are kept (see "Chunks" below).  Reported at
- * DEBUG1; everything is allocated for the call and freed at its end.
+ * Memory: the per-enterprise state of steps 2 and 3 is held for one chunk
+ * of the register at a time, so that the call stays within
+ * creditrisk.memory_budget; only the parts of it that the model's tables
+ * fill are allocated (ENTERPRISE_PARTS, engine.h: 360 bytes an enterprise
+ * plus the grouped rows for all tables, 72 plus 16 for penalty and
+ * registration_change); for the whole register about 115 bytes an
+ * enterprise are kept (see "Chunks" below).  Reported at DEBUG1;
+ * everything is allocated for the call and freed at its end.
  */
 #include "postgres.h"
 
@@ -443,8 +446,9 @@ emit_rows(ComputeState *st, const ModelColumns *mc, const double *custom, const 
  * grouped per enterprise) is what grows: when the whole register's would
  * not fit in the budget, the slots are cut into ranges (chunks) whose state
  * fits, and for each chunk every record table the model reads is scanned
- * again, its rows of enterprises outside the chunk passed over right after
- * the hash-table lookup.  Rows go out chunk after chunk, in slot order,
+ * again, its rows of enterprises outside the chunk passed over on their
+ * USCC alone (a chunk is a USCC range), before the rest of the row is
+ * deformed or its key hashed (record_scan.c).  Rows go out chunk after chunk, in slot order,
  * which is USCC order (the slots are sorted by USCC after the register's
  * scans, register_scan.c): the same rows in the same order as one pass, and
  * each chunk a range of USCCs.
