@@ -42,9 +42,9 @@ INSERT INTO fusion_rule (domain, method, name) VALUES ('drugs', 'matrix', 'è¯å“
 INSERT INTO fusion_matrix (domain, general_class, professional_class, fused_class)
 SELECT 'drugs', g, p, CASE WHEN g = 'A' AND p > 'A' THEN chr(ascii(p::text) - 1)::riskclass ELSE greatest(p, g) END
   FROM unnest('{A,B,C,D}'::riskclass[]) g, unnest('{A,B,C,D}'::riskclass[]) p;
-SELECT max(recorded_at) AS before_correction FROM domain_risk_class \gset
 
 SELECT version, enterprises, domain_results FROM refresh_classification('2025-12-31');
+SELECT known_at AS before_correction FROM classification_run WHERE as_of = '2025-12-31' AND version = 1 \gset
 -- 05's food class is corrected afterwards (B -> D, same assessment): a new
 -- run uses it; a run at the first run's knowledge time still finds B.
 UPDATE domain_risk_class SET class = 'D' WHERE uscc = pg_temp.uscc(5, '411622') AND domain = 'food';
