@@ -23,7 +23,7 @@ SELECT pg_temp.uscc(n, dv), d, c::riskclass, a::date, '专业部门'
   FROM (VALUES (1, '411622', 'food', 'D', '2024-03-01'), (1, '411622', 'food', 'A', '2025-06-01'),
                (2, '411622', 'drugs', 'C', '1998-05-01'),
                (3, '411622', 'special_equipment', 'B', '2025-12-31'),
-               (3, '411622', 'special_equipment', 'D', '2026-01-15'),          -- after the date: not yet
+               (3, '411622', 'special_equipment', 'D', '2026-01-01'),          -- after the date: not yet
                (4, '411622', 'drugs', 'B', '2025-04-01'),
                (5, '411622', 'food', 'B', '2025-10-01'),
                (6, '411622', 'food', 'A', '2019-12-31'), (6, '411622', 'food', 'C', '2020-01-01'),
