@@ -260,11 +260,21 @@ SELECT creditrisk.log_changes_of('creditrisk.classification_seal');
 -- Seals a finished run (the trigger below calls it when the run finishes,
 -- with its owner's rights; ALTER EXTENSION ... UPDATE calls it for the runs
 -- of earlier versions).  Nobody else needs it.
--- (enable_indexscan off: inside the run's transaction the statistics do not
--- know the run's rows yet, and an index scan of a run bigger than
--- shared_buffers reads the heap at random; the rows are sorted in memory.)
+-- The run's rows are read by a bitmap heap scan of its (as_of, version)
+-- range of an index, and nothing else (1.11): the run's pages, each once, in
+-- physical order.  Not an index scan (inside the run's transaction the
+-- statistics do not know the run's rows yet, and an index scan of a run
+-- bigger than shared_buffers reads the heap at random), and not a sequential
+-- scan (the whole history, every earlier run included: where the statistics
+-- know the run, or the history is small, the planner may pick one; it grows
+-- with the history).  The settings only steer the plan: any plan gives the
+-- same rows, and history_seal_table() chains them in key order whatever
+-- order they come in (in one pass it checks the order, and sorts only when
+-- the rows are out of it: the monthly run writes its results in USCC order,
+-- the key's order).
 CREATE FUNCTION creditrisk.seal_run(run date, version integer) RETURNS creditrisk.classification_seal
-LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, creditrisk, pg_temp SET enable_indexscan = off AS $$
+LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, creditrisk, pg_temp
+    SET enable_seqscan = off SET enable_indexscan = off SET enable_bitmapscan = on AS $$
 DECLARE
     s creditrisk.classification_seal;
     prev creditrisk.classification_seal;
