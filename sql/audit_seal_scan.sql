@@ -112,6 +112,34 @@ COMMIT;
 -- and the history verifies
 SELECT run, version, seal_seq, table_name, row_key, problem FROM verify_history(all_problems => true);
 
+-- 4. The order the rows come in, case by case (history_blocks() and the seal
+-- put rows in key order the same way): 2,000 keys in key order (no sort), with
+-- a few rows early (as the free space map places a few of a run's rows on
+-- earlier pages: set aside and merged back), a few late, reversed and shuffled
+-- (sorted whole); every order gives the same blocks, bit for bit.
+CREATE FUNCTION pg_temp.blocks_in_order(order_by text)
+RETURNS TABLE (blocks bigint, same_blocks bigint) LANGUAGE sql AS $f$
+    WITH q AS (SELECT format('SELECT lpad(i::text, 6, ''0''), i, md5(i::text) FROM generate_series(1, 2000) i ORDER BY %s', order_by) AS q)
+    SELECT count(*), count(*) FILTER (WHERE a.row_keys = b.row_keys AND a.row_hashes = b.row_hashes AND a.link = b.link)
+      FROM creditrisk.history_blocks('SELECT lpad(i::text, 6, ''0''), i, md5(i::text) FROM generate_series(1, 2000) i ORDER BY i',
+                                     sha256('x'), 7) a
+      FULL JOIN creditrisk.history_blocks((SELECT q FROM q), sha256('x'), 7) b ON b.block = a.block
+$f$;
+SELECT o.order_by, b.*
+  FROM (VALUES ('i'),
+               ('CASE WHEN i % 97 = 0 THEN i - 150 ELSE i END'),          -- a few early, far from their place
+               ('CASE WHEN i % 97 = 0 THEN i - 1.5 ELSE i END'),          -- a few early, next to it
+               ('CASE WHEN i % 400 BETWEEN 1 AND 3 THEN i - 40 ELSE i END'), -- runs of three early
+               ('CASE WHEN i % 97 = 0 THEN i + 150 ELSE i END'),          -- a few late
+               ('CASE WHEN i <= 10 THEN i + 2000 ELSE i END'),            -- the first ten at the end
+               ('i DESC'),
+               ('md5(i::text)')) o(order_by),
+       pg_temp.blocks_in_order(o.order_by) b;
+-- a key twice is refused whatever the order (23505)
+SELECT count(*) FROM history_blocks('SELECT lpad((i - (i = 700)::integer)::text, 6, ''0''), i FROM generate_series(1, 2000) i ORDER BY CASE WHEN i % 97 = 0 THEN i - 150 ELSE i END', sha256('x'), 7); \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM history_blocks('SELECT lpad((i - (i = 700)::integer)::text, 6, ''0''), i FROM generate_series(1, 2000) i ORDER BY i', sha256('x'), 7); \echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM history_blocks('SELECT lpad((i - (i = 700)::integer)::text, 6, ''0''), i FROM generate_series(1, 2000) i ORDER BY md5(i::text)', sha256('x'), 7); \echo :LAST_ERROR_SQLSTATE
+
 -- Leave a fresh extension behind.
 DROP TABLE public.cls_points;
 SET client_min_messages = warning;
