@@ -340,12 +340,12 @@ $$;
 -- ===========================================================================
 -- Sealing a run (issue 16): seal_run() reads the run's rows by a bitmap heap
 -- scan of its (as_of, version) index range, never a sequential scan of the
--- whole history (enable_seqscan off, enable_bitmapscan on; the body is
--- unchanged)
+-- whole history (enable_seqscan off, enable_bitmapscan on, and jit off; the
+-- body is unchanged)
 -- ===========================================================================
 CREATE OR REPLACE FUNCTION creditrisk.seal_run(run date, version integer) RETURNS creditrisk.classification_seal
 LANGUAGE plpgsql VOLATILE STRICT SET search_path = pg_catalog, creditrisk, pg_temp
-    SET enable_seqscan = off SET enable_indexscan = off SET enable_bitmapscan = on AS $$
+    SET enable_seqscan = off SET enable_indexscan = off SET enable_bitmapscan = on SET jit = off AS $$
 DECLARE
     s creditrisk.classification_seal;
     prev creditrisk.classification_seal;
