@@ -1013,8 +1013,9 @@ BEGIN
     --    the rules' order) and details.  The engine's rows stream into the
     --    insert (score_population_stream() in a SELECT list, which PostgreSQL
     --    calls once per row; in FROM it would first collect them all): with
-    --    creditrisk.run_workers (default 1) a parallel worker computes them
-    --    while this backend writes the previous ones, both cores at once
+    --    creditrisk.run_workers (default 2, never more than the engine's
+    --    chunks) parallel workers compute them while this backend writes the
+    --    previous ones, both cores at once
     --    (issue 16).  Nothing between them holds the rows (the overrides'
     --    matches are hashed first).  The population of art. 3 is
     --    in_scope(); its opted_in() part runs a query per unit outside the
