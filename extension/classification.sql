@@ -1057,29 +1057,11 @@ BEGIN
     --    date.  A matrix fuses the general and professional classes, but never
     --    below the class an override imposed (art. 10: a serious-dishonesty D
     --    stays D in every domain); the fused class is the one the domain's
-    --    measures use.  It runs after the results are written, in this
-    --    backend alone, so it is planned for the least work (1.11, measured
-    --    at 1M: 790,545 assessments, 196,114 latest ones, 884,349 rows of the
-    --    run, 188,739 fused rows):
-    --    - the latest assessment per (enterprise, domain) is one hash
-    --      aggregate, max() of a key that orders by date, then class (the
-    --      date's Julian day number times 4 plus the class's rank, 0-3;
-    --      one assessment a day by domain_risk_class_once_a_day, and were a
-    --      day ever to hold two, the riskier would win), decoded after the
-    --      grouping; only the latest ones are sorted, in memory, for the
-    --      merge join: DISTINCT ON sorted every assessment, externally at 1M
-    --      (the fusion's sorts 1.4 s of backend CPU, now 0.6 s);
-    --    - the merge join still sorts the run's rows (the planner cannot know
-    --      that they come in USCC order); hashing them instead cost more: a
-    --      probe into the hash of 884,349 rows misses the caches (build and
-    --      probes about 0.95 s against the sort's 0.6 s);
-    --    - the merge join gives the fused rows in (uscc, domain) order, the
-    --      key of classification_domain_result, and the hash joins with the
-    --      few fusion rules and matrix cells above it keep that order, so
-    --      the insert walks the key in order (189,147 rows in a random order
-    --      cost 2.6-2.7 s of CPU to insert, in key order 0.9-1.2 s).  (An
-    --      ORDER BY here made the planner keep the order by nested loops
-    --      over the matrix cells instead, a loop per fused row.)
+    --    measures use.  (1.11 tried the latest assessments by a hash
+    --    aggregate, 0.35 s less of this backend's CPU at 1M as a superuser;
+    --    as a province-wide creditrisk_admin under row-level security the
+    --    planner then rescanned the run's rows for each latest assessment,
+    --    and the run did not finish in 7 minutes: DISTINCT ON stays.)
     EXECUTE $run$
 WITH ins AS (
     INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class,
@@ -1109,15 +1091,10 @@ WITH ins AS (
                 THEN greatest(fm.fused_class, (SELECT max((o.value OPERATOR(pg_catalog.->>) 'class')::creditrisk.riskclass)
                                                  FROM pg_catalog.jsonb_each(r.override_details) o))
                 ELSE greatest(r.final_class, d.class) END
-      FROM (SELECT l.uscc, l.domain, DATE '4714-11-24 BC' + (l.latest / 4)::integer AS assessed_date,
-                   ('{A,B,C,D}'::creditrisk.riskclass[])[(l.latest % 4)::integer + 1] AS class
-              FROM (SELECT x.uscc, x.domain,
-                           max((x.assessed_date - DATE '4714-11-24 BC')::bigint * 4
-                               + CASE x.class WHEN 'A' THEN 0 WHEN 'B' THEN 1 WHEN 'C' THEN 2 ELSE 3 END) AS latest
-                      FROM creditrisk.domain_risk_class_as_known($4) x
-                     WHERE x.assessed_date <= $1
-                     GROUP BY x.uscc, x.domain) l
-             ORDER BY l.uscc, l.domain) d
+      FROM (SELECT DISTINCT ON (x.uscc, x.domain) x.uscc, x.domain, x.class, x.assessed_date
+              FROM creditrisk.domain_risk_class_as_known($4) x
+             WHERE x.assessed_date <= $1
+             ORDER BY x.uscc, x.domain, x.assessed_date DESC) d
       JOIN ins r ON r.uscc = d.uscc
       LEFT JOIN (SELECT DISTINCT ON (x.domain) x.* FROM creditrisk.fusion_rule_as_known($4) x
                   WHERE x.effective_from <= $1 ORDER BY x.domain, x.effective_from DESC) f ON f.domain = d.domain

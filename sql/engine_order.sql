@@ -198,10 +198,6 @@ SELECT unenrol('regress_cr_order_province'), unenrol('regress_cr_order_city');
 -- the plan of the statement run inside refresh_classification()), and they
 -- land in the primary key's order.
 \! psql -X -q -d creditrisk_engine_order -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_level = notice" -c "SET client_min_messages = notice" -c "SELECT as_of FROM creditrisk.refresh_classification('2026-09-30')" 2>&1 | awk '/^WITH ins AS/ { on = 1 } on && /Insert on classification_result/ { ins = 1; inserts++ } on && /Insert on classification_domain_result/ { ins = 0 } ins && /Sort Key: .*uscc/ { sorts++ } /^NOTICE:  duration/ { on = 0; ins = 0 } END { print "plans of the results insert: " inserts + 0 ", sorts of USCCs under it: " sorts + 0 }'
--- Its fusion (1.11): under the insert of the fused classes no sort of every
--- assessment (DISTINCT ON sorted them all): the latest per enterprise and
--- domain come from a hash aggregate.
-\! psql -X -q -d creditrisk_engine_order -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_level = notice" -c "SET client_min_messages = notice" -c "BEGIN" -c "SELECT as_of FROM creditrisk.refresh_classification('2026-09-30')" -c "ROLLBACK" 2>&1 | awk '/^WITH ins AS/ { on = 1 } on && /Insert on classification_domain_result/ { dom = 1; inserts++ } dom && /Sort Key: .*assessed_date/ { assessments++ } dom && hash && /Group Key: [a-z0-9_]+[.]uscc, [a-z0-9_]+[.]domain$/ { hashagg++ } { hash = /HashAggregate/ } /^NOTICE:  duration/ { on = 0; dom = 0 } END { print "plans of the fused insert: " inserts + 0 ", sorts of every assessment under it: " assessments + 0 ", the latest assessments by a hash aggregate: " hashagg + 0 }'
 SELECT as_of, version, enterprises FROM refresh_classification('2026-10-31');
 SELECT x.as_of, count(*) AS rows, count(*) FILTER (WHERE x.u < x.p) AS stored_out_of_order
   FROM (SELECT r.as_of, r.uscc AS u, lag(r.uscc) OVER (PARTITION BY r.as_of ORDER BY r.ctid) AS p
