@@ -8,16 +8,15 @@
 \echo Use "ALTER EXTENSION creditrisk UPDATE TO '1.11'" to load this file. \quit
 
 -- ===========================================================================
--- The monthly run's fusion: the latest professional classes hashed (issue 16)
+-- The monthly run's comments: the workers' default and JIT (issue 16)
 -- ===========================================================================
--- refresh_classification(): the fusion (art. 16) takes the latest
--- professional class per (enterprise, domain) from one hash aggregate and
--- sorts only those, in memory, for its merge join with the run's rows,
--- instead of sorting every assessment (DISTINCT ON, an external sort at 1M);
--- same rows, in the same order.  The comment on the two-row estimate says
--- what holds now that JIT is off for the run.  No index, no other catalog
--- change.  (The function is written once in this file: a later
--- section that redefines it replaces this definition.)
+-- refresh_classification(): only its comments change (the body is compared
+-- by the catalog test): creditrisk.run_workers' default (2, never more than
+-- the chunks), what the two-row estimate does now that JIT is off, and why
+-- the fusion keeps DISTINCT ON (a hash aggregate tried in 1.11 made a
+-- province admin's run loop over the run's rows under row-level security).
+-- (The function is written once in this file: a later section that
+-- redefines it replaces this definition.)
 CREATE OR REPLACE FUNCTION creditrisk.refresh_classification(as_of date DEFAULT CURRENT_DATE, model text DEFAULT NULL,
                                                    known_at timestamptz DEFAULT NULL)
 RETURNS creditrisk.classification_run

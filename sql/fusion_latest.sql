@@ -1,14 +1,13 @@
 -- Art. 16 (第十六条): the latest professional class per (enterprise, domain)
--- on or before the date, as the run finds it since 1.11 (one hash aggregate
--- over a key that orders by date, then class, decoded after the grouping;
--- no sort of every assessment).  The edges of that key: an assessment older
--- than 2000 (a negative day count from 2000 would break a naive key), one
--- after the date, a later but less risky one (the latest applies, not the
--- riskiest), a correction known only after an earlier run (the history
--- branch of domain_risk_class_as_known), an enterprise outside the
--- population (no fused row), a matrix with an override.  Each run's fused
--- rows equal 1.10's formulation (DISTINCT ON ... ORDER BY assessed_date
--- DESC) over the same knowledge time, row by row.
+-- on or before the date, as the run finds it (DISTINCT ON ... ORDER BY
+-- assessed_date DESC; 1.11 tried a hash aggregate over a key ordering by
+-- date, then class, and went back: see refresh_classification()).  The
+-- edges: an assessment older than 2000, one after the date, a later but
+-- less risky one (the latest applies, not the riskiest), a correction known
+-- only after an earlier run (the history branch of
+-- domain_risk_class_as_known), an enterprise outside the population (no
+-- fused row), a matrix with an override.  Each run's fused rows equal that
+-- formulation over the same knowledge time, row by row.
 \i sql/include/classification_setup.psql
 
 SELECT pg_temp.ent(1, '01 食品 后评更低'), pg_temp.ent(2, '02 药品 1998年评定'), pg_temp.ent(3, '03 特种设备 日期后评定'),
