@@ -99,6 +99,8 @@ ALTER EXTENSION creditrisk UPDATE TO '1.10';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 ALTER EXTENSION creditrisk UPDATE TO '1.11';
 SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
+ALTER EXTENSION creditrisk UPDATE TO '1.12';
+SELECT extversion FROM pg_extension WHERE extname = 'creditrisk';
 CREATE TEMP TABLE upgraded AS SELECT * FROM pg_temp.creditrisk_catalog();
 
 -- the same catalog either way
