@@ -895,6 +895,7 @@ DECLARE
     n_final_classes jsonb;
     n_overridden bigint;
     domain_rows bigint;
+    merge_joins text := pg_catalog.current_setting('enable_mergejoin');
 BEGIN
     IF as_of IS NULL THEN
         RAISE EXCEPTION 'classification date is NULL'
@@ -1022,13 +1023,14 @@ BEGIN
     --    default population (about 60 us each), so it is asked only when an
     --    opt-in is in force on the date as known then (the same filter as
     --    opted_in()'s): without one, in_scope() is its first part, for every
-    --    unit.  (The join is below the population's filter, behind OFFSET 0: over
-    --    the filtered rows the planner expects two rows and would loop over
-    --    the matches for each enterprise instead of hashing them.  Above the
-    --    filter the estimate of two rows stays, and the fusion (4.) is
-    --    planned with it: its merge join sorts the run's rows, taking them
-    --    for two.  JIT plays no part any more: the function runs with
-    --    jit = off since 1.10.)
+    --    unit.  (The join is below the population's filter, behind OFFSET 0,
+    --    and the filter is a column computed there: the planner takes half
+    --    the engine's rows for the population.  Until 1.11 it filtered on the
+    --    two comparisons themselves, which the planner took for two rows in
+    --    all; the join above them would have looped over the matches for
+    --    each enterprise, and the fusion (4.) was planned for two rows: a
+    --    merge join that sorted the run's rows.  JIT plays no part any more:
+    --    the function runs with jit = off since 1.10.)
     ts := clock_timestamp();
     opt_ins := EXISTS (SELECT 1 FROM creditrisk.population_opt_in_as_known(known_at) o
                         WHERE o.effective_from <= as_of AND (o.effective_to IS NULL OR o.effective_to >= as_of));
@@ -1057,11 +1059,18 @@ BEGIN
     --    date.  A matrix fuses the general and professional classes, but never
     --    below the class an override imposed (art. 10: a serious-dishonesty D
     --    stays D in every domain); the fused class is the one the domain's
-    --    measures use.  (1.11 tried the latest assessments by a hash
-    --    aggregate, 0.35 s less of this backend's CPU at 1M as a superuser;
-    --    as a province-wide creditrisk_admin under row-level security the
-    --    planner then rescanned the run's rows for each latest assessment,
-    --    and the run did not finish in 7 minutes: DISTINCT ON stays.)
+    --    measures use.  The latest assessments are hashed and the run's
+    --    rows, as they come, look theirs up: no sort of the run's rows
+    --    (1.12; a merge join sorted them, 0.9 s of this backend's 1M run,
+    --    since the planner cannot know they come in USCC order).  The
+    --    planner would still pick the merge join, the latest assessments
+    --    coming out of their DISTINCT ON in USCC order, so merge joins are
+    --    off for this statement; with the population's estimate above no
+    --    nested loop is cheaper either (1.11 tried the latest assessments by
+    --    a hash aggregate: under the estimate of two rows a province-wide
+    --    creditrisk_admin's plan rescanned the run's rows for each of them
+    --    and the run did not finish in 7 minutes).
+    PERFORM pg_catalog.set_config('enable_mergejoin', 'off', true);
     EXECUTE $run$
 WITH ins AS (
     INSERT INTO creditrisk.classification_result (as_of, version, uscc, division_code, score, score_class, final_class,
@@ -1070,7 +1079,10 @@ WITH ins AS (
            CASE WHEN x.class > x.score_class THEN x.class ELSE x.score_class END,
            coalesce(x.codes, '{}'), x.details, x.reasons
       FROM (SELECT (s.r).uscc, (s.r).division_code, (s.r).score, (s.r).score_class, (s.r).reasons,
-                   o.class, o.codes, o.details
+                   o.class, o.codes, o.details,
+                   CASE WHEN $5 THEN creditrisk.in_scope((s.r).uscc, (s.r).division_code, $1, $4)   -- art. 3
+                        ELSE pg_catalog.left((s.r).division_code, 2) = '41'
+                             AND creditrisk.uscc_entity_type((s.r).uscc) = '91' END AS in_scope
               FROM (SELECT creditrisk.score_population_stream($3, $1, $4, 3) AS r OFFSET 0) s
               LEFT JOIN (SELECT h.key AS uscc, array_agg(r.key ORDER BY r.key) AS codes,
                                 jsonb_object_agg(r.key, h.value) AS details,
@@ -1078,8 +1090,7 @@ WITH ins AS (
                            FROM jsonb_each($6) r, jsonb_each(r.value) h GROUP BY h.key) o
                      ON o.uscc = (s.r).uscc::text
             OFFSET 0) x
-     WHERE CASE WHEN $5 THEN creditrisk.in_scope(x.uscc, x.division_code, $1, $4)   -- art. 3
-                ELSE pg_catalog.left(x.division_code, 2) = '41' AND creditrisk.uscc_entity_type(x.uscc) = '91' END
+     WHERE x.in_scope
     RETURNING uscc, division_code, score_class, final_class, overrides, override_details
 ), dom AS (
     INSERT INTO creditrisk.classification_domain_result
@@ -1119,6 +1130,7 @@ SELECT count(*),
 $run$
         INTO n, n_score_classes, n_final_classes, n_overridden, matched, domain_rows
         USING as_of, v, model, known_at, opt_ins, hits;
+    PERFORM pg_catalog.set_config('enable_mergejoin', merge_joins, true);
     stages := stages || jsonb_build_object('score', round(extract(epoch FROM clock_timestamp() - ts)::numeric, 3));
     RAISE NOTICE '%: indicators and scores: % enterprises', label, n
         USING DETAIL = format('stage %s s (with the fused classes and the counts), elapsed %s s',

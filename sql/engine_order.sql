@@ -196,13 +196,27 @@ SELECT unenrol('regress_cr_order_province'), unenrol('regress_cr_order_city');
 -- The monthly run on the shuffled register: its statement inserts the
 -- engine's rows as they come (no Sort under the Insert: auto_explain shows
 -- the plan of the statement run inside refresh_classification()), and they
--- land in the primary key's order.
-\! psql -X -q -d creditrisk_engine_order -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_level = notice" -c "SET client_min_messages = notice" -c "SELECT as_of FROM creditrisk.refresh_classification('2026-09-30')" 2>&1 | awk '/^WITH ins AS/ { on = 1 } on && /Insert on classification_result/ { ins = 1; inserts++ } on && /Insert on classification_domain_result/ { ins = 0 } ins && /Sort Key: .*uscc/ { sorts++ } /^NOTICE:  duration/ { on = 0; ins = 0 } END { print "plans of the results insert: " inserts + 0 ", sorts of USCCs under it: " sorts + 0 }'
+-- land in the primary key's order.  The fused classes look the latest
+-- assessments up in a hash as the run's rows come: no merge join, which
+-- would sort them (1.12).
+\! psql -X -q -d creditrisk_engine_order -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_level = notice" -c "SET client_min_messages = notice" -c "SELECT as_of FROM creditrisk.refresh_classification('2026-09-30')" 2>&1 | awk -f sql/include/run_plan.awk
 SELECT as_of, version, enterprises FROM refresh_classification('2026-10-31');
 SELECT x.as_of, count(*) AS rows, count(*) FILTER (WHERE x.u < x.p) AS stored_out_of_order
   FROM (SELECT r.as_of, r.uscc AS u, lag(r.uscc) OVER (PARTITION BY r.as_of ORDER BY r.ctid) AS p
           FROM classification_result r) x
  GROUP BY x.as_of ORDER BY x.as_of;
+
+-- The same plan for a province-wide administrator under row-level security
+-- (1.11 tried a plan that, as this role, rescanned the run's rows for each
+-- latest assessment): no merge join, no nested loop over the run's rows.
+CREATE ROLE regress_cr_order_admin;
+SELECT enrol('regress_cr_order_admin', 'admin', '410000') IS NOT NULL AS enrolled;
+\! psql -X -q -d creditrisk_engine_order -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_level = notice" -c "SET client_min_messages = notice" -c "SET ROLE regress_cr_order_admin" -c "SELECT as_of FROM creditrisk.refresh_classification('2026-10-31')" 2>&1 | awk -f sql/include/run_plan.awk
+SELECT as_of, version, enterprises FROM classification_run ORDER BY as_of, version;
+\o /dev/null
+SELECT unenrol('regress_cr_order_admin');
+\o
+DROP ROLE regress_cr_order_admin;
 
 DROP ROLE regress_cr_order_province;
 DROP ROLE regress_cr_order_city;
