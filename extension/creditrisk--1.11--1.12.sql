@@ -328,3 +328,41 @@ $run$
     RETURN result;
 END
 $$;
+
+-- ===========================================================================
+-- The history's key leads with the run (issue 16)
+-- ===========================================================================
+-- Each monthly run appends to (as_of, version, uscc) instead of writing into
+-- every leaf page of (uscc, as_of, version).  The key is rebuilt here over
+-- the whole history, with an ACCESS EXCLUSIVE lock on classification_result
+-- while it is built (one sorted build).  One enterprise's history:
+-- classification_history(uscc), a probe of the key per run.
+ALTER TABLE creditrisk.classification_result
+    DROP CONSTRAINT classification_result_pkey,
+    ADD CONSTRAINT classification_result_pkey PRIMARY KEY (as_of, version, uscc);
+
+CREATE FUNCTION creditrisk.classification_history(uscc creditrisk.uscc)
+RETURNS SETOF creditrisk.classification_result
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, creditrisk, pg_temp AS $$
+    SELECT r.*
+      FROM creditrisk.classification_run run
+      JOIN creditrisk.classification_result r
+        ON r.as_of = run.as_of AND r.version = run.version AND r.uscc = classification_history.uscc
+     ORDER BY run.as_of, run.version
+$$;
+COMMENT ON FUNCTION creditrisk.classification_history(creditrisk.uscc) IS
+    'One enterprise''s classifications in every run of the history (分类结果历史), oldest first, with the reader''s rights under row-level security: one probe of the history''s key (as_of, version, uscc) per run, where a query on uscc alone reads the whole history';
+REVOKE ALL ON FUNCTION creditrisk.classification_history(creditrisk.uscc) FROM PUBLIC;
+-- what create_roles() grants on every function, for the roles that exist
+DO $grant$
+DECLARE
+    r name;
+BEGIN
+    FOR r IN SELECT rolname FROM pg_catalog.pg_roles
+              WHERE rolname IN ('creditrisk_owner', 'creditrisk_admin', 'creditrisk_analyst', 'creditrisk_partner',
+                                'creditrisk_auditor', 'creditrisk_loader')
+    LOOP
+        EXECUTE format('GRANT EXECUTE ON FUNCTION creditrisk.classification_history(creditrisk.uscc) TO %I', r);
+    END LOOP;
+END
+$grant$;

@@ -41,6 +41,13 @@ SELECT e.name, w.from_class, w.to_class, w.steps FROM class_worsened('2025-11-30
 SELECT count(*) FROM class_worsened('2025-10-31', '2025-10-31');
 SELECT * FROM class_worsened('2025-09-30'); \echo :LAST_ERROR_SQLSTATE
 
+-- One enterprise's history (1.12): its row in each run, oldest first (a
+-- probe of the key per run); none for an unknown USCC; NULL gives nothing.
+SELECT h.as_of, h.version, h.score_class, h.final_class, h.overrides
+  FROM classification_history(pg_temp.uscc(3, '411622')) h;
+SELECT count(*) FROM classification_history('91411622MA9XXXXX04');
+SELECT count(*) FROM classification_history(NULL);
+
 -- The transition matrix (rows: October's class, NULL = new; columns: November's).
 SELECT * FROM class_transition_latest;
 SELECT * FROM class_transition('2025-11-30', '2025-10-31');

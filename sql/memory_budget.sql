@@ -45,6 +45,19 @@ RESET creditrisk.memory_budget;
 \! psql -X -q -d creditrisk_memory_budget -c "SET client_min_messages = debug1" -c "SELECT count(*) FROM creditrisk.compute_indicators('reference-v1', '2026-10-31')" 2>&1 | grep -o '[0-9]* chunk(s) of at most [0-9]* slots'
 \! psql -X -q -d creditrisk_memory_budget -c "SET client_min_messages = debug1" -c "SET creditrisk.memory_budget = '64kB'" -c "SELECT count(*) FROM creditrisk.compute_indicators('reference-v1', '2026-10-31')" 2>&1 | grep -o '[0-9]* chunk(s) of at most [0-9]* slots'
 
+-- A budget smaller than what no chunk sheds (the whole register's part and
+-- a chunk of 256): the call runs, in chunks of 256, and says so in a NOTICE
+-- with the size to set (1.12); under that size, nothing is said.
+\set VERBOSITY terse
+SET client_min_messages = notice;
+SET creditrisk.memory_budget = '64kB';
+SELECT count(*) FROM compute_indicators('reference-v1', '2026-10-31');
+RESET creditrisk.memory_budget;
+SET client_min_messages = warning;
+\set VERBOSITY default
+\! psql -X -q -d creditrisk_memory_budget -c "SET creditrisk.memory_budget = '64kB'" -c "SELECT count(*) FROM creditrisk.compute_indicators('reference-v1', '2026-10-31')" 2>&1 | sed -n 's/^DETAIL:  What the engine keeps for every enterprise takes [0-9]* kB and its smallest chunk of \([0-9]*\) enterprises [0-9]* kB more: about [0-9]* kB in all\.$/DETAIL: a chunk of \1, sizes in kB/p; s/^HINT:  Raise it to at least [0-9]* kB, for example SET creditrisk.memory_budget = .[0-9]*MB., or ALTER ROLE \.\.\. SET for the role that runs the monthly run\.$/HINT: a size to set/p'
+\! h=$(psql -X -q -d creditrisk_memory_budget -c "SET creditrisk.memory_budget = '64kB'" -c "SELECT count(*) FROM creditrisk.compute_indicators('reference-v1', '2026-10-31')" 2>&1 | sed -n 's/^HINT:  Raise it to at least \([0-9]*\) kB.*/\1/p'); echo "hinted: ${h:+a size in kB}"; psql -X -q -At -d creditrisk_memory_budget -c "SET creditrisk.memory_budget = '${h}kB'" -c "SET client_min_messages = debug1" -c "SELECT count(*) FROM creditrisk.compute_indicators('reference-v1', '2026-10-31')" 2>&1 | sed -n 's/^NOTICE:  \(.*\) is too small.*/NOTICE: \1 too small/p; s/.*[^0-9]\([0-9][0-9]*\) chunk(s) of at most.*/under the hinted size: \1 chunk(s)/p'
+
 -- One pass, kept with each row's position.
 CREATE TEMP TABLE one_pass AS
 SELECT d, known, ord, uscc, array_send(indicators) AS bits

@@ -581,6 +581,28 @@ plan_chunks(ComputeState *st, Size extra_global, bool facts_needed)
 	}
 	elog(DEBUG1, "creditrisk: memory budget %zu bytes, %zu kept for the whole register: %d chunk(s) of at most %d slots",
 		 budget, global, st->nchunks, st->chunk_slots);
+
+	/*
+	 * What no chunking sheds: the whole register's part (114 bytes an
+	 * enterprise at 1,000,000, so that about 2 million enterprises fill the
+	 * default 256MB) and the smallest chunk.  Past the budget the call still
+	 * runs (like work_mem, a budget and not a limit), and says so in a NOTICE
+	 * like the monthly run's progress (1.12).
+	 */
+	if (global + (Size) st->chunk_slots * per_slot > target)
+	{
+		Size		held = global + (Size) st->chunk_slots * per_slot;
+		Size		need_kb = (held * 16 / 15 + 1023) / 1024;
+
+		ereport(NOTICE,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("creditrisk.memory_budget of %zu kB is too small for the register's %d enterprises",
+						budget / 1024, st->n),
+				 errdetail("What the engine keeps for every enterprise takes %zu kB and its smallest chunk of %d enterprises %zu kB more: about %zu kB in all.",
+						   global / 1024, st->chunk_slots, (Size) st->chunk_slots * per_slot / 1024, held / 1024),
+				 errhint("Raise it to at least %zu kB, for example SET creditrisk.memory_budget = '%zuMB', or ALTER ROLE ... SET for the role that runs the monthly run.",
+						 need_kb, (need_kb + 1023) / 1024)));
+	}
 }
 
 /*
