@@ -1078,8 +1078,8 @@ BEGIN
     --    stays D in every domain); the fused class is the one the domain's
     --    measures use.  The latest assessments are hashed and the run's
     --    rows, as they come, look theirs up: no sort of the run's rows
-    --    (1.12; a merge join sorted them, 0.9 s of this backend's 1M run,
-    --    since the planner cannot know they come in USCC order).  The
+    --    (1.12; a merge join sorted them, since the planner cannot know they
+    --    come in USCC order: at 1M the stage took 0.6 s longer).  The
     --    planner would still pick the merge join, the latest assessments
     --    coming out of their DISTINCT ON in USCC order, so merge joins are
     --    off for this statement; with the population's estimate above no

@@ -595,8 +595,7 @@ plan_chunks(ComputeState *st, Size extra_global, bool facts_needed)
 		Size		need_kb = (held * 16 / 15 + 1023) / 1024;
 
 		ereport(NOTICE,
-				(errcode(ERRCODE_WARNING),
-				 errmsg("creditrisk.memory_budget of %zu kB is too small for the register's %d enterprises",
+				(errmsg("creditrisk.memory_budget of %zu kB is too small for the register's %d enterprises",
 						budget / 1024, st->n),
 				 errdetail("What the engine keeps for every enterprise takes %zu kB and its smallest chunk of %d enterprises %zu kB more: about %zu kB in all.",
 						   global / 1024, st->chunk_slots, (Size) st->chunk_slots * per_slot / 1024, held / 1024),
