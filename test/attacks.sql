@@ -64,7 +64,7 @@ INSERT INTO truth SELECT q, pg_temp.seen(q) FROM unnest(ARRAY[
     'SELECT uscc FROM creditrisk.classification_result', 'SELECT uscc FROM creditrisk.classification_domain_result',
     'SELECT uscc FROM creditrisk.classification_current', 'SELECT uscc FROM creditrisk.classification_domain_current',
     'SELECT uscc FROM creditrisk.enterprise_measures', 'SELECT uscc FROM creditrisk.class_worsened(''2026-06-30'', ''2026-09-30'')',
-    'SELECT h.uscc FROM pg_temp.world w, creditrisk.classification_history(w.uscc::text::creditrisk.uscc) h',
+    'SELECT h.uscc FROM pg_temp.world w, creditrisk.classification_history(w.uscc) h',
     'SELECT uscc FROM creditrisk.compute_indicators(''reference-v1'', ''2026-09-30'')',
     'SELECT uscc FROM creditrisk.loaded_indicators(''reference-v1'', ''2026-09-30'')',
     'SELECT from_uscc AS uscc FROM creditrisk.related_party_link',
